@@ -1,0 +1,62 @@
+# Finds the optional dependencies and prints one status line for each.
+find_package(PkgConfig)
+find_package(Threads REQUIRED)
+find_package(nlohmann_json 3 QUIET)
+message(STATUS "Noise Lab: nlohmann-json ${nlohmann_json_VERSION}: ${nlohmann_json_FOUND}")
+
+# stb (stb_image_write; Debian's libstb ships the implementation compiled).
+if(PkgConfig_FOUND)
+  pkg_check_modules(STB QUIET IMPORTED_TARGET stb)
+endif()
+message(STATUS "Noise Lab: stb (PNG writer): ${STB_FOUND}")
+
+# CLI11 (header-only)
+find_package(CLI11 QUIET CONFIG)
+message(STATUS "Noise Lab: CLI11: ${CLI11_FOUND}")
+
+# libcurand's host generator serves as an independent Philox oracle in the tests (no GPU needed).
+find_library(NOISELAB_CURAND_LIB curand PATHS /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib)
+find_path(NOISELAB_CURAND_INCLUDE curand.h PATHS /usr/local/cuda/include /usr/local/cuda/targets/x86_64-linux/include)
+if(NOISELAB_CURAND_LIB AND NOISELAB_CURAND_INCLUDE)
+  message(STATUS "Noise Lab: cuRAND host library (test oracle): ${NOISELAB_CURAND_LIB}")
+else()
+  message(STATUS "Noise Lab: cuRAND host library (test oracle): not found, those tests are skipped")
+endif()
+
+# CUDA (optional): AUTO builds the backend when a toolkit is found.
+set(NOISELAB_HAVE_CUDA OFF)
+if(NOT NOISELAB_CUDA STREQUAL "OFF")
+  if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+  endif()
+  include(CheckLanguage)
+  check_language(CUDA)
+  unset(CMAKE_CUDA_HOST_COMPILER)
+  if(CMAKE_CUDA_COMPILER)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES 90)  # H100 / H200; no GPU here, so "native" cannot be used
+    endif()
+    set(CMAKE_CUDA_RUNTIME_LIBRARY Shared)
+    enable_language(CUDA)
+    find_package(CUDAToolkit)
+    set(NOISELAB_HAVE_CUDA ON)
+  elseif(NOISELAB_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "NOISELAB_CUDA=ON but no CUDA compiler was found")
+  endif()
+endif()
+message(STATUS "Noise Lab: CUDA backend: ${NOISELAB_HAVE_CUDA}")
+
+# GUI (optional): GLFW + Dear ImGui (Debian's libimgui-dev carries the GLFW/OpenGL3 backends).
+set(NOISELAB_HAVE_GUI OFF)
+if(NOT NOISELAB_GUI STREQUAL "OFF" AND PkgConfig_FOUND)
+  pkg_check_modules(GLFW QUIET IMPORTED_TARGET glfw3)
+  pkg_check_modules(IMGUI QUIET IMPORTED_TARGET imgui)
+  find_package(OpenGL QUIET)
+  if(GLFW_FOUND AND IMGUI_FOUND AND OpenGL_FOUND)
+    set(NOISELAB_HAVE_GUI ON)
+  endif()
+endif()
+if(NOISELAB_GUI STREQUAL "ON" AND NOT NOISELAB_HAVE_GUI)
+  message(FATAL_ERROR "NOISELAB_GUI=ON but GLFW, Dear ImGui or OpenGL was not found")
+endif()
+message(STATUS "Noise Lab: desktop app (GLFW ${GLFW_VERSION}, Dear ImGui ${IMGUI_VERSION}): ${NOISELAB_HAVE_GUI}")

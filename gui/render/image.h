@@ -1,0 +1,55 @@
+// CPU rendering of tensors to RGBA8 images, shared by the command line (PNG files) and the GUI's
+// CPU upload path: image grids with colormaps, histogram charts with the theoretical curve, and
+// scatter plots. No OpenGL here.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tensor/stats.h"
+#include "tensor/tensor.h"
+
+namespace nl::render {
+
+struct Image {
+    int width = 0, height = 0;
+    std::vector<uint8_t> rgba;  // width*height*4, row-major, top row first
+};
+
+enum class Colormap { Gray, Viridis, Diverging };
+Colormap parse_colormap(const std::string& name);  // "gray", "viridis", "diverging"
+const char* colormap_name(Colormap c);
+// RGB for t in [0, 1] (clamped).
+void colormap_rgb(Colormap c, float t, uint8_t rgb[3]);
+
+// How tensor values map to [0, 1] before the colormap.
+struct ValueRange {
+    enum class Mode { MinMax, Sigma, Fixed } mode = Mode::MinMax;
+    double k = 3.0;            // Sigma: mean +- k*std
+    double lo = 0.0, hi = 1.0; // Fixed
+};
+// The concrete [lo, hi] used for a tensor.
+void resolve_range(const Tensor& t, const ValueRange& r, double& lo, double& hi);
+
+struct GridOptions {
+    Colormap colormap = Colormap::Gray;  // one channel; three channels are shown as RGB
+    ValueRange range;
+    int columns = 0;   // 0: about square
+    int padding = 1;   // pixels between tiles
+    int scale = 1;     // integer upscaling of each pixel
+};
+// [N,C,H,W] (C = 1 or 3), [C,H,W], [H,W] or [N, D] (each row a 1-pixel-high strip) -> a grid image.
+// Throws ShapeError for other shapes.
+Image image_grid(const Tensor& t, const GridOptions& opts = {});
+
+struct ChartOptions {
+    int width = 800, height = 500;
+    bool log_scale = false;
+    std::string title;
+};
+// Bars of h (as densities) with d's density (or mass) drawn over it, axes with tick labels.
+Image histogram_chart(const stats::Histogram& h, const stats::Distribution* d, const ChartOptions& opts = {});
+// [N, 2] points.
+Image scatter_chart(const Tensor& points, const ChartOptions& opts = {});
+
+}  // namespace nl::render

@@ -1,0 +1,53 @@
+#include "tensor/backend.h"
+
+#include <mutex>
+
+#include "tensor/errors.h"
+
+namespace nl {
+
+namespace {
+Backend* g_backends[2] = {nullptr, nullptr};
+std::string& cuda_reason() {
+    static std::string why = "this build has no CUDA support (the CUDA toolkit was not found at build time)";
+    return why;
+}
+}  // namespace
+
+Backend* cpu_backend_instance();  // cpu_backend.cpp
+
+Backend* find_backend(DeviceType type) {
+    if (type == DeviceType::CPU) return cpu_backend_instance();
+    return g_backends[static_cast<int>(type)];
+}
+
+Backend& backend_for(Device device) {
+    Backend* b = find_backend(device.type);
+    if (!b) throw DeviceError("device " + device.str() + " is not available: " + cuda_reason());
+    if (device.index < 0 || device.index >= b->device_count())
+        throw DeviceError("device " + device.str() + " does not exist; " + std::to_string(b->device_count()) +
+                          " CUDA device(s) found (valid: cuda:0 to cuda:" + std::to_string(b->device_count() - 1) + ")");
+    return *b;
+}
+
+void register_backend(DeviceType type, Backend* backend) { g_backends[static_cast<int>(type)] = backend; }
+
+std::string cuda_unavailable_reason() { return find_backend(DeviceType::CUDA) ? std::string() : cuda_reason(); }
+void set_cuda_unavailable_reason(const std::string& why) { cuda_reason() = why; }
+
+const char* random_kind_name(RandomKind k) {
+    switch (k) {
+        case RandomKind::Uniform: return "uniform";
+        case RandomKind::Normal: return "normal";
+        case RandomKind::RandInt: return "randint";
+        case RandomKind::Bernoulli: return "bernoulli";
+        case RandomKind::Exponential: return "exponential";
+        case RandomKind::LogNormal: return "log_normal";
+        case RandomKind::Cauchy: return "cauchy";
+        case RandomKind::Geometric: return "geometric";
+        case RandomKind::Poisson: return "poisson";
+    }
+    return "?";
+}
+
+}  // namespace nl

@@ -1,0 +1,43 @@
+// Device dispatch: tensor/ calls a Backend for memory and for the ops whose device code lives
+// elsewhere (gpu/ registers the CUDA backend at start-up). Nothing here includes CUDA headers, so a
+// build without CUDA is a complete CPU program.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "tensor/device.h"
+#include "tensor/random_request.h"
+
+namespace nl {
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    virtual const char* name() const = 0;
+    virtual int device_count() const = 0;
+    virtual size_t available_memory(int device_index) const = 0;
+    virtual void* allocate(size_t bytes, int device_index) = 0;
+    virtual void deallocate(void* p, size_t bytes, int device_index) = 0;
+    virtual void copy_from_host(void* dst, const void* src, size_t bytes, int device_index) = 0;
+    virtual void copy_to_host(void* dst, const void* src, size_t bytes, int device_index) = 0;
+    virtual void copy_on_device(void* dst, const void* src, size_t bytes, int device_index) = 0;
+
+    // Random ops (see random_request.h and docs/STREAMS.md); `out` has req.numel elements of
+    // req.dtype, contiguous, on the device.
+    virtual void random_fill(const RandomRequest& req, void* out, int device_index) = 0;
+    // randperm(n): out[n] int64; keys from blocks [offset, offset + ceil(n/2)).
+    virtual void randperm(int64_t n, uint64_t seed, uint64_t offset, uint32_t stream, int64_t* out,
+                          int device_index) = 0;
+};
+
+// The backend for a device type, or nullptr when none is registered (no CUDA build, no driver).
+Backend* find_backend(DeviceType type);
+// The backend for a device, checking the index; throws DeviceError with the reason when absent.
+Backend& backend_for(Device device);
+void register_backend(DeviceType type, Backend* backend);
+// Why CUDA is unavailable ("built without CUDA", "no CUDA driver (error 35)", ...) or "" if it is.
+std::string cuda_unavailable_reason();
+void set_cuda_unavailable_reason(const std::string& why);
+
+}  // namespace nl

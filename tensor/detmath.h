@@ -1,0 +1,204 @@
+// Deterministic math for the random transforms: log, exp and sin/cos built only from operations
+// IEEE 754 rounds exactly (add, mul, fma, div, sqrt, int<->float conversion, bit manipulation), in
+// a fixed order, so the CPU and CUDA give the same bits (docs/STREAMS.md, "Note [Deterministic
+// math]"). Never libm or CUDA math-library calls here: their last bits differ between platforms.
+// Host code must be compiled with -ffp-contract=off so that the compiler fuses nothing by itself.
+//
+// Accuracy (checked against a double / long double reference in tests/test_detmath.cpp):
+//   float:  log, exp within 2 ULP; sin/cos of 2*pi*v within 2 ULP of the result's magnitude
+//   double: the same within 4 ULP.
+#pragma once
+#include <cstdint>
+#include <cstring>
+
+#include "tensor/host_device.h"
+
+#if !defined(__CUDACC__)
+#include <cmath>
+#endif
+
+namespace nl::dm {
+
+// ---- exactly rounded primitives (host and device spell them differently) --------------------
+#if defined(__CUDA_ARCH__)
+NL_HOST_DEVICE float add(float a, float b) { return __fadd_rn(a, b); }
+NL_HOST_DEVICE float sub(float a, float b) { return __fsub_rn(a, b); }
+NL_HOST_DEVICE float mul(float a, float b) { return __fmul_rn(a, b); }
+NL_HOST_DEVICE float div(float a, float b) { return __fdiv_rn(a, b); }
+NL_HOST_DEVICE float fma(float a, float b, float c) { return __fmaf_rn(a, b, c); }
+NL_HOST_DEVICE float sqrt(float a) { return __fsqrt_rn(a); }
+NL_HOST_DEVICE double add(double a, double b) { return __dadd_rn(a, b); }
+NL_HOST_DEVICE double sub(double a, double b) { return __dsub_rn(a, b); }
+NL_HOST_DEVICE double mul(double a, double b) { return __dmul_rn(a, b); }
+NL_HOST_DEVICE double div(double a, double b) { return __ddiv_rn(a, b); }
+NL_HOST_DEVICE double fma(double a, double b, double c) { return __fma_rn(a, b, c); }
+NL_HOST_DEVICE double sqrt(double a) { return __dsqrt_rn(a); }
+NL_HOST_DEVICE uint32_t bits(float x) { return __float_as_uint(x); }
+NL_HOST_DEVICE float from_bits(uint32_t b) { return __uint_as_float(b); }
+NL_HOST_DEVICE uint64_t bits(double x) { return static_cast<uint64_t>(__double_as_longlong(x)); }
+NL_HOST_DEVICE double from_bits(uint64_t b) { return __longlong_as_double(static_cast<long long>(b)); }
+#else
+inline float add(float a, float b) { return a + b; }
+inline float sub(float a, float b) { return a - b; }
+inline float mul(float a, float b) { return a * b; }
+inline float div(float a, float b) { return a / b; }
+inline float fma(float a, float b, float c) { return std::fma(a, b, c); }
+inline float sqrt(float a) { return std::sqrt(a); }
+inline double add(double a, double b) { return a + b; }
+inline double sub(double a, double b) { return a - b; }
+inline double mul(double a, double b) { return a * b; }
+inline double div(double a, double b) { return a / b; }
+inline double fma(double a, double b, double c) { return std::fma(a, b, c); }
+inline double sqrt(double a) { return std::sqrt(a); }
+inline uint32_t bits(float x) { uint32_t b; std::memcpy(&b, &x, 4); return b; }
+inline float from_bits(uint32_t b) { float x; std::memcpy(&x, &b, 4); return x; }
+inline uint64_t bits(double x) { uint64_t b; std::memcpy(&b, &x, 8); return b; }
+inline double from_bits(uint64_t b) { double x; std::memcpy(&x, &b, 8); return x; }
+#endif
+
+// ---- per-precision constants ------------------------------------------------------------------
+template <class T> struct Consts;
+
+template <> struct Consts<float> {
+    using Bits = uint32_t;
+    static constexpr int kMantBits = 23;
+    static constexpr int kBias = 127;
+    static constexpr Bits kMantMask = 0x007FFFFFu;
+    static constexpr Bits kOneBits = 0x3F800000u;
+    static constexpr Bits kInfBits = 0x7F800000u;
+    static constexpr Bits kSqrt2Bits = 0x3FB504F3u;  // 1.41421354f: above it, halve the mantissa
+    static constexpr float kLn2Hi = 0.693145751953125f;          // 0x3F317200: e*kLn2Hi is exact
+    static constexpr float kLn2Lo = 1.428606765330187045e-06f;   // ln 2 - kLn2Hi
+    static constexpr float kLog2e = 1.44269502162933349609f;
+    static constexpr float kQuarterPi = 0.785398163397448309616f;
+    static constexpr float kExpMax = 88.72283935546875f;         // above: +inf
+    static constexpr float kExpMin = -103.972084045410156f;      // below: +0
+};
+
+template <> struct Consts<double> {
+    using Bits = uint64_t;
+    static constexpr int kMantBits = 52;
+    static constexpr int kBias = 1023;
+    static constexpr Bits kMantMask = 0x000FFFFFFFFFFFFFull;
+    static constexpr Bits kOneBits = 0x3FF0000000000000ull;
+    static constexpr Bits kInfBits = 0x7FF0000000000000ull;
+    static constexpr Bits kSqrt2Bits = 0x3FF6A09E667F3BCDull;
+    static constexpr double kLn2Hi = 6.93147180369123816490e-01;  // fdlibm's split: 32 bits
+    static constexpr double kLn2Lo = 1.90821492927058770002e-10;
+    static constexpr double kLog2e = 1.44269504088896338700e+00;
+    static constexpr double kQuarterPi = 0.785398163397448309616;
+    static constexpr double kExpMax = 709.782712893383973096;
+    static constexpr double kExpMin = -745.133219101941108420;
+};
+
+// Polynomials, written out so that the coefficients are literals in device code too.
+// atanh series of log(1+f) = 2s + s*z*P(z), s = f/(2+f), z = s^2, |s| <= 0.1716: P = 2/3 + 2/5 z + 2/7 z^2 + ...
+NL_HOST_DEVICE float log_poly(float z) {
+    return fma(fma(fma(0.2222222222222222f, z, 0.2857142857142857f), z, 0.4f), z, 0.6666666666666666f);
+}
+NL_HOST_DEVICE double log_poly(double z) {
+    return fma(fma(fma(fma(fma(fma(fma(fma(fma(0.09523809523809523, z, 0.10526315789473684), z, 0.11764705882352941), z, 0.13333333333333333), z, 0.15384615384615385), z, 0.18181818181818182), z, 0.2222222222222222), z, 0.2857142857142857), z, 0.4), z, 0.6666666666666666);
+}
+
+// exp(r) = 1 + r + r^2*P(r), |r| <= ln2/2: P = 1/2! + r/3! + r^2/4! + ... (Taylor)
+NL_HOST_DEVICE float exp_poly(float z) {
+    return fma(fma(fma(fma(fma(fma(2.48015873015873e-05f, z, 0.0001984126984126984f), z, 0.001388888888888889f), z, 0.008333333333333333f), z, 0.041666666666666664f), z, 0.16666666666666666f), z, 0.5f);
+}
+NL_HOST_DEVICE double exp_poly(double z) {
+    return fma(fma(fma(fma(fma(fma(fma(fma(fma(fma(fma(1.6059043836821613e-10, z, 2.08767569878681e-09), z, 2.505210838544172e-08), z, 2.755731922398589e-07), z, 2.7557319223985893e-06), z, 2.48015873015873e-05), z, 0.0001984126984126984), z, 0.001388888888888889), z, 0.008333333333333333), z, 0.041666666666666664), z, 0.16666666666666666), z, 0.5);
+}
+
+// sin(x) = x + x*z*P(z), z = x^2, |x| <= pi/4: P = -1/3! + z/5! - ... (Taylor)
+NL_HOST_DEVICE float sin_poly(float z) {
+    return fma(fma(fma(2.7557319223985893e-06f, z, -0.0001984126984126984f), z, 0.008333333333333333f), z, -0.16666666666666666f);
+}
+NL_HOST_DEVICE double sin_poly(double z) {
+    return fma(fma(fma(fma(fma(fma(fma(2.8114572543455206e-15, z, -7.647163731819816e-13), z, 1.6059043836821613e-10), z, -2.505210838544172e-08), z, 2.7557319223985893e-06), z, -0.0001984126984126984), z, 0.008333333333333333), z, -0.16666666666666666);
+}
+
+// cos(x) = 1 + z*P(z), z = x^2, |x| <= pi/4: P = -1/2! + z/4! - ... (Taylor)
+NL_HOST_DEVICE float cos_poly(float z) {
+    return fma(fma(fma(fma(-2.755731922398589e-07f, z, 2.48015873015873e-05f), z, -0.001388888888888889f), z, 0.041666666666666664f), z, -0.5f);
+}
+NL_HOST_DEVICE double cos_poly(double z) {
+    return fma(fma(fma(fma(fma(fma(fma(fma(-1.5619206968586225e-16, z, 4.779477332387385e-14), z, -1.1470745597729725e-11), z, 2.08767569878681e-09), z, -2.755731922398589e-07), z, 2.48015873015873e-05), z, -0.001388888888888889), z, 0.041666666666666664), z, -0.5);
+}
+
+// Natural log for positive, finite, normal x (callers guarantee it: uniforms in (0, 1] and
+// probabilities). Method: x = 2^e * m, m in [sqrt(1/2), sqrt(2)); log(m) = 2*atanh(f/(2+f)).
+template <class T>
+NL_HOST_DEVICE T log(T x) {
+    using C = Consts<T>;
+    using B = typename C::Bits;
+    B b = bits(x);
+    int e = static_cast<int>(b >> C::kMantBits) - C::kBias;
+    B mb = (b & C::kMantMask) | C::kOneBits;
+    if (mb > C::kSqrt2Bits) {  // m > sqrt 2: use m/2 (exact) and e+1
+        mb -= (B(1) << C::kMantBits);
+        e += 1;
+    }
+    const T f = sub(from_bits(mb), T(1));  // exact: m in [0.70, 1.42)
+    const T s = div(f, add(T(2), f));
+    const T z = mul(s, s);
+    const T p = log_poly(z);
+    const T log1pf = fma(mul(s, z), p, add(s, s));  // 2s + s*z*p
+    const T ef = static_cast<T>(e);
+    return fma(ef, C::kLn2Hi, fma(ef, C::kLn2Lo, log1pf));
+}
+
+// 2^k for integer k in the normal range [-kBias+1, kBias].
+template <class T>
+NL_HOST_DEVICE T pow2i(int k) {
+    using C = Consts<T>;
+    using B = typename C::Bits;
+    return from_bits(static_cast<B>(static_cast<B>(k + C::kBias) << C::kMantBits));
+}
+
+// exp(x) for any x (NaN propagates). Method: x = k*ln2 + r, |r| <= ln2/2, Taylor on r, scale.
+template <class T>
+NL_HOST_DEVICE T exp(T x) {
+    using C = Consts<T>;
+    if (!(x == x)) return x;
+    if (x > C::kExpMax) return from_bits(C::kInfBits);
+    if (x < C::kExpMin) return T(0);
+    const T t = fma(x, C::kLog2e, T(0.5));
+    T kf = static_cast<T>(static_cast<long long>(t));  // floor for t >= 0 ...
+    if (kf > t) kf = sub(kf, T(1));                     // ... and for t < 0
+    const int k = static_cast<int>(kf);
+    T r = fma(-kf, C::kLn2Hi, x);
+    r = fma(-kf, C::kLn2Lo, r);
+    const T p = exp_poly(r);
+    const T er = add(T(1), fma(mul(r, r), p, r));  // 1 + (r + r^2 p)
+    // Scale in two steps so that k down to the subnormal range rounds once, as IEEE defines.
+    if (k < -(C::kBias - 1)) return mul(mul(er, pow2i<T>(k + (C::kBias - 1))), pow2i<T>(-(C::kBias - 1)));
+    if (k > C::kBias) return mul(mul(er, pow2i<T>(k - 1)), T(2));
+    return mul(er, pow2i<T>(k));
+}
+
+// sin and cos of x in [0, pi/4].
+template <class T>
+NL_HOST_DEVICE void sincos_kernel(T x, T& s, T& c) {
+    const T z = mul(x, x);
+    s = fma(mul(x, z), sin_poly(z), x);
+    c = fma(z, cos_poly(z), T(1));
+}
+
+// sin and cos of 2*pi*(octant + frac)/8, for octant in 0..7 and frac in [0, 1) given exactly
+// (the caller takes both straight from random bits, so no argument reduction error exists).
+template <class T>
+NL_HOST_DEVICE void sincos_octant(uint32_t octant, T frac, T& sin_out, T& cos_out) {
+    using C = Consts<T>;
+    const T y = (octant & 1u) ? sub(T(1), frac) : frac;  // exact: frac has few bits
+    T s, c;
+    sincos_kernel(mul(y, C::kQuarterPi), s, c);
+    // Octants 1, 2, 5, 6 swap sin and cos; the sign pattern follows the quadrant.
+    const bool swap = ((octant + 1u) & 2u) != 0;
+    T sv = swap ? c : s;
+    T cv = swap ? s : c;
+    if (octant >= 4u) sv = -sv;
+    if (octant >= 2u && octant <= 5u) cv = -cv;
+    sin_out = sv;
+    cos_out = cv;
+}
+
+}  // namespace nl::dm

@@ -1,0 +1,61 @@
+// Element types, with PyTorch's names ("float32", "int64", ...) and aliases ("float", "long").
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "tensor/half.h"
+
+namespace nl {
+
+enum class DType : uint8_t { Float32, Float16, BFloat16, Float64, Int64, Int32, UInt8, Bool };
+
+constexpr DType kAllDTypes[] = {DType::Float32, DType::Float16, DType::BFloat16, DType::Float64,
+                                DType::Int64,   DType::Int32,   DType::UInt8,    DType::Bool};
+
+size_t dtype_size(DType d);
+const char* dtype_name(DType d);  // "float32", ...
+bool is_floating(DType d);
+bool is_integral(DType d);  // integer types, bool excluded
+// Parses PyTorch names and aliases; throws DTypeError listing the valid names.
+DType parse_dtype(std::string_view name);
+std::string all_dtype_names();  // "float32, float16, ..." for error messages
+
+// Compile-time map from DType to the C++ storage type.
+template <DType D> struct DTypeCpp;
+template <> struct DTypeCpp<DType::Float32> { using type = float; };
+template <> struct DTypeCpp<DType::Float16> { using type = Half; };
+template <> struct DTypeCpp<DType::BFloat16> { using type = BFloat16; };
+template <> struct DTypeCpp<DType::Float64> { using type = double; };
+template <> struct DTypeCpp<DType::Int64> { using type = int64_t; };
+template <> struct DTypeCpp<DType::Int32> { using type = int32_t; };
+template <> struct DTypeCpp<DType::UInt8> { using type = uint8_t; };
+template <> struct DTypeCpp<DType::Bool> { using type = bool; };
+
+// Calls f(T{}) with T the storage type of d: dispatch_dtype(d, [&](auto tag) { using T = decltype(tag); ... }).
+template <class F>
+decltype(auto) dispatch_dtype(DType d, F&& f) {
+    switch (d) {
+        case DType::Float32: return f(float{});
+        case DType::Float16: return f(Half{});
+        case DType::BFloat16: return f(BFloat16{});
+        case DType::Float64: return f(double{});
+        case DType::Int64: return f(int64_t{});
+        case DType::Int32: return f(int32_t{});
+        case DType::UInt8: return f(uint8_t{});
+        case DType::Bool: return f(bool{});
+    }
+    return f(float{});
+}
+
+// Conversions through double (every dtype's values are exact in double, except int64 > 2^53).
+template <class T> inline double to_double(T v) { return static_cast<double>(v); }
+template <> inline double to_double<Half>(Half v) { return static_cast<float>(v); }
+template <> inline double to_double<BFloat16>(BFloat16 v) { return static_cast<float>(v); }
+template <class T> inline T from_double(double v) { return static_cast<T>(v); }
+template <> inline Half from_double<Half>(double v) { return Half(static_cast<float>(v)); }
+template <> inline BFloat16 from_double<BFloat16>(double v) { return BFloat16(static_cast<float>(v)); }
+template <> inline bool from_double<bool>(double v) { return v != 0.0; }
+
+}  // namespace nl

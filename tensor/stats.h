@@ -1,0 +1,94 @@
+// Statistics of samples against their theory: histograms, moments, Kolmogorov-Smirnov and
+// chi-square tests with p-values, QQ points, and the theoretical density / mass / CDF and moments
+// of every distribution Noise Lab samples. Used by the tests, the command line (--stats, --hist)
+// and the GUI's histogram view.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tensor/tensor.h"
+
+namespace nl::stats {
+
+// A distribution with its parameters, named as on the command line (--dist).
+struct Distribution {
+    enum class Kind {
+        Uniform,      // a = low, b = high          (continuous)
+        Normal,       // a = mean, b = std
+        LogNormal,    // a = mean, b = std of the underlying normal
+        Exponential,  // a = lambda
+        Cauchy,       // a = median, b = sigma
+        RandInt,      // a = low, b = high (exclusive)  (discrete)
+        Bernoulli,    // a = p
+        Geometric,    // a = p (support 1, 2, ...)
+        Poisson,      // a = lambda
+        Categorical,  // probs (normalised): multinomial / categorical draws of indices
+        Permutation,  // randperm(n): a = n; each value uniform over positions
+    };
+    Kind kind = Kind::Normal;
+    double a = 0.0, b = 1.0;
+    std::vector<double> probs;  // Categorical only
+
+    bool is_discrete() const;
+    std::string name() const;  // "normal(mean=0, std=1)"
+    double pdf(double x) const;   // continuous: density; discrete: mass at integer x
+    double cdf(double x) const;   // P(X <= x)
+    double mean() const;          // NaN where undefined (Cauchy)
+    double variance() const;      // NaN / inf where undefined
+    double skewness() const;
+    double excess_kurtosis() const;
+    // Inverse CDF for QQ plots (continuous; discrete returns the smallest k with cdf(k) >= p).
+    double quantile(double p) const;
+    // Support of the discrete distribution that holds all but `tail` of the mass: [lo, hi].
+    void discrete_range(double tail, int64_t& lo, int64_t& hi) const;
+};
+
+struct Moments {
+    int64_t n = 0;
+    double mean = 0, std = 0, variance = 0, skewness = 0, excess_kurtosis = 0, min = 0, max = 0;
+    int64_t nan_count = 0, inf_count = 0;  // excluded from the moments
+};
+Moments moments(const Tensor& t);             // any dtype and device
+Moments moments(const std::vector<double>& v);
+
+struct Histogram {
+    double lo = 0, hi = 1;          // range covered by the bins
+    std::vector<int64_t> counts;    // equal-width bins over [lo, hi]
+    int64_t below = 0, above = 0;   // samples outside [lo, hi]
+    int64_t total = 0;              // all finite samples
+    double bin_width() const { return (hi - lo) / static_cast<double>(counts.size()); }
+    // Density value of bin i (count / (total * width)), comparable to Distribution::pdf.
+    double density(size_t i) const;
+};
+// bins == 0 picks the Freedman-Diaconis rule (clamped to [10, 200]); lo >= hi picks the range from
+// the data (discrete data: one bin per integer when that is at most 200 bins).
+Histogram histogram(const Tensor& t, int bins = 0, double lo = 0.0, double hi = 0.0);
+
+struct TestResult {
+    std::string test;        // "KS" or "chi-square"
+    double statistic = 0;    // D or X^2
+    double p_value = 0;
+    int64_t dof = 0;         // chi-square degrees of freedom
+    int64_t n = 0;
+};
+// One-sample Kolmogorov-Smirnov test of continuous samples against d (asymptotic p-value with
+// the Stephens correction; exact enough for n >= 35).
+TestResult ks_test(const std::vector<double>& samples, const Distribution& d);
+// Chi-square goodness of fit of integer samples against d, pooling tail cells so that every
+// expected count is >= 5.
+TestResult chi_square_test(const std::vector<double>& samples, const Distribution& d);
+// Chi-square of observed counts against expected counts (same length, pooled as above).
+TestResult chi_square_counts(const std::vector<double>& observed, const std::vector<double>& expected);
+// Picks KS or chi-square by d.is_discrete().
+TestResult goodness_of_fit(const Tensor& t, const Distribution& d);
+
+// Points (theoretical quantile, sample quantile) for a QQ plot, at most `points` of them.
+std::vector<std::pair<double, double>> qq_points(const Tensor& t, const Distribution& d, int points = 200);
+
+// Special functions (double precision; libm is fine here, nothing random depends on them).
+double normal_cdf(double x);
+double chi_square_sf(double x, double dof);   // P(X > x)
+double kolmogorov_sf(double x);               // P(K > x), K the Kolmogorov distribution
+
+}  // namespace nl::stats

@@ -1,0 +1,157 @@
+// Transforms from Philox words to distributions: small host+device functions, one per
+// distribution, each stating its interval and method. The CPU loops, the SIMD paths and the CUDA
+// kernels all call (or replicate op for op) these functions, so every device gives the same bits.
+// The word layout (which words element i reads) is in random_layout.h and docs/STREAMS.md.
+#pragma once
+#include <cstdint>
+
+#include "tensor/detmath.h"
+#include "tensor/host_device.h"
+
+namespace nl::xf {
+
+constexpr float kTwoPow24Inv = 5.9604644775390625e-08f;   // 2^-24
+constexpr float kTwoPow31Inv = 4.656612873077392578e-10f; // 2^-31
+constexpr float kTwoPow32Inv = 2.328306436538696289e-10f; // 2^-32
+constexpr double kTwoPow53Inv = 1.1102230246251565404e-16; // 2^-53
+
+NL_HOST_DEVICE uint64_t join64(uint32_t lo, uint32_t hi) {
+    return (static_cast<uint64_t>(hi) << 32) | lo;
+}
+
+// ---- uniforms ----------------------------------------------------------------------------------
+// [0, 1), multiples of 2^-24 (the top 24 bits of w): every float32 value is exact.
+NL_HOST_DEVICE float uniform_f32(uint32_t w) {
+    return static_cast<float>(w >> 8) * kTwoPow24Inv;
+}
+// (0, 1]: k*2^-31 + 2^-32 with k = w >> 1 (31 bits), one rounding; smallest 2^-32, so log() of it
+// is finite and Box-Muller reaches 6.66 sigma.
+NL_HOST_DEVICE float uniform_open0_f32(uint32_t w) {
+    return dm::fma(static_cast<float>(static_cast<int32_t>(w >> 1)), kTwoPow31Inv, kTwoPow32Inv);
+}
+// [0, 1), multiples of 2^-53, from two words (first word = low half).
+NL_HOST_DEVICE double uniform_f64(uint32_t w0, uint32_t w1) {
+    return static_cast<double>(join64(w0, w1) >> 11) * kTwoPow53Inv;
+}
+// (0, 1], multiples of 2^-53.
+NL_HOST_DEVICE double uniform_open0_f64(uint32_t w0, uint32_t w1) {
+    return static_cast<double>((join64(w0, w1) >> 11) + 1) * kTwoPow53Inv;
+}
+// (0, 1) exclusive both ends: (2k+1) * 2^-53 with k the top 52 bits.
+NL_HOST_DEVICE double uniform_open_f64(uint32_t w0, uint32_t w1) {
+    return static_cast<double>(((join64(w0, w1) >> 12) << 1) | 1u) * kTwoPow53Inv;
+}
+// float16 / bfloat16 rand: the top 11 / 8 bits, so every value is exact and 1.0 never appears.
+NL_HOST_DEVICE float uniform_f16(uint32_t w) { return static_cast<float>(w >> 21) * 4.8828125e-04f; }
+NL_HOST_DEVICE float uniform_bf16(uint32_t w) { return static_cast<float>(w >> 24) * 3.90625e-03f; }
+
+// The largest value of T below b (b finite).
+template <class T>
+NL_HOST_DEVICE T next_below(T b) {
+    using B = decltype(dm::bits(b));
+    if (b > T(0)) return dm::from_bits(static_cast<B>(dm::bits(b) - 1));
+    if (b == T(0)) return -dm::from_bits(static_cast<B>(1));
+    return dm::from_bits(static_cast<B>(dm::bits(b) + 1));
+}
+
+// a + (b - a) * u as one fma; where rounding reaches b, the largest value below b instead, so the
+// interval [a, b) of torch.Tensor.uniform_ holds exactly.
+template <class T>
+NL_HOST_DEVICE T scale_to_interval(T u, T a, T b) {
+    const T x = dm::fma(u, dm::sub(b, a), a);
+    return (x >= b && a < b) ? next_below(b) : x;
+}
+
+// ---- normal (Box-Muller) -----------------------------------------------------------------------
+// Two normals from two words: r = sqrt(-2 log u), u in (0,1] from w0; angle 2*pi*v, v in [0,1)
+// from the top 24 bits of w1, split exactly into an octant (3 bits) and a 21-bit fraction.
+NL_HOST_DEVICE void normal_pair_f32(uint32_t w0, uint32_t w1, float& z0, float& z1) {
+    const float r = dm::sqrt(dm::mul(-2.0f, dm::log(uniform_open0_f32(w0))));
+    const uint32_t octant = w1 >> 29;
+    const float frac = static_cast<float>((w1 >> 8) & 0x1FFFFFu) * 4.76837158203125e-07f;  // 2^-21
+    float s, c;
+    dm::sincos_octant(octant, frac, s, c);
+    z0 = dm::mul(r, c);
+    z1 = dm::mul(r, s);
+}
+// float64: four words; radius from (w0, w1) in (0,1] (53 bits), angle from (w2, w3) (53 bits).
+NL_HOST_DEVICE void normal_pair_f64(uint32_t w0, uint32_t w1, uint32_t w2, uint32_t w3, double& z0,
+                                    double& z1) {
+    const double r = dm::sqrt(dm::mul(-2.0, dm::log(uniform_open0_f64(w0, w1))));
+    const uint64_t x = join64(w2, w3);
+    const uint32_t octant = static_cast<uint32_t>(x >> 61);
+    const double frac = static_cast<double>((x >> 11) & ((uint64_t(1) << 50) - 1)) * 8.8817841970012523e-16;  // 2^-50
+    double s, c;
+    dm::sincos_octant(octant, frac, s, c);
+    z0 = dm::mul(r, c);
+    z1 = dm::mul(r, s);
+}
+
+// ---- exponential, Cauchy -----------------------------------------------------------------------
+// -log(u) / lambda, u in (0, 1]: values in [0, 22.2/lambda] for float32.
+NL_HOST_DEVICE float exponential_f32(uint32_t w, float lambda) {
+    return dm::div(-dm::log(uniform_open0_f32(w)), lambda);
+}
+NL_HOST_DEVICE double exponential_f64(uint32_t w0, uint32_t w1, double lambda) {
+    return dm::div(-dm::log(uniform_open0_f64(w0, w1)), lambda);
+}
+// median + sigma * tan(pi*(u - 1/2)) = median - sigma * cos(pi u) / sin(pi u), u = (2k+1)*2^-25 in
+// (0, 1) (k = top 24 bits), so the result is always finite (|tan| <= 1.07e7).
+NL_HOST_DEVICE float cauchy_f32(uint32_t w, float median, float sigma) {
+    const uint32_t odd = ((w >> 8) << 1) | 1u;  // 2k+1, 25 bits; pi*u = 2*pi*(odd * 2^-26)
+    const uint32_t octant = odd >> 23;
+    const float frac = static_cast<float>(odd & 0x7FFFFFu) * 1.1920928955078125e-07f;  // 2^-23
+    float s, c;
+    dm::sincos_octant(octant, frac, s, c);
+    return dm::fma(sigma, -dm::div(c, s), median);
+}
+NL_HOST_DEVICE double cauchy_f64(uint32_t w0, uint32_t w1, double median, double sigma) {
+    const uint64_t odd = ((join64(w0, w1) >> 11) << 1) | 1u;  // 54 bits
+    const uint32_t octant = static_cast<uint32_t>(odd >> 51);
+    const double frac = static_cast<double>(odd & ((uint64_t(1) << 51) - 1)) * 4.4408920985006262e-16;  // 2^-51
+    double s, c;
+    dm::sincos_octant(octant, frac, s, c);
+    return dm::fma(sigma, -dm::div(c, s), median);
+}
+
+// ---- geometric ---------------------------------------------------------------------------------
+// log(1 + x) for x in (-1, 0], accurate for tiny |x| (PyTorch's log1p(-p)).
+NL_HOST_DEVICE double log1p_neg(double x) {
+    const double u = dm::add(1.0, x);
+    if (u == 1.0) return x;
+    return dm::div(dm::mul(dm::log(u), x), dm::sub(u, 1.0));
+}
+// Trials up to and including the first success, in {1, 2, ...}: ceil(log(u) / log(1 - p)),
+// u in (0, 1) exclusive (double), 0 < p < 1. p == 1 gives 1.
+NL_HOST_DEVICE double geometric(uint32_t w0, uint32_t w1, double p) {
+    if (p >= 1.0) return 1.0;
+    const double q = dm::div(dm::log(uniform_open_f64(w0, w1)), log1p_neg(-p));
+    double k = static_cast<double>(static_cast<long long>(q));
+    if (q > 9.0e18) return q;  // beyond int64: the real value is huge anyway
+    if (k < q) k = dm::add(k, 1.0);
+    return k < 1.0 ? 1.0 : k;
+}
+
+// ---- Bernoulli ---------------------------------------------------------------------------------
+// 1 when w < ceil(p * 2^32): P(1) = ceil(p*2^32)/2^32, within 2^-32 of p; p = 0 never, p = 1 always.
+NL_HOST_DEVICE uint64_t bernoulli_threshold(double p) {
+    const double t = dm::mul(p, 4294967296.0);
+    uint64_t ti = static_cast<uint64_t>(t);
+    if (static_cast<double>(ti) < t) ++ti;
+    return ti;
+}
+NL_HOST_DEVICE bool bernoulli(uint32_t w, uint64_t threshold) { return w < threshold; }
+
+// ---- integers (Lemire's multiply-shift with rejection: exactly unbiased) ------------------------
+NL_HOST_DEVICE uint64_t mulhi64(uint64_t a, uint64_t b, uint64_t& lo) {
+#if defined(__CUDA_ARCH__)
+    lo = a * b;
+    return __umul64hi(a, b);
+#else
+    const unsigned __int128 m = static_cast<unsigned __int128>(a) * b;
+    lo = static_cast<uint64_t>(m);
+    return static_cast<uint64_t>(m >> 64);
+#endif
+}
+
+}  // namespace nl::xf
