@@ -1,0 +1,561 @@
+// Elementwise ops: arithmetic with broadcasting and type promotion, unary math, comparisons,
+// logic, where, clamp, isnan/isinf/isfinite, and the C++ operators. Each op converts its operands to
+// the compute dtype (ops_internal.h), runs one strided kernel split over the threads, and converts
+// the result to the output dtype.
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+#include "tensor/ops.h"
+#include "tensor/ops_internal.h"
+#include "tensor/parallel.h"
+
+namespace nl {
+using namespace ops_detail;
+
+namespace {
+
+Shape broadcast_for(const char* op, const Shape& a, const Shape& b) {
+    try {
+        return broadcast_shapes(a, b);
+    } catch (const ShapeError& e) {
+        throw ShapeError(std::string(op) + ": " + e.what());
+    }
+}
+
+// out[i] = f(a[i]) over a strided input; O is the output storage type.
+template <class A, class O, class F>
+Tensor map1(const Tensor& a, DType out_dtype, F f) {
+    Tensor out = Tensor::empty(a.shape(), {out_dtype, Device::cpu()});
+    const int64_t n = out.numel();
+    if (n == 0) return out;
+    Shape s = a.shape();
+    std::array<std::vector<int64_t>, 1> st{a.strides()};
+    collapse_dims(s, st);
+    const A* pa = a.data<A>();
+    O* po = out.data<O>();
+    parallel_for(n, kElementwiseGrain, [&](int64_t b0, int64_t b1) {
+        for_each_run<1>(s, st, b0, b1, [&](int64_t pos, const auto& off, const auto& in, int64_t cnt) {
+            O* o = po + pos;
+            const A* x = pa + off[0];
+            if (in[0] == 1) {
+                for (int64_t i = 0; i < cnt; ++i) o[i] = f(x[i]);
+            } else {
+                for (int64_t i = 0; i < cnt; ++i) o[i] = f(x[i * in[0]]);
+            }
+        });
+    });
+    return out;
+}
+
+// out[i] = f(a[i], b[i]) with a and b broadcast together.
+template <class A, class B, class O, class F>
+Tensor map2(const char* op, const Tensor& a, const Tensor& b, DType out_dtype, F f) {
+    const Shape shape = broadcast_for(op, a.shape(), b.shape());
+    Tensor out = Tensor::empty(shape, {out_dtype, Device::cpu()});
+    const int64_t n = out.numel();
+    if (n == 0) return out;
+    Shape s = shape;
+    std::array<std::vector<int64_t>, 2> st{broadcast_strides(a, shape), broadcast_strides(b, shape)};
+    collapse_dims(s, st);
+    const A* pa = a.data<A>();
+    const B* pb = b.data<B>();
+    O* po = out.data<O>();
+    parallel_for(n, kElementwiseGrain, [&](int64_t b0, int64_t b1) {
+        for_each_run<2>(s, st, b0, b1, [&](int64_t pos, const auto& off, const auto& in, int64_t cnt) {
+            O* o = po + pos;
+            const A* x = pa + off[0];
+            const B* y = pb + off[1];
+            if (in[0] == 1 && in[1] == 1) {
+                for (int64_t i = 0; i < cnt; ++i) o[i] = f(x[i], y[i]);
+            } else if (in[0] == 1 && in[1] == 0) {
+                const B yv = *y;
+                for (int64_t i = 0; i < cnt; ++i) o[i] = f(x[i], yv);
+            } else if (in[0] == 0 && in[1] == 1) {
+                const A xv = *x;
+                for (int64_t i = 0; i < cnt; ++i) o[i] = f(xv, y[i]);
+            } else {
+                for (int64_t i = 0; i < cnt; ++i) o[i] = f(x[i * in[0]], y[i * in[1]]);
+            }
+        });
+    });
+    return out;
+}
+
+// out[i] = c[i] ? a[i] : b[i] (all broadcast together), T the storage type of a, b and out.
+template <class T>
+Tensor select3(const Tensor& c, const Tensor& a, const Tensor& b, DType out_dtype) {
+    const Shape shape = broadcast_for("where", broadcast_for("where", c.shape(), a.shape()), b.shape());
+    Tensor out = Tensor::empty(shape, {out_dtype, Device::cpu()});
+    const int64_t n = out.numel();
+    if (n == 0) return out;
+    Shape s = shape;
+    std::array<std::vector<int64_t>, 3> st{broadcast_strides(c, shape), broadcast_strides(a, shape),
+                                           broadcast_strides(b, shape)};
+    collapse_dims(s, st);
+    const bool* pc = c.data<bool>();
+    const T* pa = a.data<T>();
+    const T* pb = b.data<T>();
+    T* po = out.data<T>();
+    parallel_for(n, kElementwiseGrain, [&](int64_t b0, int64_t b1) {
+        for_each_run<3>(s, st, b0, b1, [&](int64_t pos, const auto& off, const auto& in, int64_t cnt) {
+            for (int64_t i = 0; i < cnt; ++i)
+                po[pos + i] = pc[off[0] + i * in[0]] ? pa[off[1] + i * in[1]] : pb[off[2] + i * in[2]];
+        });
+    });
+    return out;
+}
+
+// Calls f(C{}) with C the C++ type of a compute dtype (float, double or int64_t).
+template <class F>
+decltype(auto) dispatch_compute(DType cd, F&& f) {
+    switch (cd) {
+        case DType::Float32: return f(float{});
+        case DType::Float64: return f(double{});
+        default: return f(int64_t{});
+    }
+}
+
+// ---- binary arithmetic -------------------------------------------------------------------------------
+
+enum class Arith { Add, Sub, Mul, Div };
+
+const char* arith_name(Arith op) {
+    switch (op) {
+        case Arith::Add: return "add";
+        case Arith::Sub: return "sub";
+        case Arith::Mul: return "mul";
+        case Arith::Div: return "div";
+    }
+    return "?";
+}
+
+// Integer arithmetic wraps modulo 2^64 like PyTorch's (signed overflow is undefined in C++, so
+// add/sub/mul go through uint64_t).
+inline int64_t wrap_add(int64_t x, int64_t y) { return static_cast<int64_t>(static_cast<uint64_t>(x) + static_cast<uint64_t>(y)); }
+inline int64_t wrap_sub(int64_t x, int64_t y) { return static_cast<int64_t>(static_cast<uint64_t>(x) - static_cast<uint64_t>(y)); }
+inline int64_t wrap_mul(int64_t x, int64_t y) { return static_cast<int64_t>(static_cast<uint64_t>(x) * static_cast<uint64_t>(y)); }
+
+// a and b are operands already in their final form (tensors, or 0-dim tensors made from Scalars
+// in the compute dtype); out is the promoted dtype.
+Tensor arith(Arith op, const Tensor& a, const Tensor& b, DType out) {
+    const char* name = arith_name(op);
+    if (op == Arith::Div && !is_floating(out)) out = DType::Float32;  // true division
+    if (op == Arith::Sub && out == DType::Bool)
+        throw DTypeError("sub: subtracting two bool tensors is not supported (as in PyTorch); use logical_xor "
+                         "or convert to an integer dtype first");
+    const DType cd = compute_dtype(out);
+    const Tensor x = convert(a, cd), y = convert(b, cd);
+    Tensor r = dispatch_compute(cd, [&](auto tag) {
+        using C = decltype(tag);
+        switch (op) {
+            case Arith::Add:
+                if constexpr (std::is_same_v<C, int64_t>) return map2<C, C, C>(name, x, y, cd, wrap_add);
+                else return map2<C, C, C>(name, x, y, cd, [](C u, C v) { return u + v; });
+            case Arith::Sub:
+                if constexpr (std::is_same_v<C, int64_t>) return map2<C, C, C>(name, x, y, cd, wrap_sub);
+                else return map2<C, C, C>(name, x, y, cd, [](C u, C v) { return u - v; });
+            case Arith::Mul:
+                if constexpr (std::is_same_v<C, int64_t>) return map2<C, C, C>(name, x, y, cd, wrap_mul);
+                else return map2<C, C, C>(name, x, y, cd, [](C u, C v) { return u * v; });
+            case Arith::Div:
+                return map2<C, C, C>(name, x, y, cd, [](C u, C v) { return u / v; });
+        }
+        return Tensor{};
+    });
+    return convert(r, out);
+}
+
+Tensor arith_tt(Arith op, const Tensor& a, const Tensor& b) {
+    require_cpu(arith_name(op), {&a, &b});
+    require_defined(arith_name(op), a, "input");
+    require_defined(arith_name(op), b, "other");
+    return arith(op, a, b, result_type(a, b));
+}
+
+// Scalars enter in the compute dtype (PyTorch's "opmath": float16 * 0.1 multiplies by 0.1f).
+Tensor arith_ts(Arith op, const Tensor& a, Scalar b) {
+    require_cpu(arith_name(op), {&a});
+    require_defined(arith_name(op), a, "input");
+    DType out = result_type(a, b);
+    if (op == Arith::Div && !is_floating(out)) out = DType::Float32;
+    return arith(op, a, scalar_tensor(b, compute_dtype(out)), out);
+}
+
+Tensor arith_st(Arith op, Scalar a, const Tensor& b) {
+    require_cpu(arith_name(op), {&b});
+    require_defined(arith_name(op), b, "other");
+    DType out = result_type(b, a);
+    if (op == Arith::Div && !is_floating(out)) out = DType::Float32;
+    return arith(op, scalar_tensor(a, compute_dtype(out)), b, out);
+}
+
+// ---- comparisons ---------------------------------------------------------------------------------------
+
+enum class Cmp { Eq, Ne, Lt, Le, Gt, Ge };
+
+const char* cmp_name(Cmp c) {
+    switch (c) {
+        case Cmp::Eq: return "eq";
+        case Cmp::Ne: return "ne";
+        case Cmp::Lt: return "lt";
+        case Cmp::Le: return "le";
+        case Cmp::Gt: return "gt";
+        case Cmp::Ge: return "ge";
+    }
+    return "?";
+}
+
+// Compares in the promoted dtype's compute type (exact for every promoted value).
+Tensor compare(Cmp c, const Tensor& a, const Tensor& b, DType common) {
+    const char* name = cmp_name(c);
+    const DType cd = compute_dtype(common);
+    const Tensor x = convert(convert(a, common), cd), y = convert(convert(b, common), cd);
+    return dispatch_compute(cd, [&](auto tag) {
+        using C = decltype(tag);
+        switch (c) {
+            case Cmp::Eq: return map2<C, C, bool>(name, x, y, DType::Bool, [](C u, C v) { return u == v; });
+            case Cmp::Ne: return map2<C, C, bool>(name, x, y, DType::Bool, [](C u, C v) { return u != v; });
+            case Cmp::Lt: return map2<C, C, bool>(name, x, y, DType::Bool, [](C u, C v) { return u < v; });
+            case Cmp::Le: return map2<C, C, bool>(name, x, y, DType::Bool, [](C u, C v) { return u <= v; });
+            case Cmp::Gt: return map2<C, C, bool>(name, x, y, DType::Bool, [](C u, C v) { return u > v; });
+            case Cmp::Ge: return map2<C, C, bool>(name, x, y, DType::Bool, [](C u, C v) { return u >= v; });
+        }
+        return Tensor{};
+    });
+}
+
+Tensor compare_tt(Cmp c, const Tensor& a, const Tensor& b) {
+    require_cpu(cmp_name(c), {&a, &b});
+    require_defined(cmp_name(c), a, "input");
+    require_defined(cmp_name(c), b, "other");
+    return compare(c, a, b, result_type(a, b));
+}
+
+Tensor compare_ts(Cmp c, const Tensor& a, Scalar b) {
+    require_cpu(cmp_name(c), {&a});
+    require_defined(cmp_name(c), a, "input");
+    const DType common = result_type(a, b);
+    // The scalar is first cast to the common dtype, as PyTorch compares in that dtype.
+    return compare(c, a, scalar_tensor(b, common), common);
+}
+
+// ---- unary ---------------------------------------------------------------------------------------------
+
+void check_unary(const char* op, const Tensor& t) {
+    require_cpu(op, {&t});
+    require_defined(op, t, "input");
+}
+
+// A floating-point function: integer and bool inputs give float32; half types run in float32.
+template <class F>
+Tensor float_unary(const char* op, const Tensor& t, F f) {
+    check_unary(op, t);
+    const DType out = is_floating(t.dtype()) ? t.dtype() : DType::Float32;
+    const DType cd = compute_dtype(out);
+    const Tensor x = t.dtype() == cd ? t : t.to(cd);
+    Tensor r = cd == DType::Float64 ? map1<double, double>(x, cd, [&](double v) { return f(v); })
+                                    : map1<float, float>(x, cd, [&](float v) { return f(v); });
+    return r.to(out);
+}
+
+void reject_bool(const char* op, const Tensor& t, const char* hint) {
+    if (t.dtype() == DType::Bool)
+        throw DTypeError(std::string(op) + ": bool tensors are not supported" + hint +
+                         " (valid: " + all_dtype_names().substr(0, all_dtype_names().rfind(", ")) + ")");
+}
+
+// An op defined for every numeric dtype that keeps the dtype (neg, abs, relu).
+template <class FI, class FF>
+Tensor same_dtype_unary(const char* op, const Tensor& t, FI fi, FF ff) {
+    const DType cd = compute_dtype(t.dtype());
+    const Tensor x = convert(t, cd);
+    Tensor r = dispatch_compute(cd, [&](auto tag) {
+        using C = decltype(tag);
+        if constexpr (std::is_same_v<C, int64_t>) return map1<C, C>(x, cd, fi);
+        else return map1<C, C>(x, cd, [&](C v) { return ff(v); });
+    });
+    (void)op;
+    return convert(r, t.dtype());
+}
+
+// Bool results of a predicate on floating-point values; integers give `int_result` everywhere.
+template <class F>
+Tensor float_predicate(const char* op, const Tensor& t, bool int_result, F f) {
+    check_unary(op, t);
+    if (!is_floating(t.dtype())) return full(t.shape(), int_result ? 1.0 : 0.0, {DType::Bool});
+    const DType cd = compute_dtype(t.dtype());
+    const Tensor x = t.to(cd);
+    return dispatch_compute(cd, [&](auto tag) {
+        using C = decltype(tag);
+        if constexpr (std::is_same_v<C, int64_t>) return Tensor{};
+        else return map1<C, bool>(x, DType::Bool, [&](C v) { return f(v); });
+    });
+}
+
+// x ** e for integers by squaring (wraps like PyTorch's integer pow); e >= 0.
+int64_t int_pow(int64_t x, int64_t e) {
+    uint64_t result = 1, base = static_cast<uint64_t>(x);
+    while (e > 0) {
+        if (e & 1) result *= base;
+        base *= base;
+        e >>= 1;
+    }
+    return static_cast<int64_t>(result);
+}
+
+}  // namespace
+
+// ---- public: arithmetic -----------------------------------------------------------------------------------
+
+Tensor add(const Tensor& a, const Tensor& b) { return arith_tt(Arith::Add, a, b); }
+Tensor add(const Tensor& a, Scalar b) { return arith_ts(Arith::Add, a, b); }
+Tensor add(Scalar a, const Tensor& b) { return arith_st(Arith::Add, a, b); }
+Tensor sub(const Tensor& a, const Tensor& b) { return arith_tt(Arith::Sub, a, b); }
+Tensor sub(const Tensor& a, Scalar b) { return arith_ts(Arith::Sub, a, b); }
+Tensor sub(Scalar a, const Tensor& b) { return arith_st(Arith::Sub, a, b); }
+Tensor mul(const Tensor& a, const Tensor& b) { return arith_tt(Arith::Mul, a, b); }
+Tensor mul(const Tensor& a, Scalar b) { return arith_ts(Arith::Mul, a, b); }
+Tensor mul(Scalar a, const Tensor& b) { return arith_st(Arith::Mul, a, b); }
+Tensor div(const Tensor& a, const Tensor& b) { return arith_tt(Arith::Div, a, b); }
+Tensor div(const Tensor& a, Scalar b) { return arith_ts(Arith::Div, a, b); }
+Tensor div(Scalar a, const Tensor& b) { return arith_st(Arith::Div, a, b); }
+
+Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
+Tensor operator+(const Tensor& a, Scalar b) { return add(a, b); }
+Tensor operator+(Scalar a, const Tensor& b) { return add(a, b); }
+Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
+Tensor operator-(const Tensor& a, Scalar b) { return sub(a, b); }
+Tensor operator-(Scalar a, const Tensor& b) { return sub(a, b); }
+Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+Tensor operator*(const Tensor& a, Scalar b) { return mul(a, b); }
+Tensor operator*(Scalar a, const Tensor& b) { return mul(a, b); }
+Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
+Tensor operator/(const Tensor& a, Scalar b) { return div(a, b); }
+Tensor operator/(Scalar a, const Tensor& b) { return div(a, b); }
+Tensor operator-(const Tensor& a) { return neg(a); }
+
+// ---- public: unary -------------------------------------------------------------------------------------
+
+Tensor neg(const Tensor& t) {
+    check_unary("neg", t);
+    reject_bool("neg", t, "; use logical_not()");
+    return same_dtype_unary(
+        "neg", t, [](int64_t v) { return wrap_sub(0, v); }, [](auto v) { return -v; });
+}
+
+Tensor abs(const Tensor& t) {
+    check_unary("abs", t);
+    reject_bool("abs", t, "");
+    return same_dtype_unary(
+        "abs", t, [](int64_t v) { return v < 0 ? wrap_sub(0, v) : v; }, [](auto v) { return std::abs(v); });
+}
+
+Tensor relu(const Tensor& t) {
+    check_unary("relu", t);
+    reject_bool("relu", t, "");
+    // NaN stays NaN (v > 0 is false for NaN, so test the other way round).
+    return same_dtype_unary(
+        "relu", t, [](int64_t v) { return v > 0 ? v : int64_t{0}; },
+        [](auto v) { return v < 0 ? decltype(v){0} : v; });
+}
+
+Tensor exp(const Tensor& t) { return float_unary("exp", t, [](auto v) { return std::exp(v); }); }
+Tensor log(const Tensor& t) { return float_unary("log", t, [](auto v) { return std::log(v); }); }
+Tensor sqrt(const Tensor& t) { return float_unary("sqrt", t, [](auto v) { return std::sqrt(v); }); }
+Tensor sin(const Tensor& t) { return float_unary("sin", t, [](auto v) { return std::sin(v); }); }
+Tensor cos(const Tensor& t) { return float_unary("cos", t, [](auto v) { return std::cos(v); }); }
+Tensor tanh(const Tensor& t) { return float_unary("tanh", t, [](auto v) { return std::tanh(v); }); }
+Tensor sigmoid(const Tensor& t) {
+    return float_unary("sigmoid", t, [](auto v) {
+        using C = decltype(v);
+        return C(1) / (C(1) + std::exp(-v));
+    });
+}
+
+Tensor silu(const Tensor& t) {
+    check_unary("silu", t);
+    require_floating("silu", t);
+    return float_unary("silu", t, [](auto v) {
+        using C = decltype(v);
+        return v / (C(1) + std::exp(-v));
+    });
+}
+
+Tensor gelu(const Tensor& t, const std::string& approximate) {
+    check_unary("gelu", t);
+    require_floating("gelu", t);
+    if (approximate == "none")
+        return float_unary("gelu", t, [](auto v) {
+            using C = decltype(v);
+            return v * C(0.5) * (C(1) + std::erf(v * C(M_SQRT1_2)));
+        });
+    if (approximate == "tanh")
+        return float_unary("gelu", t, [](auto v) {
+            using C = decltype(v);
+            const C beta = C(M_SQRT2 * M_2_SQRTPI * 0.5), kappa = C(0.044715);
+            const C inner = beta * (v + kappa * v * v * v);
+            return C(0.5) * v * (C(1) + std::tanh(inner));
+        });
+    throw ValueError("gelu: approximate must be 'none' or 'tanh', got '" + approximate + "'");
+}
+
+Tensor pow(const Tensor& t, Scalar exponent) {
+    check_unary("pow", t);
+    const DType out = result_type(t, exponent);
+    const DType cd = compute_dtype(out);
+    if (cd == DType::Int64) {
+        const int64_t e = exponent.to_int();
+        if (e < 0)
+            throw ValueError("pow: integers to negative integer powers are not allowed (exponent " +
+                             exponent.str() + " with a " + dtype_name(t.dtype()) + " tensor)");
+        const Tensor x = convert(t, cd);
+        return convert(map1<int64_t, int64_t>(x, cd, [e](int64_t v) { return int_pow(v, e); }), out);
+    }
+    const Tensor x = t.to(cd);
+    const double e = exponent.to_double();
+    Tensor r = dispatch_compute(cd, [&](auto tag) {
+        using C = decltype(tag);
+        if constexpr (std::is_same_v<C, int64_t>) {
+            return Tensor{};
+        } else {
+            const C ec = static_cast<C>(e);
+            // PyTorch's fast paths, which also make these exponents exact where they can be.
+            if (e == 2.0) return map1<C, C>(x, cd, [](C v) { return v * v; });
+            if (e == 3.0) return map1<C, C>(x, cd, [](C v) { return v * v * v; });
+            if (e == 0.5) return map1<C, C>(x, cd, [](C v) { return std::sqrt(v); });
+            if (e == -1.0) return map1<C, C>(x, cd, [](C v) { return C(1) / v; });
+            if (e == -2.0) return map1<C, C>(x, cd, [](C v) { return C(1) / (v * v); });
+            return map1<C, C>(x, cd, [ec](C v) { return std::pow(v, ec); });
+        }
+    });
+    return r.to(out);
+}
+
+Tensor clamp(const Tensor& t, std::optional<Scalar> lo, std::optional<Scalar> hi) {
+    check_unary("clamp", t);
+    if (!lo && !hi) throw ValueError("clamp: at least one of min and max must be given");
+    reject_bool("clamp", t, "");
+    DType out = t.dtype();
+    if (lo && hi) out = result_type_scalars(t, {*lo, *hi});
+    else out = result_type(t, lo ? *lo : *hi);
+    const DType cd = compute_dtype(out);
+    const Tensor x = convert(t, cd);
+    Tensor r = dispatch_compute(cd, [&](auto tag) {
+        using C = decltype(tag);
+        auto as_c = [](const Scalar& s) {
+            if constexpr (std::is_same_v<C, int64_t>) return s.to_int();
+            else return static_cast<C>(s.to_double());
+        };
+        const bool has_lo = lo.has_value(), has_hi = hi.has_value();
+        const C l = has_lo ? as_c(*lo) : C{}, h = has_hi ? as_c(*hi) : C{};
+        // Comparisons are false for NaN, so NaN inputs pass through unchanged.
+        return map1<C, C>(x, cd, [=](C v) {
+            if (has_lo && v < l) v = l;
+            if (has_hi && v > h) v = h;
+            return v;
+        });
+    });
+    return convert(r, out);
+}
+
+// ---- public: comparisons and logic -------------------------------------------------------------------
+
+Tensor eq(const Tensor& a, const Tensor& b) { return compare_tt(Cmp::Eq, a, b); }
+Tensor eq(const Tensor& a, Scalar b) { return compare_ts(Cmp::Eq, a, b); }
+Tensor ne(const Tensor& a, const Tensor& b) { return compare_tt(Cmp::Ne, a, b); }
+Tensor ne(const Tensor& a, Scalar b) { return compare_ts(Cmp::Ne, a, b); }
+Tensor lt(const Tensor& a, const Tensor& b) { return compare_tt(Cmp::Lt, a, b); }
+Tensor lt(const Tensor& a, Scalar b) { return compare_ts(Cmp::Lt, a, b); }
+Tensor le(const Tensor& a, const Tensor& b) { return compare_tt(Cmp::Le, a, b); }
+Tensor le(const Tensor& a, Scalar b) { return compare_ts(Cmp::Le, a, b); }
+Tensor gt(const Tensor& a, const Tensor& b) { return compare_tt(Cmp::Gt, a, b); }
+Tensor gt(const Tensor& a, Scalar b) { return compare_ts(Cmp::Gt, a, b); }
+Tensor ge(const Tensor& a, const Tensor& b) { return compare_tt(Cmp::Ge, a, b); }
+Tensor ge(const Tensor& a, Scalar b) { return compare_ts(Cmp::Ge, a, b); }
+
+namespace {
+// Truth values of any dtype as a bool tensor (nonzero, NaN included, is true).
+Tensor truth(const Tensor& t) {
+    if (t.dtype() == DType::Bool) return t;
+    return dispatch_dtype(t.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>)
+            return map1<T, bool>(t, DType::Bool, [](T v) { return static_cast<float>(v) != 0.0f; });
+        else
+            return map1<T, bool>(t, DType::Bool, [](T v) { return v != T(0); });
+    });
+}
+}  // namespace
+
+Tensor logical_and(const Tensor& a, const Tensor& b) {
+    require_cpu("logical_and", {&a, &b});
+    require_defined("logical_and", a, "input");
+    require_defined("logical_and", b, "other");
+    return map2<bool, bool, bool>("logical_and", truth(a), truth(b), DType::Bool, [](bool u, bool v) { return u && v; });
+}
+
+Tensor logical_or(const Tensor& a, const Tensor& b) {
+    require_cpu("logical_or", {&a, &b});
+    require_defined("logical_or", a, "input");
+    require_defined("logical_or", b, "other");
+    return map2<bool, bool, bool>("logical_or", truth(a), truth(b), DType::Bool, [](bool u, bool v) { return u || v; });
+}
+
+Tensor logical_not(const Tensor& t) {
+    check_unary("logical_not", t);
+    return map1<bool, bool>(truth(t), DType::Bool, [](bool v) { return !v; });
+}
+
+Tensor isnan(const Tensor& t) {
+    return float_predicate("isnan", t, false, [](auto v) { return std::isnan(v); });
+}
+Tensor isinf(const Tensor& t) {
+    return float_predicate("isinf", t, false, [](auto v) { return std::isinf(v); });
+}
+Tensor isfinite(const Tensor& t) {
+    return float_predicate("isfinite", t, true, [](auto v) { return std::isfinite(v); });
+}
+
+namespace {
+Tensor where_impl(const Tensor& cond, const Tensor& a, const Tensor& b, DType out) {
+    if (cond.dtype() != DType::Bool)
+        throw DTypeError(std::string("where: expected a bool condition, got ") + dtype_name(cond.dtype()) +
+                         " (valid: bool; compare with ne(cond, 0) first)");
+    const Tensor x = convert(a, out), y = convert(b, out);
+    return dispatch_dtype(out, [&](auto tag) {
+        using T = decltype(tag);
+        return select3<T>(cond, x, y, out);
+    });
+}
+void check_where(const Tensor& cond, const Tensor* a, const Tensor* b) {
+    const Tensor none;
+    require_cpu("where", {&cond, a ? a : &none, b ? b : &none});
+    require_defined("where", cond, "condition");
+    if (a) require_defined("where", *a, "input");
+    if (b) require_defined("where", *b, "other");
+}
+}  // namespace
+
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+    check_where(cond, &a, &b);
+    return where_impl(cond, a, b, result_type(a, b));
+}
+Tensor where(const Tensor& cond, const Tensor& a, Scalar b) {
+    check_where(cond, &a, nullptr);
+    const DType out = result_type(a, b);
+    return where_impl(cond, a, scalar_tensor(b, out), out);
+}
+Tensor where(const Tensor& cond, Scalar a, const Tensor& b) {
+    check_where(cond, nullptr, &b);
+    const DType out = result_type(b, a);
+    return where_impl(cond, scalar_tensor(a, out), b, out);
+}
+Tensor where(const Tensor& cond, Scalar a, Scalar b) {
+    check_where(cond, nullptr, nullptr);
+    const DType out = promote_types(scalar_dtype(a), scalar_dtype(b));
+    return where_impl(cond, scalar_tensor(a, out), scalar_tensor(b, out), out);
+}
+
+}  // namespace nl

@@ -1,0 +1,169 @@
+// Normalisations: group_norm, layer_norm and batch_norm (evaluation mode, running statistics).
+// Statistics are two-pass in double (mean, then the mean squared deviation: the biased variance,
+// as PyTorch's), and y = (x - mean) * (1 / sqrt(var + eps)) * weight + bias is formed in double and
+// rounded once to x's dtype.
+#include <cmath>
+#include <vector>
+
+#include "tensor/ops.h"
+#include "tensor/ops_internal.h"
+#include "tensor/parallel.h"
+
+namespace nl {
+using namespace ops_detail;
+
+namespace {
+
+// A floating-point parameter vector as doubles (empty when undefined), checked to hold n values.
+std::vector<double> param(const char* op, const Tensor& p, const char* what, int64_t n, const Shape& expected) {
+    if (!p.defined()) return {};
+    require_floating(op, p);
+    if (p.numel() != n || (!expected.empty() && p.shape() != expected))
+        throw ShapeError(std::string(op) + ": " + what + " has shape " + shape_str(p.shape()) + ", expected " +
+                         (expected.empty() ? "[" + std::to_string(n) + "]" : shape_str(expected)));
+    return p.to_vector();
+}
+
+// Normalises rows of x (contiguous, [rows, len]); channel_of(row, i) picks the affine parameter.
+template <class T, class Channel>
+void normalize_rows(const T* x, T* y, int64_t rows, int64_t len, double eps, const std::vector<double>& w,
+                    const std::vector<double>& b, Channel channel_of) {
+    parallel_for(rows, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, len)), [&](int64_t r0, int64_t r1) {
+        for (int64_t r = r0; r < r1; ++r) {
+            const T* p = x + r * len;
+            double s = 0.0;
+            for (int64_t i = 0; i < len; ++i) s += to_double<T>(p[i]);
+            const double mean = s / static_cast<double>(len);
+            double m2 = 0.0;
+            for (int64_t i = 0; i < len; ++i) {
+                const double d = to_double<T>(p[i]) - mean;
+                m2 += d * d;
+            }
+            const double rstd = 1.0 / std::sqrt(m2 / static_cast<double>(len) + eps);
+            T* q = y + r * len;
+            for (int64_t i = 0; i < len; ++i) {
+                double v = (to_double<T>(p[i]) - mean) * rstd;
+                const int64_t c = channel_of(r, i);
+                if (!w.empty()) v *= w[static_cast<size_t>(c)];
+                if (!b.empty()) v += b[static_cast<size_t>(c)];
+                q[i] = from_double<T>(v);
+            }
+        }
+    });
+}
+
+template <class F>
+void dispatch_floating(DType d, F&& f) {
+    switch (d) {
+        case DType::Float64: f(double{}); break;
+        case DType::Float16: f(Half{}); break;
+        case DType::BFloat16: f(BFloat16{}); break;
+        default: f(float{}); break;
+    }
+}
+
+void check_eps(const char* op, double eps) {
+    if (!(eps >= 0.0) || !std::isfinite(eps))
+        throw ValueError(std::string(op) + ": eps must be finite and >= 0, got " + std::to_string(eps));
+}
+
+}  // namespace
+
+Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight, const Tensor& bias, double eps) {
+    const char* op = "group_norm";
+    require_cpu(op, {&x, &weight, &bias});
+    require_defined(op, x, "input");
+    require_floating(op, x);
+    check_eps(op, eps);
+    if (x.dim() < 2) throw ShapeError(std::string(op) + ": expected input [N, C, *], got shape " + shape_str(x.shape()));
+    const int64_t N = x.size(0), C = x.size(1);
+    if (num_groups < 1 || C % num_groups != 0)
+        throw ValueError(std::string(op) + ": num_groups must be >= 1 and divide the " + std::to_string(C) +
+                         " channels of input shape " + shape_str(x.shape()) + ", got " + std::to_string(num_groups));
+    const std::vector<double> w = param(op, weight, "weight", C, {C});
+    const std::vector<double> b = param(op, bias, "bias", C, {C});
+    const int64_t spatial = C == 0 || N == 0 ? 0 : x.numel() / (N * C);
+    const int64_t cg = C / num_groups, len = cg * spatial;
+    const Tensor xc = materialize(x);
+    Tensor y = Tensor::empty(x.shape(), {x.dtype(), Device::cpu()});
+    if (y.numel() == 0) return y;
+    dispatch_floating(x.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        normalize_rows<T>(xc.data<T>(), y.data<T>(), N * num_groups, len, eps, w, b, [&](int64_t row, int64_t i) {
+            return (row % num_groups) * cg + i / spatial;
+        });
+    });
+    return y;
+}
+
+Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& weight, const Tensor& bias,
+                  double eps) {
+    const char* op = "layer_norm";
+    require_cpu(op, {&x, &weight, &bias});
+    require_defined(op, x, "input");
+    require_floating(op, x);
+    check_eps(op, eps);
+    const size_t k = normalized_shape.size();
+    bool ok = k >= 1 && k <= x.shape().size();
+    for (size_t i = 0; ok && i < k; ++i) ok = x.shape()[x.shape().size() - k + i] == normalized_shape[i];
+    if (!ok)
+        throw ShapeError(std::string(op) + ": input shape " + shape_str(x.shape()) + " does not end in normalized_shape " +
+                         shape_str(normalized_shape));
+    const int64_t len = shape_numel(normalized_shape);
+    const std::vector<double> w = param(op, weight, "weight", len, normalized_shape);
+    const std::vector<double> b = param(op, bias, "bias", len, normalized_shape);
+    const Tensor xc = materialize(x);
+    Tensor y = Tensor::empty(x.shape(), {x.dtype(), Device::cpu()});
+    if (y.numel() == 0) return y;
+    dispatch_floating(x.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        normalize_rows<T>(xc.data<T>(), y.data<T>(), x.numel() / len, len, eps, w, b,
+                          [](int64_t, int64_t i) { return i; });
+    });
+    return y;
+}
+
+Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
+                  const Tensor& bias, double eps) {
+    const char* op = "batch_norm";
+    require_cpu(op, {&x, &running_mean, &running_var, &weight, &bias});
+    require_defined(op, x, "input");
+    require_defined(op, running_mean, "running_mean");
+    require_defined(op, running_var, "running_var");
+    require_floating(op, x);
+    check_eps(op, eps);
+    if (x.dim() < 2) throw ShapeError(std::string(op) + ": expected input [N, C, *], got shape " + shape_str(x.shape()));
+    const int64_t N = x.size(0), C = x.size(1);
+    const std::vector<double> rm = param(op, running_mean, "running_mean", C, {C});
+    const std::vector<double> rv = param(op, running_var, "running_var", C, {C});
+    const std::vector<double> w = param(op, weight, "weight", C, {C});
+    const std::vector<double> b = param(op, bias, "bias", C, {C});
+    const int64_t spatial = C == 0 || N == 0 ? 0 : x.numel() / (N * C);
+    std::vector<double> scale(static_cast<size_t>(C)), shift(static_cast<size_t>(C));
+    for (int64_t c = 0; c < C; ++c) {
+        const double rstd = 1.0 / std::sqrt(rv[c] + eps);
+        scale[c] = rstd * (w.empty() ? 1.0 : w[c]);
+        shift[c] = b.empty() ? 0.0 : b[c];
+    }
+    const Tensor xc = materialize(x);
+    Tensor y = Tensor::empty(x.shape(), {x.dtype(), Device::cpu()});
+    if (y.numel() == 0) return y;
+    dispatch_floating(x.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        const T* p = xc.data<T>();
+        T* q = y.data<T>();
+        parallel_for(N * C, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, spatial)),
+                     [&](int64_t b0, int64_t b1) {
+                         for (int64_t plane = b0; plane < b1; ++plane) {
+                             const int64_t c = plane % C;
+                             for (int64_t i = 0; i < spatial; ++i) {
+                                 const int64_t at = plane * spatial + i;
+                                 q[at] = from_double<T>((to_double<T>(p[at]) - rm[c]) * scale[c] + shift[c]);
+                             }
+                         }
+                     });
+    });
+    return y;
+}
+
+}  // namespace nl
