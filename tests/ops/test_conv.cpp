@@ -1,0 +1,204 @@
+// conv2d against a naive loop (random shapes, stride, padding, dilation, groups, bias; bit-exact
+// in float32 because both sum over (c, ki, kj) in order), conv_transpose2d as the adjoint of
+// conv2d and against a naive scatter loop, upsample_nearest2d and avg_pool2d hand values.
+#include <cmath>
+
+#include "ops_test_util.h"
+
+namespace nl {
+namespace {
+using test::expect_error;
+using test::expect_values;
+
+struct ConvCase {
+    int64_t N, C, H, W, O, kh, kw, sh, sw, ph, pw, dh, dw, groups;
+};
+
+// Naive conv2d accumulating in T over (c, ki, kj) in order from 0, skipping padding, then + bias.
+template <class T>
+std::vector<double> naive_conv2d(const Tensor& x, const Tensor& w, const Tensor& b, const ConvCase& c, int64_t Ho,
+                                 int64_t Wo) {
+    const std::vector<double> xv = x.to_vector(), wv = w.to_vector();
+    const std::vector<double> bv = b.defined() ? b.to_vector() : std::vector<double>();
+    const int64_t Cg = c.C / c.groups, Og = c.O / c.groups;
+    std::vector<double> out;
+    for (int64_t n = 0; n < c.N; ++n)
+        for (int64_t o = 0; o < c.O; ++o)
+            for (int64_t oh = 0; oh < Ho; ++oh)
+                for (int64_t ow = 0; ow < Wo; ++ow) {
+                    T acc = T(0);
+                    const int64_t g = o / Og;
+                    for (int64_t ci = 0; ci < Cg; ++ci)
+                        for (int64_t ki = 0; ki < c.kh; ++ki)
+                            for (int64_t kj = 0; kj < c.kw; ++kj) {
+                                const int64_t ih = oh * c.sh - c.ph + ki * c.dh, iw = ow * c.sw - c.pw + kj * c.dw;
+                                if (ih < 0 || ih >= c.H || iw < 0 || iw >= c.W) continue;
+                                const int64_t cin = g * Cg + ci;
+                                acc += static_cast<T>(xv[((n * c.C + cin) * c.H + ih) * c.W + iw]) *
+                                       static_cast<T>(wv[((o * Cg + ci) * c.kh + ki) * c.kw + kj]);
+                            }
+                    if (!bv.empty()) acc += static_cast<T>(bv[o]);
+                    out.push_back(static_cast<double>(acc));
+                }
+    return out;
+}
+
+const ConvCase kCases[] = {
+    // N  C  H   W  O  kh kw sh sw ph pw dh dw groups
+    {1, 1, 5, 5, 1, 3, 3, 1, 1, 0, 0, 1, 1, 1},   {2, 3, 8, 7, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1},
+    {1, 4, 9, 9, 6, 3, 2, 2, 1, 1, 0, 1, 1, 2},   {3, 6, 7, 10, 6, 1, 1, 1, 1, 0, 0, 1, 1, 3},
+    {2, 2, 11, 6, 3, 3, 3, 2, 3, 2, 1, 2, 1, 1},  {1, 8, 6, 6, 8, 3, 3, 1, 1, 1, 1, 1, 1, 8},
+    {2, 5, 12, 12, 7, 5, 4, 3, 2, 2, 1, 1, 2, 1}, {1, 3, 4, 4, 2, 1, 1, 2, 2, 0, 0, 1, 1, 1},
+    {5, 16, 16, 16, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1},
+};
+
+TEST(Conv, Conv2dMatchesNaiveLoop) {
+    uint64_t seed = 500;
+    for (const ConvCase& c : kCases) {
+        const Tensor x = test::random_tensor({c.N, c.C, c.H, c.W}, ++seed);
+        const Tensor w = test::random_tensor({c.O, c.C / c.groups, c.kh, c.kw}, ++seed);
+        const Tensor b = test::random_tensor({c.O}, ++seed);
+        const int64_t Ho = (c.H + 2 * c.ph - c.dh * (c.kh - 1) - 1) / c.sh + 1;
+        const int64_t Wo = (c.W + 2 * c.pw - c.dw * (c.kw - 1) - 1) / c.sw + 1;
+        const Tensor y = conv2d(x, w, b, {c.sh, c.sw}, {c.ph, c.pw}, {c.dh, c.dw}, c.groups);
+        expect_values(y, {c.N, c.O, Ho, Wo}, naive_conv2d<float>(x, w, b, c, Ho, Wo));
+        const Tensor y_nobias = conv2d(x, w, Tensor{}, {c.sh, c.sw}, {c.ph, c.pw}, {c.dh, c.dw}, c.groups);
+        expect_values(y_nobias, {c.N, c.O, Ho, Wo}, naive_conv2d<float>(x, w, Tensor{}, c, Ho, Wo));
+        const Tensor xd = x.to(DType::Float64), wd = w.to(DType::Float64), bd = b.to(DType::Float64);
+        expect_values(conv2d(xd, wd, bd, {c.sh, c.sw}, {c.ph, c.pw}, {c.dh, c.dw}, c.groups), {c.N, c.O, Ho, Wo},
+                      naive_conv2d<double>(xd, wd, bd, c, Ho, Wo));
+    }
+}
+
+TEST(Conv, Conv2dUnbatchedStridedAndHalf) {
+    const Tensor x = test::random_tensor({3, 6, 6}, 40);
+    const Tensor w = test::random_tensor({2, 3, 3, 3}, 41);
+    const Tensor y = conv2d(x, w, Tensor{}, 1, 1);
+    ASSERT_EQ(y.shape(), (Shape{2, 6, 6}));
+    EXPECT_TRUE(test::same_values(y, conv2d(x.unsqueeze(0), w, Tensor{}, 1, 1).squeeze(0)));
+    // A non-contiguous input gives the same result.
+    const Tensor xt = x.transpose(1, 2);
+    EXPECT_TRUE(test::same_values(conv2d(xt, w, Tensor{}, 1, 1), conv2d(xt.contiguous(), w, Tensor{}, 1, 1)));
+    // float16: computed in float32, rounded once.
+    const Tensor yh = conv2d(x.to(DType::Float16), w.to(DType::Float16), Tensor{}, 1, 1);
+    EXPECT_EQ(yh.dtype(), DType::Float16);
+    const Tensor yf = conv2d(x.to(DType::Float16).to(DType::Float32), w.to(DType::Float16).to(DType::Float32),
+                             Tensor{}, 1, 1);
+    EXPECT_TRUE(test::same_values(yh, yf.to(DType::Float16)));
+    // Hand value: a 3x3 box filter over ones with padding 1 counts the neighbours.
+    expect_values(conv2d(ones({1, 1, 3, 3}), ones({1, 1, 3, 3}), Tensor{}, 1, 1), {1, 1, 3, 3},
+                  {4, 6, 4, 6, 9, 6, 4, 6, 4});
+}
+
+TEST(Conv, Conv2dErrors) {
+    expect_error<ShapeError>([] { conv2d(zeros({1, 3, 5, 5}), zeros({2, 4, 3, 3})); },
+                             {"conv2d", "[2, 4, 3, 3]", "[1, 3, 5, 5]"});
+    expect_error<ShapeError>([] { conv2d(zeros({1, 4, 5, 5}), zeros({3, 2, 3, 3}), Tensor{}, 1, 0, 1, 2); },
+                             {"conv2d", "groups=2"});
+    expect_error<ShapeError>([] { conv2d(zeros({1, 1, 2, 2}), zeros({1, 1, 3, 3})); },
+                             {"conv2d", "[1, 1, 2, 2]", "[1, 1, 3, 3]"});
+    expect_error<DTypeError>([] { conv2d(zeros({1, 1, 3, 3}, {DType::Int64}), zeros({1, 1, 1, 1}, {DType::Int64})); },
+                             {"conv2d", "int64", "float32"});
+    expect_error<DTypeError>([] { conv2d(zeros({1, 1, 3, 3}), zeros({1, 1, 1, 1}, {DType::Float64})); },
+                             {"conv2d", "float64", "float32"});
+    expect_error<ValueError>([] { conv2d(zeros({1, 1, 3, 3}), zeros({1, 1, 1, 1}), Tensor{}, 0); },
+                             {"conv2d", "stride", "(0, 0)"});
+    expect_error<ShapeError>([] { conv2d(zeros({3, 3}), zeros({1, 1, 1, 1})); }, {"conv2d", "[3, 3]"});
+    expect_error<ShapeError>([] { conv2d(zeros({1, 1, 3, 3}), zeros({2, 1, 1, 1}), zeros({3})); },
+                             {"conv2d", "bias", "[3]"});
+}
+
+double dot(const Tensor& a, const Tensor& b) {
+    const std::vector<double> x = a.to_vector(), y = b.to_vector();
+    double s = 0;
+    for (size_t i = 0; i < x.size(); ++i) s += x[i] * y[i];
+    return s;
+}
+
+TEST(Conv, ConvTransposeIsTheAdjointOfConv) {
+    uint64_t seed = 700;
+    for (const ConvCase& c : kCases) {
+        const Tensor x = test::random_tensor({c.N, c.C, c.H, c.W}, ++seed, DType::Float64);
+        const Tensor w = test::random_tensor({c.O, c.C / c.groups, c.kh, c.kw}, ++seed, DType::Float64);
+        const Tensor y = conv2d(x, w, Tensor{}, {c.sh, c.sw}, {c.ph, c.pw}, {c.dh, c.dw}, c.groups);
+        const Tensor r = test::random_tensor(y.shape(), ++seed, DType::Float64);
+        // output_padding recovers the input size that the strided conv rounded away.
+        const int64_t oph = c.H - ((y.size(2) - 1) * c.sh - 2 * c.ph + c.dh * (c.kh - 1) + 1);
+        const int64_t opw = c.W - ((y.size(3) - 1) * c.sw - 2 * c.pw + c.dw * (c.kw - 1) + 1);
+        const Tensor xt = conv_transpose2d(r, w, Tensor{}, {c.sh, c.sw}, {c.ph, c.pw}, {oph, opw}, c.groups,
+                                           {c.dh, c.dw});
+        ASSERT_EQ(xt.shape(), x.shape());
+        const double lhs = dot(y, r), rhs = dot(x, xt);
+        EXPECT_NEAR(lhs, rhs, 1e-10 * std::max(1.0, std::fabs(lhs)));
+    }
+}
+
+TEST(Conv, ConvTransposeMatchesScatterLoop) {
+    // x [2, 4, 3, 5], w [4, 3, 3, 2] (groups 2 -> out channels 6), stride (2, 1), padding (1, 0),
+    // output_padding (1, 0), dilation (1, 2).
+    const Tensor x = test::random_tensor({2, 4, 3, 5}, 800, DType::Float64);
+    const Tensor w = test::random_tensor({4, 3, 3, 2}, 801, DType::Float64);
+    const Tensor b = test::random_tensor({6}, 802, DType::Float64);
+    const int64_t sh = 2, sw = 1, ph = 1, pw = 0, oph = 1, dh = 1, dw = 2, groups = 2;
+    const Tensor y = conv_transpose2d(x, w, b, {sh, sw}, {ph, pw}, {oph, 0}, groups, {dh, dw});
+    const int64_t Ho = (3 - 1) * sh - 2 * ph + dh * 2 + oph + 1, Wo = (5 - 1) * sw - 2 * pw + dw * 1 + 0 + 1;
+    ASSERT_EQ(y.shape(), (Shape{2, 6, Ho, Wo}));
+    std::vector<double> ref(static_cast<size_t>(2 * 6 * Ho * Wo), 0.0);
+    const std::vector<double> xv = x.to_vector(), wv = w.to_vector(), bv = b.to_vector();
+    for (int64_t n = 0; n < 2; ++n)
+        for (int64_t ci = 0; ci < 4; ++ci)
+            for (int64_t oc = 0; oc < 3; ++oc)
+                for (int64_t ih = 0; ih < 3; ++ih)
+                    for (int64_t iw = 0; iw < 5; ++iw)
+                        for (int64_t ki = 0; ki < 3; ++ki)
+                            for (int64_t kj = 0; kj < 2; ++kj) {
+                                const int64_t oh = ih * sh - ph + ki * dh, ow = iw * sw - pw + kj * dw;
+                                if (oh < 0 || oh >= Ho || ow < 0 || ow >= Wo) continue;
+                                const int64_t o = (ci / 2) * 3 + oc;
+                                ref[((n * 6 + o) * Ho + oh) * Wo + ow] +=
+                                    xv[((n * 4 + ci) * 3 + ih) * 5 + iw] * wv[((ci * 3 + oc) * 3 + ki) * 2 + kj];
+                            }
+    for (int64_t n = 0; n < 2; ++n)
+        for (int64_t o = 0; o < 6; ++o)
+            for (int64_t i = 0; i < Ho * Wo; ++i) ref[(n * 6 + o) * Ho * Wo + i] += bv[o];
+    expect_values(y, {2, 6, Ho, Wo}, ref, 1e-13);
+    expect_error<ValueError>([&] { conv_transpose2d(x, w, b, 1, 0, 1, 2); },
+                             {"conv_transpose2d", "output_padding", "(1, 1)"});
+    expect_error<ShapeError>([&] { conv_transpose2d(x, w, zeros({3}, {DType::Float64}), 1, 0, 0, 2); },
+                             {"conv_transpose2d", "bias", "[3]"});
+}
+
+TEST(Conv, UpsampleNearest) {
+    const Tensor x = from_vector({1, 2, 3, 4}, {1, 1, 2, 2});
+    expect_values(upsample_nearest2d(x, 2), {1, 1, 4, 4}, {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4});
+    // Non-integer scale: out = floor(3 * 1.5) = 4, src = floor(dst * float(1 / 1.5)) = 0, 0, 1, 2.
+    const Tensor r = from_vector({10, 20, 30}, {1, 1, 1, 3});
+    expect_values(upsample_nearest2d(r, 1.0, 1.5), {1, 1, 1, 4}, {10, 10, 20, 30});
+    // Down-scaling and any dtype; unbatched input.
+    const Tensor i = from_vector({1, 2, 3, 4, 5, 6, 7, 8}, {1, 2, 4}, {DType::Int64});
+    const Tensor d = upsample_nearest2d(i, 0.5);
+    EXPECT_EQ(d.dtype(), DType::Int64);
+    expect_values(d, {1, 1, 2}, {1, 3});
+    expect_error<ValueError>([&] { upsample_nearest2d(x, 0.0); }, {"upsample_nearest2d", "> 0"});
+    expect_error<ShapeError>([&] { upsample_nearest2d(x, 0.25); }, {"upsample_nearest2d", "[1, 1, 2, 2]"});
+}
+
+TEST(Conv, AvgPool) {
+    const Tensor x = arange(0.0, 16.0, 1.0, {DType::Float32}).view({1, 1, 4, 4});
+    expect_values(avg_pool2d(x, 2), {1, 1, 2, 2}, {2.5, 4.5, 10.5, 12.5});
+    expect_values(avg_pool2d(x, 3, 1), {1, 1, 2, 2}, {5, 6, 9, 10});
+    // Padding 1, kernel 2, stride 2: windows at -1..0, 1..2, 3..4.
+    // count_include_pad divides by 4 everywhere; without it by the real element count.
+    expect_values(avg_pool2d(x, 2, 2, 1), {1, 1, 3, 3}, {0 / 4.0, 3 / 4.0, 3 / 4.0, 12 / 4.0, 30 / 4.0, 18 / 4.0,
+                                                         12 / 4.0, 27 / 4.0, 15 / 4.0});
+    expect_values(avg_pool2d(x, 2, 2, 1, false, false), {1, 1, 3, 3}, {0, 1.5, 3, 6, 7.5, 9, 12, 13.5, 15});
+    // ceil_mode: 5 wide, kernel 2, stride 2 -> 3 outputs; the last window holds one column.
+    const Tensor y = arange(0.0, 10.0, 1.0, {DType::Float32}).view({1, 1, 2, 5});
+    expect_values(avg_pool2d(y, 2, 2, 0, true), {1, 1, 1, 3}, {3, 5, 6.5});
+    expect_values(avg_pool2d(y, 2, 2, 0, false), {1, 1, 1, 2}, {3, 5});
+    expect_error<ValueError>([&] { avg_pool2d(x, 2, 2, 2); }, {"avg_pool2d", "padding", "half"});
+    expect_error<DTypeError>([] { avg_pool2d(zeros({1, 1, 2, 2}, {DType::Int64}), 2); }, {"avg_pool2d", "int64"});
+}
+
+}  // namespace
+}  // namespace nl
