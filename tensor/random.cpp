@@ -13,6 +13,7 @@
 #include "tensor/errors.h"
 #include "tensor/philox.h"
 #include "tensor/random_block.h"
+#include "tensor/simd/cpu_random.h"
 #include "tensor/transforms.h"
 
 namespace nl {
@@ -347,41 +348,15 @@ Rows read_rows(const Tensor& probs, const char* op) {
     return r;
 }
 
-std::vector<uint64_t> integer_prefix(const double* w, int64_t cols) {
-    double maxw = 0.0;
-    for (int64_t j = 0; j < cols; ++j) maxw = std::max(maxw, w[j]);
-    std::vector<uint64_t> prefix(static_cast<size_t>(cols));
-    uint64_t acc = 0;
-    for (int64_t j = 0; j < cols; ++j) {
-        uint64_t q = 0;
-        if (w[j] > 0.0) q = std::max<uint64_t>(1, static_cast<uint64_t>(std::nearbyint(w[j] / maxw * kWeightScale)));
-        acc += q;
-        prefix[static_cast<size_t>(j)] = acc;
-    }
-    return prefix;
-}
-
-// Draw s of row r: element e = r*num_samples + s reads words (2(e%2), 2(e%2)+1) of block offset + e/2.
-int64_t draw_from_prefix(const std::vector<uint64_t>& prefix, uint64_t seed, uint64_t offset, uint32_t stream,
-                         int64_t e) {
-    const uint64_t block = offset + static_cast<uint64_t>(e / 2);
-    const int lane = static_cast<int>(e % 2);
-    const PhiloxCounter c = philox_block(seed, block, stream);
-    const uint64_t target = xf::bounded64(c.v[2 * lane], c.v[2 * lane + 1], prefix.back(), seed, block, stream, lane);
-    return std::upper_bound(prefix.begin(), prefix.end(), target) - prefix.begin();
-}
-
+// integer_prefix and the draws live in tensor/simd/categorical.cpp (vectorised Philox words,
+// split over threads in fixed chunks; same bits at every SIMD level and thread count).
 Tensor draw_with_replacement(const Rows& r, int64_t num_samples, const Shape& out_shape, Device dev, Generator* gen) {
     Generator& g = resolve(gen, dev);
     const int64_t total = r.rows * num_samples;
     const uint64_t offset = g.reserve(static_cast<uint64_t>((total + 1) / 2));
     Tensor out = Tensor::empty(out_shape, {DType::Int64, Device::cpu()});
     int64_t* o = out.data<int64_t>();
-    for (int64_t row = 0; row < r.rows; ++row) {
-        const std::vector<uint64_t> prefix = integer_prefix(r.w.data() + row * r.cols, r.cols);
-        for (int64_t s = 0; s < num_samples; ++s)
-            o[row * num_samples + s] = draw_from_prefix(prefix, g.initial_seed(), offset, g.stream(), row * num_samples + s);
-    }
+    simd::draw_with_replacement(r.w.data(), r.rows, r.cols, num_samples, g.initial_seed(), offset, g.stream(), o);
     return out.to(dev);
 }
 }  // namespace
@@ -490,6 +465,10 @@ Tensor sample_logits(const Tensor& logits, double temperature, int64_t num_sampl
     if (std::isnan(temperature) || temperature < 0.0 || !std::isfinite(temperature))
         throw ValueError("temperature must be finite and >= 0 (0 means argmax), got " + num(temperature));
     if (num_samples <= 0) throw ValueError("sample_logits: num_samples must be > 0, got " + std::to_string(num_samples));
+    if (temperature > 0.0 && logits.defined() && logits.device().is_cpu()) {  // one fused pass per row
+        Tensor fast = simd::sample_logits_fast(logits, temperature, num_samples, resolve(gen, logits.device()));
+        if (fast.defined()) return fast;
+    }
     Rows r = tempered_weights(logits, temperature);
     const Shape out_shape = logits.dim() == 2 ? Shape{r.rows, num_samples} : Shape{num_samples};
     if (temperature == 0.0) {  // argmax mode: deterministic, consumes no random words

@@ -1,0 +1,662 @@
+// The vectorised random kernels, written once over the primitives of a vector type V (vec_*.h)
+// and compiled once per instruction set: kernels_<isa>.cpp defines NL_SIMD_NS (the namespace V
+// lives in) and includes this file. Every function replicates, operation for operation, the
+// scalar reference it names (tensor/philox.h, detmath.h, transforms.h, random_block.h): same
+// constants, same fma placement, same int->float conversions, so the bits are identical.
+//
+// Philox layout (Note [Philox lanes]): one "unit" is W/2 blocks held as two vectors of 64-bit
+// lanes, A = (c0, c1) and B = (c2, c3) per block. A Philox round on that layout is
+//   A' = swap32(mul_epu32(B, M1)) ^ (A >> 32) ^ k0,   B' = swap32(mul_epu32(A, M0)) ^ (B >> 32) ^ k1
+// (mul_epu32 multiplies the low words c0 / c2 to 64 bits; swapping its halves puts hi in the low
+// word and lo in the high one, exactly c0' = hi1 ^ c1 ^ k0, c1' = lo1, c2' = hi0 ^ c3 ^ k1,
+// c3' = lo0). unpacklo64 / unpackhi64 of (A, B) then give the words in element order.
+#ifndef NL_SIMD_NS
+#error "define NL_SIMD_NS before including kernels_impl.h"
+#endif
+#include <cstdint>
+#include <cstring>
+
+#include "tensor/detmath.h"
+#include "tensor/philox.h"
+#include "tensor/simd/kernels.h"
+#include "tensor/transforms.h"
+
+namespace nl::simd::NL_SIMD_NS {
+
+using U = V::U;
+using F = V::F;
+using M = V::M;
+using D = V::D;
+constexpr int W = V::W;
+constexpr int kUnitBlocks = W / 2;  // blocks per unit
+using FC = dm::Consts<float>;
+
+inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+// ---- Philox4x32-10 ------------------------------------------------------------------------------
+// K independent units (K * W/2 consecutive blocks from `block`), interleaved to hide the latency
+// of the multiplies. out[2k], out[2k+1]: unit k's words, element order.
+template <int K>
+inline void philox_units(uint64_t seed, uint32_t stream, uint64_t block, U out[2 * K]) {
+    U a[K], b[K];
+    const U offs = V::block_offsets();
+    for (int k = 0; k < K; ++k) {
+        a[k] = V::add64(V::set1_64(block + static_cast<uint64_t>(k) * kUnitBlocks), offs);
+        b[k] = V::set1_64(stream);  // counter words 2 (stream) and 3 (attempt 0)
+    }
+    const U m0 = V::set1_64(philox_detail::kMul0);
+    const U m1 = V::set1_64(philox_detail::kMul1);
+    uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
+    for (int r = 0; r < 10; ++r) {
+        const U ka = V::set1_64(k0), kb = V::set1_64(k1);
+        for (int k = 0; k < K; ++k) {
+            const U pa = V::mul_epu32(a[k], m0);
+            const U pb = V::mul_epu32(b[k], m1);
+            a[k] = V::xor3(V::swap32(pb), V::srl64<32>(a[k]), ka);
+            b[k] = V::xor3(V::swap32(pa), V::srl64<32>(b[k]), kb);
+        }
+        k0 += philox_detail::kWeyl0;
+        k1 += philox_detail::kWeyl1;
+    }
+    for (int k = 0; k < K; ++k) {
+        out[2 * k] = V::unpacklo64(a[k], b[k]);
+        out[2 * k + 1] = V::unpackhi64(a[k], b[k]);
+    }
+}
+
+void words(uint64_t seed, uint32_t stream, uint64_t block0, int64_t nblocks, uint32_t* out) {
+    constexpr int K = 4;
+    int64_t i = 0;
+    for (; i + K * kUnitBlocks <= nblocks; i += K * kUnitBlocks) {
+        U w[2 * K];
+        philox_units<K>(seed, stream, block0 + static_cast<uint64_t>(i), w);
+        for (int j = 0; j < 2 * K; ++j) V::store(out + 4 * i + j * W, w[j]);
+    }
+    for (; i < nblocks; i += kUnitBlocks) {
+        U w[2];
+        philox_units<1>(seed, stream, block0 + static_cast<uint64_t>(i), w);
+        alignas(64) uint32_t tmp[2 * W];
+        V::store(tmp, w[0]);
+        V::store(tmp + W, w[1]);
+        std::memcpy(out + 4 * i, tmp, static_cast<size_t>(min64(kUnitBlocks, nblocks - i)) * 16);
+    }
+}
+
+// ---- transforms (tensor/transforms.h, tensor/detmath.h) ------------------------------------------
+inline F fneg(F x) { return V::asf(V::xor_(V::asu(x), V::set1(0x80000000u))); }
+
+// xf::uniform_f32: (w >> 8) * 2^-24
+inline F uniform01(U w) { return V::mul(V::cvt_i32(V::srl32<8>(w)), V::fset1(xf::kTwoPow24Inv)); }
+// xf::uniform_open0_f32: fma(int32(w >> 1), 2^-31, 2^-32)
+inline F uniform_open0(U w) {
+    return V::fma(V::cvt_i32(V::srl32<1>(w)), V::fset1(xf::kTwoPow31Inv), V::fset1(xf::kTwoPow32Inv));
+}
+
+// dm::log<float> for positive normal x.
+inline F log(F x) {
+    const U b = V::asu(x);
+    U e = V::sub32(V::srl32<23>(b), V::set1(127));
+    U mb = V::or_(V::and_(b, V::set1(FC::kMantMask)), V::set1(FC::kOneBits));
+    const M big = V::gt_i32(mb, V::set1(FC::kSqrt2Bits));
+    mb = V::sel(big, V::sub32(mb, V::set1(1u << 23)), mb);
+    e = V::sel(big, V::add32(e, V::set1(1)), e);
+    const F f = V::sub(V::asf(mb), V::fset1(1.0f));
+    const F s = V::div(f, V::add(V::fset1(2.0f), f));
+    const F z = V::mul(s, s);
+    const F p = V::fma(V::fma(V::fma(V::fset1(0.2222222222222222f), z, V::fset1(0.2857142857142857f)), z,
+                              V::fset1(0.4f)),
+                       z, V::fset1(0.6666666666666666f));
+    const F log1pf = V::fma(V::mul(s, z), p, V::add(s, s));
+    const F ef = V::cvt_i32(e);
+    return V::fma(ef, V::fset1(FC::kLn2Hi), V::fma(ef, V::fset1(FC::kLn2Lo), log1pf));
+}
+
+inline F pow2i(U k) { return V::asf(V::sll32<23>(V::add32(k, V::set1(127)))); }
+
+// dm::exp<float> for any x.
+inline F exp(F x) {
+    const F one = V::fset1(1.0f);
+    const F t = V::fma(x, V::fset1(FC::kLog2e), V::fset1(0.5f));
+    F kf = V::cvt_i32(V::cvtt_i32(t));
+    kf = V::fsel(V::gt(kf, t), V::sub(kf, one), kf);
+    const U k = V::cvtt_i32(kf);
+    const F nkf = fneg(kf);
+    F r = V::fma(nkf, V::fset1(FC::kLn2Hi), x);
+    r = V::fma(nkf, V::fset1(FC::kLn2Lo), r);
+    const F p = V::fma(
+        V::fma(V::fma(V::fma(V::fma(V::fma(V::fset1(2.48015873015873e-05f), r, V::fset1(0.0001984126984126984f)), r,
+                                    V::fset1(0.001388888888888889f)),
+                             r, V::fset1(0.008333333333333333f)),
+                      r, V::fset1(0.041666666666666664f)),
+               r, V::fset1(0.16666666666666666f)),
+        r, V::fset1(0.5f));
+    const F er = V::add(one, V::fma(V::mul(r, r), p, r));
+    const F mid = V::mul(er, pow2i(k));
+    const F low = V::mul(V::mul(er, pow2i(V::add32(k, V::set1(126)))), V::fset1(1.17549435082228750797e-38f));  // 2^-126
+    const F high = V::mul(V::mul(er, pow2i(V::sub32(k, V::set1(1)))), V::fset1(2.0f));
+    F res = V::fsel(V::lt_i32(k, V::set1(static_cast<uint32_t>(-126))), low,
+                    V::fsel(V::gt_i32(k, V::set1(127)), high, mid));
+    res = V::fsel(V::lt(x, V::fset1(FC::kExpMin)), V::fset1(0.0f), res);
+    res = V::fsel(V::gt(x, V::fset1(FC::kExpMax)), V::asf(V::set1(FC::kInfBits)), res);
+    return V::fsel(V::isnan(x), x, res);
+}
+
+// dm::sincos_octant<float>: sin and cos of 2*pi*(octant + frac)/8, octant in 0..7.
+inline void sincos_octant(U octant, F frac, F& sin_out, F& cos_out) {
+    const F one = V::fset1(1.0f);
+    const F y = V::fsel(V::testz(octant, V::set1(1)), frac, V::sub(one, frac));
+    const F x = V::mul(y, V::fset1(FC::kQuarterPi));
+    const F z = V::mul(x, x);
+    const F sp = V::fma(V::fma(V::fma(V::fset1(2.7557319223985893e-06f), z, V::fset1(-0.0001984126984126984f)), z,
+                               V::fset1(0.008333333333333333f)),
+                        z, V::fset1(-0.16666666666666666f));
+    const F cp = V::fma(V::fma(V::fma(V::fma(V::fset1(-2.755731922398589e-07f), z, V::fset1(2.48015873015873e-05f)), z,
+                                      V::fset1(-0.001388888888888889f)),
+                               z, V::fset1(0.041666666666666664f)),
+                        z, V::fset1(-0.5f));
+    const F s = V::fma(V::mul(x, z), sp, x);
+    const F c = V::fma(z, cp, one);
+    // Octants 1, 2, 5, 6 swap sin and cos; sin is negated from octant 4, cos in octants 2..5.
+    const M keep = V::testz(V::add32(octant, V::set1(1)), V::set1(2));
+    const F sv = V::fsel(keep, s, c);
+    const F cv = V::fsel(keep, c, s);
+    sin_out = V::asf(V::xor_(V::asu(sv), V::sll32<29>(V::and_(octant, V::set1(4)))));
+    cos_out = V::asf(V::xor_(V::asu(cv), V::sll32<29>(V::and_(V::add32(octant, V::set1(2)), V::set1(4)))));
+}
+
+// xf::normal_pair_f32 on W pairs of words.
+inline void normal_pair(U w0, U w1, F& z0, F& z1) {
+    const F r = V::sqrt(V::mul(V::fset1(-2.0f), log(uniform_open0(w0))));
+    const U octant = V::srl32<29>(w1);
+    const F frac = V::mul(V::cvt_i32(V::and_(V::srl32<8>(w1), V::set1(0x1FFFFFu))), V::fset1(4.76837158203125e-07f));
+    F s, c;
+    sincos_octant(octant, frac, s, c);
+    z0 = V::mul(r, c);
+    z1 = V::mul(r, s);
+}
+
+// xf::exponential_f32: (0 - log(u)) / lambda (0 - x, not -x: u == 1 gives +0)
+inline F exponential(U w, F lambda) { return V::div(V::sub(V::fset1(0.0f), log(uniform_open0(w))), lambda); }
+
+// xf::cauchy_f32
+inline F cauchy(U w, F median, F sigma) {
+    const U odd = V::or_(V::sll32<1>(V::srl32<8>(w)), V::set1(1));
+    const U octant = V::srl32<23>(odd);
+    const F frac = V::mul(V::cvt_i32(V::and_(odd, V::set1(0x7FFFFFu))), V::fset1(1.1920928955078125e-07f));
+    F s, c;
+    sincos_octant(octant, frac, s, c);
+    return V::fma(sigma, fneg(V::div(c, s)), median);
+}
+
+// dm::exp<double> for any x (only for levels with a fused double multiply-add).
+inline D dneg(D x) { return V::asd(V::xor_(V::asu64(x), V::set1_64(0x8000000000000000ull))); }
+inline D pow2i_d(U k) { return V::asd(V::sll64<52>(V::add64(k, V::set1_64(1023)))); }
+inline D exp_d(D x) {
+    using DC = dm::Consts<double>;
+    const D one = V::dset1(1.0);
+    const D t = V::dfma(x, V::dset1(DC::kLog2e), V::dset1(0.5));
+    D kf = V::dtrunc(t);
+    kf = V::dsel(V::dgt(kf, t), V::dsub(kf, one), kf);
+    const D nkf = dneg(kf);
+    D r = V::dfma(nkf, V::dset1(DC::kLn2Hi), x);
+    r = V::dfma(nkf, V::dset1(DC::kLn2Lo), r);
+    D p = V::dset1(1.6059043836821613e-10);
+    p = V::dfma(p, r, V::dset1(2.08767569878681e-09));
+    p = V::dfma(p, r, V::dset1(2.505210838544172e-08));
+    p = V::dfma(p, r, V::dset1(2.755731922398589e-07));
+    p = V::dfma(p, r, V::dset1(2.7557319223985893e-06));
+    p = V::dfma(p, r, V::dset1(2.48015873015873e-05));
+    p = V::dfma(p, r, V::dset1(0.0001984126984126984));
+    p = V::dfma(p, r, V::dset1(0.001388888888888889));
+    p = V::dfma(p, r, V::dset1(0.008333333333333333));
+    p = V::dfma(p, r, V::dset1(0.041666666666666664));
+    p = V::dfma(p, r, V::dset1(0.16666666666666666));
+    p = V::dfma(p, r, V::dset1(0.5));
+    const D er = V::dadd(one, V::dfma(V::dmul(r, r), p, r));
+    // kf is an integer of magnitude < 2^51: adding 1.5 * 2^52 puts it in the low mantissa bits.
+    const D magic = V::dset1(6755399441055744.0);
+    const U k = V::sub64(V::asu64(V::dadd(kf, magic)), V::asu64(magic));
+    const D mid = V::dmul(er, pow2i_d(k));
+    const D low = V::dmul(V::dmul(er, pow2i_d(V::add64(k, V::set1_64(1022)))), V::dset1(2.2250738585072014e-308));  // 2^-1022
+    const D high = V::dmul(V::dmul(er, pow2i_d(V::add64(k, V::set1_64(~uint64_t(0))))), V::dset1(2.0));
+    D res = V::dsel(V::dlt(kf, V::dset1(-1022.0)), low, V::dsel(V::dgt(kf, V::dset1(1023.0)), high, mid));
+    res = V::dsel(V::dlt(x, V::dset1(DC::kExpMin)), V::dset1(0.0), res);
+    res = V::dsel(V::dgt(x, V::dset1(DC::kExpMax)), V::asd(V::set1_64(DC::kInfBits)), res);
+    return V::dsel(V::disnan(x), x, res);
+}
+
+// Kernels::logit_weights_*: W/2 logits per step; the tail is padded with -inf (weight 0).
+template <class T>
+void logit_weights(const T* l, int64_t n, double mx, double temperature, uint64_t* q, uint64_t* sum, double* maxw) {
+    constexpr int L = W / 2;  // doubles per vector
+    const D vmx = V::dset1(mx), vt = V::dset1(temperature), ninf = V::dset1(-__builtin_inf());
+    const D zero = V::dset1(0.0), onev = V::dset1(1.0), scale = V::dset1(1099511627776.0);  // 2^40
+    const D two52 = V::dset1(4503599627370496.0);
+    U acc = V::zero();
+    D mw = zero;
+    auto step = [&](D x, uint64_t* dst) {
+        const D w = V::dsel(V::deq(x, ninf), zero, exp_d(V::ddiv(V::dsub(x, vmx), vt)));
+        // nearbyint(w * 2^40) by adding 2^52 (round to nearest even, exact below 2^52), at least
+        // 1 where w > 0; the integer is then the low mantissa bits.
+        const D rounded = V::dsub(V::dadd(V::dmul(w, scale), two52), two52);
+        const D qd = V::dsel(V::dgt(w, zero), V::dmax(rounded, onev), zero);
+        const U qi = V::sub64(V::asu64(V::dadd(qd, two52)), V::asu64(two52));
+        V::store(dst, qi);
+        acc = V::add64(acc, qi);
+        mw = V::dmax(mw, w);
+    };
+    int64_t i = 0;
+    for (; i + L <= n; i += L) {
+        if constexpr (sizeof(T) == 4) step(V::dload_f32(reinterpret_cast<const float*>(l) + i), q + i);
+        else step(V::dload(reinterpret_cast<const double*>(l) + i), q + i);
+    }
+    if (i < n) {
+        alignas(64) double tmp[L];
+        alignas(64) uint64_t qt[L];
+        for (int j = 0; j < L; ++j) tmp[j] = i + j < n ? static_cast<double>(l[i + j]) : -__builtin_inf();
+        step(V::dload(tmp), qt);
+        for (int j = 0; i + j < n; ++j) q[i + j] = qt[j];
+    }
+    *sum = V::hsum64(acc);
+    *maxw = V::hmax(mw);
+}
+
+void exp_f64_arr(const double* x, int64_t n, double* out) {
+    constexpr int L = W / 2;
+    alignas(64) double b[L], o[L];
+    for (int64_t i = 0; i < n; i += L) {
+        for (int j = 0; j < L; ++j) b[j] = x[(i + j < n) ? i + j : i];
+        V::dstore(o, exp_d(V::dload(b)));
+        for (int j = 0; j < L && i + j < n; ++j) out[i + j] = o[j];
+    }
+}
+
+// float_to_bfloat16_bits (tensor/half.h), in the low 16 bits of each lane.
+inline U bf16_bits(F v) {
+    const U x = V::asu(v);
+    const U rounding = V::add32(V::set1(0x7FFFu), V::and_(V::srl32<16>(x), V::set1(1)));
+    const U r = V::srl32<16>(V::add32(x, rounding));
+    return V::sel(V::isnan(v), V::or_(V::srl32<16>(x), V::set1(0x40)), r);
+}
+
+// ---- stores -------------------------------------------------------------------------------------
+// W float32 results, elements [elem, elem + W) of an output of dtype DT (float-valued ops).
+template <DType DT>
+inline void store_float(void* dst, F v, bool nt) {
+    if constexpr (DT == DType::Float32) {
+        if (nt) V::stream(dst, V::asu(v));
+        else V::fstore(static_cast<float*>(dst), v);
+    } else if constexpr (DT == DType::Float16) {
+        V::store_f16(static_cast<uint16_t*>(dst), v);
+    } else if constexpr (DT == DType::BFloat16) {
+        V::store_u16(static_cast<uint16_t*>(dst), bf16_bits(v));
+    } else if constexpr (DT == DType::Float64) {
+        V::store_f64_from_f32(static_cast<double*>(dst), v);
+    }
+}
+
+// W small integers (held in 32-bit lanes, exact in int32) as dtype DT, as cast_from_int does.
+template <DType DT>
+inline void store_int(void* dst, U v, bool nt) {
+    if constexpr (DT == DType::Int32) {
+        if (nt) V::stream(dst, v);
+        else V::store(dst, v);
+    } else if constexpr (DT == DType::Int64) {
+        V::store_u32_as_i64(static_cast<int64_t*>(dst), v, V::zero());
+    } else if constexpr (DT == DType::UInt8) {
+        V::store_u8(static_cast<uint8_t*>(dst), v);
+    } else if constexpr (DT == DType::Bool) {
+        V::store_u8(static_cast<uint8_t*>(dst), V::sel(V::testz(v, V::set1(0xFFFFFFFFu)), V::zero(), V::set1(1)));
+    } else {
+        store_float<DT>(dst, V::cvt_i32(v), nt);
+    }
+}
+
+template <DType DT> constexpr int esize() {
+    return DT == DType::Float64 || DT == DType::Int64 ? 8 : DT == DType::Float16 || DT == DType::BFloat16 ? 2
+                                                          : DT == DType::UInt8 || DT == DType::Bool   ? 1
+                                                                                                      : 4;
+}
+
+// ---- the unit loop ------------------------------------------------------------------------------
+// Calls body(x, y, dst, elem, nt) for every unit of blocks [q0, q1): x, y are the unit's word
+// vectors, elem the index of its first element (PER elements per block), dst where that element
+// goes. A partial last unit is computed into scratch memory and its valid elements copied.
+template <int PER, int ES, class Body>
+inline void for_units(const FillArgs& a, void* out, int64_t q0, int64_t q1, bool allow_nt, Body&& body) {
+    constexpr int K = 4;
+    constexpr int64_t kStep = K * kUnitBlocks;
+    char* base = static_cast<char*>(out);
+    const bool nt = allow_nt && a.stream_stores &&
+                    reinterpret_cast<uintptr_t>(base + q0 * PER * ES) % V::kAlign == 0;
+    int64_t q = q0;
+    for (; q + kStep <= q1; q += kStep) {
+        U w[2 * K];
+        philox_units<K>(a.seed, a.stream, a.offset + static_cast<uint64_t>(q), w);
+        for (int k = 0; k < K; ++k) {
+            const int64_t elem = (q + k * kUnitBlocks) * PER;
+            body(w[2 * k], w[2 * k + 1], base + elem * ES, elem, nt);
+        }
+    }
+    for (; q < q1; q += kUnitBlocks) {
+        U w[2];
+        philox_units<1>(a.seed, a.stream, a.offset + static_cast<uint64_t>(q), w);
+        const int64_t elem = q * PER;
+        if (q + kUnitBlocks <= q1) {
+            body(w[0], w[1], base + elem * ES, elem, false);
+        } else {
+            alignas(64) char tmp[kUnitBlocks * PER * ES];
+            body(w[0], w[1], tmp, elem, false);
+            std::memcpy(base + elem * ES, tmp, static_cast<size_t>((q1 - q) * PER * ES));
+        }
+    }
+    if (nt) V::sfence();
+}
+
+// ---- ops ----------------------------------------------------------------------------------------
+template <DType DT>
+void uniform_f32_family(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
+    const F span = V::fset1(a.span_f), lo = V::fset1(a.af), hi = V::fset1(a.bf), below = V::fset1(a.below_b_f);
+    const bool unit = a.unit_interval, clamp = a.clamp_f;
+    auto value = [&](U w) -> F {
+        if constexpr (DT == DType::Float16) {
+            return V::mul(V::cvt_i32(V::srl32<21>(w)), V::fset1(4.8828125e-04f));  // xf::uniform_f16
+        } else if constexpr (DT == DType::BFloat16) {
+            return V::mul(V::cvt_i32(V::srl32<24>(w)), V::fset1(3.90625e-03f));   // xf::uniform_bf16
+        } else {
+            const F u = uniform01(w);
+            if (unit) return u;  // fma(u, 1, 0) == u and u < 1
+            const F x = V::fma(u, span, lo);
+            return clamp ? V::fsel(V::ge(x, hi), below, x) : x;
+        }
+    };
+    for_units<4, esize<DT>()>(a, out, q0, q1, true, [&](U x, U y, char* dst, int64_t, bool nt) {
+        store_float<DT>(dst, value(x), nt);
+        store_float<DT>(dst + W * esize<DT>(), value(y), nt);
+    });
+}
+
+void uniform_f64(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
+    const D span = V::dset1(a.span_d), lo = V::dset1(a.ad), hi = V::dset1(a.bd), below = V::dset1(a.below_b_d);
+    const D scale = V::dset1(xf::kTwoPow53Inv);
+    const bool unit = a.unit_interval, clamp = a.clamp_d;
+    auto value = [&](U w) -> U {  // 64-bit lanes = join64(w_2j, w_2j+1): one element each
+        const D u = V::dmul(V::u53_to_f64(V::srl64<11>(w)), scale);
+        if (unit) return V::asu64(u);
+        const D x = V::dfma(u, span, lo);
+        return clamp ? V::dge_sel(x, hi, below) : V::asu64(x);
+    };
+    for_units<2, 8>(a, out, q0, q1, true, [&](U x, U y, char* dst, int64_t, bool nt) {
+        const U vx = value(x), vy = value(y);
+        if (nt) {
+            V::stream(dst, vx);
+            V::stream(dst + W * 4, vy);
+        } else {
+            V::store(dst, vx);
+            V::store(dst + W * 4, vy);
+        }
+    });
+}
+
+// Normal, log-normal (float32, float16, bfloat16): Box-Muller on (w0, w1) and (w2, w3) of each
+// block -> elements 4q..4q+3 = (cos, sin) of the first pair, then of the second.
+template <DType DT>
+void normal_f32_family(const FillArgs& a, void* out, int64_t q0, int64_t q1, bool lognormal) {
+    const F mean = V::fset1(a.af), sdev = V::fset1(a.bf);
+    for_units<4, esize<DT>()>(a, out, q0, q1, true, [&](U x, U y, char* dst, int64_t, bool nt) {
+        const F rw = V::even_words(V::asf(x), V::asf(y));  // w0, w2 of each block
+        const F aw = V::odd_words(V::asf(x), V::asf(y));   // w1, w3
+        F zc, zs;
+        normal_pair(V::asu(rw), V::asu(aw), zc, zs);
+        F vx = V::fma(V::unpacklo_f(zc, zs), sdev, mean);
+        F vy = V::fma(V::unpackhi_f(zc, zs), sdev, mean);
+        if (lognormal) {
+            vx = exp(vx);
+            vy = exp(vy);
+        }
+        store_float<DT>(dst, vx, nt);
+        store_float<DT>(dst + W * esize<DT>(), vy, nt);
+    });
+}
+
+template <DType DT>
+void exponential_f32_family(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
+    const F lambda = V::fset1(a.af);
+    for_units<4, esize<DT>()>(a, out, q0, q1, true, [&](U x, U y, char* dst, int64_t, bool nt) {
+        store_float<DT>(dst, exponential(x, lambda), nt);
+        store_float<DT>(dst + W * esize<DT>(), exponential(y, lambda), nt);
+    });
+}
+
+template <DType DT>
+void cauchy_f32_family(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
+    const F median = V::fset1(a.af), sigma = V::fset1(a.bf);
+    for_units<4, esize<DT>()>(a, out, q0, q1, true, [&](U x, U y, char* dst, int64_t, bool nt) {
+        store_float<DT>(dst, cauchy(x, median, sigma), nt);
+        store_float<DT>(dst + W * esize<DT>(), cauchy(y, median, sigma), nt);
+    });
+}
+
+template <DType DT>
+void bernoulli_all(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
+    const U t = V::set1(a.threshold32);
+    const bool always = a.always_one;
+    auto value = [&](U w) -> U { return always ? V::set1(1) : V::sel(V::lt_u32(w, t), V::set1(1), V::zero()); };
+    for_units<4, esize<DT>()>(a, out, q0, q1, true, [&](U x, U y, char* dst, int64_t, bool nt) {
+        store_int<DT>(dst, value(x), nt);
+        store_int<DT>(dst + W * esize<DT>(), value(y), nt);
+    });
+}
+
+// RandInt, range <= 2^32 (one word per element): Lemire's multiply; rejected lanes (lo32 <
+// reject_below, rare) are recomputed by the scalar reference after the vector store.
+template <DType DT>
+void randint32(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
+    const U r = V::set1_64(a.range32);
+    const U tb = V::set1(a.reject_below);
+    const U low32 = V::set1(static_cast<uint32_t>(a.low));
+    const U low64 = V::set1_64(static_cast<uint64_t>(a.low));
+    const U lomask = V::set1_64(0xFFFFFFFFull);
+    const bool full = a.full_range, check = a.reject_below != 0;
+    constexpr int ES = esize<DT>();
+    auto one = [&](U w, char* dst, int64_t elem) {
+        if (full) {
+            if constexpr (DT == DType::Int64) V::store_u32_as_i64(reinterpret_cast<int64_t*>(dst), w, low64);
+            else store_int<DT>(dst, V::add32(w, low32), false);
+            return;
+        }
+        const U pe = V::mul_epu32(w, r);                 // lanes 0, 2, ...: 64-bit products
+        const U po = V::mul_epu32(V::srl64<32>(w), r);   // lanes 1, 3, ...
+        if constexpr (DT == DType::Int64) {
+            const U ve = V::add64(V::srl64<32>(pe), low64);
+            const U vo = V::add64(V::srl64<32>(po), low64);
+            V::store_pairs_i64(reinterpret_cast<int64_t*>(dst), V::unpacklo64(ve, vo), V::unpackhi64(ve, vo));
+        } else {
+            const U k = V::or_(V::srl64<32>(pe), V::and_(po, V::set1_64(0xFFFFFFFF00000000ull)));
+            store_int<DT>(dst, V::add32(k, low32), false);
+        }
+        if (check) {
+            const U lo = V::or_(V::and_(pe, lomask), V::sll64<32>(po));
+            unsigned m = V::bits(V::lt_u32(lo, tb));
+            while (m) {
+                const int i = __builtin_ctz(m);
+                m &= m - 1;
+                randint_fixup(a, elem + i, dst + i * ES);
+            }
+        }
+    };
+    for_units<4, ES>(a, out, q0, q1, false, [&](U x, U y, char* dst, int64_t elem, bool) {
+        one(x, dst, elem);
+        one(y, dst + W * ES, elem + W);
+    });
+}
+
+bool fill(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
+    if (a.per_element || q1 <= q0) return !a.per_element;
+    const DType d = a.dtype;
+    switch (a.kind) {
+        case RandomKind::Uniform:
+            switch (d) {
+                case DType::Float32: uniform_f32_family<DType::Float32>(a, out, q0, q1); return true;
+                case DType::Float16:
+                    if (!a.unit_interval) return false;
+                    uniform_f32_family<DType::Float16>(a, out, q0, q1);
+                    return true;
+                case DType::BFloat16:
+                    if (!a.unit_interval) return false;
+                    uniform_f32_family<DType::BFloat16>(a, out, q0, q1);
+                    return true;
+                case DType::Float64:
+                    if (!a.unit_interval && !V::kHasF64Fma) return false;
+                    uniform_f64(a, out, q0, q1);
+                    return true;
+                default: return false;
+            }
+        case RandomKind::Normal:
+        case RandomKind::LogNormal: {
+            const bool ln = a.kind == RandomKind::LogNormal;
+            switch (d) {
+                case DType::Float32: normal_f32_family<DType::Float32>(a, out, q0, q1, ln); return true;
+                case DType::Float16: normal_f32_family<DType::Float16>(a, out, q0, q1, ln); return true;
+                case DType::BFloat16: normal_f32_family<DType::BFloat16>(a, out, q0, q1, ln); return true;
+                default: return false;
+            }
+        }
+        case RandomKind::Exponential:
+            switch (d) {
+                case DType::Float32: exponential_f32_family<DType::Float32>(a, out, q0, q1); return true;
+                case DType::Float16: exponential_f32_family<DType::Float16>(a, out, q0, q1); return true;
+                case DType::BFloat16: exponential_f32_family<DType::BFloat16>(a, out, q0, q1); return true;
+                default: return false;
+            }
+        case RandomKind::Cauchy:
+            switch (d) {
+                case DType::Float32: cauchy_f32_family<DType::Float32>(a, out, q0, q1); return true;
+                case DType::Float16: cauchy_f32_family<DType::Float16>(a, out, q0, q1); return true;
+                case DType::BFloat16: cauchy_f32_family<DType::BFloat16>(a, out, q0, q1); return true;
+                default: return false;
+            }
+        case RandomKind::Bernoulli:
+            switch (d) {
+                case DType::Float32: bernoulli_all<DType::Float32>(a, out, q0, q1); return true;
+                case DType::Float16: bernoulli_all<DType::Float16>(a, out, q0, q1); return true;
+                case DType::BFloat16: bernoulli_all<DType::BFloat16>(a, out, q0, q1); return true;
+                case DType::Float64: bernoulli_all<DType::Float64>(a, out, q0, q1); return true;
+                case DType::Int64: bernoulli_all<DType::Int64>(a, out, q0, q1); return true;
+                case DType::Int32: bernoulli_all<DType::Int32>(a, out, q0, q1); return true;
+                case DType::UInt8: bernoulli_all<DType::UInt8>(a, out, q0, q1); return true;
+                case DType::Bool: bernoulli_all<DType::Bool>(a, out, q0, q1); return true;
+            }
+            return false;
+        case RandomKind::RandInt:
+            if (a.range32 == 0 && !a.full_range) return false;  // range > 2^32: two words per element
+            switch (d) {
+                case DType::Int64: randint32<DType::Int64>(a, out, q0, q1); return true;
+                case DType::Int32: randint32<DType::Int32>(a, out, q0, q1); return true;
+                case DType::UInt8: randint32<DType::UInt8>(a, out, q0, q1); return true;
+                case DType::Bool: randint32<DType::Bool>(a, out, q0, q1); return true;
+                case DType::Float32: randint32<DType::Float32>(a, out, q0, q1); return true;
+                case DType::Float16: randint32<DType::Float16>(a, out, q0, q1); return true;
+                case DType::BFloat16: randint32<DType::BFloat16>(a, out, q0, q1); return true;
+                default: return false;  // float64 ranges reach 2^53: not exact in int32 lanes
+            }
+        default:
+            return false;
+    }
+}
+
+// ---- array versions of the transforms, for the tests --------------------------------------------
+// Runs f(i) on every W-lane group of n elements, the last group padded with copies of lane 0.
+template <class T>
+inline void load_padded(const T* src, int64_t i, int64_t n, T* buf) {
+    for (int j = 0; j < W; ++j) buf[j] = src[(i + j < n) ? i + j : i];
+}
+
+void normal_pair_arr(const uint32_t* w0, const uint32_t* w1, int64_t n, float* z0, float* z1) {
+    alignas(64) uint32_t b0[W], b1[W];
+    alignas(64) float o0[W], o1[W];
+    for (int64_t i = 0; i < n; i += W) {
+        load_padded(w0, i, n, b0);
+        load_padded(w1, i, n, b1);
+        F a, b;
+        normal_pair(V::load(b0), V::load(b1), a, b);
+        V::fstore(o0, a);
+        V::fstore(o1, b);
+        for (int j = 0; j < W && i + j < n; ++j) {
+            z0[i + j] = o0[j];
+            z1[i + j] = o1[j];
+        }
+    }
+}
+
+template <int WHICH>
+void unary_arr(const float* x, int64_t n, float* out) {
+    alignas(64) float b[W], o[W];
+    for (int64_t i = 0; i < n; i += W) {
+        load_padded(x, i, n, b);
+        const F v = V::fload(b);
+        V::fstore(o, WHICH == 0 ? log(v) : exp(v));
+        for (int j = 0; j < W && i + j < n; ++j) out[i + j] = o[j];
+    }
+}
+
+void sincos_arr(const uint32_t* octant, const float* frac, int64_t n, float* s, float* c) {
+    alignas(64) uint32_t bo[W];
+    alignas(64) float bf[W], os[W], oc[W];
+    for (int64_t i = 0; i < n; i += W) {
+        load_padded(octant, i, n, bo);
+        load_padded(frac, i, n, bf);
+        F sv, cv;
+        sincos_octant(V::load(bo), V::fload(bf), sv, cv);
+        V::fstore(os, sv);
+        V::fstore(oc, cv);
+        for (int j = 0; j < W && i + j < n; ++j) {
+            s[i + j] = os[j];
+            c[i + j] = oc[j];
+        }
+    }
+}
+
+void fma_arr(const float* a, const float* b, const float* c, int64_t n, float* out) {
+    alignas(64) float ba[W], bb[W], bc[W], o[W];
+    for (int64_t i = 0; i < n; i += W) {
+        load_padded(a, i, n, ba);
+        load_padded(b, i, n, bb);
+        load_padded(c, i, n, bc);
+        V::fstore(o, V::fma(V::fload(ba), V::fload(bb), V::fload(bc)));
+        for (int j = 0; j < W && i + j < n; ++j) out[i + j] = o[j];
+    }
+}
+
+template <DType DT>
+void to_half_arr(const float* x, int64_t n, uint16_t* out) {
+    alignas(64) float b[W];
+    alignas(64) uint16_t o[W];
+    for (int64_t i = 0; i < n; i += W) {
+        load_padded(x, i, n, b);
+        store_float<DT>(o, V::fload(b), false);
+        for (int j = 0; j < W && i + j < n; ++j) out[i + j] = o[j];
+    }
+}
+
+inline Kernels make_kernels(SimdLevel level) {
+    Kernels k{};
+    k.level = level;
+    k.words = &words;
+    k.fill = &fill;
+    k.normal_pair_f32 = &normal_pair_arr;
+    k.log_f32 = &unary_arr<0>;
+    k.exp_f32 = &unary_arr<1>;
+    k.sincos_octant_f32 = &sincos_arr;
+    k.fma_f32 = &fma_arr;
+    k.f32_to_f16 = &to_half_arr<DType::Float16>;
+    k.f32_to_bf16 = &to_half_arr<DType::BFloat16>;
+    if constexpr (V::kHasF64Fma) {
+        k.logit_weights_f32 = &logit_weights<float>;
+        k.logit_weights_f64 = &logit_weights<double>;
+        k.exp_f64 = &exp_f64_arr;
+    }
+    return k;
+}
+
+}  // namespace nl::simd::NL_SIMD_NS
