@@ -86,13 +86,12 @@ NL_ALWAYS_INLINE void gemm_task(const GemmArgs& g, int64_t i0, int64_t i1, int64
                 for (int64_t c = w; c < NR; ++c) d[c] = T(0);
             }
         }
-        for (int64_t i = i0; i < i1; i += kMR) {
-            const int64_t rows = std::min(kMR, i1 - i);
-            const T* Ai = A + i * g.a_rs + pc * g.a_cs;
-            for (int64_t p = 0; p < panels; ++p) {
-                const int64_t jb = j0 + p * NR;
-                micro_tile<T>(kc, Ai, g.a_rs, g.a_cs, rows, buf + p * kc * NR, C + i * g.ldc + jb, g.ldc,
-                              std::min(NR, j1 - jb), pc == 0);
+        // One packed B panel (kc x NR) stays in L1 while the task's rows of A stream past it.
+        for (int64_t p = 0; p < panels; ++p) {
+            const int64_t jb = j0 + p * NR;
+            for (int64_t i = i0; i < i1; i += kMR) {
+                micro_tile<T>(kc, A + i * g.a_rs + pc * g.a_cs, g.a_rs, g.a_cs, std::min(kMR, i1 - i),
+                              buf + p * kc * NR, C + i * g.ldc + jb, g.ldc, std::min(NR, j1 - jb), pc == 0);
             }
         }
     }

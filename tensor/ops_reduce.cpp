@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <type_traits>
+#include <vector>
 
 #include "tensor/ops.h"
 #include "tensor/ops_internal.h"
@@ -350,6 +351,7 @@ Tensor softmax_impl(const char* op, const Tensor& t, int64_t dim, bool log) {
         // One line = the n elements (stride inner) that share (outer, inner) coordinates.
         parallel_for(a.outer * inner, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, 8 * n)),
                      [&](int64_t b0, int64_t b1) {
+                         std::vector<double> e(static_cast<size_t>(n));  // exp(x - max), reused
                          for (int64_t line = b0; line < b1; ++line) {
                              const int64_t base = (line / inner) * n * inner + line % inner;
                              double mx = -std::numeric_limits<double>::infinity();
@@ -359,11 +361,16 @@ Tensor softmax_impl(const char* op, const Tensor& t, int64_t dim, bool log) {
                                  if (std::isnan(mx)) break;
                              }
                              double s = 0.0;
-                             for (int64_t k = 0; k < n; ++k) s += std::exp(to_double<T>(p[base + k * inner]) - mx);
-                             const double ls = std::log(s);
                              for (int64_t k = 0; k < n; ++k) {
-                                 const double v = to_double<T>(p[base + k * inner]) - mx;
-                                 o[base + k * inner] = from_double<T>(log ? v - ls : std::exp(v) / s);
+                                 e[k] = std::exp(to_double<T>(p[base + k * inner]) - mx);
+                                 s += e[k];
+                             }
+                             if (log) {
+                                 const double ls = std::log(s);
+                                 for (int64_t k = 0; k < n; ++k)
+                                     o[base + k * inner] = from_double<T>(to_double<T>(p[base + k * inner]) - mx - ls);
+                             } else {
+                                 for (int64_t k = 0; k < n; ++k) o[base + k * inner] = from_double<T>(e[k] / s);
                              }
                          }
                      });
