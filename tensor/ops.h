@@ -48,7 +48,8 @@ public:
     Kind kind() const { return kind_; }
     bool is_floating() const { return kind_ == Kind::Float; }
     double to_double() const { return d_; }
-    int64_t to_int() const { return kind_ == Kind::Float ? static_cast<int64_t>(d_) : i_; }
+    // Floating values truncate toward zero, saturating at the int64 range (NaN gives 0).
+    int64_t to_int() const;
     std::string str() const;  // "2", "2.5", "true"
 
 private:

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <ostream>
 #include <type_traits>
 
@@ -11,6 +12,14 @@
 #include "tensor/parallel.h"
 
 namespace nl {
+
+int64_t Scalar::to_int() const {
+    if (kind_ != Kind::Float) return i_;
+    if (std::isnan(d_)) return 0;
+    if (d_ >= 0x1p63) return std::numeric_limits<int64_t>::max();
+    if (d_ < -0x1p63) return std::numeric_limits<int64_t>::min();
+    return static_cast<int64_t>(d_);
+}
 
 std::string Scalar::str() const {
     switch (kind_) {
@@ -265,8 +274,15 @@ Tensor scalar_tensor(Scalar s, DType d) {
         using T = decltype(tag);
         if constexpr (std::is_same_v<T, bool>) *t.data<T>() = s.to_double() != 0.0;
         else if constexpr (std::is_integral_v<T>) {
-            if (s.is_floating()) *t.data<T>() = static_cast<T>(s.to_double());
-            else *t.data<T>() = static_cast<T>(s.to_int());
+            // A floating value into an integer dtype truncates, as torch casts; out of range or
+            // NaN has no defined result, so it is refused.
+            const double v = s.to_double();
+            if (s.is_floating() && !(v > static_cast<double>(std::numeric_limits<T>::min()) - 1.0 &&
+                                     v < static_cast<double>(std::numeric_limits<T>::max()) + 1.0))
+                throw ValueError("value " + s.str() + " cannot be stored in a " + dtype_name(d) +
+                                 " tensor (valid: [" + std::to_string(std::numeric_limits<T>::min()) + ", " +
+                                 std::to_string(std::numeric_limits<T>::max()) + "])");
+            *t.data<T>() = static_cast<T>(s.to_int());
         } else {
             *t.data<T>() = from_double<T>(s.to_double());
         }

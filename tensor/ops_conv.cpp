@@ -243,6 +243,10 @@ Tensor upsample_nearest2d(const Tensor& x, double scale_h, double scale_w) {
     bool unbatched;
     const Tensor x4 = materialize(as_batched(op, x, unbatched));
     const int64_t N = x4.size(0), C = x4.size(1), H = x4.size(2), W = x4.size(3);
+    if (static_cast<double>(H) * scale_h >= 0x1p62 || static_cast<double>(W) * scale_w >= 0x1p62)
+        throw ShapeError(std::string(op) + ": scale factors (" + std::to_string(scale_h) + ", " +
+                         std::to_string(scale_w) + ") make the output of input shape " + shape_str(x.shape()) +
+                         " too large");
     const int64_t Ho = static_cast<int64_t>(std::floor(static_cast<double>(H) * scale_h));
     const int64_t Wo = static_cast<int64_t>(std::floor(static_cast<double>(W) * scale_w));
     if (Ho <= 0 || Wo <= 0)

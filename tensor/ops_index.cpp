@@ -322,7 +322,12 @@ Tensor masked_fill(const Tensor& t, const Tensor& mask, Scalar value) {
     Tensor out = materialize(t);
     if (out.storage() == t.storage()) out = t.clone();
     if (out.numel() == 0) return out;
-    const Tensor v = scalar_tensor(value, t.dtype());
+    Tensor v;
+    try {
+        v = scalar_tensor(value, t.dtype());
+    } catch (const ValueError& e) {
+        throw ValueError(std::string(op) + ": " + e.what());
+    }
     Shape s = t.shape();
     std::array<std::vector<int64_t>, 1> st{broadcast_strides(mask, t.shape())};
     const bool* pm = mask.data<bool>();

@@ -80,6 +80,7 @@ void collapse_dims(Shape& shape, std::array<std::vector<int64_t>, N>& strides) {
 template <size_t N, class Body>
 void for_each_run(const Shape& shape, const std::array<std::vector<int64_t>, N>& strides, int64_t begin,
                   int64_t end, Body&& body) {
+    if (begin >= end) return;  // also keeps empty shapes (a size-0 dim) away from the % below
     std::array<int64_t, N> off{}, inner{};
     const size_t r = shape.size();
     if (r == 0) {

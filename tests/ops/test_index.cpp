@@ -107,6 +107,8 @@ TEST(Index, MaskedFill) {
     expect_values(i, {2}, {1, 7});
     expect_values(masked_fill(tensor({1, 2}), tensor({1, 1}, {DType::Bool}), -std::numeric_limits<double>::infinity()),
                   {2}, {-std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()});
+    expect_error<ValueError>([] { masked_fill(zeros({2}, {DType::Int32}), ones({2}, {DType::Bool}), 1e30); },
+                             {"masked_fill", "int32"});
     expect_error<DTypeError>([] { masked_fill(zeros({2}), zeros({2}), 1.0); }, {"masked_fill", "float32", "bool"});
     expect_error<ShapeError>([] { masked_fill(zeros({2}), zeros({3, 2}, {DType::Bool}), 1.0); },
                              {"masked_fill", "[3, 2]", "[2]"});

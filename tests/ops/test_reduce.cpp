@@ -57,6 +57,10 @@ TEST(Reduce, EmptyReductions) {
     expect_values(sum(zeros({0})), {}, {0});
     expect_values(sum(zeros({2, 0}), 1), {2}, {0, 0});
     expect_values(mean(zeros({0})), {}, {kNaN});
+    expect_values(sum(zeros({0}, {DType::Int32})), {}, {0});
+    expect_values(sum(zeros({2, 0}, {DType::Bool}), 1), {2}, {0, 0});
+    expect_values(cumsum(zeros({0, 3}, {DType::UInt8}), 1), {0, 3}, {});
+    EXPECT_EQ(add(zeros({0, 2}, {DType::Int32}), 1).shape(), (Shape{0, 2}));
     expect_error<ShapeError>([] { max(zeros({0})); }, {"max", "empty", "[0]"});
     expect_error<ShapeError>([] { argmin(zeros({3, 0}), 1); }, {"argmin", "[3, 0]"});
     // Reducing a non-empty dim of a tensor with no elements gives an empty result.
