@@ -1,7 +1,13 @@
+// parallel_for on a persistent pool of worker threads (started on first use, grown to the thread
+// count asked for), so that a parallel op costs a wake-up, not a thread creation per call. Chunks
+// are handed out in index order from an atomic counter; which thread runs a chunk never changes
+// what the chunk computes. A parallel_for issued from inside another (or while another thread's
+// is running) runs inline on its caller.
 #include "tensor/parallel.h"
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <exception>
 #include <mutex>
@@ -22,6 +28,93 @@ int initial_threads() {
     return std::max(1u, std::thread::hardware_concurrency());
 }
 std::atomic<int> g_threads{initial_threads()};
+
+thread_local bool t_inside = false;  // this thread is running chunks of a parallel_for
+
+using Body = std::function<void(int64_t, int64_t)>;
+
+class Pool {
+public:
+    // Runs the chunks of [0, n) on the caller and threads - 1 workers; false if the pool is busy.
+    bool run(int64_t n, int64_t grain, int64_t chunks, int threads, const Body& f) {
+        std::unique_lock<std::mutex> submit(submit_mu_, std::try_to_lock);
+        if (!submit.owns_lock()) return false;
+        grow(threads - 1);
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            f_ = &f;
+            n_ = n;
+            grain_ = grain;
+            chunks_ = chunks;
+            next_.store(0);
+            error_ = nullptr;
+            participants_ = threads - 1;
+            pending_ = threads - 1;
+            ++generation_;
+        }
+        wake_.notify_all();
+        work();
+        std::unique_lock<std::mutex> lock(mu_);
+        done_.wait(lock, [&] { return pending_ == 0; });
+        f_ = nullptr;
+        if (error_) std::rethrow_exception(error_);
+        return true;
+    }
+
+private:
+    void grow(int workers) {
+        while (static_cast<int>(threads_.size()) < workers) {
+            const int index = static_cast<int>(threads_.size());
+            threads_.emplace_back([this, index] { worker(index); });
+        }
+    }
+
+    void work() {
+        t_inside = true;
+        for (;;) {
+            const int64_t c = next_.fetch_add(1);
+            if (c >= chunks_) break;
+            try {
+                (*f_)(c * grain_, std::min(n_, (c + 1) * grain_));
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(mu_);
+                if (!error_) error_ = std::current_exception();
+            }
+        }
+        t_inside = false;
+    }
+
+    void worker(int index) {
+        uint64_t seen = 0;
+        for (;;) {
+            {
+                std::unique_lock<std::mutex> lock(mu_);
+                wake_.wait(lock, [&] { return generation_ != seen; });
+                seen = generation_;
+                if (index >= participants_) continue;
+            }
+            work();
+            std::lock_guard<std::mutex> lock(mu_);
+            if (--pending_ == 0) done_.notify_one();
+        }
+    }
+
+    std::mutex submit_mu_;  // one parallel_for at a time
+    std::mutex mu_;
+    std::condition_variable wake_, done_;
+    std::vector<std::thread> threads_;
+    const Body* f_ = nullptr;
+    int64_t n_ = 0, grain_ = 1, chunks_ = 0;
+    std::atomic<int64_t> next_{0};
+    std::exception_ptr error_;
+    int participants_ = 0, pending_ = 0;
+    uint64_t generation_ = 0;
+};
+
+Pool& pool() {
+    static Pool* p = new Pool;  // never destroyed: its threads sleep until the process exits
+    return *p;
+}
 }  // namespace
 
 int get_num_threads() { return g_threads.load(); }
@@ -36,31 +129,7 @@ void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, in
     grain = std::max<int64_t>(grain, 1);
     const int64_t chunks = (n + grain - 1) / grain;
     const int threads = static_cast<int>(std::min<int64_t>(chunks, get_num_threads()));
-    if (threads <= 1) {
-        f(0, n);
-        return;
-    }
-    std::atomic<int64_t> next{0};
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    auto worker = [&] {
-        for (;;) {
-            const int64_t c = next.fetch_add(1);
-            if (c >= chunks) return;
-            try {
-                f(c * grain, std::min(n, (c + 1) * grain));
-            } catch (...) {
-                std::lock_guard<std::mutex> lock(error_mutex);
-                if (!error) error = std::current_exception();
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    pool.reserve(static_cast<size_t>(threads - 1));
-    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& th : pool) th.join();
-    if (error) std::rethrow_exception(error);
+    if (threads <= 1 || t_inside || !pool().run(n, grain, chunks, threads, f)) f(0, n);
 }
 
 }  // namespace nl

@@ -21,6 +21,11 @@ void cpu_random_fill(const RandomRequest& req, void* out);
 // 64-bit word pair it reads (two elements per block from `offset`).
 void cpu_randperm(int64_t n, uint64_t seed, uint64_t offset, uint32_t stream, int64_t* out);
 
+// The radix path of cpu_randperm (whatever the SIMD level). `drop` > 0 discards that many more
+// low key bits from the sort values, so that keys tie on their prefix far more often: the tests use
+// it to exercise the tie repair, which must still give the reference order.
+void randperm_radix(int64_t n, uint64_t seed, uint64_t offset, uint32_t stream, int64_t* out, int drop);
+
 // Words of blocks [block0, block0 + nblocks) (counter word 3 = 0) at the SIMD level in use:
 // out[4*i + j] = word j of block block0 + i. Single-threaded.
 void philox_words(uint64_t seed, uint32_t stream, uint64_t block0, int64_t nblocks, uint32_t* out);

@@ -187,10 +187,11 @@ void cpu_random_fill(const RandomRequest& req, void* out) {
                     q = fe;
                 } else {
                     uint32_t buf[4 * kTileBlocks];
-                    for (; q < fe; q += kTileBlocks) {
+                    while (q < fe) {
                         const int64_t n = std::min(kTileBlocks, fe - q);
                         k->words(req.seed, req.stream, req.offset + static_cast<uint64_t>(q), n, buf);
                         for (int64_t i = 0; i < n; ++i) block_from_words<T>(req, static_cast<uint64_t>(q + i), buf + 4 * i, o);
+                        q += n;
                     }
                 }
             }

@@ -47,12 +47,12 @@ void randperm_reference(int64_t n, uint64_t seed, uint64_t offset, uint32_t stre
     std::sort(out, out + n, [&](int64_t a, int64_t b) { return keys[a] != keys[b] ? keys[a] < keys[b] : a < b; });
 }
 
-// Writes v_i for i in [i0, i1) (i0 even) into v.
-void make_values(uint64_t seed, uint64_t offset, uint32_t stream, int64_t n, int b, int64_t i0, int64_t i1,
-                 uint64_t* v) {
+// Writes v_i for i in [i0, i1) (i0 even) into v; the key prefix keeps its top 64 - b - drop bits.
+void make_values(uint64_t seed, uint64_t offset, uint32_t stream, int64_t n, int b, int drop, int64_t i0,
+                 int64_t i1, uint64_t* v) {
     constexpr int64_t kTile = 512;  // blocks
     uint32_t words[4 * kTile];
-    const uint64_t keep = ~uint64_t(0) << b;  // b <= 63
+    const uint64_t keep = ~uint64_t(0) << (b + drop);  // b + drop <= 63
     for (int64_t e = i0; e < i1; e += 2 * kTile) {
         const int64_t q0 = e / 2;
         const int64_t nb = std::min(kTile, (std::min(i1, n) - e + 1) / 2);
@@ -121,15 +121,21 @@ void cpu_randperm(int64_t n, uint64_t seed, uint64_t offset, uint32_t stream, in
         randperm_reference(n, seed, offset, stream, out);
         return;
     }
+    randperm_radix(n, seed, offset, stream, out, 0);
+}
+
+void randperm_radix(int64_t n, uint64_t seed, uint64_t offset, uint32_t stream, int64_t* out, int drop) {
+    if (n <= 0) return;
     int b = 1;
     while (b < 63 && (uint64_t(1) << b) < static_cast<uint64_t>(n)) ++b;  // indices < 2^b
+    drop = std::max(0, std::min(drop, 63 - b));
     const uint64_t idx_mask = (uint64_t(1) << b) - 1;
     HostBuffer<uint64_t> vbuf(static_cast<size_t>(n));
     uint64_t* v = vbuf.data();
     uint64_t* w = reinterpret_cast<uint64_t*>(out);  // the output doubles as scratch
 
     if (n < kSmall || 64 - b < kTopBits) {
-        make_values(seed, offset, stream, n, b, 0, n, v);
+        make_values(seed, offset, stream, n, b, drop, 0, n, v);
         std::sort(v, v + n);
         fix_prefix_ties(v, n, b, seed, offset, stream);
         for (int64_t i = 0; i < n; ++i) out[i] = static_cast<int64_t>(v[i] & idx_mask);
@@ -144,7 +150,7 @@ void cpu_randperm(int64_t n, uint64_t seed, uint64_t offset, uint32_t stream, in
     parallel_for(chunks, 1, [&](int64_t c0, int64_t c1) {
         for (int64_t c = c0; c < c1; ++c) {
             const int64_t i0 = c * kChunk, i1 = std::min(n, i0 + kChunk);
-            make_values(seed, offset, stream, n, b, i0, i1, v);
+            make_values(seed, offset, stream, n, b, drop, i0, i1, v);
             uint32_t* h = hist.data() + c * kBuckets;
             for (int64_t i = i0; i < i1; ++i) ++h[v[i] >> kShift];
         }
