@@ -15,9 +15,23 @@ std::string& cuda_reason() {
 }  // namespace
 
 Backend* cpu_backend_instance();  // cpu_backend.cpp
+#if defined(NL_WITH_CUDA_BACKEND)
+// gpu/cuda_backend.cpp (linked in whenever the CUDA backend is built): the backend, or nullptr
+// after recording why CUDA is unusable (no driver, no GPU).
+namespace gpu {
+Backend* probe_cuda_backend();
+}
+#endif
 
 Backend* find_backend(DeviceType type) {
     if (type == DeviceType::CPU) return cpu_backend_instance();
+#if defined(NL_WITH_CUDA_BACKEND)
+    static std::once_flag probed;
+    std::call_once(probed, [] {
+        if (!g_backends[static_cast<int>(DeviceType::CUDA)])
+            g_backends[static_cast<int>(DeviceType::CUDA)] = gpu::probe_cuda_backend();
+    });
+#endif
     return g_backends[static_cast<int>(type)];
 }
 

@@ -29,6 +29,15 @@ public:
     // randperm(n): out[n] int64; keys from blocks [offset, offset + ceil(n/2)).
     virtual void randperm(int64_t n, uint64_t seed, uint64_t offset, uint32_t stream, int64_t* out,
                           int device_index) = 0;
+    // Categorical draws with replacement (random.cpp, Note [Integer weights]) from `rows` x `cols`
+    // non-negative float64 weights on the device into out[rows * num_samples] int64; element
+    // e = r*num_samples + s reads block offset + e/2. Returns false where the backend has no kernel
+    // for it (the caller then draws on the CPU).
+    virtual bool categorical(const double* /*weights*/, int64_t /*rows*/, int64_t /*cols*/, int64_t /*num_samples*/,
+                             uint64_t /*seed*/, uint64_t /*offset*/, uint32_t /*stream*/, int64_t* /*out*/,
+                             int /*device_index*/) {
+        return false;
+    }
 };
 
 // The backend for a device type, or nullptr when none is registered (no CUDA build, no driver).

@@ -1,0 +1,139 @@
+// Categorical draws on the GPU (gpu::multinomial, gpu::sample_logits, Backend::categorical) give
+// the CPU's values (random.cpp, Note [Integer weights]) and the CPU's errors, leaving the
+// generator where the CPU leaves it.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "gpu/random_ops.h"
+#include "gpu_test_util.h"
+#include "tensor/errors.h"
+#include "tensor/random.h"
+
+namespace nl {
+namespace {
+
+using gpu_test::same_bytes;
+
+Tensor logits_64x50000() {
+    Generator g(2);
+    return randn({64, 50000}, {}, &g);
+}
+
+TEST(GpuCategorical, SampleLogitsMatchesTheCpu) {
+    NL_REQUIRE_GPU();
+    const Tensor l = logits_64x50000();
+    const Tensor lg = l.to(Device::cuda());
+    for (double temp : {0.8, 1.0, 0.05, 3.0}) {
+        for (int64_t ns : {1, 5}) {
+            Generator a(10), b(10);
+            const Tensor c = sample_logits(l, temp, ns, &a);
+            const Tensor g = gpu::sample_logits(lg, temp, ns, &b);
+            EXPECT_TRUE(g.device().is_cuda());
+            EXPECT_TRUE(same_bytes(c, g)) << "T = " << temp << ", samples " << ns;
+            EXPECT_EQ(a.offset(), b.offset());
+        }
+    }
+    // Lower precision logits, 1-D, -inf entries.
+    Tensor v = from_vector({0.5, -std::numeric_limits<double>::infinity(), 2.0, 2.0, -1.0}, {5});
+    for (DType dt : {DType::Float16, DType::BFloat16, DType::Float64}) {
+        Generator a(1), b(1);
+        EXPECT_TRUE(same_bytes(sample_logits(v.to(dt), 0.7, 1000, &a), gpu::sample_logits(v.to(dt).to(Device::cuda()), 0.7, 1000, &b)))
+            << dtype_name(dt);
+    }
+}
+
+TEST(GpuCategorical, ArgmaxAtTemperatureZero) {
+    NL_REQUIRE_GPU();
+    const Tensor v = from_vector({0.5, 3.0, 2.0, 3.0, -1.0, 7.0, 7.0, 1.0}, {2, 4});
+    Generator a(1), b(1);
+    const Tensor c = sample_logits(v, 0.0, 3, &a);
+    const Tensor g = gpu::sample_logits(v.to(Device::cuda()), 0.0, 3, &b);
+    EXPECT_TRUE(same_bytes(c, g));
+    EXPECT_EQ(g.cpu().to_int_vector(), (std::vector<int64_t>{1, 1, 1, 1, 1, 1}));
+    EXPECT_EQ(b.offset(), 0u);
+}
+
+TEST(GpuCategorical, MultinomialMatchesTheCpu) {
+    NL_REQUIRE_GPU();
+    Generator pg(4);
+    const Tensor p = rand({16, 1000}, {DType::Float64}, &pg);
+    for (bool repl : {true, false}) {
+        Generator a(6), b(6);
+        const Tensor c = multinomial(p, 20, repl, &a);
+        const Tensor g = gpu::multinomial(p.to(Device::cuda()), 20, repl, &b);
+        EXPECT_TRUE(same_bytes(c, g)) << "replacement " << repl;
+        EXPECT_EQ(a.offset(), b.offset());
+    }
+    // Zero weights are never drawn; tiny weights are raised to 1 of 2^40 (Note [Integer weights]).
+    const Tensor w = from_vector({0.0, 1e-20, 1.0, 0.0}, {4}, {DType::Float32});
+    Generator a(8), b(8);
+    EXPECT_TRUE(same_bytes(multinomial(w, 5000, true, &a), gpu::multinomial(w.to(Device::cuda()), 5000, true, &b)));
+}
+
+TEST(GpuCategorical, BackendHookMatchesTheCpuDraws) {
+    NL_REQUIRE_GPU();
+    Generator pg(5);
+    const Tensor p = rand({3, 257}, {DType::Float64}, &pg);
+    Backend& be = backend_for(Device::cuda());
+    Tensor out = Tensor::empty({3, 11}, {DType::Int64, Device::cuda()});
+    const Tensor pd = p.to(Device::cuda());
+    Generator ref(12);
+    const Tensor expected = multinomial(p, 11, true, &ref);
+    ASSERT_TRUE(be.categorical(pd.data<double>(), 3, 257, 11, 12, 0, 0, out.data<int64_t>(), 0));
+    EXPECT_TRUE(same_bytes(expected, out));
+}
+
+template <class F>
+std::string error_of(F&& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return typeid(e).name() + std::string(": ") + e.what();
+    }
+    return "(no error)";
+}
+
+TEST(GpuCategorical, ErrorsAreTheCpuErrors) {
+    NL_REQUIRE_GPU();
+    const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+    const std::vector<std::pair<Tensor, int64_t>> bad_probs = {
+        {from_vector({0.2, nan, 0.3}, {3}), 1},
+        {from_vector({0.2, 0.1, -0.3, 1.0}, {2, 2}), 1},
+        {from_vector({0.0, 0.0, 1.0, 1.0}, {2, 2}), 1},
+        {from_vector({0.2, inf}, {2}), 1},
+        {from_vector({1.0, 2.0}, {2}), 0},
+        {from_vector({1.0}, {1, 1, 1}), 1},
+    };
+    for (const auto& [p, ns] : bad_probs) {
+        Generator a(1), b(1);
+        const std::string ec = error_of([&] { multinomial(p, ns, true, &a); });
+        const std::string eg = error_of([&] { gpu::multinomial(p.to(Device::cuda()), ns, true, &b); });
+        EXPECT_NE(ec, "(no error)");
+        EXPECT_EQ(ec, eg);
+        EXPECT_EQ(a.offset(), b.offset());
+    }
+    // Without replacement: too few non-zero categories.
+    const Tensor sparse = from_vector({0.0, 1.0, 0.0, 1.0}, {4});
+    Generator a(1), b(1);
+    EXPECT_EQ(error_of([&] { multinomial(sparse, 3, false, &a); }),
+              error_of([&] { gpu::multinomial(sparse.to(Device::cuda()), 3, false, &b); }));
+    // Logits: NaN, +inf, every logit -inf, bad temperature.
+    const std::vector<Tensor> bad_logits = {from_vector({0.2, nan}, {2}), from_vector({0.2, inf}, {2}),
+                                            from_vector({1.0, 2.0, -inf, -inf}, {2, 2})};
+    for (const Tensor& l : bad_logits) {
+        Generator c(1), d(1);
+        const std::string ec = error_of([&] { sample_logits(l, 1.0, 1, &c); });
+        EXPECT_NE(ec, "(no error)");
+        EXPECT_EQ(ec, error_of([&] { gpu::sample_logits(l.to(Device::cuda()), 1.0, 1, &d); }));
+        EXPECT_EQ(c.offset(), d.offset());
+    }
+    const Tensor ok = from_vector({1.0, 2.0}, {2});
+    EXPECT_EQ(error_of([&] { sample_logits(ok, -1.0, 1); }), error_of([&] { gpu::sample_logits(ok.to(Device::cuda()), -1.0, 1); }));
+    EXPECT_THROW(gpu::sample_logits(ok, 1.0, 1), DeviceError);  // a CPU tensor
+}
+
+}  // namespace
+}  // namespace nl
