@@ -1,0 +1,304 @@
+// Accuracy of the deterministic math (tensor/detmath.h) against long double libm, in ULPs of the
+// result's precision, over dense and edge inputs. The bounds asserted here are the ones the header
+// and docs/STREAMS.md state; the measured maxima (over larger sweeps than these tests run) are in
+// docs/STREAMS.md, "Deterministic math".
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <type_traits>
+
+#include "tensor/detmath.h"
+#include "tensor/transforms.h"
+
+namespace {
+
+using LD = long double;
+namespace dm = nl::dm;
+
+// One ULP of T at the magnitude of `ref` (subnormal results: the smallest subnormal).
+template <class T>
+LD ulp_at(LD ref) {
+    constexpr int p = std::numeric_limits<T>::digits;          // 24 or 53
+    constexpr int emin = std::numeric_limits<T>::min_exponent;  // -125 or -1021
+    int e = 0;
+    std::frexp(std::fabs(ref), &e);  // |ref| = m 2^e, m in [0.5, 1)
+    if (e < emin) e = emin;
+    return std::ldexp(1.0L, e - p);
+}
+template <class T>
+LD ulp_error(T got, LD ref) {
+    return std::fabs(static_cast<LD>(got) - ref) / ulp_at<T>(ref);
+}
+
+// Tracks the worst error and the input that gave it.
+template <class T>
+struct Worst {
+    LD err = 0;
+    T at = 0;
+    const char* what = nullptr;
+    explicit Worst(const char* w = nullptr) : what(w) {}
+    ~Worst() {  // the measured figure, for docs/STREAMS.md
+        if (what) std::printf("[ measured ] %s: max %.3Lf ULP at %a\n", what, err, static_cast<double>(at));
+    }
+    void add(LD e, T x) {
+        if (e > err) {
+            err = e;
+            at = x;
+        }
+    }
+};
+
+constexpr LD kPi = 3.141592653589793238462643383279502884L;
+
+// sin and cos of 2*pi*v (v = (octant + frac) / 8, exact in long double) reduced by exact quarter
+// turns, so the long double argument stays small and accurate (independent of the octant logic).
+void ref_sincos(uint32_t octant, LD frac, LD& s, LD& c) {
+    const LD v = (static_cast<LD>(octant) + frac) / 8;
+    const LD k = std::round(v * 4);
+    const LD a = 2 * kPi * (v - k / 4);  // |a| <= pi/4
+    LD sa, ca;
+    sincosl(a, &sa, &ca);
+    switch (static_cast<int>(k) & 3) {
+        case 0: s = sa; c = ca; break;
+        case 1: s = ca; c = -sa; break;
+        case 2: s = -sa; c = -ca; break;
+        default: s = -ca; c = sa; break;
+    }
+}
+
+// ---- bounds (ULP of the result; docs/STREAMS.md quotes them) -------------------------------------
+constexpr LD kLogF32 = 2.0, kExpF32 = 1.0, kSinCosF32 = 2.0;
+constexpr LD kLogF64 = 2.0, kExpF64 = 1.0, kSinCosF64 = 2.0;
+
+TEST(DetMath, FloatLogEveryMantissaOfSeveralExponents) {
+    // [2^-32, 2^-31): the smallest uniforms; [0.5, 1): most uniforms; [1, 2).
+    Worst<float> w("float log, every float in [2^-32,2^-31), [0.5,1), [1,2)");
+    for (int e : {-32, -1, 0}) {
+        for (uint32_t m = 0; m < (1u << 23); ++m) {
+            const float x = dm::from_bits(static_cast<uint32_t>(e + 127) << 23 | m);
+            w.add(ulp_error(dm::log(x), std::log(static_cast<LD>(x))), x);
+        }
+    }
+    EXPECT_LE(w.err, kLogF32) << "worst at " << std::hexfloat << w.at;
+    EXPECT_GT(w.err, 0.5) << "suspiciously exact: is the reference right?";
+}
+
+TEST(DetMath, FloatLogOfUniformOpen0Inputs) {
+    // Every value uniform_open0_f32 can produce is a log input for normal, exponential and the
+    // multinomial race; a stride over all 2^32 words plus both ends exhaustively.
+    Worst<float> w("float log of uniform_open0_f32 outputs");
+    auto check = [&](uint32_t word) {
+        const float u = nl::xf::uniform_open0_f32(word);
+        w.add(ulp_error(dm::log(u), std::log(static_cast<LD>(u))), u);
+    };
+    for (uint64_t word = 0; word < (uint64_t(1) << 32); word += 509) check(static_cast<uint32_t>(word));
+    for (uint32_t i = 0; i < 65536; ++i) {
+        check(i);
+        check(0xFFFFFFFFu - i);
+    }
+    EXPECT_LE(w.err, kLogF32) << "worst at " << std::hexfloat << w.at;
+}
+
+TEST(DetMath, UniformOpen0Interval) {
+    EXPECT_EQ(nl::xf::uniform_open0_f32(0), std::ldexp(1.0f, -32));
+    EXPECT_EQ(nl::xf::uniform_open0_f32(1), std::ldexp(1.0f, -32));
+    EXPECT_EQ(nl::xf::uniform_open0_f32(2), std::ldexp(3.0f, -32));
+    EXPECT_EQ(nl::xf::uniform_open0_f32(0xFFFFFFFFu), 1.0f);
+    // 1.0 comes from exactly the top 128 words (float(k) rounds k >= 2^31 - 64 up to 2^31).
+    for (uint32_t i = 0; i < 4096; ++i) {
+        const uint32_t word = 0xFFFFFFFFu - i;
+        EXPECT_EQ(nl::xf::uniform_open0_f32(word) == 1.0f, i < 128) << std::hex << word;
+    }
+    // Non-decreasing in the word, always in (0, 1].
+    float prev = 0.0f;
+    for (uint64_t word = 0; word < (uint64_t(1) << 32); word += 65521) {
+        const float u = nl::xf::uniform_open0_f32(static_cast<uint32_t>(word));
+        ASSERT_GT(u, 0.0f);
+        ASSERT_LE(u, 1.0f);
+        ASSERT_GE(u, prev);
+        prev = u;
+    }
+    EXPECT_EQ(nl::xf::uniform_open0_f64(0, 0), std::ldexp(1.0, -53));
+    EXPECT_EQ(nl::xf::uniform_open0_f64(0xFFFFFFFFu, 0xFFFFFFFFu), 1.0);
+    EXPECT_EQ(nl::xf::uniform_open_f64(0, 0), std::ldexp(1.0, -53));
+    EXPECT_EQ(nl::xf::uniform_open_f64(0xFFFFFFFFu, 0xFFFFFFFFu), 1.0 - std::ldexp(1.0, -53));
+    EXPECT_EQ(nl::xf::uniform_f64(0xFFFFFFFFu, 0xFFFFFFFFu), 1.0 - std::ldexp(1.0, -53));
+    EXPECT_EQ(nl::xf::uniform_f32(0xFFFFFFFFu), 1.0f - std::ldexp(1.0f, -24));
+}
+
+TEST(DetMath, FloatLogSpecialValues) {
+    EXPECT_EQ(dm::bits(dm::log(1.0f)), 0u) << "log(1) must be +0";
+    EXPECT_EQ(dm::bits(dm::log(1.0)), 0u);
+    for (int k = -126; k <= 127; ++k)
+        EXPECT_LE(ulp_error(dm::log(std::ldexp(1.0f, k)), k * std::log(2.0L)), kLogF32) << k;
+    EXPECT_LE(ulp_error(dm::log(std::numeric_limits<float>::max()), std::log(static_cast<LD>(std::numeric_limits<float>::max()))), kLogF32);
+}
+
+TEST(DetMath, DoubleLog) {
+    std::mt19937_64 rng(1);
+    Worst<double> w("double log, 3e6 samples");
+    auto check = [&](double x) { w.add(ulp_error(dm::log(x), std::log(static_cast<LD>(x))), x); };
+    for (int i = 0; i < 3000000; ++i) {
+        uint64_t b = rng() & 0x000FFFFFFFFFFFFFull;
+        // half the samples in [2^-60, 2) (uniform_open0_f64's range), half over every exponent
+        const uint64_t e = (i & 1) ? 1023 - rng() % 61 : 1 + rng() % 2046;
+        check(dm::from_bits(b | e << 52));
+    }
+    for (double x : {std::numeric_limits<double>::min(), std::numeric_limits<double>::max(), 1.0,
+                     std::nextafter(1.0, 0.0), std::nextafter(1.0, 2.0), std::sqrt(2.0), std::sqrt(0.5),
+                     std::ldexp(1.0, -53), 0.5, 2.0, 3.0})
+        check(x);
+    for (uint32_t i = 0; i < 65536; ++i) check(nl::xf::uniform_open0_f64(0xFFFFFFFFu - i, 0xFFFFFFFFu));
+    EXPECT_LE(w.err, kLogF64) << "worst at " << std::hexfloat << w.at;
+}
+
+TEST(DetMath, FloatExp) {
+    Worst<float> w("float exp, strided over [-104, 89]");
+    auto check = [&](float x) {
+        const LD ref = std::exp(static_cast<LD>(x));
+        // Round to nearest overflows from FLT_MAX + ulp/2 = 2^128 - 2^103 on.
+        if (ref >= std::ldexp(1.0L, 128) - std::ldexp(1.0L, 103)) {
+            EXPECT_TRUE(std::isinf(dm::exp(x))) << std::hexfloat << x;
+            return;
+        }
+        w.add(ulp_error(dm::exp(x), ref), x);
+    };
+    // A stride over every float pattern in [-104, 89] (the range with non-trivial results),
+    // denser over the subnormal results below -87.3 and over [-1, 1].
+    for (uint64_t b = 0; b < (uint64_t(1) << 32); b += 613) {
+        const float x = dm::from_bits(static_cast<uint32_t>(b));
+        if (x > -104.0f && x < 89.0f) check(x);
+    }
+    for (float x = -103.97f; x < -87.3f; x = std::nextafter(x, 0.0f) + 1e-5f) check(x);
+    for (float x = -1.0f; x < 1.0f; x += 1.0f / 65536) check(x);
+    // Around the overflow and underflow cut-offs (kExpMax, kExpMin), float by float.
+    using C = dm::Consts<float>;
+    for (float edge : {C::kExpMax, C::kExpMin}) {
+        float x = edge;
+        for (int i = 0; i < 4096; ++i) x = std::nextafter(x, -1000.0f);
+        for (int i = 0; i < 8192; ++i, x = std::nextafter(x, 1000.0f)) check(x);
+    }
+    EXPECT_LE(w.err, kExpF32) << "worst at " << std::hexfloat << w.at;
+    EXPECT_TRUE(std::isinf(dm::exp(std::nextafter(C::kExpMax, 100.0f))));
+    EXPECT_EQ(dm::exp(std::nextafter(C::kExpMin, -200.0f)), 0.0f);
+    EXPECT_GT(dm::exp(-103.0f), 0.0f);
+    EXPECT_EQ(dm::exp(0.0f), 1.0f);
+    EXPECT_EQ(dm::exp(-0.0f), 1.0f);
+    EXPECT_TRUE(std::isnan(dm::exp(std::numeric_limits<float>::quiet_NaN())));
+    EXPECT_TRUE(std::isinf(dm::exp(std::numeric_limits<float>::infinity())));
+    EXPECT_EQ(dm::exp(-std::numeric_limits<float>::infinity()), 0.0f);
+}
+
+TEST(DetMath, DoubleExp) {
+    std::mt19937_64 rng(2);
+    Worst<double> w("double exp, 2e6 samples");
+    auto check = [&](double x) { w.add(ulp_error(dm::exp(x), std::exp(static_cast<LD>(x))), x); };
+    std::uniform_real_distribution<double> wide(-745.1, 709.7), narrow(-2.0, 2.0);
+    for (int i = 0; i < 2000000; ++i) check((i & 1) ? wide(rng) : narrow(rng));
+    for (double x : {0.0, 1e-300, -1e-300, 1.0, -1.0, 709.78, -708.4, -740.0, -745.0}) check(x);
+    EXPECT_LE(w.err, kExpF64) << "worst at " << std::hexfloat << w.at;
+    EXPECT_TRUE(std::isinf(dm::exp(710.0)));
+    EXPECT_EQ(dm::exp(-746.0), 0.0);
+    EXPECT_GT(dm::exp(-745.0), 0.0);
+}
+
+TEST(DetMath, FloatSinCosEveryNormalAngle) {
+    // normal_pair_f32 feeds 3 octant bits and a 21-bit fraction: all 2^24 angles, exhaustively.
+    Worst<float> ws("float sin, all 2^24 Box-Muller angles"), wc("float cos, all 2^24 Box-Muller angles");
+    for (uint32_t octant = 0; octant < 8; ++octant) {
+        for (uint32_t f = 0; f < (1u << 21); ++f) {
+            const float frac = static_cast<float>(f) * 4.76837158203125e-07f;
+            float s, c;
+            dm::sincos_octant(octant, frac, s, c);
+            LD rs, rc;
+            ref_sincos(octant, frac, rs, rc);
+            ws.add(ulp_error(s, rs), static_cast<float>(octant) + frac);
+            wc.add(ulp_error(c, rc), static_cast<float>(octant) + frac);
+        }
+    }
+    EXPECT_LE(ws.err, kSinCosF32) << "sin worst at octant+frac " << ws.at;
+    EXPECT_LE(wc.err, kSinCosF32) << "cos worst at octant+frac " << wc.at;
+}
+
+TEST(DetMath, FloatSinCosCauchyAngles) {
+    // cauchy_f32 feeds a 23-bit fraction (octants 0-3): a stride plus both ends of each octant.
+    Worst<float> w("float sincos_octant, 23-bit fractions");
+    for (uint32_t octant = 0; octant < 8; ++octant) {
+        for (uint32_t f = 0; f < (1u << 23); f += (f < 4096 || f > (1u << 23) - 4096) ? 1 : 61) {
+            const float frac = static_cast<float>(f) * 1.1920928955078125e-07f;
+            float s, c;
+            dm::sincos_octant(octant, frac, s, c);
+            LD rs, rc;
+            ref_sincos(octant, frac, rs, rc);
+            w.add(std::max(ulp_error(s, rs), ulp_error(c, rc)), static_cast<float>(octant) + frac);
+        }
+    }
+    EXPECT_LE(w.err, kSinCosF32) << "worst at octant+frac " << w.at;
+}
+
+TEST(DetMath, DoubleSinCos) {
+    std::mt19937_64 rng(3);
+    Worst<double> w("double sincos_octant, 2e6 samples");
+    auto check = [&](uint32_t octant, uint64_t f50) {
+        const double frac = static_cast<double>(f50) * 8.8817841970012523e-16;  // 2^-50
+        double s, c;
+        dm::sincos_octant(octant, frac, s, c);
+        LD rs, rc;
+        ref_sincos(octant, frac, rs, rc);
+        w.add(std::max(ulp_error(s, rs), ulp_error(c, rc)), octant + frac);
+    };
+    for (int i = 0; i < 2000000; ++i) check(static_cast<uint32_t>(rng() & 7), rng() & ((uint64_t(1) << 50) - 1));
+    for (uint32_t octant = 0; octant < 8; ++octant)
+        for (uint64_t f = 0; f < 4096; ++f) {
+            check(octant, f);
+            check(octant, (uint64_t(1) << 50) - 1 - f);
+        }
+    EXPECT_LE(w.err, kSinCosF64) << "worst at octant+frac " << w.at;
+}
+
+TEST(DetMath, SinCosExactAtOctantBoundaries) {
+    // frac == 0 lands on multiples of pi/4: sin/cos of 0, pi/2, pi, 3pi/2 are exact (zero signs
+    // are part of the stream: cos(pi/2) is -0).
+    float s, c;
+    dm::sincos_octant(0, 0.0f, s, c);
+    EXPECT_EQ(s, 0.0f);
+    EXPECT_EQ(c, 1.0f);
+    dm::sincos_octant(2, 0.0f, s, c);
+    EXPECT_EQ(s, 1.0f);
+    EXPECT_EQ(c, 0.0f);
+    dm::sincos_octant(4, 0.0f, s, c);
+    EXPECT_EQ(s, 0.0f);
+    EXPECT_EQ(c, -1.0f);
+    dm::sincos_octant(6, 0.0f, s, c);
+    EXPECT_EQ(s, -1.0f);
+    EXPECT_EQ(c, 0.0f);
+    dm::sincos_octant(1, 0.0f, s, c);  // pi/4
+    EXPECT_LE(ulp_error(s, std::sqrt(0.5L)), kSinCosF32);
+    EXPECT_LE(ulp_error(c, std::sqrt(0.5L)), kSinCosF32);
+}
+
+// Box-Muller end to end (normal_pair_f32): against the same u and angle in long double. The
+// design note quotes 3.3 ULP for this construction; the bound here is what it measures.
+TEST(DetMath, BoxMullerFloatAccuracy) {
+    std::mt19937 rng(4);
+    Worst<float> w("normal_pair_f32 (Box-Muller), 2e6 pairs");
+    for (int i = 0; i < 2000000; ++i) {
+        const uint32_t w0 = i < 65536 ? 0xFFFFFFFFu - static_cast<uint32_t>(i) : rng(), w1 = rng();
+        float z0, z1;
+        nl::xf::normal_pair_f32(w0, w1, z0, z1);
+        const LD u = nl::xf::uniform_open0_f32(w0);
+        const LD r = std::sqrt(-2 * std::log(u));
+        LD s, c;
+        ref_sincos(w1 >> 29, static_cast<LD>((w1 >> 8) & 0x1FFFFFu) * std::ldexp(1.0L, -21), s, c);
+        if (u == 1) continue;  // r == 0: both exact zeros
+        w.add(ulp_error(z0, r * c), z0);
+        w.add(ulp_error(z1, r * s), z1);
+    }
+    EXPECT_LE(w.err, 4.0) << "worst at " << w.at;
+}
+
+}  // namespace
