@@ -1,0 +1,1 @@
+// Golden case list (in progress: filled in by the next commit).
