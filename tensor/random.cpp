@@ -155,9 +155,16 @@ void check_std_tensor(const Tensor& std) {
         if (!(s >= 0.0) || !std::isfinite(s))
             throw ValueError("normal expects all elements of std >= 0.0 (and finite), but found std " + num(s));
 }
-Tensor normal_tensors(const Tensor& mean, const Tensor& std, Generator* gen) {
-    DType d = mean.defined() ? mean.dtype() : std.dtype();
-    if (mean.defined() && std.defined() && std.dtype() == DType::Float64) d = DType::Float64;
+// PyTorch's result type of two floating dtypes: equal stays, float64 wins, any other mix
+// (float16/bfloat16/float32) is float32.
+DType promote_floating(DType a, DType b) {
+    if (a == b) return a;
+    if (a == DType::Float64 || b == DType::Float64) return DType::Float64;
+    return DType::Float32;
+}
+// `d` is the output dtype: normal(Tensor, double) keeps mean's dtype (the scalar std travels as a
+// float64 tensor only to reach the kernel and must not promote the result).
+Tensor normal_tensors(const Tensor& mean, const Tensor& std, Generator* gen, DType d) {
     require_floating(d, "normal");
     Shape shape = mean.defined() && std.defined() ? broadcast_shapes(mean.shape(), std.shape())
                   : mean.defined()                ? mean.shape()
@@ -171,12 +178,14 @@ Tensor normal_tensors(const Tensor& mean, const Tensor& std, Generator* gen) {
 }  // namespace
 
 Tensor normal(const Tensor& mean, const Tensor& std, Generator* gen) {
+    require_floating(mean.dtype(), "normal");
+    require_floating(std.dtype(), "normal");
     check_std_tensor(std);
-    return normal_tensors(mean, std, gen);
+    return normal_tensors(mean, std, gen, promote_floating(mean.dtype(), std.dtype()));
 }
 Tensor normal(const Tensor& mean, double std, Generator* gen) {
     if (!(std >= 0.0) || !std::isfinite(std)) throw ValueError("normal expects std >= 0.0, but found std " + num(std));
-    return normal_tensors(mean, full({}, std, {DType::Float64, mean.device()}), gen);
+    return normal_tensors(mean, full({}, std, {DType::Float64, mean.device()}), gen, mean.dtype());
 }
 Tensor normal(double mean, const Tensor& std, Generator* gen) {
     check_std_tensor(std);
@@ -407,8 +416,11 @@ Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement, G
         for (int64_t j = 0; j < r.cols; ++j) {
             const int64_t e = row * r.cols + j;
             const PhiloxCounter c = philox_block(g.initial_seed(), offset + static_cast<uint64_t>(e / 4), g.stream());
-            const float E = -dm::log(xf::uniform_open0_f32(c.v[e % 4]));
-            key[j] = r.w[e] / static_cast<double>(E);
+            // 0 - log(u): u == 1 gives E = +0 and key +inf (first), where -log would give -0 and
+            // key -inf (never drawn). Zero weights get key -1 so that 0/0 (NaN) never reaches the
+            // sort and an underflowed positive key (>= 0) still beats every zero weight.
+            const float E = dm::sub(0.0f, dm::log(xf::uniform_open0_f32(c.v[e % 4])));
+            key[j] = r.w[e] > 0.0 ? r.w[e] / static_cast<double>(E) : -1.0;
         }
         std::iota(idx.begin(), idx.end(), int64_t{0});
         std::partial_sort(idx.begin(), idx.begin() + num_samples, idx.end(), [&](int64_t a, int64_t b) {

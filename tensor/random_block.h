@@ -23,7 +23,24 @@ namespace nl::xf {
 template <class T> NL_HOST_DEVICE T cast_from_float(float v) { return static_cast<T>(v); }
 template <> NL_HOST_DEVICE Half cast_from_float<Half>(float v) { return Half(v); }
 template <> NL_HOST_DEVICE BFloat16 cast_from_float<BFloat16>(float v) { return BFloat16(v); }
+// Integers saturate: C++ leaves an out-of-range double -> integer conversion undefined (x86 wraps
+// through int32, CUDA clamps), which would make geometric_ into uint8/int32 differ between devices.
+template <class I> NL_HOST_DEVICE I saturate_to_int(double v, double lo, double hi_excl, I lo_i, I hi_i) {
+    if (!(v == v)) return I(0);
+    if (v >= hi_excl) return hi_i;
+    if (v < lo) return lo_i;
+    return static_cast<I>(v);
+}
 template <class T> NL_HOST_DEVICE T cast_from_double(double v) { return static_cast<T>(v); }
+template <> NL_HOST_DEVICE uint8_t cast_from_double<uint8_t>(double v) {
+    return saturate_to_int<uint8_t>(v, 0.0, 256.0, 0, 255);
+}
+template <> NL_HOST_DEVICE int32_t cast_from_double<int32_t>(double v) {
+    return saturate_to_int<int32_t>(v, -2147483648.0, 2147483648.0, INT32_MIN, INT32_MAX);
+}
+template <> NL_HOST_DEVICE int64_t cast_from_double<int64_t>(double v) {
+    return saturate_to_int<int64_t>(v, -9223372036854775808.0, 9223372036854775808.0, INT64_MIN, INT64_MAX);
+}
 template <> NL_HOST_DEVICE Half cast_from_double<Half>(double v) { return Half(static_cast<float>(v)); }
 template <> NL_HOST_DEVICE BFloat16 cast_from_double<BFloat16>(double v) { return BFloat16(static_cast<float>(v)); }
 template <> NL_HOST_DEVICE bool cast_from_double<bool>(double v) { return v != 0.0; }

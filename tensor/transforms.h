@@ -1,7 +1,7 @@
 // Transforms from Philox words to distributions: small host+device functions, one per
 // distribution, each stating its interval and method. The CPU loops, the SIMD paths and the CUDA
 // kernels all call (or replicate op for op) these functions, so every device gives the same bits.
-// The word layout (which words element i reads) is in random_layout.h and docs/STREAMS.md.
+// The word layout (which words element i reads) is in random_block.h and docs/STREAMS.md.
 #pragma once
 #include <cstdint>
 
@@ -24,8 +24,9 @@ NL_HOST_DEVICE uint64_t join64(uint32_t lo, uint32_t hi) {
 NL_HOST_DEVICE float uniform_f32(uint32_t w) {
     return static_cast<float>(w >> 8) * kTwoPow24Inv;
 }
-// (0, 1]: k*2^-31 + 2^-32 with k = w >> 1 (31 bits), one rounding; smallest 2^-32, so log() of it
-// is finite and Box-Muller reaches 6.66 sigma.
+// (0, 1]: fma(float(k), 2^-31, 2^-32) with k = w >> 1 (31 bits). Two roundings: float(k) rounds k
+// to 24 bits (nearest even) when k >= 2^24, then the fma rounds. Smallest 2^-32, so log() of it is
+// finite and Box-Muller reaches 6.66 sigma; 1.0 itself comes from the 128 words >= 2^32 - 128.
 NL_HOST_DEVICE float uniform_open0_f32(uint32_t w) {
     return dm::fma(static_cast<float>(static_cast<int32_t>(w >> 1)), kTwoPow31Inv, kTwoPow32Inv);
 }
@@ -88,12 +89,13 @@ NL_HOST_DEVICE void normal_pair_f64(uint32_t w0, uint32_t w1, uint32_t w2, uint3
 }
 
 // ---- exponential, Cauchy -----------------------------------------------------------------------
-// -log(u) / lambda, u in (0, 1]: values in [0, 22.2/lambda] for float32.
+// -log(u) / lambda, u in (0, 1]: values in [0, 22.2/lambda] for float32. Written 0 - log(u) so
+// that u == 1 gives +0, not -0 (negation would set the sign bit of a non-negative variate).
 NL_HOST_DEVICE float exponential_f32(uint32_t w, float lambda) {
-    return dm::div(-dm::log(uniform_open0_f32(w)), lambda);
+    return dm::div(dm::sub(0.0f, dm::log(uniform_open0_f32(w))), lambda);
 }
 NL_HOST_DEVICE double exponential_f64(uint32_t w0, uint32_t w1, double lambda) {
-    return dm::div(-dm::log(uniform_open0_f64(w0, w1)), lambda);
+    return dm::div(dm::sub(0.0, dm::log(uniform_open0_f64(w0, w1))), lambda);
 }
 // median + sigma * tan(pi*(u - 1/2)) = median - sigma * cos(pi u) / sin(pi u), u = (2k+1)*2^-25 in
 // (0, 1) (k = top 24 bits), so the result is always finite (|tan| <= 1.07e7).
