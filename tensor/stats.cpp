@@ -20,6 +20,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // Above this many integers in a chi-square's range, integers are grouped into equal-width buckets.
 constexpr double kMaxIntegerCells = 1048576.0;  // 2^20
 constexpr double kMaxBuckets = 1024.0;
+constexpr int kMaxHistogramBins = 1 << 24;
 
 std::string fmt(double v) {
     char buf[32];
@@ -135,7 +136,9 @@ double Histogram::density(size_t i) const {
 }
 
 Histogram histogram(const Tensor& t, int bins, double lo, double hi) {
-    if (bins < 0) throw ValueError("histogram: bins must be >= 0 (0 = automatic), got " + std::to_string(bins));
+    if (bins < 0 || bins > kMaxHistogramBins)
+        throw ValueError("histogram: bins must be in [0, " + std::to_string(kMaxHistogramBins) +
+                         "] (0 = automatic), got " + std::to_string(bins));
     if (std::isnan(lo) || std::isnan(hi) || std::isinf(lo) || std::isinf(hi))
         throw ValueError("histogram: range must be finite, got [" + fmt(lo) + ", " + fmt(hi) + "]");
     std::vector<double> v = finite_values(t.to_vector());

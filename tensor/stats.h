@@ -70,8 +70,9 @@ struct Histogram {
     // Density value of bin i (count / (total * width)), comparable to Distribution::pdf.
     double density(size_t i) const;
 };
-// bins == 0 picks the Freedman-Diaconis rule (clamped to [10, 200]); lo >= hi picks the range from
-// the data (discrete data: one bin per integer when that is at most 200 bins).
+// bins == 0 picks the Freedman-Diaconis rule (clamped to [10, 200]); at most 2^24 bins may be asked
+// for. lo >= hi picks the range from the data (discrete data: one bin per integer when that is at
+// most 200 bins). NaN and +-inf are left out.
 Histogram histogram(const Tensor& t, int bins = 0, double lo = 0.0, double hi = 0.0);
 
 struct TestResult {

@@ -92,6 +92,7 @@ TEST(StatsSamples, HistogramWithRangeCountsOutsiders) {
     EXPECT_EQ(h.total, 6);
     EXPECT_DOUBLE_EQ(h.bin_width(), 0.5);
     EXPECT_THROW(histogram(nl::from_vector({1}, {1}), -1), nl::ValueError);
+    EXPECT_THROW(histogram(nl::from_vector({1}, {1}), 1 << 30), nl::ValueError);
     EXPECT_THROW(h.density(2), nl::ValueError);
 }
 
