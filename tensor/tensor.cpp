@@ -42,6 +42,10 @@ void check_allocation(const Shape& s, DType dtype, Device device) {
         throw MemoryError("shape " + shape_str(s) + " of " + dtype_name(dtype) +
                           " would need more than 2^63 bytes");
     const uint64_t bytes = static_cast<uint64_t>(n) * esize;
+    // Asking the OS (or the driver) costs tens of microseconds; requests below 16 MiB cannot
+    // meaningfully exhaust a machine, so only larger ones are checked against what is available.
+    constexpr uint64_t kCheckAbove = uint64_t(16) << 20;
+    if (bytes < kCheckAbove) return;
     const uint64_t avail = available_memory(device);
     if (bytes > avail)
         throw MemoryError("shape " + shape_str(s) + " of " + dtype_name(dtype) + " needs " +
