@@ -1,0 +1,198 @@
+// The desktop app: a GLFW window with an OpenGL 3.3 core context and Dear ImGui 1.86, read top
+// to bottom like ImGui's example_glfw_opengl3: settings, window, ImGui, frame loop, clean-up.
+// Everything the app shows and does lives in gui/ (state structs, panels, update, exports); this
+// file only owns the window, the GL context and the frame loop.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+
+#include "app/commands.h"
+#include "gui/app.h"
+#include "gui/export.h"
+#include "gui/options.h"
+#include "gui/screenshot.h"
+#include "gui/script.h"
+#include "gui/texture_sink.h"
+#include "gui/theme.h"
+#include "tensor/errors.h"
+
+namespace {
+
+void glfw_error(int code, const char* what) { std::fprintf(stderr, "noiselab: GLFW error %d: %s\n", code, what); }
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0.0;
+    std::sort(v.begin(), v.end());
+    return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5)];
+}
+
+}  // namespace
+
+int nl::app::run_gui(int argc, char** argv) {
+    using namespace nl::gui;
+
+    // 1. Settings: defaults, then the command line (the sampler flags of `noiselab sample`).
+    AppState state = default_state();
+    GuiOptions opt;
+    try {
+        opt = parse_gui_args(argc, argv);
+        apply_assignments(state, opt.settings);
+    } catch (const nl::Error& e) {
+        std::fprintf(stderr, "noiselab: %s\n", e.what());
+        return kExitBadInput;
+    }
+    if (opt.help) {
+        std::fputs(gui_usage().c_str(), stdout);
+        return kExitOk;
+    }
+    if (opt.benchmark_frames > 0) state.sampler.live = true;
+    // Unattended runs ignore the real pointer (Xvfb parks it mid-screen, where it would hover).
+    if (opt.frames > 0 || opt.benchmark_frames > 0) state.mouse_override = true;
+
+    // 2. A display to open the window on; without one, say so once and give the CLI equivalent.
+    if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
+        std::fputs(no_display_message(state).c_str(), stderr);
+        return kExitNoDisplay;
+    }
+    glfwSetErrorCallback(glfw_error);
+    if (!glfwInit()) {
+        std::fputs(no_display_message(state).c_str(), stderr);
+        return kExitNoDisplay;
+    }
+
+    // 3. Window with an OpenGL 3.3 core context.
+    const char* glsl_version = "#version 330 core";
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);  // HiDPI: the window grows with the monitor's scale
+    GLFWwindow* window = glfwCreateWindow(opt.width, opt.height, "Noise Lab", nullptr, nullptr);
+    if (!window) {
+        std::fprintf(stderr, "noiselab: could not create a window with an OpenGL 3.3 core context\n");
+        glfwTerminate();
+        return kExitFailure;
+    }
+    glfwMakeContextCurrent(window);
+    bool vsync = !state.sampler.live;
+    glfwSwapInterval(vsync ? 1 : 0);
+
+    // 4. Dear ImGui: style and font at the monitor's scale, GLFW + OpenGL3 backends.
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // the layout is fixed; nothing to remember between runs
+    float xscale = 1.0f, yscale = 1.0f;
+    glfwGetWindowContentScale(window, &xscale, &yscale);
+    state.ui_scale = opt.scale > 0 ? opt.scale : std::clamp(std::max(xscale, yscale), 1.0f, 4.0f);
+    theme::apply_style(state.ui_scale);
+    state.status.font = theme::load_font(state.ui_scale);
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init(glsl_version);
+    if (const GLubyte* r = glGetString(GL_RENDERER)) state.status.gl_renderer = reinterpret_cast<const char*>(r);
+    std::unique_ptr<TextureSink> sink = make_texture_sink(state.sampler.settings.device);
+    ScriptRunner script(opt.script);
+
+    // 5. Frame loop.
+    int status = kExitOk;
+    const int64_t last_frame = opt.benchmark_frames > 0 ? opt.benchmark_frames + 10 : opt.frames;
+    std::vector<double> frame_ms, sample_ms, stats_ms, image_ms;
+    auto previous = std::chrono::steady_clock::now();
+    for (int64_t frame = 1; !glfwWindowShouldClose(window) && !state.quit_requested; ++frame) {
+        glfwPollEvents();
+        try {
+            script.before_frame(state, frame);
+        } catch (const nl::Error& e) {
+            std::fprintf(stderr, "noiselab: --script at frame %lld: %s\n", static_cast<long long>(frame), e.what());
+            status = kExitBadInput;
+            break;
+        }
+        update(state);
+        if (vsync == state.sampler.live) {  // live mode runs as fast as it can
+            vsync = !state.sampler.live;
+            glfwSwapInterval(vsync ? 1 : 0);
+        }
+
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        if (state.mouse_override) io.MousePos = ImVec2(state.mouse_x, state.mouse_y);
+        ImGui::NewFrame();
+        draw_app(state, sink.get());
+        ImGui::Render();
+        int fb_w = 0, fb_h = 0;
+        glfwGetFramebufferSize(window, &fb_w, &fb_h);
+        glViewport(0, 0, fb_w, fb_h);
+        glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+        // Window captures read the back buffer before it is swapped.
+        ExportState& ex = state.exporter;
+        if (!ex.window_shot_path.empty()) {
+            try {
+                write_window_png(state, read_framebuffer(fb_w, fb_h), ex.window_shot_path, ex.window_shot_overwrite);
+                ex.message = "saved the window to " + ex.window_shot_path;
+                ex.message_is_error = false;
+            } catch (const std::exception& e) {
+                ex.message = std::string("could not save the window: ") + e.what();
+                ex.message_is_error = true;
+            }
+            ex.window_shot_path.clear();
+        }
+        if (frame == opt.frames && !opt.screenshot.empty()) {
+            try {
+                write_window_png(state, read_framebuffer(fb_w, fb_h), opt.screenshot, opt.force);
+                std::printf("noiselab: wrote %s (%dx%d px, frame %lld)\n", opt.screenshot.c_str(), fb_w, fb_h,
+                            static_cast<long long>(frame));
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "noiselab: --screenshot: %s\n", e.what());
+                status = kExitFailure;
+            }
+        }
+        glfwSwapBuffers(window);
+
+        const auto now = std::chrono::steady_clock::now();
+        const double ms = std::chrono::duration<double, std::milli>(now - previous).count();
+        previous = now;
+        record_frame_time(state.status, ms);
+        if (opt.benchmark_frames > 0 && frame > 10) {  // the first frames warm caches up
+            frame_ms.push_back(ms);
+            sample_ms.push_back(state.sampler.timing.ms);
+            stats_ms.push_back(state.histogram.analysis.ms);
+            image_ms.push_back(sink->last_ms());
+        }
+        if (last_frame > 0 && frame >= last_frame) break;
+    }
+
+    if (opt.benchmark_frames > 0 && !frame_ms.empty()) {
+        double sum = 0;
+        for (double v : frame_ms) sum += v;
+        const double mean = sum / static_cast<double>(frame_ms.size());
+        std::printf("benchmark: %zu frames, live mode, vsync off, %s %s %s on %s, %dx%d window, %s\n", frame_ms.size(),
+                    describe(state.sampler.drawn).c_str(), shape_str(state.sampler.drawn.shape).c_str(),
+                    nl::dtype_name(state.sampler.drawn.dtype), state.sampler.drawn.device.str().c_str(), opt.width, opt.height,
+                    state.status.gl_renderer.c_str());
+        std::printf("benchmark: frame mean %.2f ms (%.1f frames/s), median %.2f ms, p95 %.2f ms\n", mean, 1000.0 / mean,
+                    percentile(frame_ms, 0.5), percentile(frame_ms, 0.95));
+        std::printf("benchmark: per frame, median: sample %.2f ms, stats %.2f ms, image grid + upload %.2f ms\n",
+                    percentile(sample_ms, 0.5), percentile(stats_ms, 0.5), percentile(image_ms, 0.5));
+    }
+
+    // 6. Clean-up, in the reverse order of set-up.
+    sink.reset();
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    glfwTerminate();
+    return status;
+}

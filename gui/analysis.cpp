@@ -1,0 +1,126 @@
+// Histogram, moments, goodness of fit and QQ points of the current tensor (see analysis.h).
+#include "gui/analysis.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "tensor/errors.h"
+
+namespace nl::gui {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Freedman-Diaconis bin count from the interquartile range of a sample, for n values over
+// [lo, hi]; clamped to [10, 200] like stats::histogram's own rule.
+int fd_bins(std::vector<double> sample, int64_t n, double lo, double hi) {
+    if (sample.size() < 4 || !(hi > lo)) return 50;
+    const size_t q1 = sample.size() / 4, q3 = (sample.size() * 3) / 4;
+    std::nth_element(sample.begin(), sample.begin() + static_cast<long>(q1), sample.end());
+    const double a = sample[q1];
+    std::nth_element(sample.begin(), sample.begin() + static_cast<long>(q3), sample.end());
+    const double b = sample[q3];
+    const double iqr = b - a;
+    if (!(iqr > 0)) return 50;
+    const double width = 2.0 * iqr / std::cbrt(static_cast<double>(n));
+    const double bins = std::ceil((hi - lo) / width);
+    return static_cast<int>(std::clamp(bins, 10.0, 200.0));
+}
+
+double finite_or_nan(double v) { return std::isfinite(v) ? v : kNaN; }
+
+}  // namespace
+
+void auto_range(const stats::Moments& m, const stats::Distribution& d, double& lo, double& hi) {
+    lo = m.min;
+    hi = m.max;
+    if (d.kind == stats::Distribution::Kind::Cauchy) {
+        try {
+            lo = std::max(lo, d.quantile(0.01));
+            hi = std::min(hi, d.quantile(0.99));
+        } catch (const Error&) {
+            // Invalid parameters: keep the data range.
+        }
+    }
+    if (d.is_discrete()) {  // bins centred on the integers
+        lo = std::floor(lo) - 0.5;
+        hi = std::ceil(hi) + 0.5;
+    }
+    if (!std::isfinite(lo) || !std::isfinite(hi)) {
+        lo = 0.0;
+        hi = 1.0;
+    }
+    if (!(hi > lo)) {  // constant data
+        lo -= 0.5;
+        hi += 0.5;
+    }
+}
+
+Analysis analyze(const Tensor& t, const stats::Distribution& d, const AnalysisOptions& opts) {
+    const auto start = std::chrono::steady_clock::now();
+    Analysis a;
+    a.dist = d;
+    if (!t.defined() || t.numel() == 0) {
+        a.error = "no samples yet";
+        return a;
+    }
+    try {
+        Tensor flat = t.cpu().contiguous().flatten();
+        a.values = flat.numel();
+        if (opts.max_values > 0 && flat.numel() > opts.max_values) flat = flat.narrow(0, 0, opts.max_values);
+        a.moments = stats::moments(flat);
+        if (a.moments.n == 0) {
+            a.error = "no finite samples (" + std::to_string(a.moments.nan_count) + " NaN, " +
+                      std::to_string(a.moments.inf_count) + " inf)";
+            return a;
+        }
+        const int64_t n_test = std::min<int64_t>(flat.numel(), std::max<int64_t>(opts.test_samples, 2));
+        const Tensor sub = flat.narrow(0, 0, n_test);
+        std::vector<double> sub_values = sub.to_vector();
+
+        double lo = opts.lo, hi = opts.hi;
+        if (opts.auto_range) auto_range(a.moments, d, lo, hi);
+        if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi))
+            throw ValueError("histogram range [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                             "] is invalid: expected finite lo < hi");
+        int bins = std::clamp(opts.bins, kMinBins, kMaxBins);
+        if (opts.auto_bins) {
+            const double width = hi - lo;
+            // Integer data over a modest range: one bin per integer (bins centred on integers).
+            if (d.is_discrete() && opts.auto_range && width <= 201)
+                bins = static_cast<int>(std::lround(width));
+            else
+                bins = fd_bins(sub_values, a.moments.n, lo, hi);
+        }
+        a.hist = stats::histogram(flat, bins, lo, hi);
+        a.valid = true;
+
+        // Theory and tests: a distribution with degenerate parameters (std = 0) has none.
+        try {
+            a.theory_mean = finite_or_nan(d.mean());
+            const double var = d.variance();
+            a.theory_std = std::isfinite(var) ? std::sqrt(var) : kNaN;
+            a.theory_skewness = finite_or_nan(d.skewness());
+            a.theory_kurtosis = finite_or_nan(d.excess_kurtosis());
+            a.test_n = n_test;
+            a.test = d.is_discrete() ? stats::chi_square_test(sub_values, d) : stats::ks_test(sub_values, d);
+            a.qq = stats::qq_points(sub, d, opts.qq_points);
+        } catch (const Error& e) {
+            a.theory_mean = a.theory_std = a.theory_skewness = a.theory_kurtosis = kNaN;
+            a.test = {};
+            a.test_n = 0;
+            a.qq.clear();
+            a.error = std::string("no theory: ") + e.what();
+        }
+    } catch (const Error& e) {
+        a.valid = false;
+        a.error = e.what();
+    }
+    a.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return a;
+}
+
+}  // namespace nl::gui

@@ -1,0 +1,56 @@
+// What the histogram view shows about the current tensor: the histogram itself (automatic or
+// chosen bins and range), the sample moments next to the theoretical ones, a goodness-of-fit
+// test (KS for continuous, chi-square for discrete distributions) and QQ points. Pure logic on
+// tensor/stats.h, so it is tested without a window.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tensor/stats.h"
+#include "tensor/tensor.h"
+
+namespace nl::gui {
+
+struct AnalysisOptions {
+    bool auto_bins = true;
+    int bins = 50;              // used when !auto_bins; valid [1, kMaxBins]
+    bool auto_range = true;
+    double lo = -4.0, hi = 4.0; // used when !auto_range; lo < hi
+    // The test and the QQ plot use the first `test_samples` values (a valid random sample by the
+    // streams' prefix stability); sorting all of a large tensor every frame would be too slow.
+    int64_t test_samples = 20000;
+    int qq_points = 128;
+    // 0: every value. Otherwise the histogram and moments use the first max_values values too:
+    // live mode sets it so that a new sample every frame stays fast (the table says so).
+    int64_t max_values = 0;
+};
+// The values live mode analyses per frame (of tensors larger than this).
+constexpr int64_t kLiveAnalysisValues = 131072;
+constexpr int kMinBins = 1, kMaxBins = 1000;
+
+struct Analysis {
+    bool valid = false;
+    std::string error;  // why there is nothing to show
+    stats::Distribution dist;
+    stats::Histogram hist;
+    stats::Moments moments;
+    stats::TestResult test;
+    int64_t test_n = 0;      // values the test and the QQ plot used
+    int64_t values = 0;      // values of the tensor (the histogram and moments may use fewer)
+    std::vector<std::pair<double, double>> qq;
+    // Theory (NaN where undefined, e.g. Cauchy's mean).
+    double theory_mean = 0, theory_std = 0, theory_skewness = 0, theory_kurtosis = 0;
+    double ms = 0;           // time the analysis took
+};
+
+// Analyses t (any dtype, CPU or device) against d.
+Analysis analyze(const Tensor& t, const stats::Distribution& d, const AnalysisOptions& opts);
+
+// The automatic histogram range: [min, max] of the data, except heavy-tailed distributions
+// (Cauchy), whose few extreme values would squash the rest into one bar: there the central 98%
+// of the theory is shown and the rest is counted as outside. Discrete: one bin per integer.
+void auto_range(const stats::Moments& m, const stats::Distribution& d, double& lo, double& hi);
+
+}  // namespace nl::gui

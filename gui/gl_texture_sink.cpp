@@ -1,0 +1,67 @@
+// The CPU upload path of the image view: render::image_grid on the host, then one texture
+// upload. The texture is reallocated only when the grid's size changes; otherwise
+// glTexSubImage2D replaces the pixels in place.
+#include <chrono>
+
+#define GL_GLEXT_PROTOTYPES 1
+#include <GL/gl.h>
+
+#include "gui/texture_sink.h"
+
+namespace nl::gui {
+
+namespace {
+
+class GlUploadSink : public TextureSink {
+public:
+    ~GlUploadSink() override {
+        if (tex_) glDeleteTextures(1, &tex_);
+    }
+
+    void show(const Tensor& grid, const render::GridOptions& opts) override {
+        const auto t0 = std::chrono::steady_clock::now();
+        const render::Image img = render::image_grid(grid, opts);
+        if (!tex_) {
+            glGenTextures(1, &tex_);
+            glBindTexture(GL_TEXTURE_2D, tex_);
+            // Nearest: tensor pixels stay crisp squares when the view zooms in.
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+        }
+        glBindTexture(GL_TEXTURE_2D, tex_);
+        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+        glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+        if (img.width != w_ || img.height != h_) {
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, img.width, img.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, img.rgba.data());
+            w_ = img.width;
+            h_ = img.height;
+        } else {
+            glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w_, h_, GL_RGBA, GL_UNSIGNED_BYTE, img.rgba.data());
+        }
+        ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    }
+
+    ImTextureID texture() const override {
+        return tex_ ? reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex_)) : nullptr;
+    }
+    int width() const override { return w_; }
+    int height() const override { return h_; }
+    const char* path_name() const override { return "CPU upload"; }
+    double last_ms() const override { return ms_; }
+
+private:
+    GLuint tex_ = 0;
+    int w_ = 0, h_ = 0;
+    double ms_ = 0.0;
+};
+
+}  // namespace
+
+std::unique_ptr<TextureSink> make_texture_sink(Device /*device*/) {
+    // A CUDA-GL interop sink will be returned here for CUDA devices once gpu/ provides one.
+    return std::make_unique<GlUploadSink>();
+}
+
+}  // namespace nl::gui

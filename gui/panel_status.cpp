@@ -1,0 +1,235 @@
+// The menu bar, the status bar and the modal dialogs (Replace file?, Open).
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "gui/export.h"
+#include "gui/panels.h"
+#include "gui/session.h"
+#include "gui/theme.h"
+
+namespace nl::gui {
+
+namespace {
+
+constexpr const char* kReplacePopup = "Replace file?";
+constexpr const char* kOpenPopup = "Open";
+
+// .png and .json files of a folder, sorted, at most 200.
+std::vector<std::string> openable_files(const std::string& folder) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(folder.empty() ? "." : folder, ec)) {
+        if (ec) break;
+        if (!entry.is_regular_file(ec)) continue;
+        const std::string ext = entry.path().extension().string();
+        if (ext == ".png" || ext == ".json") out.push_back(entry.path().filename().string());
+        if (out.size() >= 200) break;
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+void open_path(AppState& s, const std::string& path) {
+    ExportState& e = s.exporter;
+    try {
+        open_file(s, path);
+        s.exporter.message = "opened " + path;
+        s.exporter.message_is_error = false;
+    } catch (const std::exception& ex) {
+        e.message = std::string("could not open ") + path + ": " + ex.what();
+        e.message_is_error = true;
+    }
+}
+
+}  // namespace
+
+float draw_menu_bar(AppState& s) {
+    float h = 0;
+    if (ImGui::BeginMainMenuBar()) {
+        if (ImGui::BeginMenu("File")) {
+            if (ImGui::MenuItem("Open...", "")) s.exporter.open_browser = true;
+            tooltip("Open a PNG made by Noise Lab (restores its settings) or a session .json.");
+            if (ImGui::MenuItem("Save session")) request_export(s, ExportKind::Session);
+            tooltip("Save every setting as JSON (asks before replacing a file).");
+            ImGui::Separator();
+            if (ImGui::MenuItem("Export image grid (PNG)")) request_export(s, ExportKind::Grid);
+            tooltip("The image grid at full resolution with the recipe embedded.");
+            if (ImGui::MenuItem("Export histogram (PNG)")) request_export(s, ExportKind::Histogram);
+            tooltip("The histogram with its theoretical curve, recipe embedded.");
+            if (ImGui::MenuItem("Export window (PNG)")) request_export(s, ExportKind::Window);
+            tooltip("A screenshot of the whole window, recipe embedded.");
+            if (ImGui::MenuItem("Export tensor (.npy)")) request_export(s, ExportKind::Npy);
+            tooltip("The tensor for NumPy: np.load(\"noise-tensor.npy\").");
+            ImGui::Separator();
+            if (ImGui::MenuItem("Quit")) s.quit_requested = true;
+            tooltip("Close Noise Lab.");
+            ImGui::EndMenu();
+        }
+        if (ImGui::BeginMenu("View")) {
+            ImGui::MenuItem("Live mode", "L", &s.sampler.live);
+            tooltip("Resample every frame, vsync off.");
+            ImGui::MenuItem("Log scale", nullptr, &s.histogram.log_scale);
+            tooltip("Logarithmic density axis of the histogram.");
+            ImGui::MenuItem("Theoretical curve", nullptr, &s.histogram.show_theory);
+            tooltip("Density or mass of the distribution over the histogram.");
+            ImGui::MenuItem("QQ plot", nullptr, &s.histogram.show_qq);
+            tooltip("Sample quantiles against theoretical quantiles.");
+            if (ImGui::MenuItem("Fit image", "F")) {
+                s.image.fit = true;
+                s.image.pan_x = s.image.pan_y = 0;
+            }
+            tooltip("Zoom the image grid to fit its view.");
+            ImGui::EndMenu();
+        }
+        if (ImGui::BeginMenu("Help")) {
+            ImGui::TextUnformatted("Keyboard");
+            ImGui::Separator();
+            ImGui::TextUnformatted("Space   resample (next values of the stream)");
+            ImGui::TextUnformatted("L          live mode on / off");
+            ImGui::TextUnformatted("N          a new random seed");
+            ImGui::TextUnformatted("F          fit the image grid");
+            ImGui::Separator();
+            ImGui::TextUnformatted("Mouse: wheel zooms the grid, drag pans, double-click fits.");
+            ImGui::TextUnformatted("Hover any control for what it does and its valid range.");
+            ImGui::EndMenu();
+        }
+        // Right-aligned: what is shown, like a document title.
+        char title[200];
+        std::snprintf(title, sizeof title, "%s  %s  seed %" PRIu64, describe(s.sampler.drawn).c_str(), shape_str(s.sampler.drawn.shape).c_str(),
+                      s.sampler.drawn.seed);
+        const float w = ImGui::CalcTextSize(title).x;
+        ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x - 8));
+        ImGui::TextColored(theme::text_dim(), "%s", title);
+        tooltip("The distribution, shape and seed of the tensor on screen.");
+        h = ImGui::GetWindowSize().y;
+        ImGui::EndMainMenuBar();
+    }
+    return h;
+}
+
+void draw_status_bar(const AppState& s, const TextureSink* sink, const Rect& r) {
+    ImGui::SetNextWindowPos(ImVec2(r.x, r.y));
+    ImGui::SetNextWindowSize(ImVec2(r.w, r.h));
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse;
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::GetStyle().Colors[ImGuiCol_MenuBarBg]);
+    if (ImGui::Begin(kStatusWindow, nullptr, flags)) {
+        const StatusState& st = s.status;
+        const SamplerState& sp = s.sampler;
+        ImGui::Text("Frame %.1f ms (%.0f frames/s)", st.frame_ms, st.fps);
+        tooltip("Time per frame, smoothed over about 20 frames, and frames per second. Live mode turns vsync off.");
+        ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+        ImGui::TextColored(theme::text_dim(), "sample %.2f ms, %.2f GB/s", sp.timing.ms, sp.timing.gbytes_per_s);
+        tooltip("The last draw: wall time and output bytes per second.");
+        ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+        ImGui::TextColored(theme::text_dim(), "stats %.2f ms", s.histogram.analysis.ms);
+        tooltip("Time of the histogram, moments, test and QQ points of the last sample.");
+        if (sink) {
+            ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+            ImGui::TextColored(theme::text_dim(), "image %.2f ms (%s)", sink->last_ms(), sink->path_name());
+            tooltip("Time to build and upload the image grid the last time it changed, and the path it took.");
+        }
+        ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+        ImGui::TextColored(theme::text_dim(), "offset %" PRIu64 " blocks", sp.offset_after);
+        tooltip("Generator offset in Philox blocks (4 words each) after the last draw.");
+        if (sp.live) {
+            ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+            ImGui::TextColored(theme::text_ok(), "\xE2\x97\x8F LIVE");  // ●
+            tooltip("Live mode: a new sample every frame (press L to stop).");
+        }
+        // Messages on the right: the last error wins over the last export result.
+        const std::string& msg = !sp.error.empty() ? sp.error : s.exporter.message;
+        if (!msg.empty()) {
+            const bool err = !sp.error.empty() || s.exporter.message_is_error;
+            const float w = ImGui::CalcTextSize(msg.c_str()).x;
+            const float x = ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x;
+            ImGui::SameLine(std::max(x, ImGui::GetCursorPosX() + ImGui::GetFontSize()));
+            ImGui::TextColored(err ? theme::text_error() : theme::text_ok(), "%s", msg.c_str());
+            tooltip(msg.c_str());
+        }
+    }
+    ImGui::End();
+    ImGui::PopStyleColor();
+}
+
+void draw_dialogs(AppState& s) {
+    ExportState& e = s.exporter;
+    if (e.confirm_pending && !ImGui::IsPopupOpen(kReplacePopup)) ImGui::OpenPopup(kReplacePopup);
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    if (ImGui::BeginPopupModal(kReplacePopup, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+        ImGui::Text("%s already exists.", e.pending_path.c_str());
+        ImGui::Text("Replace it with the %s?", export_kind_name(e.pending_kind));
+        ImGui::Spacing();
+        const float w = ImGui::GetFontSize() * 7;
+        if (ImGui::Button("Replace", ImVec2(w, 0))) {
+            perform_export(s, e.pending_kind, e.pending_path, true);
+            e.confirm_pending = false;
+            ImGui::CloseCurrentPopup();
+        }
+        tooltip("Write over the existing file (atomically: it is replaced only once the new one is complete).");
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel", ImVec2(w, 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+            e.confirm_pending = false;
+            e.message = "kept " + e.pending_path + " (not replaced)";
+            e.message_is_error = false;
+            ImGui::CloseCurrentPopup();
+        }
+        tooltip("Keep the existing file; change the name in the Export section to write another.");
+        ImGui::EndPopup();
+    }
+
+    if (e.open_browser && !ImGui::IsPopupOpen(kOpenPopup)) {
+        ImGui::OpenPopup(kOpenPopup);
+        e.open_browser = false;
+    }
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowSize(ImVec2(std::min(ds.x * 0.6f, ImGui::GetFontSize() * 36), std::min(ds.y * 0.7f, ImGui::GetFontSize() * 28)),
+                             ImGuiCond_Appearing);
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    if (ImGui::BeginPopupModal(kOpenPopup, nullptr, ImGuiWindowFlags_NoSavedSettings)) {
+        ImGui::TextWrapped("Open a PNG made by Noise Lab (its settings come back) or a session .json. Files in %s:",
+                           e.folder.empty() ? "." : e.folder.c_str());
+        const float list_h = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * 2.2f;
+        if (ImGui::BeginChild("##files", ImVec2(0, std::max(list_h, 60.0f)), true)) {
+            const std::vector<std::string> files = openable_files(e.folder);
+            if (files.empty()) ImGui::TextColored(theme::text_dim(), "(no .png or .json files here)");
+            for (const std::string& f : files) {
+                std::string full = (e.folder.empty() ? std::string(".") : e.folder) + "/" + f;
+                if (ImGui::Selectable(f.c_str(), e.open_path == full, ImGuiSelectableFlags_AllowDoubleClick)) {
+                    e.open_path = full;
+                    if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
+                        open_path(s, full);
+                        ImGui::CloseCurrentPopup();
+                    }
+                }
+                tooltip("Click to select, double-click to open.");
+            }
+        }
+        ImGui::EndChild();
+        char buf[1024];
+        std::snprintf(buf, sizeof buf, "%s", e.open_path.c_str());
+        ImGui::SetNextItemWidth(-1);
+        if (ImGui::InputText("##openpath", buf, sizeof buf)) e.open_path = buf;
+        tooltip("Path of the file to open (relative to where Noise Lab started).");
+        const float w = ImGui::GetFontSize() * 7;
+        ImGui::BeginDisabled(e.open_path.empty());
+        if (ImGui::Button("Open", ImVec2(w, 0))) {
+            open_path(s, e.open_path);
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::EndDisabled();
+        tooltip("Restore the settings stored in this file.");
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel", ImVec2(w, 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+        tooltip("Close without opening anything.");
+        ImGui::EndPopup();
+    }
+}
+
+}  // namespace nl::gui

@@ -1,0 +1,376 @@
+// The tensor view: [N, C, H, W] (and other ranks) as an image grid with colormaps, value range
+// mapping, zoom, pan and hover read-out; [N, 2] as a scatter plot; [N] as a sequence of values.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include <imgui.h>
+
+#include "gui/grid_view.h"
+#include "gui/panels.h"
+#include "gui/plot.h"
+#include "gui/theme.h"
+
+namespace nl::gui {
+
+namespace {
+
+const char* view_label(ViewMode m) {
+    switch (m) {
+        case ViewMode::Auto: return "auto";
+        case ViewMode::Image: return "grid";
+        case ViewMode::Scatter: return "scatter";
+        case ViewMode::Values: return "values";
+    }
+    return "auto";
+}
+
+const char* map_label(render::ValueRange::Mode m) {
+    switch (m) {
+        case render::ValueRange::Mode::MinMax: return "min to max";
+        case render::ValueRange::Mode::Sigma: return "mean \xC2\xB1 k\xCF\x83";  // mean ± kσ
+        case render::ValueRange::Mode::Fixed: return "fixed";
+    }
+    return "min to max";
+}
+
+void controls(ImageViewState& v, const Shape& shape, ViewMode mode) {
+    const float fs = ImGui::GetFontSize();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("View");
+    tooltip("How the tensor is drawn.");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 8.0f);
+    if (ImGui::BeginCombo("##viewmode", v.mode == ViewMode::Auto ? (std::string("auto: ") + view_label(mode)).c_str() : view_label(v.mode))) {
+        const ViewMode modes[] = {ViewMode::Auto, ViewMode::Image, ViewMode::Scatter, ViewMode::Values};
+        const char* tips[] = {"Images for [N, C, H, W], [C, H, W] and [B, D]; scatter for [N, 2]; values for [N].",
+                              "Every image of the batch in a grid (a 1-D tensor is wrapped into a square).",
+                              "Rows of an [N, 2] tensor as points (x, y).", "The first values as a sequence, index against value."};
+        for (int i = 0; i < 4; ++i) {
+            const bool ok = modes[i] != ViewMode::Scatter || (shape.size() == 2 && shape[1] == 2);
+            ImGui::BeginDisabled(!ok);
+            if (ImGui::Selectable(view_label(modes[i]), v.mode == modes[i])) v.mode = modes[i];
+            ImGui::EndDisabled();
+            tooltip(ok ? tips[i] : "Scatter needs an [N, 2] tensor.");
+        }
+        ImGui::EndCombo();
+    }
+    tooltip("How the tensor is drawn: auto picks images, scatter or values from the shape.");
+    if (mode != ViewMode::Image) return;
+
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 6.0f);
+    if (ImGui::BeginCombo("##cmap", render::colormap_name(v.colormap))) {
+        const render::Colormap maps[] = {render::Colormap::Gray, render::Colormap::Viridis, render::Colormap::Diverging};
+        const char* tips[] = {"Black (low) to white (high).", "Dark blue to yellow: perceptually uniform.",
+                              "Blue (low), white (middle), red (high): for values around 0."};
+        for (int i = 0; i < 3; ++i) {
+            if (ImGui::Selectable(render::colormap_name(maps[i]), v.colormap == maps[i])) v.colormap = maps[i];
+            tooltip(tips[i]);
+        }
+        ImGui::EndCombo();
+    }
+    tooltip("Colormap for one channel (three channels are shown as RGB).");
+    const bool has_c = shape.size() == 4 || (shape.size() == 3 && (shape[0] == 1 || shape[0] == 3));
+    const int64_t C = shape.size() == 4 ? shape[1] : shape.size() == 3 && has_c ? shape[0] : 1;
+    if (C == 3) {
+        ImGui::SameLine();
+        ImGui::Checkbox("RGB", &v.rgb);
+        tooltip("Show the three channels as red, green and blue; untick to see one channel through the colormap.");
+    }
+    if (C > 1 && !(C == 3 && v.rgb)) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(fs * 5.5f);
+        int c = std::clamp(v.channel, 0, static_cast<int>(C - 1));
+        if (ImGui::DragInt("##channel", &c, 0.1f, 0, static_cast<int>(C - 1), "channel %d", ImGuiSliderFlags_AlwaysClamp)) v.channel = c;
+        tooltip("The channel shown through the colormap.");
+    }
+
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Map");
+    tooltip("Which values map to the ends of the colormap.");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 7.5f);
+    if (ImGui::BeginCombo("##map", map_label(v.range.mode))) {
+        const render::ValueRange::Mode modes[] = {render::ValueRange::Mode::MinMax, render::ValueRange::Mode::Sigma,
+                                                  render::ValueRange::Mode::Fixed};
+        const char* tips[] = {"The smallest value is black, the largest white.",
+                              "mean - k std to mean + k std: robust to outliers (Cauchy).", "A fixed range you choose."};
+        for (int i = 0; i < 3; ++i) {
+            if (ImGui::Selectable(map_label(modes[i]), v.range.mode == modes[i])) v.range.mode = modes[i];
+            tooltip(tips[i]);
+        }
+        ImGui::EndCombo();
+    }
+    tooltip("Which values map to the ends of the colormap (values outside are clamped).");
+    if (v.range.mode == render::ValueRange::Mode::Sigma) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(fs * 5.0f);
+        float k = static_cast<float>(v.range.k);
+        if (ImGui::DragFloat("##k", &k, 0.05f, 0.1f, 100.0f, "k = %.2f \xCF\x83", ImGuiSliderFlags_AlwaysClamp)) v.range.k = k;
+        tooltip("Half-width of the range in standard deviations (0.1 to 100).");
+    } else if (v.range.mode == render::ValueRange::Mode::Fixed) {
+        const double big = 1e12, nbig = -1e12;
+        double lo = v.range.lo, hi = v.range.hi;
+        const double hi_m = hi - 1e-9, lo_p = lo + 1e-9;
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(fs * 4.5f);
+        if (ImGui::DragScalar("##flo", ImGuiDataType_Double, &lo, 0.01f, &nbig, &hi_m, "lo %.3g")) v.range.lo = lo;
+        tooltip("Value shown at the low end of the colormap (below hi).");
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(fs * 4.5f);
+        if (ImGui::DragScalar("##fhi", ImGuiDataType_Double, &hi, 0.01f, &lo_p, &big, "hi %.3g")) v.range.hi = hi;
+        tooltip("Value shown at the high end of the colormap (above lo).");
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Fit")) {
+        v.fit = true;
+        v.pan_x = v.pan_y = 0;
+    }
+    tooltip("Zoom to fit the view and centre the grid (or double-click the image).");
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(theme::text_dim(), "%.2f\xC3\x97", v.zoom);  // ×
+    tooltip("Zoom: screen pixels per tensor pixel. Mouse wheel zooms at the cursor, drag pans.");
+}
+
+// A key of everything that changes the grid's pixels, to upload only when it changes.
+std::string grid_key(const ImageViewState& v, uint64_t draw) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%llu|%d|%d|%.9g|%.9g|%.9g|%d|%d|%d", static_cast<unsigned long long>(draw), static_cast<int>(v.colormap),
+                  static_cast<int>(v.range.mode), v.range.k, v.range.lo, v.range.hi, v.rgb ? 1 : 0, v.channel, v.max_images);
+    return buf;
+}
+
+void image_view(ImageViewState& v, const SamplerState& sp, TextureSink* sink, ImVec2 size) {
+    GridView g;
+    try {
+        g = make_grid_view(sp.tensor, v);
+        // Upload only when the pixels change (a new draw or other view options).
+        const std::string key = grid_key(v, sp.draws);
+        if (sink && key != v.shown_key) {
+            sink->show(g.tensor, grid_options(g, v));
+            v.shown_key = key;
+        }
+        v.error.clear();
+    } catch (const std::exception& e) {
+        v.error = e.what();
+        ImGui::TextColored(theme::text_error(), "%s", v.error.c_str());
+        return;
+    }
+    v.grid_columns = g.columns;
+    v.grid_tiles = static_cast<int>(g.n);
+
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    ImGui::InvisibleButton("##image", size, ImGuiButtonFlags_MouseButtonLeft);
+    const bool hovered = ImGui::IsItemHovered();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 end(pos.x + size.x, pos.y + size.y);
+    dl->AddRectFilled(pos, end, theme::kImageBackground);
+
+    const float iw = static_cast<float>(g.width), ih = static_cast<float>(g.height);
+    if (v.fit) {
+        v.zoom = fit_zoom(iw, ih, size.x - 8, size.y - 8);
+        v.pan_x = v.pan_y = 0;
+    }
+    const ImVec2 centre(pos.x + size.x * 0.5f + v.pan_x, pos.y + size.y * 0.5f + v.pan_y);
+    ImVec2 p0(std::floor(centre.x - iw * v.zoom * 0.5f), std::floor(centre.y - ih * v.zoom * 0.5f));
+    ImGuiIO& io = ImGui::GetIO();
+    if (hovered && io.MouseWheel != 0.0f) {
+        // Zoom about the cursor: the tensor pixel under it stays put.
+        const float u = (io.MousePos.x - p0.x) / v.zoom, w = (io.MousePos.y - p0.y) / v.zoom;
+        const float z = zoom_step(v.zoom, io.MouseWheel);
+        const ImVec2 np0(io.MousePos.x - u * z, io.MousePos.y - w * z);
+        v.pan_x = np0.x + iw * z * 0.5f - (pos.x + size.x * 0.5f);
+        v.pan_y = np0.y + ih * z * 0.5f - (pos.y + size.y * 0.5f);
+        v.zoom = z;
+        v.fit = false;
+        p0 = np0;
+    }
+    if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 1.0f)) {
+        v.pan_x += io.MouseDelta.x;
+        v.pan_y += io.MouseDelta.y;
+        p0.x += io.MouseDelta.x;
+        p0.y += io.MouseDelta.y;
+        v.fit = false;
+    }
+    if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) v.fit = true;
+    const ImVec2 p1(p0.x + iw * v.zoom, p0.y + ih * v.zoom);
+    dl->PushClipRect(pos, end, true);
+    if (sink && sink->texture()) dl->AddImage(sink->texture(), p0, p1);
+    else dl->AddRectFilled(p0, p1, theme::kPlotBackground);  // headless: where the grid would be
+    dl->PopClipRect();
+
+    v.hover.clear();
+    if (hovered) {
+        const std::vector<int64_t> idx = grid_hit(g, (io.MousePos.x - p0.x) / v.zoom, (io.MousePos.y - p0.y) / v.zoom);
+        v.hover = describe_element(sp.tensor, g, idx);
+        if (!v.hover.empty()) {
+            ImGui::BeginTooltip();
+            ImGui::TextUnformatted(v.hover.c_str());
+            ImGui::EndTooltip();
+        }
+    }
+    // Footer: what is shown.
+    char info[200];
+    std::snprintf(info, sizeof info, "%lld image%s, %lldx%lld px each; grid %dx%d px", static_cast<long long>(g.n), g.n == 1 ? "" : "s",
+                  static_cast<long long>(g.w), static_cast<long long>(g.h), g.width, g.height);
+    ImGui::TextColored(theme::text_dim(), "%s", v.hover.empty() ? info : v.hover.c_str());
+    tooltip(v.hover.empty() ? "Hover the image to read an element's index and value." : "Index of the element under the mouse and its value.");
+    if (!g.note.empty()) {
+        ImGui::SameLine();
+        ImGui::TextColored(theme::text_warn(), "(%s)", g.note.c_str());
+        tooltip("Only part of the tensor is drawn: raise max-images or pick another channel.");
+    }
+}
+
+// Robust extent of a coordinate: the 0.5% and 99.5% quantiles, so a few extreme points (Cauchy)
+// do not squash the rest.
+void extent(std::vector<double> v, double& lo, double& hi) {
+    v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
+    if (v.empty()) {
+        lo = 0, hi = 1;
+        return;
+    }
+    const size_t a = v.size() / 200, b = v.size() - 1 - v.size() / 200;
+    std::nth_element(v.begin(), v.begin() + static_cast<long>(a), v.end());
+    lo = v[a];
+    std::nth_element(v.begin(), v.begin() + static_cast<long>(b), v.end());
+    hi = v[b];
+    if (!(hi > lo)) lo -= 0.5, hi += 0.5;
+}
+
+void scatter_view(ImageViewState& v, const SamplerState& sp, ImVec2 size) {
+    const Tensor t = sp.tensor.cpu();
+    const int64_t n = std::min<int64_t>(t.size(0), 20000);
+    const std::vector<double> xy = t.narrow(0, 0, n).to_vector();
+    std::vector<double> xs(static_cast<size_t>(n)), ys(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) xs[i] = xy[2 * i], ys[i] = xy[2 * i + 1];
+    double x0, x1, y0, y1;
+    extent(xs, x0, x1);
+    extent(ys, y0, y1);
+    const double px = (x1 - x0) * 0.08, py = (y1 - y0) * 0.08;
+    PlotSpec spec;
+    spec.x0 = x0 - px;
+    spec.x1 = x1 + px;
+    spec.y0 = y0 - py;
+    spec.y1 = y1 + py;
+    spec.x_label = "x = column 0";
+    spec.y_label = "y = column 1";
+    spec.equal_aspect = true;
+    const PlotArea p = begin_plot("##scatter", size, spec);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const SamplerSettings& st = sp.drawn;
+    if (st.dist == DistKind::Normal && st.params[1] > 0) {
+        // 1, 2 and 3 sigma circles of the theory.
+        const double m = st.params[0], sd = st.params[1];
+        for (int k = 1; k <= 3; ++k)
+            dl->AddCircle(ImVec2(p.sx(m), p.sy(m)), static_cast<float>(k * sd * (p.max.x - p.min.x) / (p.x1 - p.x0)), theme::kTheory, 64, 1.5f);
+    }
+    const float r = v.point_radius;
+    const ImU32 col = (theme::kSample & 0x00FFFFFF) | (static_cast<ImU32>(n > 4000 ? 140 : 220) << 24);
+    for (int64_t i = 0; i < n; ++i) {
+        if (!std::isfinite(xs[i]) || !std::isfinite(ys[i])) continue;
+        const ImVec2 c(p.sx(xs[i]), p.sy(ys[i]));
+        dl->AddRectFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), col, r);
+    }
+    end_plot();
+    v.hover.clear();
+    if (ImGui::IsItemHovered() && p.contains(ImGui::GetIO().MousePos)) {
+        // The nearest point under the cursor.
+        const ImVec2 m = ImGui::GetIO().MousePos;
+        int64_t best = -1;
+        float best_d = (r + 3) * (r + 3);
+        for (int64_t i = 0; i < n; ++i) {
+            const float dx = p.sx(xs[i]) - m.x, dy = p.sy(ys[i]) - m.y;
+            if (dx * dx + dy * dy < best_d) best_d = dx * dx + dy * dy, best = i;
+        }
+        if (best >= 0) {
+            char buf[96];
+            std::snprintf(buf, sizeof buf, "[%lld] = (%.5g, %.5g)", static_cast<long long>(best), xs[best], ys[best]);
+            v.hover = buf;
+            ImGui::SetTooltip("%s", buf);
+        }
+    }
+    char info[128];
+    std::snprintf(info, sizeof info, "%lld points%s", static_cast<long long>(n), n < t.size(0) ? " (the first)" : "");
+    ImGui::TextColored(theme::text_dim(), "%s", v.hover.empty() ? info : v.hover.c_str());
+    tooltip(st.dist == DistKind::Normal ? "Circles: 1, 2 and 3 standard deviations of the theory." : "Hover a point to read its row and values.");
+}
+
+void values_view(ImageViewState& v, const SamplerState& sp, ImVec2 size) {
+    const Tensor flat = sp.tensor.cpu().contiguous().flatten();
+    const int64_t n = std::min<int64_t>(flat.numel(), 512);
+    const std::vector<double> vals = flat.narrow(0, 0, n).to_vector();
+    double lo, hi;
+    extent(vals, lo, hi);
+    const double pad = (hi - lo) * 0.08;
+    PlotSpec spec;
+    spec.x0 = -0.5;
+    spec.x1 = static_cast<double>(n) - 0.5;
+    spec.y0 = lo - pad;
+    spec.y1 = hi + pad;
+    spec.x_label = "index";
+    spec.y_label = "value";
+    const PlotArea p = begin_plot("##values", size, spec);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    std::vector<ImVec2> pts;
+    pts.reserve(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i)
+        if (std::isfinite(vals[i])) pts.emplace_back(p.sx(static_cast<double>(i)), p.sy(vals[i]));
+    dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), (theme::kSample & 0x00FFFFFF) | (110u << 24), 0, 1.0f);
+    const float r = n > 200 ? 1.5f : 2.5f;
+    for (const ImVec2& q : pts) dl->AddCircleFilled(q, r, theme::kSample, 6);
+    const stats::Distribution d = to_stats_distribution(sp.drawn);
+    try {
+        const double m = d.mean();
+        if (std::isfinite(m)) dl->AddLine(ImVec2(p.min.x, p.sy(m)), ImVec2(p.max.x, p.sy(m)), theme::kTheory, 1.5f);
+    } catch (const std::exception&) {
+    }
+    end_plot();
+    v.hover.clear();
+    if (ImGui::IsItemHovered() && p.contains(ImGui::GetIO().MousePos)) {
+        const int64_t i = static_cast<int64_t>(std::lround(p.x_at(ImGui::GetIO().MousePos.x)));
+        if (i >= 0 && i < n) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "[%lld] = %.6g", static_cast<long long>(i), vals[i]);
+            v.hover = buf;
+            ImGui::SetTooltip("%s", buf);
+        }
+    }
+    char info[128];
+    std::snprintf(info, sizeof info, "the first %lld of %lld values; line: theoretical mean", static_cast<long long>(n),
+                  static_cast<long long>(flat.numel()));
+    ImGui::TextColored(theme::text_dim(), "%s", v.hover.empty() ? info : v.hover.c_str());
+    tooltip("Each value against its index: neighbouring values should look unrelated.");
+}
+
+}  // namespace
+
+void draw_tensor_view(ImageViewState& v, const SamplerState& sp, TextureSink* sink, const Rect& r) {
+    ImGui::SetNextWindowPos(ImVec2(r.x, r.y));
+    ImGui::SetNextWindowSize(ImVec2(r.w, r.h));
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings |
+                                   ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse;
+    if (ImGui::Begin(kViewWindow, nullptr, flags)) {
+        if (!sp.tensor.defined()) {
+            ImGui::TextColored(theme::text_dim(), "No tensor yet.");
+        } else {
+            const Shape& shape = sp.tensor.shape();
+            const ViewMode mode = resolve_view(v.mode, shape);
+            controls(v, shape, mode);
+            ImVec2 avail = ImGui::GetContentRegionAvail();
+            avail.y -= ImGui::GetTextLineHeightWithSpacing();
+            switch (mode) {
+                case ViewMode::Scatter: scatter_view(v, sp, avail); break;
+                case ViewMode::Values: values_view(v, sp, avail); break;
+                default: image_view(v, sp, sink, avail); break;
+            }
+        }
+    }
+    ImGui::End();
+}
+
+}  // namespace nl::gui

@@ -1,0 +1,109 @@
+// Plot frames on ImGui draw lists (see plot.h). Tick positions come from the renderers in
+// gui/render/chart.h, so exported charts and the window use the same ticks.
+#include "gui/plot.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "gui/render/chart.h"
+#include "gui/theme.h"
+
+namespace nl::gui {
+
+float PlotArea::sy(double y) const {
+    const double v = log_y ? std::log10(std::max(y, 1e-300)) : y;
+    return max.y - static_cast<float>((v - y0) / (y1 - y0)) * (max.y - min.y);
+}
+
+double PlotArea::y_at(float py) const {
+    const double v = y0 + (max.y - py) / (max.y - min.y) * (y1 - y0);
+    return log_y ? std::pow(10.0, v) : v;
+}
+
+std::string fmt_num(double v) {
+    if (std::isnan(v)) return "undefined";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+    if (std::string(buf) == "-0") return "0";
+    return buf;
+}
+
+PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    size.x = std::max(size.x, 40.0f);
+    size.y = std::max(size.y, 40.0f);
+    ImGui::InvisibleButton(id, size, ImGuiButtonFlags_MouseButtonLeft);
+    const float fs = ImGui::GetFontSize();
+
+    PlotArea a;
+    a.log_y = spec.log_y;
+    a.x0 = spec.x0;
+    a.x1 = spec.x1 > spec.x0 ? spec.x1 : spec.x0 + 1;
+    a.y0 = spec.log_y ? std::log10(std::max(spec.y0, 1e-300)) : spec.y0;
+    a.y1 = spec.log_y ? std::log10(std::max(spec.y1, 1e-300)) : spec.y1;
+    if (!(a.y1 > a.y0)) a.y1 = a.y0 + 1;
+
+    // Ticks first: the left margin must fit the widest y label.
+    const std::vector<render::Tick> yt =
+        spec.log_y ? render::log_ticks(std::pow(10.0, a.y0), std::pow(10.0, a.y1)) : render::linear_ticks(a.y0, a.y1, 5);
+    float label_w = 0;
+    for (const auto& t : yt) label_w = std::max(label_w, ImGui::CalcTextSize(t.label.c_str()).x);
+    const float left = label_w + fs * 0.5f + 4;
+    const float bottom = fs * 1.4f + (spec.x_label[0] ? fs * 1.2f : 0.0f);
+    a.min = ImVec2(pos.x + left, pos.y + fs * 0.5f);
+    a.max = ImVec2(pos.x + size.x - fs * 0.6f, pos.y + size.y - bottom);
+    if (a.max.x - a.min.x < 10) a.max.x = a.min.x + 10;
+    if (a.max.y - a.min.y < 10) a.max.y = a.min.y + 10;
+
+    if (spec.equal_aspect) {
+        // Widen the range along the longer side so one unit spans the same pixels on both axes.
+        const double w = a.max.x - a.min.x, h = a.max.y - a.min.y;
+        const double ux = (a.x1 - a.x0) / w, uy = (a.y1 - a.y0) / h;
+        if (ux > uy) {
+            const double mid = 0.5 * (a.y0 + a.y1), half = 0.5 * ux * h;
+            a.y0 = mid - half;
+            a.y1 = mid + half;
+        } else {
+            const double mid = 0.5 * (a.x0 + a.x1), half = 0.5 * uy * w;
+            a.x0 = mid - half;
+            a.x1 = mid + half;
+        }
+    }
+
+    dl->AddRectFilled(a.min, a.max, theme::kPlotBackground);
+    const std::vector<render::Tick> xt = render::linear_ticks(a.x0, a.x1, std::max(2, static_cast<int>((a.max.x - a.min.x) / (fs * 5))));
+    const std::vector<render::Tick> yticks = spec.equal_aspect || spec.log_y
+                                                 ? (spec.log_y ? yt : render::linear_ticks(a.y0, a.y1, 5))
+                                                 : yt;
+    for (const auto& t : xt) {
+        const float x = a.sx(t.value);
+        if (x < a.min.x - 0.5f || x > a.max.x + 0.5f) continue;
+        dl->AddLine(ImVec2(x, a.min.y), ImVec2(x, a.max.y), theme::kGridLine);
+        const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
+        dl->AddText(ImVec2(x - ts.x * 0.5f, a.max.y + 3), theme::kAxisText, t.label.c_str());
+    }
+    for (const auto& t : yticks) {
+        const float y = a.sy(t.value);
+        if (y < a.min.y - 0.5f || y > a.max.y + 0.5f) continue;
+        dl->AddLine(ImVec2(a.min.x, y), ImVec2(a.max.x, y), theme::kGridLine);
+        const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
+        dl->AddText(ImVec2(a.min.x - ts.x - 4, y - ts.y * 0.5f), theme::kAxisText, t.label.c_str());
+    }
+    dl->AddRect(a.min, a.max, theme::kPlotBorder);
+    if (spec.x_label[0]) {
+        const ImVec2 ts = ImGui::CalcTextSize(spec.x_label);
+        dl->AddText(ImVec2(0.5f * (a.min.x + a.max.x) - ts.x * 0.5f, a.max.y + fs * 1.35f), theme::kAxisText, spec.x_label);
+    }
+    if (spec.y_label[0]) {
+        // ImGui has no rotated text: the y label is a caption in the plot's top-left corner.
+        dl->AddText(ImVec2(a.min.x + 5, a.min.y + 3), theme::kAxisText, spec.y_label);
+    }
+    dl->PushClipRect(a.min, a.max, true);
+    return a;
+}
+
+void end_plot() { ImGui::GetWindowDrawList()->PopClipRect(); }
+
+}  // namespace nl::gui

@@ -1,0 +1,40 @@
+// Small plotting on ImGui's draw lists (no ImPlot): a plot frame with ticks, grid lines and axis
+// labels, and the mapping between values and screen pixels. Used by the histogram, QQ, scatter
+// and values views.
+#pragma once
+#include <string>
+
+#include <imgui.h>
+
+namespace nl::gui {
+
+struct PlotArea {
+    ImVec2 min, max;        // the inner plot rectangle in screen pixels
+    double x0 = 0, x1 = 1;  // value range along x
+    double y0 = 0, y1 = 1;  // value range along y (log10 of values when log_y)
+    bool log_y = false;
+    float sx(double x) const { return min.x + static_cast<float>((x - x0) / (x1 - x0)) * (max.x - min.x); }
+    float sy(double y) const;  // y in value units (log_y: the value itself, > 0)
+    double x_at(float px) const { return x0 + (px - min.x) / (max.x - min.x) * (x1 - x0); }
+    double y_at(float py) const;
+    bool contains(ImVec2 p) const { return p.x >= min.x && p.x <= max.x && p.y >= min.y && p.y <= max.y; }
+};
+
+struct PlotSpec {
+    double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+    bool log_y = false;      // y0, y1 > 0
+    const char* x_label = "";  // "value", "theoretical quantile"
+    const char* y_label = "";  // "density", "count"
+    bool equal_aspect = false; // same pixels per unit on both axes (scatter, QQ)
+};
+
+// Reserves `size` at the cursor (an invisible button, so the plot gets hover and drag), draws the
+// background, grid, ticks with labels and the axis labels, and returns the inner area. Drawing
+// after it is clipped to the inner area until end_plot().
+PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec);
+void end_plot();
+
+// A short number for labels and tables: 4 significant digits, no trailing zeros.
+std::string fmt_num(double v);
+
+}  // namespace nl::gui

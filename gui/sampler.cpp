@@ -1,0 +1,468 @@
+// The sampler model: distribution table, validation, shapes, and the draw itself.
+#include "gui/sampler.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <sstream>
+
+#include "tensor/backend.h"
+#include "tensor/errors.h"
+#include "tensor/random.h"
+
+namespace nl::gui {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+// Parameters are typed by people: a bound keeps sliders usable and values finite in float32.
+constexpr double kBig = 1e6;
+
+const DistInfo kDists[kDistCount] = {
+    {DistKind::Normal, "normal", "Normal", "torch.randn",
+     "Gaussian: mean + std * z. torch.randn / torch.normal / Tensor.normal_.", 2,
+     {{"mean", "Centre of the bell curve.", -kBig, kBig, false, false, 0.0, false},
+      {"std", "Standard deviation (spread); 0 gives a constant.", 0.0, kBig, false, false, 1.0, false}},
+     false, true},
+    {DistKind::Uniform, "uniform", "Uniform", "torch.rand",
+     "Every value in [low, high) equally likely. torch.rand / Tensor.uniform_.", 2,
+     {{"low", "Smallest value (included).", -kBig, kBig, false, false, 0.0, false},
+      {"high", "Upper end (excluded); must be above low.", -kBig, kBig, false, false, 1.0, false}},
+     false, true},
+    {DistKind::LogNormal, "lognormal", "Log-normal", "Tensor.log_normal_",
+     "exp of a normal(mean, std): positive and right-skewed. Tensor.log_normal_.", 2,
+     {{"mean", "Mean of the underlying normal (log scale).", -20.0, 20.0, false, false, 0.0, false},
+      {"std", "Std of the underlying normal (log scale); > 0.", 0.0, 5.0, true, false, 0.5, false}},
+     false, true},
+    {DistKind::Exponential, "exponential", "Exponential", "Tensor.exponential_",
+     "Waiting times with rate lambda (mean 1/lambda). Tensor.exponential_.", 1,
+     {{"lambda", "Rate; > 0. The mean is 1/lambda.", 0.0, kBig, true, false, 1.0, false},
+      {"", "", 0, 0, false, false, 0, false}},
+     false, true},
+    {DistKind::Cauchy, "cauchy", "Cauchy", "Tensor.cauchy_",
+     "Heavy tails: no mean, no variance. Tensor.cauchy_.", 2,
+     {{"median", "Centre of the distribution.", -kBig, kBig, false, false, 0.0, false},
+      {"sigma", "Half width at half maximum; > 0.", 0.0, kBig, true, false, 1.0, false}},
+     false, true},
+    {DistKind::RandInt, "randint", "Random integers", "torch.randint",
+     "Integers uniform in [low, high), exactly unbiased. torch.randint.", 2,
+     {{"low", "Smallest integer (included).", -1e9, 1e9, false, false, 0.0, true},
+      {"high", "Upper end (excluded); must be above low.", -1e9, 1e9, false, false, 10.0, true}},
+     true, false},
+    {DistKind::Bernoulli, "bernoulli", "Bernoulli", "torch.bernoulli",
+     "1 with probability p, else 0. torch.bernoulli.", 1,
+     {{"p", "Probability of a 1, in [0, 1].", 0.0, 1.0, false, false, 0.5, false},
+      {"", "", 0, 0, false, false, 0, false}},
+     true, false},
+    {DistKind::Geometric, "geometric", "Geometric", "Tensor.geometric_",
+     "Number of trials up to the first success (1, 2, ...). Tensor.geometric_.", 1,
+     {{"p", "Success probability of each trial, in (0, 1).", 0.0, 1.0, true, true, 0.25, false},
+      {"", "", 0, 0, false, false, 0, false}},
+     true, false},
+    {DistKind::Poisson, "poisson", "Poisson", "torch.poisson",
+     "Counts of events with rate lambda per cell. torch.poisson.", 1,
+     {{"lambda", "Rate (mean count); >= 0.", 0.0, 1e4, false, false, 4.0, false},
+      {"", "", 0, 0, false, false, 0, false}},
+     true, true},
+};
+
+std::string num(double v) {
+    std::ostringstream os;
+    os.precision(10);
+    os << v;
+    return os.str();
+}
+
+std::string range_text(const ParamInfo& p) {
+    std::string lo = p.min == -kBig || p.min == -1e9 ? "-inf" : num(p.min);
+    std::string hi = p.max == kBig || p.max == 1e9 ? "inf" : num(p.max);
+    return std::string(p.min_open ? "(" : "[") + lo + ", " + hi + (p.max_open ? ")" : "]");
+}
+
+bool in_range(const ParamInfo& p, double v) {
+    if (!std::isfinite(v)) return false;
+    if (p.min_open ? !(v > p.min) : !(v >= p.min)) return false;
+    if (p.max_open ? !(v < p.max) : !(v <= p.max)) return false;
+    return true;
+}
+
+// Nearest valid value: open ends move inwards by a small relative step.
+double clamp_param(const ParamInfo& p, double v) {
+    if (std::isnan(v)) return p.default_value;
+    const double eps = p.integer ? 1.0 : 1e-6;
+    double lo = p.min_open ? p.min + eps : p.min;
+    double hi = p.max_open ? p.max - eps : p.max;
+    v = std::min(std::max(v, lo), hi);
+    if (p.integer) v = std::round(v);
+    return v;
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+}  // namespace
+
+const DistInfo& dist_info(DistKind k) { return kDists[static_cast<int>(k)]; }
+
+std::string all_dist_names() {
+    std::string out;
+    for (const DistInfo& d : kDists) out += (out.empty() ? "" : ", ") + std::string(d.name);
+    return out;
+}
+
+DistKind parse_dist(const std::string& name) {
+    const std::string n = lower(name);
+    for (const DistInfo& d : kDists)
+        if (n == d.name) return d.kind;
+    if (n == "log_normal" || n == "log-normal") return DistKind::LogNormal;
+    if (n == "randn" || n == "gaussian") return DistKind::Normal;
+    if (n == "rand") return DistKind::Uniform;
+    if (n == "exp") return DistKind::Exponential;
+    throw ValueError("unknown distribution '" + name + "'; valid: " + all_dist_names());
+}
+
+int param_index(DistKind k, const std::string& name) {
+    const DistInfo& d = dist_info(k);
+    for (int i = 0; i < d.param_count; ++i)
+        if (name == d.params[i].name) return i;
+    // Common synonyms, so `--rate 2` and `--from/--to` do what they say.
+    if ((name == "rate") && d.param_count >= 1 && std::string(d.params[0].name) == "lambda") return 0;
+    if (name == "from" && std::string(d.params[0].name) == "low") return 0;
+    if (name == "to" && d.param_count > 1 && std::string(d.params[1].name) == "high") return 1;
+    if (name == "scale" && d.param_count > 1 && std::string(d.params[1].name) == "sigma") return 1;
+    return -1;
+}
+
+const char* engine_name(Engine e) {
+    switch (e) {
+        case Engine::Philox: return "philox";
+        case Engine::XORWOW: return "xorwow";
+        case Engine::MRG32k3a: return "mrg32k3a";
+        case Engine::MTGP32: return "mtgp32";
+        case Engine::MT19937: return "mt19937";
+        case Engine::Sobol32: return "sobol32";
+    }
+    return "philox";
+}
+
+std::string engine_unavailable_reason(Engine e) {
+    if (e == Engine::Philox) return "";
+    return "needs the CUDA build (cuRAND engines are not wired into Noise Lab yet)";
+}
+
+Engine parse_engine(const std::string& name) {
+    const std::string n = lower(name);
+    for (int i = 0; i < kEngineCount; ++i)
+        if (n == engine_name(static_cast<Engine>(i))) return static_cast<Engine>(i);
+    throw ValueError("unknown engine '" + name + "'; valid: philox, xorwow, mrg32k3a, mtgp32, mt19937, sobol32");
+}
+
+bool SamplerSettings::operator==(const SamplerSettings& o) const {
+    return dist == o.dist && params[0] == o.params[0] && params[1] == o.params[1] && shape == o.shape &&
+           dtype == o.dtype && device == o.device && engine == o.engine && seed == o.seed &&
+           generator == o.generator;
+}
+
+bool dtype_supported(DistKind k, DType d) { return dtype_unsupported_reason(k, d).empty(); }
+
+std::string dtype_unsupported_reason(DistKind k, DType d) {
+    const DistInfo& info = dist_info(k);
+    if (info.floating_only && !is_floating(d))
+        return std::string(info.label) + " samples need a floating dtype (float32, float16, bfloat16, float64)";
+    if (k == DistKind::Geometric && d == DType::Bool) return "geometric counts do not fit in bool";
+    if (k == DistKind::RandInt && d == DType::Bool) return "use Bernoulli for 0/1 values";
+    return "";
+}
+
+void set_distribution(SamplerSettings& s, DistKind k) {
+    s.dist = k;
+    const DistInfo& d = dist_info(k);
+    for (int i = 0; i < 2; ++i) s.params[i] = i < d.param_count ? d.params[i].default_value : 0.0;
+    if (!dtype_supported(k, s.dtype)) s.dtype = d.floating_only ? DType::Float32 : DType::Int64;
+}
+
+void set_param(SamplerSettings& s, const std::string& name, double value) {
+    const DistInfo& d = dist_info(s.dist);
+    const int i = param_index(s.dist, name);
+    if (i < 0) {
+        std::string valid;
+        for (int j = 0; j < d.param_count; ++j) valid += (j ? ", " : "") + std::string(d.params[j].name);
+        throw ValueError("distribution " + std::string(d.name) + " has no parameter '" + name + "'; valid: " + valid);
+    }
+    const ParamInfo& p = d.params[i];
+    if (!in_range(p, value))
+        throw ValueError(std::string(d.name) + ": " + p.name + "=" + num(value) + " is out of range; valid: " +
+                         range_text(p));
+    if (p.integer && value != std::round(value))
+        throw ValueError(std::string(d.name) + ": " + p.name + "=" + num(value) + " must be an integer");
+    s.params[i] = value;
+}
+
+std::string enforce_valid(SamplerSettings& s) {
+    std::string changed;
+    auto note = [&](const std::string& what) { changed += (changed.empty() ? "" : "; ") + what; };
+    const DistInfo& d = dist_info(s.dist);
+    for (int i = 0; i < d.param_count; ++i) {
+        const double v = clamp_param(d.params[i], s.params[i]);
+        if (v != s.params[i] && !(std::isnan(v) && std::isnan(s.params[i]))) {
+            note(std::string(d.params[i].name) + " must be in " + range_text(d.params[i]) + ", set to " + num(v));
+            s.params[i] = v;
+        }
+    }
+    // Bounded pairs: high must stay above low (as `noiselab sample` requires).
+    if (s.dist == DistKind::Uniform && !(s.params[1] > s.params[0])) {
+        const double hi = s.params[0] + std::max(1e-6, std::fabs(s.params[0]) * 1e-6);
+        note("high must be > low, set to " + num(hi));
+        s.params[1] = hi;
+    }
+    if (s.dist == DistKind::RandInt && s.params[1] <= s.params[0]) {
+        note("high must be > low, set to " + num(s.params[0] + 1));
+        s.params[1] = s.params[0] + 1;
+    }
+    if (s.shape.empty()) {
+        s.shape = {1};
+        note("rank must be 1 to 4");
+    }
+    if (s.shape.size() > static_cast<size_t>(kMaxRank)) {
+        s.shape.resize(kMaxRank);
+        note("rank must be 1 to 4");
+    }
+    for (int64_t& n : s.shape) {
+        if (n < 1 || n > kMaxDim) {
+            n = std::min<int64_t>(std::max<int64_t>(n, 1), kMaxDim);
+            note("sizes must be in [1, " + std::to_string(kMaxDim) + "]");
+        }
+    }
+    // Shrink the leading size until the tensor fits the element budget.
+    auto numel = [&] {
+        double n = 1;
+        for (int64_t v : s.shape) n *= static_cast<double>(v);
+        return n;
+    };
+    if (numel() > static_cast<double>(kMaxElements)) {
+        for (int64_t& v : s.shape) {
+            while (v > 1 && numel() > static_cast<double>(kMaxElements)) v = std::max<int64_t>(1, v / 2);
+        }
+        note("at most " + std::to_string(kMaxElements) + " elements; shape set to " + shape_str(s.shape));
+    }
+    if (!dtype_supported(s.dist, s.dtype)) {
+        note(dtype_unsupported_reason(s.dist, s.dtype));
+        s.dtype = d.floating_only ? DType::Float32 : DType::Int64;
+    }
+    return changed;
+}
+
+void validate(const SamplerSettings& s) {
+    const DistInfo& d = dist_info(s.dist);
+    for (int i = 0; i < d.param_count; ++i)
+        if (!in_range(d.params[i], s.params[i]))
+            throw ValueError(std::string(d.name) + ": " + d.params[i].name + "=" + num(s.params[i]) +
+                             " is out of range; valid: " + range_text(d.params[i]));
+    if (s.dist == DistKind::Uniform && !(s.params[1] > s.params[0]))
+        throw ValueError("uniform: high=" + num(s.params[1]) + " must be > low=" + num(s.params[0]));
+    if (s.dist == DistKind::RandInt && s.params[1] <= s.params[0])
+        throw ValueError("randint: high=" + num(s.params[1]) + " must be > low=" + num(s.params[0]));
+    if (s.shape.empty() || s.shape.size() > static_cast<size_t>(kMaxRank))
+        throw ShapeError("shape " + shape_str(s.shape) + " has rank " + std::to_string(s.shape.size()) +
+                         "; valid ranks: 1 to 4");
+    for (int64_t n : s.shape)
+        if (n < 1 || n > kMaxDim)
+            throw ShapeError("shape " + shape_str(s.shape) + ": size " + std::to_string(n) + " is out of range; valid: [1, " +
+                             std::to_string(kMaxDim) + "]");
+    const int64_t n = shape_numel(s.shape);
+    if (n > kMaxElements)
+        throw ShapeError("shape " + shape_str(s.shape) + " has " + std::to_string(n) + " elements; the app draws at most " +
+                         std::to_string(kMaxElements));
+    const std::string why = dtype_unsupported_reason(s.dist, s.dtype);
+    if (!why.empty()) throw DTypeError(std::string(d.name) + ": dtype " + dtype_name(s.dtype) + " is not supported: " + why);
+    const std::string engine_why = engine_unavailable_reason(s.engine);
+    if (!engine_why.empty()) throw DeviceError(std::string("engine ") + engine_name(s.engine) + " " + engine_why);
+    if (s.device.is_cuda()) {
+        const std::string cuda_why = cuda_unavailable_reason();
+        if (!cuda_why.empty()) throw DeviceError("device " + s.device.str() + " is not available: " + cuda_why);
+    }
+}
+
+const std::vector<ShapePreset>& shape_presets() {
+    static const std::vector<ShapePreset> presets = {
+        {"[N]  65536 values", "A flat vector: best for the histogram.", {65536}},
+        {"[B,D]  2048 x 2 points", "Rows of 2 values: drawn as a scatter plot.", {2048, 2}},
+        {"[B,D]  64 x 256", "A batch of 64 vectors of 256 values, one row per strip.", {64, 256}},
+        {"[N,C,H,W]  64 x 1 x 28 x 28", "64 single-channel 28x28 images (MNIST-sized).", {64, 1, 28, 28}},
+        {"[N,C,H,W]  64 x 3 x 64 x 64", "64 RGB images of 64x64 pixels.", {64, 3, 64, 64}},
+        {"[N,C,H,W]  1 x 3 x 256 x 256", "One large RGB image.", {1, 3, 256, 256}},
+    };
+    return presets;
+}
+
+Shape parse_shape(const std::string& text) {
+    Shape out;
+    std::string cur;
+    auto flush = [&](bool final_part) {
+        // Trim spaces and brackets around each part.
+        size_t a = 0, b = cur.size();
+        while (a < b && (std::isspace(static_cast<unsigned char>(cur[a])) || cur[a] == '[' || cur[a] == '(')) ++a;
+        while (b > a && (std::isspace(static_cast<unsigned char>(cur[b - 1])) || cur[b - 1] == ']' || cur[b - 1] == ')')) --b;
+        const std::string part = cur.substr(a, b - a);
+        cur.clear();
+        if (part.empty()) {
+            if (final_part && !out.empty()) return;  // trailing comma
+            throw ShapeError("shape '" + text + "' has an empty size; write sizes like 64,1,28,28");
+        }
+        for (char c : part)
+            if (!std::isdigit(static_cast<unsigned char>(c)))
+                throw ShapeError("shape '" + text + "': size '" + part + "' is not a positive integer");
+        if (part.size() > 9) throw ShapeError("shape '" + text + "': size " + part + " is too large; valid: [1, " + std::to_string(kMaxDim) + "]");
+        const int64_t v = std::stoll(part);
+        if (v < 1 || v > kMaxDim)
+            throw ShapeError("shape '" + text + "': size " + part + " is out of range; valid: [1, " + std::to_string(kMaxDim) + "]");
+        out.push_back(v);
+    };
+    for (char c : text) {
+        if (c == ',' || c == 'x' || c == 'X' || c == '*') flush(false);
+        else cur += c;
+    }
+    flush(true);
+    if (out.size() < static_cast<size_t>(kMinRank) || out.size() > static_cast<size_t>(kMaxRank))
+        throw ShapeError("shape '" + text + "' has rank " + std::to_string(out.size()) + "; valid ranks: 1 to 4");
+    return out;
+}
+
+std::string shape_arg(const Shape& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) out += (i ? "," : "") + std::to_string(s[i]);
+    return out;
+}
+
+stats::Distribution to_stats_distribution(const SamplerSettings& s) {
+    using K = stats::Distribution::Kind;
+    stats::Distribution d;
+    d.a = s.params[0];
+    d.b = s.params[1];
+    switch (s.dist) {
+        case DistKind::Normal: d.kind = K::Normal; break;
+        case DistKind::Uniform: d.kind = K::Uniform; break;
+        case DistKind::LogNormal: d.kind = K::LogNormal; break;
+        case DistKind::Exponential: d.kind = K::Exponential; break;
+        case DistKind::Cauchy: d.kind = K::Cauchy; break;
+        case DistKind::RandInt: d.kind = K::RandInt; break;
+        case DistKind::Bernoulli: d.kind = K::Bernoulli; break;
+        case DistKind::Geometric: d.kind = K::Geometric; break;
+        case DistKind::Poisson: d.kind = K::Poisson; break;
+    }
+    return d;
+}
+
+std::string describe(const SamplerSettings& s) {
+    const DistInfo& d = dist_info(s.dist);
+    std::string out = std::string(d.name) + "(";
+    for (int i = 0; i < d.param_count; ++i) out += (i ? ", " : "") + std::string(d.params[i].name) + "=" + num(s.params[i]);
+    return out + ")";
+}
+
+std::string torch_equivalent(const SamplerSettings& s) {
+    std::string shape;
+    for (size_t i = 0; i < s.shape.size(); ++i) shape += (i ? ", " : "") + std::to_string(s.shape[i]);
+    if (s.shape.size() == 1) shape += ",";
+    const std::string dev = s.device.is_cpu() ? "cpu" : s.device.str();
+    const std::string dtype = std::string("torch.") + dtype_name(s.dtype);
+    const bool local = s.generator == GeneratorMode::Local;
+    std::string out = local ? "g = torch.Generator(\"" + dev + "\").manual_seed(" + std::to_string(s.seed) + ")\n"
+                            : "torch.manual_seed(" + std::to_string(s.seed) + ")\n";
+    const std::string gen = local ? ", generator=g" : "";
+    const std::string opts = "dtype=" + dtype + ", device=\"" + dev + "\"";
+    const double a = s.params[0], b = s.params[1];
+    switch (s.dist) {
+        case DistKind::Normal:
+            out += "x = torch.randn((" + shape + "), " + opts + gen + ")";
+            if (a != 0.0 || b != 1.0) out += " * " + num(b) + " + " + num(a);
+            break;
+        case DistKind::Uniform:
+            out += "x = torch.empty((" + shape + "), " + opts + ").uniform_(" + num(a) + ", " + num(b) + gen + ")";
+            break;
+        case DistKind::LogNormal:
+            out += "x = torch.empty((" + shape + "), " + opts + ").log_normal_(" + num(a) + ", " + num(b) + gen + ")";
+            break;
+        case DistKind::Exponential:
+            out += "x = torch.empty((" + shape + "), " + opts + ").exponential_(" + num(a) + gen + ")";
+            break;
+        case DistKind::Cauchy:
+            out += "x = torch.empty((" + shape + "), " + opts + ").cauchy_(" + num(a) + ", " + num(b) + gen + ")";
+            break;
+        case DistKind::RandInt:
+            out += "x = torch.randint(" + num(a) + ", " + num(b) + ", (" + shape + "), " + opts + gen + ")";
+            break;
+        case DistKind::Bernoulli:
+            out += "x = torch.bernoulli(torch.full((" + shape + "), " + num(a) + ", " + opts + ")" + gen + ")";
+            break;
+        case DistKind::Geometric:
+            out += "x = torch.empty((" + shape + "), " + opts + ").geometric_(" + num(a) + gen + ")";
+            break;
+        case DistKind::Poisson:
+            out += "x = torch.poisson(torch.full((" + shape + "), " + num(a) + ", " + opts + ")" + gen + ")";
+            break;
+    }
+    return out;
+}
+
+std::string cli_equivalent(const SamplerSettings& s, uint64_t offset) {
+    const DistInfo& d = dist_info(s.dist);
+    std::string out = "noiselab sample --dist " + std::string(d.name);
+    for (int i = 0; i < d.param_count; ++i) out += " --" + std::string(d.params[i].name) + " " + num(s.params[i]);
+    out += " --shape " + shape_arg(s.shape) + " --dtype " + dtype_name(s.dtype) + " --device " + s.device.str() +
+           " --seed " + std::to_string(s.seed);
+    if (offset != 0) out += " --offset " + std::to_string(offset);
+    return out + " --out grid.png --hist histogram.png --stats";
+}
+
+Tensor draw(const SamplerSettings& s, Generator& gen) {
+    validate(s);
+    const TensorOptions opts{s.dtype, s.device};
+    const double a = s.params[0], b = s.params[1];
+    switch (s.dist) {
+        case DistKind::Normal: return normal(a, b, s.shape, opts, &gen);
+        case DistKind::Uniform: {
+            Tensor t = Tensor::empty(s.shape, opts);
+            return uniform_(t, a, b, &gen);
+        }
+        case DistKind::LogNormal: {
+            Tensor t = Tensor::empty(s.shape, opts);
+            return log_normal_(t, a, b, &gen);
+        }
+        case DistKind::Exponential: {
+            Tensor t = Tensor::empty(s.shape, opts);
+            return exponential_(t, a, &gen);
+        }
+        case DistKind::Cauchy: {
+            Tensor t = Tensor::empty(s.shape, opts);
+            return cauchy_(t, a, b, &gen);
+        }
+        case DistKind::RandInt:
+            return randint(static_cast<int64_t>(a), static_cast<int64_t>(b), s.shape, opts, &gen);
+        case DistKind::Bernoulli: return bernoulli(a, s.shape, opts, &gen);
+        case DistKind::Geometric: {
+            Tensor t = Tensor::empty(s.shape, opts);
+            return geometric_(t, a, &gen);
+        }
+        case DistKind::Poisson: return poisson(full(s.shape, a, opts), &gen);
+    }
+    throw ValueError("unknown distribution");
+}
+
+void SeedHistory::push(uint64_t seed) {
+    seeds_.erase(std::remove(seeds_.begin(), seeds_.end(), seed), seeds_.end());
+    seeds_.push_front(seed);
+    while (seeds_.size() > kMax) seeds_.pop_back();
+}
+
+uint64_t fresh_seed() {
+    std::random_device rd;
+    const uint64_t v = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+    return v & ((uint64_t(1) << 53) - 1);
+}
+
+}  // namespace nl::gui

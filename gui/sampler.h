@@ -1,0 +1,142 @@
+// The sampler model behind the Sampler panel: which distribution (with its parameters and their
+// valid ranges), which shape, dtype, device, engine and seed, and how one sample is drawn and
+// timed. Pure logic, no ImGui: the panel, the command-line flags, the --script option and saved
+// sessions all change the same SamplerSettings and call the same functions.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "tensor/generator.h"
+#include "tensor/stats.h"
+#include "tensor/tensor.h"
+
+namespace nl::gui {
+
+enum class DistKind { Normal, Uniform, LogNormal, Exponential, Cauchy, RandInt, Bernoulli, Geometric, Poisson };
+constexpr int kDistCount = 9;
+
+// One parameter of a distribution: its name on the command line and in the panel, its valid
+// range, and whether the ends belong to it.
+struct ParamInfo {
+    const char* name;     // "mean", "std", "low", "high", "lambda", "p", "median", "sigma"
+    const char* tooltip;  // what it does, shown over the control
+    double min, max;      // valid range (+-inf where unbounded)
+    bool min_open, max_open;  // true: the end itself is invalid (std > 0, p < 1)
+    double default_value;
+    bool integer;         // randint bounds
+};
+
+struct DistInfo {
+    DistKind kind;
+    const char* name;        // as on the command line: "normal", "uniform", ...
+    const char* label;       // for the panel: "Normal", "Log-normal", ...
+    const char* torch_call;  // PyTorch spelling: "torch.randn", "Tensor.exponential_"
+    const char* tooltip;
+    int param_count;         // 1 or 2
+    ParamInfo params[2];
+    bool discrete;
+    bool floating_only;      // only float dtypes (continuous distributions and poisson)
+};
+
+const DistInfo& dist_info(DistKind k);
+// Accepts the names of dist_info (and "lognormal"/"log_normal", "exp", "randn", "rand"); throws
+// ValueError listing the valid names.
+DistKind parse_dist(const std::string& name);
+std::string all_dist_names();  // "normal, uniform, ..."
+// Index of a parameter by name for this distribution, or -1.
+int param_index(DistKind k, const std::string& name);
+
+// How the sample's random stream is chosen (PyTorch: torch.manual_seed vs torch.Generator).
+enum class GeneratorMode { Global, Local };
+// Random engines. Philox is Noise Lab's own stream; the cuRAND engines need the CUDA build.
+enum class Engine { Philox, XORWOW, MRG32k3a, MTGP32, MT19937, Sobol32 };
+constexpr int kEngineCount = 6;
+const char* engine_name(Engine e);
+// "" when the engine can be used in this build, else why not.
+std::string engine_unavailable_reason(Engine e);
+Engine parse_engine(const std::string& name);
+
+struct SamplerSettings {
+    DistKind dist = DistKind::Normal;
+    double params[2] = {0.0, 1.0};
+    Shape shape = {64, 1, 28, 28};
+    DType dtype = DType::Float32;
+    Device device = Device::cpu();
+    Engine engine = Engine::Philox;
+    uint64_t seed = kDefaultSeed;  // PyTorch's default, as `noiselab sample`
+    GeneratorMode generator = GeneratorMode::Global;
+
+    bool operator==(const SamplerSettings& o) const;
+    bool operator!=(const SamplerSettings& o) const { return !(*this == o); }
+};
+
+// Sets `dist` and its default parameters (and a dtype it supports).
+void set_distribution(SamplerSettings& s, DistKind k);
+// Sets one parameter by name; throws ValueError naming the value and the valid range (also for
+// an unknown name, listing this distribution's parameters).
+void set_param(SamplerSettings& s, const std::string& name, double value);
+// Clamps every parameter into its range and fixes cross-parameter rules (low < high), the shape
+// (rank 1..4, sizes 1..kMaxDim) and an unsupported dtype; returns what it changed ("" if nothing),
+// so the panel can say why a value jumped back.
+std::string enforce_valid(SamplerSettings& s);
+// Throws ValueError / DTypeError / ShapeError for settings that cannot be sampled (what
+// enforce_valid would fix, and devices or engines that are not available).
+void validate(const SamplerSettings& s);
+bool dtype_supported(DistKind k, DType d);
+std::string dtype_unsupported_reason(DistKind k, DType d);  // "" when supported
+
+constexpr int kMinRank = 1, kMaxRank = 4;
+constexpr int64_t kMaxDim = 1 << 24;
+constexpr int64_t kMaxElements = int64_t(1) << 27;  // 128 Mi elements: keeps the app responsive
+
+// Named shape presets for the shape editor.
+struct ShapePreset {
+    const char* label;    // "[N,C,H,W] 64 images 28x28"
+    const char* tooltip;
+    Shape shape;
+};
+const std::vector<ShapePreset>& shape_presets();
+// "64,1,28,28" / "64x1x28x28" / "[64, 1, 28, 28]"; throws ShapeError naming the bad part.
+Shape parse_shape(const std::string& text);
+std::string shape_arg(const Shape& s);  // "64,1,28,28"
+
+// The theoretical distribution of the settings, for the histogram overlay and the tests.
+stats::Distribution to_stats_distribution(const SamplerSettings& s);
+// "normal(mean=0, std=1)"
+std::string describe(const SamplerSettings& s);
+// The PyTorch lines that draw the same distribution and shape, and the `noiselab sample` command
+// that draws the same tensor (starting `offset` blocks into the stream) and writes its grid,
+// histogram and statistics.
+std::string torch_equivalent(const SamplerSettings& s);
+std::string cli_equivalent(const SamplerSettings& s, uint64_t offset = 0);
+
+// Draws one tensor with these settings from `gen` (advancing it), as the random ops of
+// tensor/random.h do. Throws the typed errors of validate() and of the ops.
+Tensor draw(const SamplerSettings& s, Generator& gen);
+
+// The result of one timed draw.
+struct SampleTiming {
+    double ms = 0.0;           // wall time of the draw
+    double gbytes_per_s = 0.0; // output bytes / time
+    int64_t bytes = 0;
+};
+
+// A remembered list of recent seeds, newest first, without duplicates.
+class SeedHistory {
+public:
+    static constexpr size_t kMax = 8;
+    void push(uint64_t seed);
+    const std::deque<uint64_t>& seeds() const { return seeds_; }
+    void clear() { seeds_.clear(); }
+
+private:
+    std::deque<uint64_t> seeds_;
+};
+
+// A fresh seed for the dice button: from the OS, kept below 2^53 so it survives JSON and
+// spreadsheets exactly.
+uint64_t fresh_seed();
+
+}  // namespace nl::gui

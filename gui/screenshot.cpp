@@ -1,0 +1,32 @@
+// Framebuffer read-back (see screenshot.h).
+#include "gui/screenshot.h"
+
+#include <cstring>
+
+#include <GL/gl.h>
+
+namespace nl::gui {
+
+render::Image read_framebuffer(int width, int height) {
+    render::Image img;
+    img.width = width;
+    img.height = height;
+    img.rgba.resize(static_cast<size_t>(width) * height * 4);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadBuffer(GL_BACK);
+    glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, img.rgba.data());
+    // OpenGL's rows start at the bottom; images start at the top.
+    const size_t row = static_cast<size_t>(width) * 4;
+    std::vector<uint8_t> tmp(row);
+    for (int y = 0; y < height / 2; ++y) {
+        uint8_t* a = img.rgba.data() + static_cast<size_t>(y) * row;
+        uint8_t* b = img.rgba.data() + static_cast<size_t>(height - 1 - y) * row;
+        std::memcpy(tmp.data(), a, row);
+        std::memcpy(a, b, row);
+        std::memcpy(b, tmp.data(), row);
+    }
+    for (size_t i = 3; i < img.rgba.size(); i += 4) img.rgba[i] = 255;  // the window is opaque
+    return img;
+}
+
+}  // namespace nl::gui

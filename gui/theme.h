@@ -1,0 +1,43 @@
+// The app's look: one dark palette used by every panel and plot, ImGui's style scaled for HiDPI,
+// and the DejaVu Sans font (ImGui's built-in font when it is missing).
+#pragma once
+#include <string>
+
+#include <imgui.h>
+
+namespace nl::gui::theme {
+
+// Plot colours (ImU32, ABGR as ImGui packs them), shared by the histogram, QQ, scatter and values
+// views so that "sample" and "theory" look the same everywhere.
+constexpr ImU32 rgba(int r, int g, int b, int a = 255) {
+    return static_cast<ImU32>((a << 24) | (b << 16) | (g << 8) | r);
+}
+constexpr ImU32 kPlotBackground = rgba(22, 24, 30);
+constexpr ImU32 kPlotBorder = rgba(70, 74, 86);
+constexpr ImU32 kGridLine = rgba(48, 52, 62);
+constexpr ImU32 kAxisText = rgba(170, 176, 190);
+constexpr ImU32 kSample = rgba(91, 155, 230);        // bars, points, sample line
+constexpr ImU32 kSampleHover = rgba(150, 200, 255);
+constexpr ImU32 kTheory = rgba(255, 120, 80);        // density / mass curve, QQ diagonal
+constexpr ImU32 kOutside = rgba(120, 120, 130);      // markers for values outside the range
+constexpr ImU32 kImageBackground = rgba(14, 15, 19);
+
+// Text colours (ImVec4 for ImGui::TextColored).
+ImVec4 text_dim();
+ImVec4 text_ok();
+ImVec4 text_warn();
+ImVec4 text_error();
+ImVec4 accent();
+
+// Base font size in pixels before HiDPI scaling.
+constexpr float kBaseFontPx = 16.0f;
+constexpr const char* kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
+// Applies the palette and sizes to the current context's style, scaled by `scale` (>= 0.5).
+void apply_style(float scale);
+// Loads DejaVu Sans at kBaseFontPx * scale into the current context's atlas (before the
+// renderer builds it). Returns the font's description; falls back to ImGui's default font
+// (scaled) without failing when the file is missing or unreadable.
+std::string load_font(float scale, const char* path = kFontPath);
+
+}  // namespace nl::gui::theme
