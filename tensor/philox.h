@@ -1,6 +1,7 @@
 // Philox4x32-R counter-based generator (Salmon, Moraes, Dror, Shaw: "Parallel random numbers: as
 // easy as 1, 2, 3", SC'11). One definition for host and device; the known-answer vectors of
-// Random123 and cuRAND's host PHILOX4_32_10 generator check it (tests/test_philox.cpp).
+// Random123 and cuRAND's host PHILOX4_32_10 generator check it (tests/core/test_philox_kat.cpp,
+// tests/core/test_philox_curand.cpp).
 #pragma once
 #include <cstdint>
 

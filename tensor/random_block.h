@@ -50,13 +50,14 @@ template <> NL_HOST_DEVICE BFloat16 cast_from_int<BFloat16>(int64_t v) { return 
 template <> NL_HOST_DEVICE bool cast_from_int<bool>(int64_t v) { return v != 0; }
 
 // uniform_(a, b) for float16 / bfloat16: the float32 result rounded, and if rounding reached b,
-// the largest value of the type below b.
+// the largest value of the type below b: T(b) itself when b rounded down, else one step below it.
 template <class T> NL_HOST_DEVICE T uniform_low_precision(float u, float a, float b) {
     T x = T(scale_to_interval(u, a, b));
     if (static_cast<float>(x) >= b && a < b) {
-        const float fb = static_cast<float>(T(b));
-        // step one unit of the 16-bit type below b's rounded value
-        uint16_t bits = T(b).bits;
+        const T tb = T(b);
+        const float fb = static_cast<float>(tb);
+        if (fb < b) return tb;
+        uint16_t bits = tb.bits;  // one unit of the 16-bit type toward -inf
         bits = (fb > 0.0f) ? static_cast<uint16_t>(bits - 1) : (fb == 0.0f ? 0x8001u : static_cast<uint16_t>(bits + 1));
         x = T::from_bits(bits);
     }
