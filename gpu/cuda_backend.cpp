@@ -22,6 +22,8 @@
 
 namespace nl::gpu {
 
+DeviceOps* cuda_device_ops();  // cuda_ops.cpp
+
 namespace {
 
 // The calling thread's current stream per device (nullptr: the backend's default stream).
@@ -80,6 +82,8 @@ public:
         gpu::categorical(weights, rows, cols, num_samples, seed, offset, stream, out, device);
         return true;
     }
+
+    DeviceOps* ops() override { return cuda_device_ops(); }
 
     CachingAllocator& allocator(int device) { return *allocators_[static_cast<size_t>(device)]; }
 

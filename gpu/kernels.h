@@ -64,4 +64,33 @@ struct GridKernelSpec {
 void launch_grid_rgba(const void* images, DType dtype, const GridKernelSpec& spec, uint8_t* rgba,
                       unsigned long long surface, StreamHandle stream);
 
+// ---- non-random ops (cuda_ops.cpp) ----------------------------------------------------------------
+// Elementwise ops over a broadcast layout: output element i (row-major over `size`) reads a and b
+// at their strides (0 along broadcast dims). Floating dtypes; 16-bit ones computed in float32.
+constexpr int kMaxDims = 8;
+struct BroadcastLayout {
+    int ndim;
+    int64_t size[kMaxDims];
+    int64_t stride_a[kMaxDims];
+    int64_t stride_b[kMaxDims];
+};
+// op: 0 add, 1 sub, 2 mul, 3 div (DeviceBinaryOp order).
+void launch_binary(int op, const void* a, const void* b, void* out, DType dtype, int64_t n, const BroadcastLayout& layout,
+                   StreamHandle stream);
+// op: DeviceUnaryOp order; contiguous input and output.
+void launch_unary(int op, const void* in, void* out, DType dtype, int64_t n, StreamHandle stream);
+// Sum of all n elements into *out (one element of dtype: floating dtypes accumulate in double and
+// round once; integers and bool give an int64, wrapping). Deterministic: fixed per-block partials
+// added in order. `scratch` holds kSumBlocks doubles / int64s.
+constexpr int kSumBlocks = 1024;
+void launch_sum(const void* in, DType dtype, int64_t n, void* out, void* scratch, StreamHandle stream);
+// Softmax / log-softmax over lines of n elements (stride `inner`) of a contiguous tensor viewed as
+// [outer, n, inner], in double per line.
+void launch_softmax(const void* in, void* out, DType dtype, int64_t outer, int64_t n, int64_t inner, bool log,
+                    StreamHandle stream);
+// out[o, k, i] = in[o, index[k], i] for a contiguous [outer, n, inner] input of elem_bytes-sized
+// elements; index (int64, device) holds k_count valid entries in [0, n).
+void launch_index_select(const void* in, void* out, size_t elem_bytes, int64_t outer, int64_t n, int64_t inner,
+                         const int64_t* index, int64_t k_count, StreamHandle stream);
+
 }  // namespace nl::gpu::detail

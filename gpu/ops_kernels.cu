@@ -1,6 +1,12 @@
-// Small utility kernels of gpu/: dtype conversion of generated values (cuRAND engines) and the
-// transpose of cuRAND's dimension-major quasi-random points.
+// The non-random kernels of gpu/: dtype conversion of generated values and the transpose of
+// cuRAND's dimension-major quasi-random points (engines.cpp), the image-grid kernel of the GL
+// interop, and the elementwise / sum / softmax / index_select kernels behind cuda_ops.cpp.
+#include <cub/block/block_reduce.cuh>
+#include <math_constants.h>
+
+#include <algorithm>
 #include <cstdint>
+#include <string>
 #include <type_traits>
 
 #include "gpu/cuda_check.h"
@@ -167,6 +173,241 @@ void launch_grid_rgba(const void* images, DType dtype, const GridKernelSpec& spe
                              " is not supported; valid dtypes: float32, float64, float16, bfloat16, uint8");
     }
     NL_CUDA_CHECK_LAUNCH("k_grid_rgba");
+}
+
+}  // namespace nl::gpu::detail
+
+// ---- non-random ops ---------------------------------------------------------------------------------
+
+namespace nl::gpu::detail {
+
+namespace {
+
+template <class T> struct Compute { using type = float; };
+template <> struct Compute<double> { using type = double; };
+
+template <class T>
+__device__ __forceinline__ typename Compute<T>::type load_c(const T* p) {
+    return static_cast<typename Compute<T>::type>(static_cast<float>(*p));
+}
+template <>
+__device__ __forceinline__ double load_c<double>(const double* p) { return *p; }
+
+template <class T, class C>
+__device__ __forceinline__ T store_c(C v) {
+    if constexpr (std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value) return T(static_cast<float>(v));
+    else return static_cast<T>(v);
+}
+
+template <class T>
+__global__ void k_binary(int op, const T* a, const T* b, T* out, int64_t n, BroadcastLayout L) {
+    using C = typename Compute<T>::type;
+    for (uint64_t i = global_thread(); i < static_cast<uint64_t>(n); i += grid_threads()) {
+        int64_t rem = static_cast<int64_t>(i), oa = 0, ob = 0;
+        for (int d = L.ndim - 1; d >= 0; --d) {
+            const int64_t idx = rem % L.size[d];
+            rem /= L.size[d];
+            oa += idx * L.stride_a[d];
+            ob += idx * L.stride_b[d];
+        }
+        const C x = load_c(a + oa), y = load_c(b + ob);
+        C r;
+        switch (op) {
+            case 0: r = x + y; break;
+            case 1: r = x - y; break;
+            case 2: r = x * y; break;
+            default: r = x / y; break;
+        }
+        out[i] = store_c<T>(r);
+    }
+}
+
+template <class C>
+__device__ __forceinline__ C unary_value(int op, C x) {
+    switch (op) {
+        case 0: return -x;
+        case 1: return x < C(0) ? -x : x;
+        case 2: return x > C(0) ? x : (x != x ? x : C(0));
+        case 3: return exp(x);
+        case 4: return log(x);
+        case 5: return sqrt(x);
+        case 6: return sin(x);
+        case 7: return cos(x);
+        case 8: return tanh(x);
+        default: return C(1) / (C(1) + exp(-x));
+    }
+}
+
+template <class T>
+__global__ void k_unary(int op, const T* in, T* out, int64_t n) {
+    for (uint64_t i = global_thread(); i < static_cast<uint64_t>(n); i += grid_threads())
+        out[i] = store_c<T>(unary_value(op, load_c(in + i)));
+}
+
+template <class Acc>
+struct AddOp {
+    __device__ Acc operator()(Acc a, Acc b) const { return a + b; }
+};
+
+// Pass 1: block b adds its grid-stride share in a fixed order; pass 2 (one block) adds the
+// partials in block order. The same grid gives the same bits on every run.
+template <class T, class Acc>
+__global__ void k_sum_partials(const T* in, int64_t n, Acc* partials) {
+    using Reduce = cub::BlockReduce<Acc, 256>;
+    __shared__ typename Reduce::TempStorage tmp;
+    Acc acc = Acc(0);
+    for (uint64_t i = global_thread(); i < static_cast<uint64_t>(n); i += grid_threads()) {
+        if constexpr (std::is_same<Acc, double>::value) acc += static_cast<double>(load_c(in + i));
+        else acc += static_cast<Acc>(static_cast<int64_t>(in[i]));
+    }
+    const Acc total = Reduce(tmp).Reduce(acc, AddOp<Acc>());
+    if (threadIdx.x == 0) partials[blockIdx.x] = total;
+}
+
+template <class T, class Acc>
+__global__ void k_sum_final(const Acc* partials, int count, void* out) {
+    using Reduce = cub::BlockReduce<Acc, 256>;
+    __shared__ typename Reduce::TempStorage tmp;
+    Acc acc = Acc(0);
+    for (int i = threadIdx.x; i < count; i += blockDim.x) acc += partials[i];
+    const Acc total = Reduce(tmp).Reduce(acc, AddOp<Acc>());
+    if (threadIdx.x == 0) {
+        if constexpr (std::is_same<Acc, double>::value) *static_cast<T*>(out) = store_c<T>(total);
+        else *static_cast<int64_t*>(out) = static_cast<int64_t>(total);
+    }
+}
+
+struct NanMaxOp {
+    __device__ double operator()(double a, double b) const {
+        if (a != a) return a;
+        if (b != b) return b;
+        return a > b ? a : b;
+    }
+};
+
+template <class T>
+__global__ void k_softmax(const T* in, T* out, int64_t outer, int64_t n, int64_t inner, bool log_mode) {
+    using Reduce = cub::BlockReduce<double, 256>;
+    __shared__ typename Reduce::TempStorage tmp;
+    __shared__ double s_max, s_sum;
+    const int64_t lines = outer * inner;
+    for (int64_t line = blockIdx.x; line < lines; line += gridDim.x) {
+        const int64_t base = (line / inner) * n * inner + line % inner;
+        double mx = -CUDART_INF;
+        for (int64_t k = threadIdx.x; k < n; k += blockDim.x) mx = NanMaxOp()(mx, static_cast<double>(load_c(in + base + k * inner)));
+        mx = Reduce(tmp).Reduce(mx, NanMaxOp());
+        if (threadIdx.x == 0) s_max = mx;
+        __syncthreads();
+        mx = s_max;
+        double s = 0.0;
+        for (int64_t k = threadIdx.x; k < n; k += blockDim.x) s += exp(static_cast<double>(load_c(in + base + k * inner)) - mx);
+        s = Reduce(tmp).Reduce(s, AddOp<double>());
+        if (threadIdx.x == 0) s_sum = s;
+        __syncthreads();
+        s = s_sum;
+        const double ls = log(s);
+        for (int64_t k = threadIdx.x; k < n; k += blockDim.x) {
+            const double x = static_cast<double>(load_c(in + base + k * inner));
+            out[base + k * inner] = store_c<T>(log_mode ? x - mx - ls : exp(x - mx) / s);
+        }
+        __syncthreads();
+    }
+}
+
+template <class E>
+__global__ void k_index_select(const E* in, E* out, int64_t outer, int64_t n, int64_t inner, const int64_t* index,
+                               int64_t k_count) {
+    const uint64_t total = static_cast<uint64_t>(outer) * k_count * inner;
+    for (uint64_t i = global_thread(); i < total; i += grid_threads()) {
+        const int64_t ii = static_cast<int64_t>(i % static_cast<uint64_t>(inner));
+        const int64_t k = static_cast<int64_t>((i / static_cast<uint64_t>(inner)) % static_cast<uint64_t>(k_count));
+        const int64_t o = static_cast<int64_t>(i / (static_cast<uint64_t>(inner) * k_count));
+        out[i] = in[(o * n + index[k]) * inner + ii];
+    }
+}
+
+template <class F>
+void dispatch_floating(DType d, const char* what, F&& f) {
+    switch (d) {
+        case DType::Float32: f(float{}); return;
+        case DType::Float64: f(double{}); return;
+        case DType::Float16: f(Half{}); return;
+        case DType::BFloat16: f(BFloat16{}); return;
+        default:
+            throw DTypeError(std::string(what) + " on the GPU: dtype " + dtype_name(d) +
+                             " is not supported; valid dtypes: float32, float64, float16, bfloat16");
+    }
+}
+
+}  // namespace
+
+void launch_binary(int op, const void* a, const void* b, void* out, DType dtype, int64_t n, const BroadcastLayout& layout,
+                   StreamHandle stream) {
+    if (n <= 0) return;
+    const int grid = grid_for(n);
+    dispatch_floating(dtype, "binary op", [&](auto tag) {
+        using T = decltype(tag);
+        k_binary<T><<<grid, 256, 0, stream>>>(op, static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(out), n, layout);
+    });
+    NL_CUDA_CHECK_LAUNCH("k_binary");
+}
+
+void launch_unary(int op, const void* in, void* out, DType dtype, int64_t n, StreamHandle stream) {
+    if (n <= 0) return;
+    const int grid = grid_for(n);
+    dispatch_floating(dtype, "unary op", [&](auto tag) {
+        using T = decltype(tag);
+        k_unary<T><<<grid, 256, 0, stream>>>(op, static_cast<const T*>(in), static_cast<T*>(out), n);
+    });
+    NL_CUDA_CHECK_LAUNCH("k_unary");
+}
+
+void launch_sum(const void* in, DType dtype, int64_t n, void* out, void* scratch, StreamHandle stream) {
+    const int grid = n > 0 ? std::min(kSumBlocks, grid_for(n)) : 1;
+    if (is_floating(dtype)) {
+        dispatch_floating(dtype, "sum", [&](auto tag) {
+            using T = decltype(tag);
+            k_sum_partials<T, double><<<grid, 256, 0, stream>>>(static_cast<const T*>(in), n, static_cast<double*>(scratch));
+            k_sum_final<T, double><<<1, 256, 0, stream>>>(static_cast<const double*>(scratch), grid, out);
+        });
+    } else {
+        dispatch_dtype(dtype, [&](auto tag) {
+            using T = decltype(tag);
+            if constexpr (!std::is_floating_point<T>::value && !std::is_same<T, Half>::value && !std::is_same<T, BFloat16>::value) {
+                k_sum_partials<T, unsigned long long><<<grid, 256, 0, stream>>>(static_cast<const T*>(in), n,
+                                                                                static_cast<unsigned long long*>(scratch));
+                k_sum_final<T, unsigned long long><<<1, 256, 0, stream>>>(static_cast<const unsigned long long*>(scratch), grid, out);
+            }
+        });
+    }
+    NL_CUDA_CHECK_LAUNCH("k_sum");
+}
+
+void launch_softmax(const void* in, void* out, DType dtype, int64_t outer, int64_t n, int64_t inner, bool log,
+                    StreamHandle stream) {
+    const int64_t lines = outer * inner;
+    if (lines <= 0 || n <= 0) return;
+    const int grid = static_cast<int>(std::min<int64_t>(lines, 65535));
+    dispatch_floating(dtype, "softmax", [&](auto tag) {
+        using T = decltype(tag);
+        k_softmax<T><<<grid, 256, 0, stream>>>(static_cast<const T*>(in), static_cast<T*>(out), outer, n, inner, log);
+    });
+    NL_CUDA_CHECK_LAUNCH("k_softmax");
+}
+
+void launch_index_select(const void* in, void* out, size_t elem_bytes, int64_t outer, int64_t n, int64_t inner,
+                         const int64_t* index, int64_t k_count, StreamHandle stream) {
+    const int64_t total = outer * k_count * inner;
+    if (total <= 0) return;
+    const int grid = grid_for(total);
+    switch (elem_bytes) {
+        case 1: k_index_select<uint8_t><<<grid, 256, 0, stream>>>(static_cast<const uint8_t*>(in), static_cast<uint8_t*>(out), outer, n, inner, index, k_count); break;
+        case 2: k_index_select<uint16_t><<<grid, 256, 0, stream>>>(static_cast<const uint16_t*>(in), static_cast<uint16_t*>(out), outer, n, inner, index, k_count); break;
+        case 4: k_index_select<uint32_t><<<grid, 256, 0, stream>>>(static_cast<const uint32_t*>(in), static_cast<uint32_t*>(out), outer, n, inner, index, k_count); break;
+        case 8: k_index_select<uint64_t><<<grid, 256, 0, stream>>>(static_cast<const uint64_t*>(in), static_cast<uint64_t*>(out), outer, n, inner, index, k_count); break;
+        default: throw ValueError("index_select on the GPU: element size " + std::to_string(elem_bytes) + " is not 1, 2, 4 or 8");
+    }
+    NL_CUDA_CHECK_LAUNCH("k_index_select");
 }
 
 }  // namespace nl::gpu::detail

@@ -26,8 +26,6 @@ namespace nl::gpu::detail {
 
 namespace {
 
-constexpr int kDefaultThreads = 256;
-
 __device__ __forceinline__ uint64_t global_thread() {
     return static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
 }

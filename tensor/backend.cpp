@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "tensor/errors.h"
+#include "tensor/tensor.h"
 
 namespace nl {
 
@@ -48,6 +49,26 @@ void register_backend(DeviceType type, Backend* backend) { g_backends[static_cas
 
 std::string cuda_unavailable_reason() { return find_backend(DeviceType::CUDA) ? std::string() : cuda_reason(); }
 void set_cuda_unavailable_reason(const std::string& why) { cuda_reason() = why; }
+
+Tensor DeviceOps::binary(DeviceBinaryOp, const Tensor&, const Tensor&) { return Tensor(); }
+Tensor DeviceOps::unary(DeviceUnaryOp, const Tensor&) { return Tensor(); }
+Tensor DeviceOps::sum(const Tensor&) { return Tensor(); }
+Tensor DeviceOps::softmax(const Tensor&, int64_t, bool) { return Tensor(); }
+Tensor DeviceOps::matmul(const Tensor&, const Tensor&) { return Tensor(); }
+Tensor DeviceOps::index_select(const Tensor&, int64_t, const Tensor&) { return Tensor(); }
+
+DeviceOps* device_ops_for(std::initializer_list<const Tensor*> tensors) {
+    const Tensor* first = nullptr;
+    for (const Tensor* t : tensors) {
+        if (!t || !t->defined()) continue;
+        if (t->device().is_cpu()) return nullptr;
+        if (first && first->device() != t->device()) return nullptr;
+        if (!first) first = t;
+    }
+    if (!first) return nullptr;
+    Backend* b = find_backend(first->device().type);
+    return b ? b->ops() : nullptr;
+}
 
 const char* random_kind_name(RandomKind k) {
     switch (k) {

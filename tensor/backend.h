@@ -4,12 +4,33 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 #include "tensor/device.h"
 #include "tensor/random_request.h"
 
 namespace nl {
+
+class Tensor;
+
+// Non-random ops (ops.h) that a device backend implements itself (gpu/ registers the CUDA ones).
+// An op's entry point may ask device_ops_for() its tensors' backend first and fall back to its own
+// path (today: the device gate's DeviceError) when the answer is an undefined Tensor, which every
+// method returns for arguments it has no kernel for. Arguments come already validated by the op;
+// results follow ops.h's semantics (dtypes, shapes), values within the tolerances docs/GPU.md states.
+enum class DeviceBinaryOp : uint8_t { Add, Sub, Mul, Div };
+enum class DeviceUnaryOp : uint8_t { Neg, Abs, Relu, Exp, Log, Sqrt, Sin, Cos, Tanh, Sigmoid };
+class DeviceOps {
+public:
+    virtual ~DeviceOps() = default;
+    virtual Tensor binary(DeviceBinaryOp op, const Tensor& a, const Tensor& b);  // broadcasting, same dtype
+    virtual Tensor unary(DeviceUnaryOp op, const Tensor& t);
+    virtual Tensor sum(const Tensor& t);                                      // all elements, 0-dim
+    virtual Tensor softmax(const Tensor& t, int64_t dim, bool log);
+    virtual Tensor matmul(const Tensor& a, const Tensor& b);
+    virtual Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index);
+};
 
 class Backend {
 public:
@@ -38,7 +59,13 @@ public:
                              int /*device_index*/) {
         return false;
     }
+    // The device's own kernels for non-random ops, or nullptr (the CPU backend: ops.h runs them).
+    virtual DeviceOps* ops() { return nullptr; }
 };
+
+// The DeviceOps of the device all defined tensors share, or nullptr when they are CPU tensors,
+// sit on different devices, or the device has none.
+DeviceOps* device_ops_for(std::initializer_list<const Tensor*> tensors);
 
 // The backend for a device type, or nullptr when none is registered (no CUDA build, no driver).
 Backend* find_backend(DeviceType type);

@@ -1,0 +1,139 @@
+// The CUDA DeviceOps against tensor/ops.h on the CPU: exact where both sides do the same IEEE
+// operations (+, -, *, /, neg, abs, relu, sqrt, index_select, integer sums), within stated
+// tolerances elsewhere (CUDA's math library, summation order, cuBLAS).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "gpu_test_util.h"
+#include "tensor/backend.h"
+#include "tensor/ops.h"
+#include "tensor/random.h"
+
+namespace nl {
+namespace {
+
+using gpu_test::same_bytes;
+
+DeviceOps* cuda_ops() { return backend_for(Device::cuda()).ops(); }
+
+// max |g - c| / (|c| + floor) over all elements.
+double max_rel(const Tensor& cpu, const Tensor& gpu, double floor) {
+    EXPECT_EQ(cpu.shape(), gpu.shape());
+    EXPECT_EQ(cpu.dtype(), gpu.dtype());
+    const std::vector<double> c = cpu.to_vector(), g = gpu.to_vector();
+    double worst = 0;
+    for (size_t i = 0; i < c.size(); ++i) {
+        if (std::isnan(c[i]) && std::isnan(g[i])) continue;
+        worst = std::max(worst, std::abs(g[i] - c[i]) / (std::abs(c[i]) + floor));
+    }
+    return worst;
+}
+
+Tensor data(const Shape& s, DType dt, uint64_t seed) {
+    Generator g(seed);
+    return randn(s, {DType::Float64}, &g).to(dt);
+}
+
+TEST(GpuOps, ArithmeticIsExactWithBroadcasting) {
+    NL_REQUIRE_GPU();
+    ASSERT_NE(cuda_ops(), nullptr);
+    EXPECT_EQ(device_ops_for({}), nullptr);
+    for (DType dt : {DType::Float32, DType::Float64, DType::Float16, DType::BFloat16}) {
+        const Tensor a = data({4, 1, 5}, dt, 1), b = data({3, 1}, dt, 2);
+        const Tensor ga = a.to(Device::cuda()), gb = b.to(Device::cuda());
+        EXPECT_EQ(device_ops_for({&ga, &gb}), cuda_ops());
+        EXPECT_TRUE(same_bytes(add(a, b), cuda_ops()->binary(DeviceBinaryOp::Add, ga, gb))) << dtype_name(dt);
+        EXPECT_TRUE(same_bytes(sub(a, b), cuda_ops()->binary(DeviceBinaryOp::Sub, ga, gb))) << dtype_name(dt);
+        EXPECT_TRUE(same_bytes(mul(a, b), cuda_ops()->binary(DeviceBinaryOp::Mul, ga, gb))) << dtype_name(dt);
+        EXPECT_TRUE(same_bytes(div(a, b), cuda_ops()->binary(DeviceBinaryOp::Div, ga, gb))) << dtype_name(dt);
+    }
+    // No kernel for mixed dtypes: an undefined result sends the caller to its own path.
+    const Tensor f = zeros({2}, {Device::cuda()}), d = zeros({2}, {DType::Float64, Device::cuda()});
+    EXPECT_FALSE(cuda_ops()->binary(DeviceBinaryOp::Add, f, d).defined());
+}
+
+TEST(GpuOps, UnaryMath) {
+    NL_REQUIRE_GPU();
+    for (DType dt : {DType::Float32, DType::Float64}) {
+        const Tensor x = data({1000}, dt, 3), pos = abs(x) + 0.25;
+        const Tensor gx = x.to(Device::cuda()), gp = pos.to(Device::cuda());
+        const double tol = dt == DType::Float32 ? 1e-6 : 1e-14;
+        EXPECT_TRUE(same_bytes(neg(x), cuda_ops()->unary(DeviceUnaryOp::Neg, gx)));
+        EXPECT_TRUE(same_bytes(abs(x), cuda_ops()->unary(DeviceUnaryOp::Abs, gx)));
+        EXPECT_TRUE(same_bytes(relu(x), cuda_ops()->unary(DeviceUnaryOp::Relu, gx)));
+        EXPECT_TRUE(same_bytes(sqrt(pos), cuda_ops()->unary(DeviceUnaryOp::Sqrt, gp)));
+        EXPECT_LT(max_rel(exp(x), cuda_ops()->unary(DeviceUnaryOp::Exp, gx), 0), tol);
+        EXPECT_LT(max_rel(log(pos), cuda_ops()->unary(DeviceUnaryOp::Log, gp), 1e-6), tol);
+        EXPECT_LT(max_rel(sin(x), cuda_ops()->unary(DeviceUnaryOp::Sin, gx), 1e-6), tol);
+        EXPECT_LT(max_rel(cos(x), cuda_ops()->unary(DeviceUnaryOp::Cos, gx), 1e-6), tol);
+        EXPECT_LT(max_rel(tanh(x), cuda_ops()->unary(DeviceUnaryOp::Tanh, gx), 1e-6), tol);
+        EXPECT_LT(max_rel(sigmoid(x), cuda_ops()->unary(DeviceUnaryOp::Sigmoid, gx), 0), tol);
+    }
+}
+
+TEST(GpuOps, Sum) {
+    NL_REQUIRE_GPU();
+    for (DType dt : {DType::Float32, DType::Float64, DType::Float16}) {
+        const Tensor x = data({1 << 20}, dt, 4);
+        EXPECT_LT(max_rel(sum(x), cuda_ops()->sum(x.to(Device::cuda())), 1e-3), dt == DType::Float64 ? 1e-12 : 1e-6);
+    }
+    Generator g(5);
+    const Tensor i = randint(-1000, 1000, {100003}, {DType::Int64}, &g);
+    EXPECT_TRUE(same_bytes(sum(i), cuda_ops()->sum(i.to(Device::cuda()))));
+    const Tensor u = randint(0, 255, {5000}, {DType::UInt8}, &g);
+    EXPECT_TRUE(same_bytes(sum(u), cuda_ops()->sum(u.to(Device::cuda()))));
+}
+
+TEST(GpuOps, Softmax) {
+    NL_REQUIRE_GPU();
+    for (DType dt : {DType::Float32, DType::Float64, DType::BFloat16}) {
+        const Tensor x = data({7, 300, 5}, dt, 6) * 4.0;
+        const Tensor gx = x.to(Device::cuda());
+        const double tol = dt == DType::Float64 ? 1e-14 : dt == DType::Float32 ? 3e-7 : 8e-3;
+        for (int64_t dim : {0, 1, -1}) {
+            EXPECT_LT(max_rel(softmax(x, dim), cuda_ops()->softmax(gx, dim, false), 0), tol) << dtype_name(dt) << " dim " << dim;
+            EXPECT_LT(max_rel(log_softmax(x, dim), cuda_ops()->softmax(gx, dim, true), 1e-6), tol) << dtype_name(dt) << " dim " << dim;
+        }
+    }
+}
+
+TEST(GpuOps, IndexSelectIsExact) {
+    NL_REQUIRE_GPU();
+    const Tensor idx = from_vector({2, 0, 2, 1}, {4}, {DType::Int64});
+    for (DType dt : {DType::Float32, DType::Float16, DType::Int64, DType::UInt8, DType::Bool}) {
+        Generator g(7);
+        const Tensor t = randint(0, 2, {3, 4, 5}, {dt}, &g);
+        for (int64_t dim : {0, 1, 2}) {
+            const Tensor sel = index_select(t, dim, idx.narrow(0, 0, 3));
+            EXPECT_TRUE(same_bytes(sel, cuda_ops()->index_select(t.to(Device::cuda()), dim, idx.narrow(0, 0, 3).to(Device::cuda()))))
+                << dtype_name(dt) << " dim " << dim;
+        }
+    }
+    const Tensor t = zeros({3, 3}, {Device::cuda()});
+    EXPECT_FALSE(cuda_ops()->index_select(t, 0, from_vector({3}, {1}, {DType::Int64}).to(Device::cuda())).defined());
+}
+
+TEST(GpuOps, MatmulThroughCublas) {
+    NL_REQUIRE_GPU();
+    struct Case {
+        Shape a, b;
+    } cases[] = {{{64, 33}, {33, 17}}, {{5, 64, 33}, {5, 33, 17}}, {{5, 64, 33}, {33, 17}}, {{33}, {33, 17}}, {{64, 33}, {33}}, {{33}, {33}}};
+    for (DType dt : {DType::Float32, DType::Float64, DType::Float16}) {
+        for (const Case& c : cases) {
+            const Tensor a = data(c.a, dt, 8), b = data(c.b, dt, 9);
+            const Tensor cpu = matmul(a, b);
+            const Tensor gpu = cuda_ops()->matmul(a.to(Device::cuda()), b.to(Device::cuda()));
+            ASSERT_TRUE(gpu.defined());
+            // Relative to the size of the terms (sqrt(K) * |a| |b| ~ 6 for K = 33 normals).
+            const double tol = dt == DType::Float64 ? 1e-13 : dt == DType::Float32 ? 1e-5 : 2e-2;
+            EXPECT_LT(max_rel(cpu, gpu, 6.0), tol) << dtype_name(dt) << " " << shape_str(c.a) << " x " << shape_str(c.b);
+        }
+    }
+    // Integer matmul has no cuBLAS kernel: undefined.
+    const Tensor i = zeros({2, 2}, {DType::Int64, Device::cuda()});
+    EXPECT_FALSE(cuda_ops()->matmul(i, i).defined());
+}
+
+}  // namespace
+}  // namespace nl
