@@ -160,6 +160,9 @@ NL_HOST_DEVICE double poisson(uint32_t w0, uint32_t w1, double lambda, uint64_t 
         const double V = dm::mul(static_cast<double>(2ull * w1 + 1ull), 1.1641532182693481e-10);  // (0,1)
         const double us = dm::sub(0.5, U < 0 ? -U : U);
         const double kr = dm::add(dm::add(dm::mul(dm::add(dm::div(dm::add(a, a), us), b), U), lambda), 0.43);
+        // w0 == 0 gives U = -0.5, us = 0 and kr = -inf: rejected below in any case (k < 0), but
+        // converting -inf to an integer would be undefined, so reject it before the conversion.
+        if (!(kr >= -1.0)) continue;
         double k = static_cast<double>(static_cast<long long>(kr));
         if (k > kr) k = dm::sub(k, 1.0);  // floor
         if (us >= 0.07 && V <= vr) return k;

@@ -128,8 +128,8 @@ NL_HOST_DEVICE double log1p_neg(double x) {
 NL_HOST_DEVICE double geometric(uint32_t w0, uint32_t w1, double p) {
     if (p >= 1.0) return 1.0;
     const double q = dm::div(dm::log(uniform_open_f64(w0, w1)), log1p_neg(-p));
+    if (q > 9.0e18) return q;  // beyond int64 (checked first: converting it would be undefined)
     double k = static_cast<double>(static_cast<long long>(q));
-    if (q > 9.0e18) return q;  // beyond int64: the real value is huge anyway
     if (k < q) k = dm::add(k, 1.0);
     return k < 1.0 ? 1.0 : k;
 }

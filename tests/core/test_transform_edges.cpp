@@ -109,6 +109,22 @@ TEST(TransformEdges, GeometricSaturatesIntegerDtypes) {
     EXPECT_EQ(nl::xf::cast_from_double<int64_t>(9007199254740993.0), 9007199254740992);
 }
 
+TEST(TransformEdges, NoUndefinedIntegerConversions) {
+    // geometric with p = 1e-20: q = log(u) / log1p(-p) is far beyond int64 and is returned as is.
+    const double g = nl::xf::geometric(0u, 0u, 1e-20);  // u = 2^-53
+    EXPECT_GT(g, 9.0e18);
+    EXPECT_NEAR(g, 53 * std::log(2.0) * 1e20, 1e7);
+    EXPECT_EQ(nl::xf::cast_from_double<int64_t>(g), INT64_MAX);
+    // Poisson (PTRS) with w0 = 0: U = -0.5, us = 0, kr = -inf; that attempt is rejected and the
+    // next one decides, deterministically.
+    for (double lambda : {10.0, 55.5, 1e6}) {
+        const double k = nl::xf::poisson(0u, 12345u, lambda, 7, 3, 0, 1);
+        EXPECT_GE(k, 0.0);
+        EXPECT_EQ(k, nl::xf::poisson(0u, 12345u, lambda, 7, 3, 0, 1));
+        EXPECT_NEAR(k, lambda, 8 * std::sqrt(lambda));
+    }
+}
+
 TEST(TransformEdges, NormalOutputDtypeFollowsPyTorch) {
     const Tensor m32 = nl::zeros({3}), m16 = nl::zeros({3}, {DType::Float16}), s64 = nl::ones({3}, {DType::Float64});
     const Tensor sbf = nl::ones({3}, {DType::BFloat16});

@@ -339,16 +339,19 @@ def op_uniform(a, b):
         x = np.where((x >= bf) & (af < bf), next_below(np.full(n, bf)), x)  # scale_to_interval
         if dtype == "float32":
             return x, nb
-        # float16 / bfloat16: round; where that reaches b, the 16-bit value one step below round(b)
+        # float16 / bfloat16: round; where that reaches b, the largest 16-bit value below b:
+        # round(b) itself if it is below b, else one unit below it toward -inf
         out = from_f32(x, dtype)
-        back = out.astype(F32) if dtype == "float16" else (out.astype(np.uint32) << np.uint32(16)).view(F32)
-        bits = np.array([bf], F32).astype(np.float16).view(np.uint16)[0] if dtype == "float16" else bf16_bits([bf])[0]
-        fb = float(np.array([bits], np.uint16).view(np.float16)[0]) if dtype == "float16" else \
-            float((np.array([bits], np.uint32) << np.uint32(16)).view(F32)[0])
-        step = bits - 1 if fb > 0 else (0x8001 if fb == 0 else bits + 1)
-        below = np.array([step], np.uint16)
-        below = below.view(np.float16) if dtype == "float16" else below
-        return np.where((back >= bf) & (af < bf), below[0], out), nb
+        def value(bits16):
+            b16 = np.array([bits16], np.uint16)
+            return float(b16.view(np.float16)[0]) if dtype == "float16" else \
+                float((b16.astype(np.uint32) << np.uint32(16)).view(F32)[0])
+        tb = int(from_f32(np.array([bf], F32), dtype).view(np.uint16)[0])
+        fb = value(tb)
+        below = tb if fb < bf else (tb - 1 if fb > 0 else (0x8001 if fb == 0 else tb + 1))
+        back = np.array([value(int(v)) for v in out.view(np.uint16)])
+        clamp = (back >= bf) & (af < bf)
+        return np.where(clamp, np.array([below], np.uint16).view(out.dtype)[0], out), nb
     return run
 
 
