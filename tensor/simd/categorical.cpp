@@ -114,10 +114,15 @@ bool logits_row(const T* l, int64_t cols, double temperature, int64_t num_sample
     // Maximum, and the checks: a NaN or +inf anywhere, or no finite logit.
     double mx = -std::numeric_limits<double>::infinity();
     bool bad = false;
-    for (int64_t j = 0; j < cols; ++j) {
-        const double v = static_cast<double>(l[j]);
-        bad |= !(v < std::numeric_limits<double>::infinity());  // NaN or +inf
-        mx = v > mx ? v : mx;
+    if constexpr (sizeof(T) == 4) {
+        if (k) bad = !k->logits_max_f32(l, cols, &mx);
+    }
+    if (!k || sizeof(T) != 4) {
+        for (int64_t j = 0; j < cols; ++j) {
+            const double v = static_cast<double>(l[j]);
+            bad |= !(v < std::numeric_limits<double>::infinity());  // NaN or +inf
+            mx = v > mx ? v : mx;
+        }
     }
     if (bad || mx == -std::numeric_limits<double>::infinity()) return false;
 

@@ -69,6 +69,8 @@ struct Kernels {
     // fused double multiply-add (SSE2).
     void (*logit_weights_f32)(const float* l, int64_t n, double mx, double T, uint64_t* q, uint64_t* sum, double* maxw);
     void (*logit_weights_f64)(const double* l, int64_t n, double mx, double T, uint64_t* q, uint64_t* sum, double* maxw);
+    // The maximum of a row of logits (as a double); false when the row holds a NaN or +inf.
+    bool (*logits_max_f32)(const float* l, int64_t n, double* mx);
 
     // Elementwise transforms over arrays, for the exhaustive tests (tests/simd/).
     void (*exp_f64)(const double* x, int64_t n, double* out);  // nullptr without double fma

@@ -191,74 +191,133 @@ inline F cauchy(U w, F median, F sigma) {
 // dm::exp<double> for any x (only for levels with a fused double multiply-add).
 inline D dneg(D x) { return V::asd(V::xor_(V::asu64(x), V::set1_64(0x8000000000000000ull))); }
 inline D pow2i_d(U k) { return V::asd(V::sll64<52>(V::add64(k, V::set1_64(1023)))); }
-inline D exp_d(D x) {
+// N independent vectors at a time, each statement for all N in turn: the long dependency chain of
+// one vector (a division, then a dozen fmas) would otherwise leave the core idle.
+#define NL_EACH(i, N) _Pragma("GCC unroll 8") for (int i = 0; i < N; ++i)
+// kNonPositive: the caller guarantees x <= 0 or -inf (never NaN): the overflow branches vanish.
+template <int N, bool kNonPositive = false>
+inline void exp_d_n(const D* x, D* out) {
     using DC = dm::Consts<double>;
     const D one = V::dset1(1.0);
-    const D t = V::dfma(x, V::dset1(DC::kLog2e), V::dset1(0.5));
-    D kf = V::dtrunc(t);
-    kf = V::dsel(V::dgt(kf, t), V::dsub(kf, one), kf);
-    const D nkf = dneg(kf);
-    D r = V::dfma(nkf, V::dset1(DC::kLn2Hi), x);
-    r = V::dfma(nkf, V::dset1(DC::kLn2Lo), r);
-    D p = V::dset1(1.6059043836821613e-10);
-    p = V::dfma(p, r, V::dset1(2.08767569878681e-09));
-    p = V::dfma(p, r, V::dset1(2.505210838544172e-08));
-    p = V::dfma(p, r, V::dset1(2.755731922398589e-07));
-    p = V::dfma(p, r, V::dset1(2.7557319223985893e-06));
-    p = V::dfma(p, r, V::dset1(2.48015873015873e-05));
-    p = V::dfma(p, r, V::dset1(0.0001984126984126984));
-    p = V::dfma(p, r, V::dset1(0.001388888888888889));
-    p = V::dfma(p, r, V::dset1(0.008333333333333333));
-    p = V::dfma(p, r, V::dset1(0.041666666666666664));
-    p = V::dfma(p, r, V::dset1(0.16666666666666666));
-    p = V::dfma(p, r, V::dset1(0.5));
-    const D er = V::dadd(one, V::dfma(V::dmul(r, r), p, r));
+    D kf[N], r[N], p[N];
+    NL_EACH(i, N) {
+        const D t = V::dfma(x[i], V::dset1(DC::kLog2e), V::dset1(0.5));
+        kf[i] = V::dtrunc(t);
+        kf[i] = V::dsel(V::dgt(kf[i], t), V::dsub(kf[i], one), kf[i]);
+    }
+    // fma(-kf, c, x) is x - kf*c rounded once: fnmadd.
+    NL_EACH(i, N) r[i] = V::dfnma(kf[i], V::dset1(DC::kLn2Hi), x[i]);
+    NL_EACH(i, N) r[i] = V::dfnma(kf[i], V::dset1(DC::kLn2Lo), r[i]);
+    NL_EACH(i, N) p[i] = V::dfma(V::dset1(1.6059043836821613e-10), r[i], V::dset1(2.08767569878681e-09));
+    NL_EACH(i, N) p[i] = V::dfma(p[i], r[i], V::dset1(2.505210838544172e-08));
+    NL_EACH(i, N) p[i] = V::dfma(p[i], r[i], V::dset1(2.755731922398589e-07));
+    NL_EACH(i, N) p[i] = V::dfma(p[i], r[i], V::dset1(2.7557319223985893e-06));
+    NL_EACH(i, N) p[i] = V::dfma(p[i], r[i], V::dset1(2.48015873015873e-05));
+    NL_EACH(i, N) p[i] = V::dfma(p[i], r[i], V::dset1(0.0001984126984126984));
+    NL_EACH(i, N) p[i] = V::dfma(p[i], r[i], V::dset1(0.001388888888888889));
+    NL_EACH(i, N) p[i] = V::dfma(p[i], r[i], V::dset1(0.008333333333333333));
+    NL_EACH(i, N) p[i] = V::dfma(p[i], r[i], V::dset1(0.041666666666666664));
+    NL_EACH(i, N) p[i] = V::dfma(p[i], r[i], V::dset1(0.16666666666666666));
+    NL_EACH(i, N) p[i] = V::dfma(p[i], r[i], V::dset1(0.5));
     // kf is an integer of magnitude < 2^51: adding 1.5 * 2^52 puts it in the low mantissa bits.
     const D magic = V::dset1(6755399441055744.0);
-    const U k = V::sub64(V::asu64(V::dadd(kf, magic)), V::asu64(magic));
-    const D mid = V::dmul(er, pow2i_d(k));
-    const D low = V::dmul(V::dmul(er, pow2i_d(V::add64(k, V::set1_64(1022)))), V::dset1(2.2250738585072014e-308));  // 2^-1022
-    const D high = V::dmul(V::dmul(er, pow2i_d(V::add64(k, V::set1_64(~uint64_t(0))))), V::dset1(2.0));
-    D res = V::dsel(V::dlt(kf, V::dset1(-1022.0)), low, V::dsel(V::dgt(kf, V::dset1(1023.0)), high, mid));
-    res = V::dsel(V::dlt(x, V::dset1(DC::kExpMin)), V::dset1(0.0), res);
-    res = V::dsel(V::dgt(x, V::dset1(DC::kExpMax)), V::asd(V::set1_64(DC::kInfBits)), res);
-    return V::dsel(V::disnan(x), x, res);
+    NL_EACH(i, N) {
+        const D er = V::dadd(one, V::dfma(V::dmul(r[i], r[i]), p[i], r[i]));
+        const U k = V::sub64(V::asu64(V::dadd(kf[i], magic)), V::asu64(magic));
+        D res = V::dmul(er, pow2i_d(k));
+        const auto tiny = V::dlt(kf[i], V::dset1(-1022.0));  // scale in two steps: one rounding
+        if (!kNonPositive || V::dany(tiny)) {
+            const D low = V::dmul(V::dmul(er, pow2i_d(V::add64(k, V::set1_64(1022)))), V::dset1(2.2250738585072014e-308));
+            res = V::dsel(tiny, low, res);
+        }
+        if (!kNonPositive) {
+            const D high = V::dmul(V::dmul(er, pow2i_d(V::add64(k, V::set1_64(~uint64_t(0))))), V::dset1(2.0));
+            res = V::dsel(V::dgt(kf[i], V::dset1(1023.0)), high, res);
+        }
+        res = V::dsel(V::dlt(x[i], V::dset1(DC::kExpMin)), V::dset1(0.0), res);
+        if (!kNonPositive) {
+            res = V::dsel(V::dgt(x[i], V::dset1(DC::kExpMax)), V::asd(V::set1_64(DC::kInfBits)), res);
+            res = V::dsel(V::disnan(x[i]), x[i], res);
+        }
+        out[i] = res;
+    }
+}
+inline D exp_d(D x) {
+    D out;
+    exp_d_n<1>(&x, &out);
+    return out;
 }
 
 // Kernels::logit_weights_*: W/2 logits per step; the tail is padded with -inf (weight 0).
 template <class T>
 void logit_weights(const T* l, int64_t n, double mx, double temperature, uint64_t* q, uint64_t* sum, double* maxw) {
     constexpr int L = W / 2;  // doubles per vector
+    constexpr int N = 4;      // vectors in flight
     const D vmx = V::dset1(mx), vt = V::dset1(temperature), ninf = V::dset1(-__builtin_inf());
-    const D zero = V::dset1(0.0), onev = V::dset1(1.0), scale = V::dset1(1099511627776.0);  // 2^40
-    const D two52 = V::dset1(4503599627370496.0);
+    const D zero = V::dset1(0.0), scale = V::dset1(1099511627776.0);  // 2^40
+    const D two52 = V::dset1(4503599627370496.0), two52p1 = V::dset1(4503599627370497.0);
     U acc = V::zero();
     D mw = zero;
-    auto step = [&](D x, uint64_t* dst) {
-        const D w = V::dsel(V::deq(x, ninf), zero, exp_d(V::ddiv(V::dsub(x, vmx), vt)));
-        // nearbyint(w * 2^40) by adding 2^52 (round to nearest even, exact below 2^52), at least
-        // 1 where w > 0; the integer is then the low mantissa bits.
-        const D rounded = V::dsub(V::dadd(V::dmul(w, scale), two52), two52);
-        const D qd = V::dsel(V::dgt(w, zero), V::dmax(rounded, onev), zero);
-        const U qi = V::sub64(V::asu64(V::dadd(qd, two52)), V::asu64(two52));
-        V::store(dst, qi);
-        acc = V::add64(acc, qi);
-        mw = V::dmax(mw, w);
+    auto load = [&](int64_t i) {
+        if constexpr (sizeof(T) == 4) return V::dload_f32(reinterpret_cast<const float*>(l) + i);
+        else return V::dload(reinterpret_cast<const double*>(l) + i);
+    };
+    // x: N vectors of logits; writes their weights' integers to dst[0 .. N*L).
+    auto step = [&](const D* x, uint64_t* dst) {
+        D y[N], e[N];
+        NL_EACH(j, N) y[j] = V::ddiv(V::dsub(x[j], vmx), vt);  // <= 0: mx is the row's maximum
+        exp_d_n<N, true>(y, e);
+        NL_EACH(j, N) {
+            const D w = V::dsel(V::deq(x[j], ninf), zero, e[j]);
+            // nearbyint(w * 2^40): w * 2^40 is exact, and adding 2^52 rounds it to an integer
+            // (nearest even) held in the low mantissa bits; where that gives 0 but w > 0, 1.
+            D y52 = V::dfma(w, scale, two52);
+            y52 = V::dsel(V::md_and(V::dgt(w, zero), V::deq(y52, two52)), two52p1, y52);
+            const U qi = V::sub64(V::asu64(y52), V::asu64(two52));
+            V::store(dst + j * L, qi);
+            acc = V::add64(acc, qi);
+            mw = V::dmax(mw, w);
+        }
     };
     int64_t i = 0;
-    for (; i + L <= n; i += L) {
-        if constexpr (sizeof(T) == 4) step(V::dload_f32(reinterpret_cast<const float*>(l) + i), q + i);
-        else step(V::dload(reinterpret_cast<const double*>(l) + i), q + i);
+    for (; i + N * L <= n; i += N * L) {
+        D x[N];
+        NL_EACH(j, N) x[j] = load(i + j * L);
+        step(x, q + i);
     }
-    if (i < n) {
-        alignas(64) double tmp[L];
-        alignas(64) uint64_t qt[L];
-        for (int j = 0; j < L; ++j) tmp[j] = i + j < n ? static_cast<double>(l[i + j]) : -__builtin_inf();
-        step(V::dload(tmp), qt);
+    if (i < n) {  // the tail, padded with -inf (weight 0)
+        alignas(64) double tmp[N * L];
+        alignas(64) uint64_t qt[N * L];
+        for (int j = 0; j < N * L; ++j) tmp[j] = i + j < n ? static_cast<double>(l[i + j]) : -__builtin_inf();
+        D x[N];
+        NL_EACH(j, N) x[j] = V::dload(tmp + j * L);
+        step(x, qt);
         for (int j = 0; i + j < n; ++j) q[i + j] = qt[j];
     }
     *sum = V::hsum64(acc);
     *maxw = V::hmax(mw);
+}
+
+// Kernels::logits_max_f32: the maximum of l[0..n) as a double; false when a NaN or +inf is there.
+bool logits_max_f32(const float* l, int64_t n, double* mx) {
+    const F ninf = V::fset1(-__builtin_inff());
+    F m0 = ninf, m1 = ninf;
+    M bad = V::m_none();
+    int64_t i = 0;
+    for (; i + 2 * W <= n; i += 2 * W) {
+        const F a = V::fload(l + i), b = V::fload(l + i + W);
+        bad = V::m_or(bad, V::m_or(V::fany_bad(a), V::fany_bad(b)));
+        m0 = V::fmax(m0, a);
+        m1 = V::fmax(m1, b);
+    }
+    float m = V::hmaxf(V::fmax(m0, m1));
+    bool ok = V::bits(bad) == 0;
+    for (; i < n; ++i) {
+        ok &= l[i] < __builtin_inff();
+        m = l[i] > m ? l[i] : m;
+    }
+    *mx = static_cast<double>(m);
+    return ok;
 }
 
 void exp_f64_arr(const double* x, int64_t n, double* out) {
@@ -295,6 +354,12 @@ inline void store_float(void* dst, F v, bool nt) {
     }
 }
 
+// One vector to dst (non-temporal when nt: dst then is aligned to the vector size).
+inline void put(void* dst, U v, bool nt) {
+    if (nt) V::stream(dst, v);
+    else V::store(dst, v);
+}
+
 // W small integers (held in 32-bit lanes, exact in int32) as dtype DT, as cast_from_int does.
 template <DType DT>
 inline void store_int(void* dst, U v, bool nt) {
@@ -302,7 +367,10 @@ inline void store_int(void* dst, U v, bool nt) {
         if (nt) V::stream(dst, v);
         else V::store(dst, v);
     } else if constexpr (DT == DType::Int64) {
-        V::store_u32_as_i64(static_cast<int64_t*>(dst), v, V::zero());
+        U a, b;
+        V::widen_u32_i64(v, V::zero(), a, b);
+        put(dst, a, nt);
+        put(static_cast<char*>(dst) + 4 * W, b, nt);
     } else if constexpr (DT == DType::UInt8) {
         V::store_u8(static_cast<uint8_t*>(dst), v);
     } else if constexpr (DT == DType::Bool) {
@@ -448,8 +516,9 @@ void bernoulli_all(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
     });
 }
 
-// RandInt, range <= 2^32 (one word per element): Lemire's multiply; rejected lanes (lo32 <
-// reject_below, rare) are recomputed by the scalar reference after the vector store.
+// RandInt, range <= 2^32 (one word per element): Lemire's multiply. The rare rejected lanes
+// (lo32 < reject_below) are recomputed by the scalar reference in a scratch copy before the
+// store, so that non-temporal stores never race a later plain store to the same element.
 template <DType DT>
 void randint32(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
     const U r = V::set1_64(a.range32);
@@ -459,35 +528,43 @@ void randint32(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
     const U lomask = V::set1_64(0xFFFFFFFFull);
     const bool full = a.full_range, check = a.reject_below != 0;
     constexpr int ES = esize<DT>();
-    auto one = [&](U w, char* dst, int64_t elem) {
-        if (full) {
-            if constexpr (DT == DType::Int64) V::store_u32_as_i64(reinterpret_cast<int64_t*>(dst), w, low64);
-            else store_int<DT>(dst, V::add32(w, low32), false);
-            return;
+    auto one = [&](U w, char* dst, int64_t elem, bool nt) {
+        U pe = V::zero(), po = V::zero();
+        unsigned rejected = 0;
+        if (!full) {
+            pe = V::mul_epu32(w, r);                // lanes 0, 2, ...: 64-bit products
+            po = V::mul_epu32(V::srl64<32>(w), r);  // lanes 1, 3, ...
+            if (check) rejected = V::bits(V::lt_u32(V::or_(V::and_(pe, lomask), V::sll64<32>(po)), tb));
         }
-        const U pe = V::mul_epu32(w, r);                 // lanes 0, 2, ...: 64-bit products
-        const U po = V::mul_epu32(V::srl64<32>(w), r);   // lanes 1, 3, ...
+        alignas(64) char tmp[W * ES];
+        char* to = rejected ? tmp : dst;
+        const bool stream = nt && !rejected;
         if constexpr (DT == DType::Int64) {
-            const U ve = V::add64(V::srl64<32>(pe), low64);
-            const U vo = V::add64(V::srl64<32>(po), low64);
-            V::store_pairs_i64(reinterpret_cast<int64_t*>(dst), V::unpacklo64(ve, vo), V::unpackhi64(ve, vo));
-        } else {
-            const U k = V::or_(V::srl64<32>(pe), V::and_(po, V::set1_64(0xFFFFFFFF00000000ull)));
-            store_int<DT>(dst, V::add32(k, low32), false);
-        }
-        if (check) {
-            const U lo = V::or_(V::and_(pe, lomask), V::sll64<32>(po));
-            unsigned m = V::bits(V::lt_u32(lo, tb));
-            while (m) {
-                const int i = __builtin_ctz(m);
-                m &= m - 1;
-                randint_fixup(a, elem + i, dst + i * ES);
+            U x, y;
+            if (full) {
+                V::widen_u32_i64(w, low64, x, y);
+            } else {
+                const U ve = V::add64(V::srl64<32>(pe), low64);
+                const U vo = V::add64(V::srl64<32>(po), low64);
+                V::order_pairs_i64(V::unpacklo64(ve, vo), V::unpackhi64(ve, vo), x, y);
             }
+            put(to, x, stream);
+            put(to + 4 * W, y, stream);
+        } else {
+            const U k = full ? w : V::or_(V::srl64<32>(pe), V::and_(po, V::set1_64(0xFFFFFFFF00000000ull)));
+            store_int<DT>(to, V::add32(k, low32), stream);
+        }
+        if (rejected) {
+            for (unsigned m = rejected; m; m &= m - 1) {
+                const int i = __builtin_ctz(m);
+                randint_fixup(a, elem + i, tmp + i * ES);
+            }
+            std::memcpy(dst, tmp, sizeof tmp);
         }
     };
-    for_units<4, ES>(a, out, q0, q1, false, [&](U x, U y, char* dst, int64_t elem, bool) {
-        one(x, dst, elem);
-        one(y, dst + W * ES, elem + W);
+    for_units<4, ES>(a, out, q0, q1, true, [&](U x, U y, char* dst, int64_t elem, bool nt) {
+        one(x, dst, elem, nt);
+        one(y, dst + W * ES, elem + W, nt);
     });
 }
 
@@ -651,6 +728,7 @@ inline Kernels make_kernels(SimdLevel level) {
     k.fma_f32 = &fma_arr;
     k.f32_to_f16 = &to_half_arr<DType::Float16>;
     k.f32_to_bf16 = &to_half_arr<DType::BFloat16>;
+    k.logits_max_f32 = &logits_max_f32;
     if constexpr (V::kHasF64Fma) {
         k.logit_weights_f32 = &logit_weights<float>;
         k.logit_weights_f64 = &logit_weights<double>;

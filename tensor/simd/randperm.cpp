@@ -14,6 +14,10 @@
 #include <numeric>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "tensor/host_allocator.h"
 #include "tensor/parallel.h"
 #include "tensor/philox.h"
@@ -65,23 +69,26 @@ void make_values(uint64_t seed, uint64_t offset, uint32_t stream, int64_t n, int
     }
 }
 
-// Sorts v[0..m) (all sharing their top kTopBits bits) into dst, using scratch counts.
-void sort_bucket(const uint64_t* src, int64_t m, int shift, int bits, uint64_t* dst, std::vector<uint32_t>& count) {
-    if (m <= 1) {
-        if (m == 1) dst[0] = src[0];
-        return;
-    }
-    if (m > (int64_t(1) << 16) || bits <= 0) {  // far from the expected size: no assumption
+// Sorts src[0..m) (values sharing their top kTopBits bits) into dst: two stable counting passes
+// on the next 16 bits (least significant byte first; branch-free), then an insertion sort, which
+// only moves the few values that still share those 28 top bits. tmp holds m values.
+void sort_bucket(const uint64_t* src, int64_t m, int shift, uint64_t* dst, uint64_t* tmp) {
+    if (m > (int64_t(1) << 20)) {  // far from the expected size: no assumption
         std::copy(src, src + m, dst);
         std::sort(dst, dst + m);
         return;
     }
-    const uint64_t mask = (uint64_t(1) << bits) - 1;
-    count.assign(static_cast<size_t>(mask) + 2, 0);
-    for (int64_t i = 0; i < m; ++i) ++count[((src[i] >> shift) & mask) + 1];
-    for (size_t d = 1; d < count.size(); ++d) count[d] += count[d - 1];
-    for (int64_t i = 0; i < m; ++i) dst[count[(src[i] >> shift) & mask]++] = src[i];
-    // Sorted on the top kTopBits + bits bits; an insertion sort orders the few equal-digit runs.
+    uint32_t c0[257] = {0}, c1[257] = {0};
+    for (int64_t i = 0; i < m; ++i) {
+        ++c0[((src[i] >> shift) & 0xFF) + 1];
+        ++c1[((src[i] >> (shift + 8)) & 0xFF) + 1];
+    }
+    for (int d = 1; d < 257; ++d) {
+        c0[d] += c0[d - 1];
+        c1[d] += c1[d - 1];
+    }
+    for (int64_t i = 0; i < m; ++i) tmp[c0[(src[i] >> shift) & 0xFF]++] = src[i];
+    for (int64_t i = 0; i < m; ++i) dst[c1[(tmp[i] >> (shift + 8)) & 0xFF]++] = tmp[i];
     for (int64_t i = 1; i < m; ++i) {
         const uint64_t x = dst[i];
         int64_t j = i;
@@ -113,6 +120,64 @@ void fix_prefix_ties(uint64_t* v, int64_t m, int b, uint64_t seed, uint64_t offs
     }
 }
 
+// The stable scatter of step 2 with software write-combining: each bucket collects a cache line
+// of values before they go out in one (non-temporal, where SSE2 exists) 64-byte write, so 4096
+// open destinations cost neither a read-for-ownership nor a cache line each.
+class WriteCombiner {
+public:
+    explicit WriteCombiner(int buckets)
+        : lines_(static_cast<size_t>(buckets) * 8 + 8), base_(buckets), lo_(buckets), fill_(buckets) {
+        line0_ = lines_.data();
+        while (reinterpret_cast<uintptr_t>(line0_) % 64) ++line0_;
+    }
+    // Writes src[0..m) to dst[pos[src[i] >> shift]++] in order (dst 64-byte aligned). The lines
+    // at either end of a bucket's range may be shared with other chunks: only our slots of those
+    // are written, with plain stores.
+    void scatter(const uint64_t* src, int64_t m, int shift, const int64_t* pos, uint64_t* dst) {
+        const size_t buckets = fill_.size();
+        for (size_t d = 0; d < buckets; ++d) {
+            base_[d] = pos[d] & ~int64_t(7);
+            lo_[d] = fill_[d] = static_cast<uint8_t>(pos[d] & 7);
+        }
+        for (int64_t i = 0; i < m; ++i) {
+            const uint64_t x = src[i];
+            const size_t d = static_cast<size_t>(x >> shift);
+            uint64_t* line = line0_ + d * 8;
+            line[fill_[d]++] = x;
+            if (fill_[d] == 8) {
+                if (lo_[d] == 0) {
+                    store_line(dst + base_[d], line);
+                } else {
+                    for (int k = lo_[d]; k < 8; ++k) dst[base_[d] + k] = line[k];
+                    lo_[d] = 0;
+                }
+                base_[d] += 8;
+                fill_[d] = 0;
+            }
+        }
+        for (size_t d = 0; d < buckets; ++d)
+            for (int k = lo_[d]; k < fill_[d]; ++k) dst[base_[d] + k] = line0_[d * 8 + k];
+#if defined(__SSE2__)
+        _mm_sfence();  // order the non-temporal stores before the caller's next step
+#endif
+    }
+
+private:
+    static void store_line(uint64_t* dst, const uint64_t* line) {
+#if defined(__SSE2__)
+        for (int k = 0; k < 8; k += 2)
+            _mm_stream_si128(reinterpret_cast<__m128i*>(dst + k), _mm_load_si128(reinterpret_cast<const __m128i*>(line + k)));
+#else
+        std::memcpy(dst, line, 64);
+#endif
+    }
+
+    std::vector<uint64_t> lines_;
+    uint64_t* line0_;
+    std::vector<int64_t> base_;
+    std::vector<uint8_t> lo_, fill_;
+};
+
 }  // namespace
 
 void cpu_randperm(int64_t n, uint64_t seed, uint64_t offset, uint32_t stream, int64_t* out) {
@@ -130,9 +195,7 @@ void randperm_radix(int64_t n, uint64_t seed, uint64_t offset, uint32_t stream, 
     while (b < 63 && (uint64_t(1) << b) < static_cast<uint64_t>(n)) ++b;  // indices < 2^b
     drop = std::max(0, std::min(drop, 63 - b));
     const uint64_t idx_mask = (uint64_t(1) << b) - 1;
-    HostBuffer<uint64_t> vbuf(static_cast<size_t>(n));
-    uint64_t* v = vbuf.data();
-    uint64_t* w = reinterpret_cast<uint64_t*>(out);  // the output doubles as scratch
+    uint64_t* v = reinterpret_cast<uint64_t*>(out);  // the values live in the output until step 3
 
     if (n < kSmall || 64 - b < kTopBits) {
         make_values(seed, offset, stream, n, b, drop, 0, n, v);
@@ -142,7 +205,9 @@ void randperm_radix(int64_t n, uint64_t seed, uint64_t offset, uint32_t stream, 
         return;
     }
 
-    // Steps 1-2: values and a per-chunk histogram of the top bits, then a stable scatter into w.
+    // Steps 1-2: values and a per-chunk histogram of their top bits, then a stable scatter into w.
+    HostBuffer<uint64_t> wbuf(static_cast<size_t>(n));
+    uint64_t* w = wbuf.data();
     constexpr int kBuckets = 1 << kTopBits;
     constexpr int kShift = 64 - kTopBits;
     const int64_t chunks = (n + kChunk - 1) / kChunk;
@@ -167,25 +232,25 @@ void randperm_radix(int64_t n, uint64_t seed, uint64_t offset, uint32_t stream, 
     }
     bucket_start[kBuckets] = acc;
     parallel_for(chunks, 1, [&](int64_t c0, int64_t c1) {
+        WriteCombiner wc(kBuckets);
         for (int64_t c = c0; c < c1; ++c) {
-            int64_t* p = pos.data() + c * kBuckets;
             const int64_t i0 = c * kChunk, i1 = std::min(n, i0 + kChunk);
-            for (int64_t i = i0; i < i1; ++i) w[p[v[i] >> kShift]++] = v[i];
+            wc.scatter(v + i0, i1 - i0, kShift, pos.data() + c * kBuckets, w);
         }
     });
 
-    // Step 3: sort each bucket from w into v, fix prefix ties, write the indices back into out.
-    int sub_bits = 0;  // about one element per second-level digit
-    while (sub_bits < 16 && (int64_t(1) << (sub_bits + kTopBits)) < n) ++sub_bits;
-    sub_bits = std::min(sub_bits, 64 - b - kTopBits);
-    const int sub_shift = kShift - sub_bits;
+    // Step 3: sort each bucket of w in cache-resident scratch, repair prefix ties, and write the
+    // indices into out.
     parallel_for(kBuckets, 64, [&](int64_t d0, int64_t d1) {
-        std::vector<uint32_t> count;
+        std::vector<uint64_t> scratch, tmp;
         for (int64_t d = d0; d < d1; ++d) {
             const int64_t s = bucket_start[d], m = bucket_start[d + 1] - s;
-            sort_bucket(w + s, m, sub_shift, sub_bits, v + s, count);
-            fix_prefix_ties(v + s, m, b, seed, offset, stream);
-            for (int64_t i = s; i < s + m; ++i) out[i] = static_cast<int64_t>(v[i] & idx_mask);
+            if (m == 0) continue;
+            scratch.resize(static_cast<size_t>(m));
+            tmp.resize(static_cast<size_t>(m));
+            sort_bucket(w + s, m, kShift - 16, scratch.data(), tmp.data());
+            fix_prefix_ties(scratch.data(), m, b, seed, offset, stream);
+            for (int64_t i = 0; i < m; ++i) out[s + i] = static_cast<int64_t>(scratch[i] & idx_mask);
         }
     });
 }

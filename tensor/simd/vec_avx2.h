@@ -90,7 +90,7 @@ struct V {
     static D dload_f32(const float* p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }  // W/2 floats
     static D ddiv(D a, D b) { return _mm256_div_pd(a, b); }
     static D dmax(D a, D b) { return _mm256_max_pd(a, b); }
-    static D dtrunc(D a) { return _mm256_cvtepi32_pd(_mm256_cvttpd_epi32(a)); }  // |a| < 2^31
+    static D dtrunc(D a) { return _mm256_round_pd(a, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC); }
     static MD dgt(D a, D b) { return _mm256_cmp_pd(a, b, _CMP_GT_OQ); }
     static MD dlt(D a, D b) { return _mm256_cmp_pd(a, b, _CMP_LT_OQ); }
     static MD deq(D a, D b) { return _mm256_cmp_pd(a, b, _CMP_EQ_OQ); }
@@ -112,6 +112,20 @@ struct V {
     static D dsub(D a, D b) { return _mm256_sub_pd(a, b); }
     static D dmul(D a, D b) { return _mm256_mul_pd(a, b); }
     static D dfma(D a, D b, D c) { return _mm256_fmadd_pd(a, b, c); }
+    static D dfnma(D a, D b, D c) { return _mm256_fnmadd_pd(a, b, c); }  // c - a*b, one rounding
+    static MD md_and(MD a, MD b) { return _mm256_and_pd(a, b); }
+    static bool dany(MD m) { return _mm256_movemask_pd(m) != 0; }
+    static M fany_bad(F a) {  // NaN or +inf lanes
+        return _mm256_castps_si256(_mm256_cmp_ps(a, _mm256_set1_ps(__builtin_inff()), _CMP_NLT_UQ));
+    }
+    static F fmax(F a, F b) { return _mm256_max_ps(a, b); }
+    static float hmaxf(F a) {
+        alignas(32) float t[8];
+        _mm256_store_ps(t, a);
+        float m = t[0];
+        for (int i = 1; i < 8; ++i) m = t[i] > m ? t[i] : m;
+        return m;
+    }
     static D asd(U a) { return _mm256_castsi256_pd(a); }
     static U asu64(D a) { return _mm256_castpd_si256(a); }
     static U dge_sel(D x, D b, D t) {
@@ -127,15 +141,13 @@ struct V {
     }
 
     // ---- stores of 8 results in element order -----------------------------------------------
-    static void store_u32_as_i64(int64_t* dst, U v, U add64v) {
-        const __m256i lo = _mm256_cvtepu32_epi64(_mm256_castsi256_si128(v));
-        const __m256i hi = _mm256_cvtepu32_epi64(_mm256_extracti128_si256(v, 1));
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), _mm256_add_epi64(lo, add64v));
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + 4), _mm256_add_epi64(hi, add64v));
+    static void widen_u32_i64(U v, U add64v, U& a, U& b) {
+        a = _mm256_add_epi64(_mm256_cvtepu32_epi64(_mm256_castsi256_si128(v)), add64v);
+        b = _mm256_add_epi64(_mm256_cvtepu32_epi64(_mm256_extracti128_si256(v, 1)), add64v);
     }
-    static void store_pairs_i64(int64_t* dst, U p, U q) {
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), _mm256_permute2x128_si256(p, q, 0x20));
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + 4), _mm256_permute2x128_si256(p, q, 0x31));
+    static void order_pairs_i64(U p, U q, U& a, U& b) {
+        a = _mm256_permute2x128_si256(p, q, 0x20);
+        b = _mm256_permute2x128_si256(p, q, 0x31);
     }
     static void store_u8(uint8_t* dst, U v) {
         const __m256i m = _mm256_and_si256(v, _mm256_set1_epi32(0xFF));

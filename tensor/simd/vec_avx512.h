@@ -89,7 +89,7 @@ struct V {
     static D dload_f32(const float* p) { return _mm512_cvtps_pd(_mm256_loadu_ps(p)); }  // W/2 floats
     static D ddiv(D a, D b) { return _mm512_div_pd(a, b); }
     static D dmax(D a, D b) { return _mm512_max_pd(a, b); }
-    static D dtrunc(D a) { return _mm512_cvtepi32_pd(_mm512_cvttpd_epi32(a)); }  // |a| < 2^31
+    static D dtrunc(D a) { return _mm512_roundscale_pd(a, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC); }
     static MD dgt(D a, D b) { return _mm512_cmp_pd_mask(a, b, _CMP_GT_OQ); }
     static MD dlt(D a, D b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
     static MD deq(D a, D b) { return _mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ); }
@@ -102,6 +102,14 @@ struct V {
     static D dsub(D a, D b) { return _mm512_sub_pd(a, b); }
     static D dmul(D a, D b) { return _mm512_mul_pd(a, b); }
     static D dfma(D a, D b, D c) { return _mm512_fmadd_pd(a, b, c); }
+    static D dfnma(D a, D b, D c) { return _mm512_fnmadd_pd(a, b, c); }  // c - a*b, one rounding
+    static MD md_and(MD a, MD b) { return static_cast<MD>(a & b); }
+    static bool dany(MD m) { return m != 0; }
+    static M fany_bad(F a) {  // NaN or +inf lanes
+        return _mm512_cmp_ps_mask(a, _mm512_set1_ps(__builtin_inff()), _CMP_NLT_UQ);
+    }
+    static F fmax(F a, F b) { return _mm512_max_ps(a, b); }
+    static float hmaxf(F a) { return _mm512_reduce_max_ps(a); }
     static D asd(U a) { return _mm512_castsi512_pd(a); }
     static U asu64(D a) { return _mm512_castpd_si512(a); }
     static U dge_sel(D x, D b, D t) {  // x >= b ? t : x, as bits
@@ -110,19 +118,16 @@ struct V {
     static D u53_to_f64(U a) { return _mm512_cvtepu64_pd(a); }  // exact below 2^53
 
     // ---- stores of 16 results in element order into each dtype ----------------------------
-    // 32-bit lanes as 16 int64 (zero-extended), plus `add`.
-    static void store_u32_as_i64(int64_t* dst, U v, U add64v) {
-        const __m512i lo = _mm512_cvtepu32_epi64(_mm512_castsi512_si256(v));
-        const __m512i hi = _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(v, 1));
-        _mm512_storeu_si512(dst, _mm512_add_epi64(lo, add64v));
-        _mm512_storeu_si512(dst + 8, _mm512_add_epi64(hi, add64v));
+    // 32-bit lanes as 16 int64 (zero-extended) plus `add`, in element order: a then b.
+    static void widen_u32_i64(U v, U add64v, U& a, U& b) {
+        a = _mm512_add_epi64(_mm512_cvtepu32_epi64(_mm512_castsi512_si256(v)), add64v);
+        b = _mm512_add_epi64(_mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(v, 1)), add64v);
     }
-    // P holds elements (4l, 4l+1) and Q elements (4l+2, 4l+3) in 128-bit lane l: 16 int64 in order.
-    static void store_pairs_i64(int64_t* dst, U p, U q) {
-        const __m512i i0 = _mm512_set_epi64(11, 10, 3, 2, 9, 8, 1, 0);
-        const __m512i i1 = _mm512_set_epi64(15, 14, 7, 6, 13, 12, 5, 4);
-        _mm512_storeu_si512(dst, _mm512_permutex2var_epi64(p, i0, q));
-        _mm512_storeu_si512(dst + 8, _mm512_permutex2var_epi64(p, i1, q));
+    // P holds elements (4l, 4l+1) and Q elements (4l+2, 4l+3) in 128-bit lane l: 16 int64 in
+    // element order, a then b.
+    static void order_pairs_i64(U p, U q, U& a, U& b) {
+        a = _mm512_permutex2var_epi64(p, _mm512_set_epi64(11, 10, 3, 2, 9, 8, 1, 0), q);
+        b = _mm512_permutex2var_epi64(p, _mm512_set_epi64(15, 14, 7, 6, 13, 12, 5, 4), q);
     }
     static void store_u8(uint8_t* dst, U v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), _mm512_cvtepi32_epi8(v)); }
     static void store_u16(uint16_t* dst, U v) {

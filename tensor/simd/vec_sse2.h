@@ -142,6 +142,20 @@ struct V {
     // Not fused: used only where product and sum are exact (uniform's unit interval). The double
     // kernels that need a real fma (logit_weights) are not offered at this level.
     static D dfma(D a, D b, D c) { return _mm_add_pd(_mm_mul_pd(a, b), c); }
+    static D dfnma(D a, D b, D c) { return _mm_sub_pd(c, _mm_mul_pd(a, b)); }  // not fused either
+    static MD md_and(MD a, MD b) { return _mm_and_pd(a, b); }
+    static bool dany(MD m) { return _mm_movemask_pd(m) != 0; }
+    static M fany_bad(F a) {  // NaN or +inf lanes
+        return _mm_castps_si128(_mm_or_ps(_mm_cmpunord_ps(a, a), _mm_cmpeq_ps(a, _mm_set1_ps(__builtin_inff()))));
+    }
+    static F fmax(F a, F b) { return _mm_max_ps(a, b); }
+    static float hmaxf(F a) {
+        alignas(16) float t[4];
+        _mm_store_ps(t, a);
+        float m = t[0];
+        for (int i = 1; i < 4; ++i) m = t[i] > m ? t[i] : m;
+        return m;
+    }
     static D asd(U a) { return _mm_castsi128_pd(a); }
     static U asu64(D a) { return _mm_castpd_si128(a); }
     static U dge_sel(D x, D b, D t) {
@@ -157,14 +171,14 @@ struct V {
     }
 
     // ---- stores of 4 results in element order -----------------------------------------------
-    static void store_u32_as_i64(int64_t* dst, U v, U add64v) {
+    static void widen_u32_i64(U v, U add64v, U& a, U& b) {
         const __m128i z = _mm_setzero_si128();
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), _mm_add_epi64(_mm_unpacklo_epi32(v, z), add64v));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 2), _mm_add_epi64(_mm_unpackhi_epi32(v, z), add64v));
+        a = _mm_add_epi64(_mm_unpacklo_epi32(v, z), add64v);
+        b = _mm_add_epi64(_mm_unpackhi_epi32(v, z), add64v);
     }
-    static void store_pairs_i64(int64_t* dst, U p, U q) {
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), p);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 2), q);
+    static void order_pairs_i64(U p, U q, U& a, U& b) {
+        a = p;
+        b = q;
     }
     static void store_u8(uint8_t* dst, U v) {
         const __m128i m = _mm_and_si128(v, _mm_set1_epi32(0xFF));

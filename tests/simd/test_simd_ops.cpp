@@ -160,6 +160,14 @@ TEST(SimdOps, LargeOutputs) {
         Generator g(14);
         return bernoulli(0.25, {n}, {}, &g);
     });
+    expect_same_everywhere("randint int64 with rejections, 2^21+3", [&] {  // fix-ups next to streaming stores
+        Generator g(16);
+        return randint(-3, (int64_t(1) << 31) + 7, {(int64_t(1) << 21) + 3}, {DType::Int64}, &g);
+    });
+    expect_same_everywhere("randint int32 with rejections, 2^22+3", [&] {
+        Generator g(17);
+        return randint(int64_t(INT32_MIN) + 2, 9, {n}, {DType::Int32}, &g);
+    });
     expect_same_everywhere("randn into an unaligned view, 2^22", [&] {
         Tensor base = zeros({n + 2});
         Tensor v = base.narrow(0, 1, n);

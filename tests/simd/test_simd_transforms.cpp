@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -153,6 +154,48 @@ TEST(SimdTransforms, ExpDouble) {
         if (!k->exp_f64) continue;  // SSE2: no double fma, no vector double exp
         k->exp_f64(x.data(), static_cast<int64_t>(x.size()), got.data());
         expect_bits("exp<double>", k, want, got, x);
+    }
+}
+
+// The integer weights of sample_logits (exp specialised to x <= 0, nearbyint by adding 2^52, the
+// floor of 1 for positive weights) against random.cpp's formulas, for logits whose scaled
+// distances to the maximum reach the subnormal results, zero weights and -inf.
+TEST(SimdTransforms, LogitWeights) {
+    std::mt19937_64 rng(5);
+    for (double temperature : {1.0, 0.8, 1e-3, 37.5}) {
+        std::vector<double> l64;
+        for (int i = 0; i < (1 << 18); ++i) {
+            const double spread = std::ldexp(1.0, static_cast<int>(rng() % 12));  // distances up to ~2000
+            l64.push_back(-std::uniform_real_distribution<double>(0.0, spread)(rng) * temperature);
+        }
+        for (double d = 700.0; d < 760.0; d += 0.001) l64.push_back(-d * temperature);  // subnormal, zero
+        l64.push_back(0.0);  // the maximum
+        l64.push_back(-INFINITY);
+        std::vector<float> l32(l64.begin(), l64.end());
+        for (int which = 0; which < 2; ++which) {
+            const int64_t n = static_cast<int64_t>(l64.size());
+            std::vector<uint64_t> want(l64.size());
+            uint64_t want_sum = 0;
+            for (size_t j = 0; j < l64.size(); ++j) {
+                const double v = which ? l64[j] : static_cast<double>(l32[j]);
+                const double w = v == -INFINITY ? 0.0 : dm::exp(dm::div(dm::sub(v, 0.0), temperature));
+                want[j] = w > 0.0 ? std::max<uint64_t>(1, static_cast<uint64_t>(std::nearbyint(w / 1.0 * 1099511627776.0))) : 0;
+                want_sum += want[j];
+            }
+            for (const simd::Kernels* k : vector_levels()) {
+                if (!k->logit_weights_f32) continue;  // SSE2: the scalar formulas run instead
+                std::vector<uint64_t> got(l64.size());
+                uint64_t sum = 0;
+                double maxw = 0.0;
+                if (which) k->logit_weights_f64(l64.data(), n, 0.0, temperature, got.data(), &sum, &maxw);
+                else k->logit_weights_f32(l32.data(), n, 0.0, temperature, got.data(), &sum, &maxw);
+                for (size_t j = 0; j < want.size(); ++j)
+                    ASSERT_EQ(want[j], got[j]) << "logit " << (which ? l64[j] : l32[j]) << " T=" << temperature
+                                               << " at level " << simd_level_name(k->level);
+                EXPECT_EQ(sum, want_sum);
+                EXPECT_EQ(maxw, 1.0);
+            }
+        }
     }
 }
 
