@@ -1,9 +1,11 @@
 // matmul and linear on a blocked CPU GEMM (ops_internal.h: gemm). The kernel packs panels of B
 // (any strides: a transposed weight costs nothing extra), keeps a 4 x NR tile of C in registers
-// across a block of k, and splits (row block, column block) tiles over the threads. Each C element
-// is accumulated over k in increasing order with separate multiply and add, so the result equals
-// the naive loop bit for bit and does not depend on the thread count. On x86-64 an AVX2 clone of
-// the kernel is picked at run time (same operations, same results, wider registers).
+// across a block of k (one packed B panel in L1 while the task's rows of A stream past it), and
+// splits (row block, column block) tiles over the threads. Each C element is accumulated over k
+// in increasing order with separate multiply and add, so the result equals the naive loop bit for
+// bit and does not depend on the thread count. The same kernel is compiled for 16-, 32- and 64-byte
+// vectors (baseline x86-64, AVX2, AVX-512F) and picked at run time: same operations per element,
+// same results, wider registers.
 #include <cstring>
 #include <vector>
 
@@ -16,39 +18,87 @@ using namespace ops_detail;
 
 namespace {
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
-#define NL_GEMM_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define NL_GEMM_CLONES
-#endif
 #define NL_ALWAYS_INLINE inline __attribute__((always_inline))
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__CUDACC__)
+#define NL_GEMM_X86_DISPATCH 1
+#endif
 
 constexpr int64_t kMR = 4;     // rows of the register tile
 constexpr int64_t kKC = 256;   // k per packed block
 constexpr int64_t kNC = 256;   // columns per packed block (and per task)
 constexpr int64_t kMC = 64;    // rows per task
-template <class T> constexpr int64_t kNR = 64 / static_cast<int64_t>(sizeof(T));  // 16 floats, 8 doubles
+// Columns of the register tile: two vectors of VB bytes.
+template <class T, int VB> constexpr int64_t kNR = 2 * VB / static_cast<int64_t>(sizeof(T));
+constexpr int kMaxVB = 64;
 
-// C[rows, nr] (+)= A[rows, k0:k0+kc] * Bp, Bp a packed panel [kc][NR]; rows <= kMR (the missing rows
-// repeat the last one and are not stored). first: start from 0 instead of C.
-template <class T>
+// VB-byte vectors (GCC/Clang vector extensions: elementwise IEEE mul and add, no contraction with
+// -ffp-contract=off).
+template <class T, int VB> struct Vec {
+    typedef T type __attribute__((vector_size(VB)));
+};
+
+// By reference, not by value: the baseline build must not pass wide vectors in registers.
+template <class V>
+NL_ALWAYS_INLINE void load_vec(V& v, const void* p) {
+    std::memcpy(&v, p, sizeof(V));
+}
+template <class V>
+NL_ALWAYS_INLINE void store_vec(void* p, const V& v) {
+    std::memcpy(p, &v, sizeof(V));
+}
+
+// The full 4 x NR tile: C[4, NR] (+)= A[4, kc] * Bp, Bp a packed panel [kc][NR]. The 8 accumulators
+// are named variables so they stay in registers across the k loop.
+template <class T, int VB>
+NL_ALWAYS_INLINE void micro_full(int64_t kc, const T* a0, const T* a1, const T* a2, const T* a3, int64_t a_cs,
+                                 const T* Bp, T* C, int64_t ldc, bool first) {
+    using V = typename Vec<T, VB>::type;
+    constexpr int64_t L = static_cast<int64_t>(VB / sizeof(T)), NR = kNR<T, VB>;
+    V c00{}, c01{}, c10{}, c11{}, c20{}, c21{}, c30{}, c31{};
+    if (!first) {
+        load_vec(c00, C), load_vec(c01, C + L);
+        load_vec(c10, C + ldc), load_vec(c11, C + ldc + L);
+        load_vec(c20, C + 2 * ldc), load_vec(c21, C + 2 * ldc + L);
+        load_vec(c30, C + 3 * ldc), load_vec(c31, C + 3 * ldc + L);
+    }
+    for (int64_t k = 0; k < kc; ++k) {
+        V b0, b1;
+        load_vec(b0, Bp + k * NR), load_vec(b1, Bp + k * NR + L);
+        const int64_t ka = k * a_cs;
+        const T x0 = a0[ka], x1 = a1[ka], x2 = a2[ka], x3 = a3[ka];
+        c00 += x0 * b0;
+        c01 += x0 * b1;
+        c10 += x1 * b0;
+        c11 += x1 * b1;
+        c20 += x2 * b0;
+        c21 += x2 * b1;
+        c30 += x3 * b0;
+        c31 += x3 * b1;
+    }
+    store_vec(C, c00), store_vec(C + L, c01);
+    store_vec(C + ldc, c10), store_vec(C + ldc + L, c11);
+    store_vec(C + 2 * ldc, c20), store_vec(C + 2 * ldc + L, c21);
+    store_vec(C + 3 * ldc, c30), store_vec(C + 3 * ldc + L, c31);
+}
+
+// C[rows, nr] (+)= A[rows, k0:k0+kc] * Bp with rows <= kMR and nr <= NR. Edge tiles run the full
+// kernel on a local tile; missing rows repeat the last row of A and are not stored.
+template <class T, int VB>
 NL_ALWAYS_INLINE void micro_tile(int64_t kc, const T* A, int64_t a_rs, int64_t a_cs, int64_t rows, const T* Bp,
                                  T* C, int64_t ldc, int64_t nr, bool first) {
-    constexpr int64_t NR = kNR<T>;
-    T acc[kMR][NR];
+    constexpr int64_t NR = kNR<T, VB>;
     const T* a[kMR];
     for (int64_t r = 0; r < kMR; ++r) a[r] = A + std::min(r, rows - 1) * a_rs;
-    for (int64_t r = 0; r < kMR; ++r)
-        for (int64_t c = 0; c < NR; ++c) acc[r][c] = (!first && r < rows && c < nr) ? C[r * ldc + c] : T(0);
-    for (int64_t k = 0; k < kc; ++k) {
-        const T* b = Bp + k * NR;
-        for (int64_t r = 0; r < kMR; ++r) {
-            const T av = a[r][k * a_cs];
-            for (int64_t c = 0; c < NR; ++c) acc[r][c] += av * b[c];
-        }
+    if (rows == kMR && nr == NR) {
+        micro_full<T, VB>(kc, a[0], a[1], a[2], a[3], a_cs, Bp, C, ldc, first);
+        return;
     }
+    T tile[kMR * NR];
+    for (int64_t r = 0; r < kMR; ++r)
+        for (int64_t c = 0; c < NR; ++c) tile[r * NR + c] = (!first && r < rows && c < nr) ? C[r * ldc + c] : T(0);
+    micro_full<T, VB>(kc, a[0], a[1], a[2], a[3], a_cs, Bp, tile, NR, first);
     for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < nr; ++c) C[r * ldc + c] = acc[r][c];
+        for (int64_t c = 0; c < nr; ++c) C[r * ldc + c] = tile[r * NR + c];
 }
 
 struct GemmArgs {
@@ -62,9 +112,9 @@ struct GemmArgs {
 };
 
 // One task: rows [i0, i1) x columns [j0, j1) of C, all of K. buf holds kKC x round_up(kNC, NR).
-template <class T>
+template <class T, int VB>
 NL_ALWAYS_INLINE void gemm_task(const GemmArgs& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1, T* buf) {
-    constexpr int64_t NR = kNR<T>;
+    constexpr int64_t NR = kNR<T, VB>;
     const T* A = static_cast<const T*>(g.A);
     const T* B = static_cast<const T*>(g.B);
     T* C = static_cast<T*>(g.C);
@@ -90,31 +140,59 @@ NL_ALWAYS_INLINE void gemm_task(const GemmArgs& g, int64_t i0, int64_t i1, int64
         for (int64_t p = 0; p < panels; ++p) {
             const int64_t jb = j0 + p * NR;
             for (int64_t i = i0; i < i1; i += kMR) {
-                micro_tile<T>(kc, A + i * g.a_rs + pc * g.a_cs, g.a_rs, g.a_cs, std::min(kMR, i1 - i),
-                              buf + p * kc * NR, C + i * g.ldc + jb, g.ldc, std::min(NR, j1 - jb), pc == 0);
+                micro_tile<T, VB>(kc, A + i * g.a_rs + pc * g.a_cs, g.a_rs, g.a_cs, std::min(kMR, i1 - i),
+                                  buf + p * kc * NR, C + i * g.ldc + jb, g.ldc, std::min(NR, j1 - jb), pc == 0);
             }
         }
     }
 }
 
-NL_GEMM_CLONES void gemm_task_f32(const GemmArgs& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1, float* buf) {
-    gemm_task<float>(g, i0, i1, j0, j1, buf);
+// The instruction sets the kernel is built for; picked once per gemm() call.
+enum class Isa { Base, Avx2, Avx512 };
+
+// NL_GEMM_MAX_ISA (0 baseline, 1 AVX2, 2 AVX-512F) caps the choice, so a test build can check each
+// variant on a machine that has the wider ones.
+#ifndef NL_GEMM_MAX_ISA
+#define NL_GEMM_MAX_ISA 2
+#endif
+Isa detect_isa() {
+#ifdef NL_GEMM_X86_DISPATCH
+    if (NL_GEMM_MAX_ISA >= 2 && __builtin_cpu_supports("avx512f")) return Isa::Avx512;
+    if (NL_GEMM_MAX_ISA >= 1 && __builtin_cpu_supports("avx2")) return Isa::Avx2;
+#endif
+    return Isa::Base;
 }
-NL_GEMM_CLONES void gemm_task_f64(const GemmArgs& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1, double* buf) {
-    gemm_task<double>(g, i0, i1, j0, j1, buf);
-}
-void gemm_task_i64(const GemmArgs& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t* buf) {
-    gemm_task<int64_t>(g, i0, i1, j0, j1, buf);
-}
-void run_task(const GemmArgs& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1, float* buf) {
-    gemm_task_f32(g, i0, i1, j0, j1, buf);
-}
-void run_task(const GemmArgs& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1, double* buf) {
-    gemm_task_f64(g, i0, i1, j0, j1, buf);
-}
-void run_task(const GemmArgs& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t* buf) {
-    gemm_task_i64(g, i0, i1, j0, j1, buf);
-}
+
+#define NL_GEMM_VARIANTS(T, NAME)                                                                                   \
+    void NAME##_base(const GemmArgs& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1, T* buf) {                  \
+        gemm_task<T, 16>(g, i0, i1, j0, j1, buf);                                                                   \
+    }                                                                                                               \
+    NL_GEMM_TARGET("avx2")                                                                                          \
+    void NAME##_avx2(const GemmArgs& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1, T* buf) {                  \
+        gemm_task<T, 32>(g, i0, i1, j0, j1, buf);                                                                   \
+    }                                                                                                               \
+    NL_GEMM_TARGET("avx512f")                                                                                       \
+    void NAME##_avx512(const GemmArgs& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1, T* buf) {                \
+        gemm_task<T, 64>(g, i0, i1, j0, j1, buf);                                                                   \
+    }                                                                                                               \
+    void run_task(Isa isa, const GemmArgs& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1, T* buf) {            \
+        switch (isa) {                                                                                              \
+            case Isa::Avx512: NAME##_avx512(g, i0, i1, j0, j1, buf); break;                                         \
+            case Isa::Avx2: NAME##_avx2(g, i0, i1, j0, j1, buf); break;                                             \
+            default: NAME##_base(g, i0, i1, j0, j1, buf); break;                                                    \
+        }                                                                                                           \
+    }
+
+#ifdef NL_GEMM_X86_DISPATCH
+#define NL_GEMM_TARGET(isa) __attribute__((target(isa)))
+#else
+#define NL_GEMM_TARGET(isa)
+#endif
+NL_GEMM_VARIANTS(float, gemm_f32)
+NL_GEMM_VARIANTS(double, gemm_f64)
+NL_GEMM_VARIANTS(int64_t, gemm_i64)
+#undef NL_GEMM_TARGET
+#undef NL_GEMM_VARIANTS
 
 }  // namespace
 
@@ -129,15 +207,17 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_rs, int64_t a_c
             for (int64_t j = 0; j < N; ++j) C[i * ldc + j] = T(0);
         return;
     }
-    constexpr int64_t NR = kNR<T>;
+    constexpr int64_t NR = kNR<T, kMaxVB>;  // the widest variant's panels bound the buffer
     const GemmArgs g{M, N, K, A, a_rs, a_cs, B, b_rs, b_cs, C, ldc};
+    const Isa isa = detect_isa();
     const int64_t row_tasks = (M + kMC - 1) / kMC, col_tasks = (N + kNC - 1) / kNC;
     const size_t buf_size = static_cast<size_t>(std::min(K, kKC) * ((std::min(N, kNC) + NR - 1) / NR) * NR);
     auto run = [&](int64_t t0, int64_t t1) {
         std::vector<T> buf(buf_size);
         for (int64_t t = t0; t < t1; ++t) {
             const int64_t ri = t / col_tasks, ci = t % col_tasks;
-            run_task(g, ri * kMC, std::min(M, (ri + 1) * kMC), ci * kNC, std::min(N, (ci + 1) * kNC), buf.data());
+            run_task(isa, g, ri * kMC, std::min(M, (ri + 1) * kMC), ci * kNC, std::min(N, (ci + 1) * kNC),
+                     buf.data());
         }
     };
     // Threads start per parallel_for call, so only split work worth a few hundred microseconds.
@@ -145,14 +225,6 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_rs, int64_t a_c
     if (parallel && work >= double(1 << 21)) parallel_for(row_tasks * col_tasks, 1, run);
     else run(0, row_tasks * col_tasks);
 }
-
-template void gemm<float>(int64_t, int64_t, int64_t, const float*, int64_t, int64_t, const float*, int64_t, int64_t,
-                          float*, int64_t, bool);
-template void gemm<double>(int64_t, int64_t, int64_t, const double*, int64_t, int64_t, const double*, int64_t,
-                           int64_t, double*, int64_t, bool);
-template void gemm<int64_t>(int64_t, int64_t, int64_t, const int64_t*, int64_t, int64_t, const int64_t*, int64_t,
-                            int64_t, int64_t*, int64_t, bool);
-
 }  // namespace ops_detail
 
 namespace {
