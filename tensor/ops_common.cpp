@@ -204,7 +204,9 @@ Tensor convert(const Tensor& t, DType d) {
                 for_each_run<1>(shape, st, 0, t.numel(), [&](int64_t pos, auto off, auto inner, int64_t n) {
                     for (int64_t i = 0; i < n; ++i) {
                         const S v = s[off[0] + i * inner[0]];
-                        if constexpr (std::is_same_v<D, bool>) o[pos + i] = v != 0;
+                        // Through float (exact for "is it zero" of any integer): clang 14 checks
+                        // this line for S = Half too, where `v != 0` does not compile.
+                        if constexpr (std::is_same_v<D, bool>) o[pos + i] = static_cast<float>(v) != 0.0f;
                         else o[pos + i] = static_cast<D>(v);  // modular for unsigned/narrower types
                     }
                 });
