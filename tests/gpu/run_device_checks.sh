@@ -17,6 +17,7 @@ bin="${1:-$root/build-gpu/device}"
 out="${OUT:-$root/device-checks-out}"
 steps="${STEPS:-tests memcheck racecheck initcheck bench}"
 mkdir -p "$out"
+cd "$root" || exit 2  # the tests read tests/golden/ relative to the repository root
 find_bin() {  # a binary in BIN_DIR itself or where a build folder keeps it
     for p in "$bin/$1" "$bin/tests/gpu/$1" "$bin/bench/gpu/$1"; do
         [ -x "$p" ] && { echo "$p"; return 0; }
