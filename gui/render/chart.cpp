@@ -115,8 +115,12 @@ void draw_axes(Canvas& cv, const PlotArea& a, int s, const std::string& y_label)
 
 void draw_title(Canvas& cv, const ChartOptions& o, int s) {
     if (o.title.empty()) return;
-    const int w = font::text_width(o.title, s);
-    cv.text(std::max(4, (o.width - w) / 2), 8, o.title, style::kText, s);
+    // A title wider than the chart is cut, with "..." saying so.
+    std::string title = o.title;
+    const size_t fits = static_cast<size_t>(std::max(4, (o.width - 8) / (font::kAdvance * s)));
+    if (title.size() > fits) title = title.substr(0, fits - 3) + "...";
+    const int w = font::text_width(title, s);
+    cv.text(std::max(4, (o.width - w) / 2), 8, title, style::kText, s);
 }
 
 struct LegendEntry {

@@ -1,0 +1,90 @@
+// What `noiselab sample` draws: the distributions (names, parameters, defaults, valid ranges), a
+// SampleSpec holding everything that determines the tensor, sampling it, converting it to and
+// from the recipe embedded in PNGs, and the theoretical distribution the values follow. Shared
+// by the command line and the desktop app (app/gui_main.cpp), so both read the same recipes.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tensor/generator.h"
+#include "tensor/io/recipe.h"
+#include "tensor/stats.h"
+#include "tensor/tensor.h"
+
+namespace nl::app {
+
+enum class Dist {
+    Uniform, Normal, RandInt, RandPerm, Bernoulli, Multinomial,
+    Exponential, LogNormal, Cauchy, Geometric, Poisson, Categorical,
+};
+
+// One numeric parameter of a distribution, as a flag (--mean) and a recipe key ("mean").
+struct ParamInfo {
+    const char* key;
+    double default_value;  // NaN: required
+    const char* valid;     // human-readable valid range, e.g. "a finite number >= 0"
+};
+
+struct DistInfo {
+    Dist dist;
+    const char* name;                // --dist value and recipe op
+    std::vector<ParamInfo> params;   // numeric parameters, in flag order
+    bool takes_probs = false;        // --probs (and --replacement)
+    bool takes_logits = false;       // --logits
+    DType default_dtype;
+    const char* summary;             // one line for --help and docs
+};
+
+const std::vector<DistInfo>& all_dists();
+const DistInfo& dist_info(Dist d);
+// ValueError naming the text and listing the valid names.
+Dist parse_dist(const std::string& name);
+std::string dist_names();  // "uniform, normal, ..."
+
+// Everything that determines a sampled tensor (and nothing else).
+struct SampleSpec {
+    Dist dist = Dist::Normal;
+    std::map<std::string, double> params;  // every numeric parameter of the distribution
+    std::vector<double> probs;             // multinomial weights
+    std::vector<double> logits;            // categorical logits (finite or -inf)
+    bool replacement = false;              // multinomial
+    Shape shape{64, 1, 28, 28};
+    DType dtype = DType::Float32;
+    Device device = Device::cpu();
+    uint64_t seed = kDefaultSeed;
+    uint64_t offset = 0;  // Philox blocks already used on the stream
+    uint32_t stream = 0;
+};
+
+// Checks the parameters against their valid ranges (ValueError / ShapeError / DTypeError naming
+// the flag, the value and the range); sample() calls it first.
+void validate(const SampleSpec& s);
+
+struct SampleResult {
+    Tensor tensor;
+    Device device;                    // where it was sampled (CPU when CUDA was asked but is absent)
+    std::vector<std::string> notes;   // e.g. "CUDA unavailable (...): sampled on the CPU"
+    uint64_t next_offset = 0;         // the generator's offset after the op
+};
+// Samples the tensor. Values depend only on the spec (devices give identical bits).
+SampleResult sample(const SampleSpec& s);
+
+// The recipe of a sampled tensor (hash of `t` included); `device` is where it was sampled.
+io::Recipe to_recipe(const SampleSpec& s, const Tensor& t, Device device);
+// The spec a recipe describes; ValueError naming the field for unknown ops or parameters.
+SampleSpec from_recipe(const io::Recipe& r);
+
+// The distribution each element follows (for multinomial without replacement only the first
+// draw of a row does; see needs_no_test).
+stats::Distribution theory(const SampleSpec& s);
+// Why a goodness-of-fit test would be meaningless for this spec, or "" if it is meaningful.
+std::string no_test_reason(const SampleSpec& s);
+
+// "normal(mean=0, std=1)" with the spec's parameters, as typed on the command line.
+std::string describe_dist(const SampleSpec& s);
+// The `noiselab sample` flags that reproduce the spec ("--dist normal --mean 0 ... --seed 1").
+std::string to_flags(const SampleSpec& s);
+
+}  // namespace nl::app
