@@ -68,11 +68,11 @@ std::vector<GoldenCase> golden_cases() {
     return cases;
 }
 
-GoldenResult run_golden(const GoldenCase& c) {
+GoldenResult run_golden(const GoldenCase& c, Device device) {
     const OpCase& op = find_op(c.op);
     Generator g(c.seed, c.stream);
     g.set_offset(c.offset);
-    const Tensor t = op.run(c.shape, c.dtype, g);
+    const Tensor t = op.run(c.shape, c.dtype, g, device);
     return {tensor_hash(t), first_values(t, kGoldenValues), g.offset()};
 }
 

@@ -30,7 +30,7 @@ struct GoldenResult {
 constexpr int kGoldenValues = 4;
 
 std::vector<GoldenCase> golden_cases();
-GoldenResult run_golden(const GoldenCase& c);
+GoldenResult run_golden(const GoldenCase& c, Device device = Device::cpu());
 // A full line: key, hash (16 hex digits), offset after, first values.
 std::string golden_line(const GoldenCase& c, const GoldenResult& r);
 // The file header (stream version, column meaning, regenerate command).

@@ -68,45 +68,46 @@ std::vector<OpCase> build() {
         c.dtypes = std::move(dts);
         c.blocks = std::move(blocks);
         c.fill = fill;
-        c.run = [fill](const Shape& s, DType d, Generator& g) {
-            Tensor t = empty(s, {d});
+        c.run_on = [fill](const Shape& s, DType d, Generator& g, Device dev) {
+            Tensor t = empty(s, {d, dev});
             fill(t, g);
             return t;
         };
         add(std::move(c));
     };
     auto factory = [&](std::string name, std::vector<DType> dts, std::function<uint64_t(const Shape&, DType)> blocks,
-                       std::function<Tensor(const Shape&, DType, Generator&)> run) {
+                       std::function<Tensor(const Shape&, DType, Generator&, Device)> run) {
         OpCase c;
         c.name = std::move(name);
         c.dtypes = std::move(dts);
         c.blocks = std::move(blocks);
-        c.run = std::move(run);
+        c.run_on = std::move(run);
         add(std::move(c));
     };
 
     // ---- uniform -----------------------------------------------------------------------------
-    factory("rand", fl, per_block(4, 2), [](const Shape& s, DType d, Generator& g) { return rand(s, {d}, &g); });
+    factory("rand", fl, per_block(4, 2), [](const Shape& s, DType d, Generator& g, Device dev) { return rand(s, {d, dev}, &g); });
     inplace("uniform_", fl, per_block(4, 2), [](Tensor& t, Generator& g) { uniform_(t, -2.0, 3.0, &g); });
     // [0.1, 0.1005): float32 rounding reaches b often, so the "largest value below b" rule runs
     // (bfloat16 has a single value there, so it is left out).
-    inplace("uniform_narrow", {DType::Float32, DType::Float16, DType::Float64}, per_block(4, 2), [](Tensor& t, Generator& g) { uniform_(t, 0.1, 0.1005, &g); });
+    inplace("uniform_narrow", {DType::Float32, DType::Float16, DType::Float64}, per_block(4, 2),
+            [](Tensor& t, Generator& g) { uniform_(t, 0.1, 0.1005, &g); });
     factory("rand_like", fl, per_block(4, 2),
-            [](const Shape& s, DType d, Generator& g) { return rand_like(empty(s, {d}), &g); });
+            [](const Shape& s, DType d, Generator& g, Device dev) { return rand_like(empty(s, {d, dev}), &g); });
     // ---- normal ------------------------------------------------------------------------------
-    factory("randn", fl, per_block(4, 2), [](const Shape& s, DType d, Generator& g) { return randn(s, {d}, &g); });
+    factory("randn", fl, per_block(4, 2), [](const Shape& s, DType d, Generator& g, Device dev) { return randn(s, {d, dev}, &g); });
     inplace("normal_", fl, per_block(4, 2), [](Tensor& t, Generator& g) { normal_(t, 0.5, 2.0, &g); });
     factory("normal_scalar", fl, per_block(4, 2),
-            [](const Shape& s, DType d, Generator& g) { return normal(-1.0, 0.25, s, {d}, &g); });
-    factory("normal_tensor_tensor", fl, per_block(4, 2), [](const Shape& s, DType d, Generator& g) {
-        return normal(param_tensor("mean", s, d), param_tensor("std", s, d), &g);
+            [](const Shape& s, DType d, Generator& g, Device dev) { return normal(-1.0, 0.25, s, {d, dev}, &g); });
+    factory("normal_tensor_tensor", fl, per_block(4, 2), [](const Shape& s, DType d, Generator& g, Device dev) {
+        return normal(param_tensor("mean", s, d, dev), param_tensor("std", s, d, dev), &g);
     });
     factory("normal_tensor_scalar", fl, per_block(4, 2),
-            [](const Shape& s, DType d, Generator& g) { return normal(param_tensor("mean", s, d), 3.0, &g); });
+            [](const Shape& s, DType d, Generator& g, Device dev) { return normal(param_tensor("mean", s, d, dev), 3.0, &g); });
     factory("normal_scalar_tensor", fl, per_block(4, 2),
-            [](const Shape& s, DType d, Generator& g) { return normal(2.0, param_tensor("std", s, d), &g); });
+            [](const Shape& s, DType d, Generator& g, Device dev) { return normal(2.0, param_tensor("std", s, d, dev), &g); });
     factory("randn_like", fl, per_block(4, 2),
-            [](const Shape& s, DType d, Generator& g) { return randn_like(empty(s, {d}), &g); });
+            [](const Shape& s, DType d, Generator& g, Device dev) { return randn_like(empty(s, {d, dev}), &g); });
     inplace("log_normal_", fl, per_block(4, 2), [](Tensor& t, Generator& g) { log_normal_(t, 0.1, 0.5, &g); });
     // ---- other continuous ----------------------------------------------------------------------
     inplace("exponential_", fl, per_block(4, 2), [](Tensor& t, Generator& g) { exponential_(t, 1.5, &g); });
@@ -117,43 +118,43 @@ std::vector<OpCase> build() {
     // p = 0.004: many values above 255 (uint8 saturates) and above float16's 2048 integers.
     inplace("geometric_small_p", geo, fixed_per_block(2), [](Tensor& t, Generator& g) { geometric_(t, 0.004, &g); });
     factory("poisson_small", fl, fixed_per_block(2),
-            [](const Shape& s, DType d, Generator& g) { return poisson(param_tensor("rate_small", s, d), &g); });
+            [](const Shape& s, DType d, Generator& g, Device dev) { return poisson(param_tensor("rate_small", s, d, dev), &g); });
     factory("poisson_large", fl, fixed_per_block(2),
-            [](const Shape& s, DType d, Generator& g) { return poisson(param_tensor("rate_large", s, d), &g); });
+            [](const Shape& s, DType d, Generator& g, Device dev) { return poisson(param_tensor("rate_large", s, d, dev), &g); });
     // ---- Bernoulli -----------------------------------------------------------------------------
     inplace("bernoulli_", all, fixed_per_block(4), [](Tensor& t, Generator& g) { bernoulli_(t, 0.3, &g); });
     factory("bernoulli_tensor", fl, fixed_per_block(4),
-            [](const Shape& s, DType d, Generator& g) { return bernoulli(param_tensor("p", s, d), &g); });
+            [](const Shape& s, DType d, Generator& g, Device dev) { return bernoulli(param_tensor("p", s, d, dev), &g); });
     factory("bernoulli_like", all, fixed_per_block(4),
-            [](const Shape& s, DType d, Generator& g) { return bernoulli(empty(s, {d}), 0.7, &g); });
+            [](const Shape& s, DType d, Generator& g, Device dev) { return bernoulli(empty(s, {d, dev}), 0.7, &g); });
     factory("bernoulli_shape", all, fixed_per_block(4),
-            [](const Shape& s, DType d, Generator& g) { return bernoulli(0.25, s, {d}, &g); });
+            [](const Shape& s, DType d, Generator& g, Device dev) { return bernoulli(0.25, s, {d, dev}, &g); });
     // ---- integers ------------------------------------------------------------------------------
     inplace("random_", all, fixed_per_block(4), [](Tensor& t, Generator& g) {
         const auto [lo, hi] = small_range(t.dtype());
         random_(t, lo, hi, &g);
     });
-    factory("randint", all, fixed_per_block(4), [](const Shape& s, DType d, Generator& g) {
+    factory("randint", all, fixed_per_block(4), [](const Shape& s, DType d, Generator& g, Device dev) {
         const auto [lo, hi] = small_range(d);
-        return randint(lo, hi, s, {d}, &g);
+        return randint(lo, hi, s, {d, dev}, &g);
     });
-    factory("randint_like", all, fixed_per_block(4), [](const Shape& s, DType d, Generator& g) {
+    factory("randint_like", all, fixed_per_block(4), [](const Shape& s, DType d, Generator& g, Device dev) {
         const auto [lo, hi] = small_range(d);
-        return randint_like(empty(s, {d}), lo, hi, &g);
+        return randint_like(empty(s, {d, dev}), lo, hi, &g);
     });
     // range 2^32 exactly: the raw word, no multiply
-    factory("randint_full32", {DType::Int64, DType::Float64}, fixed_per_block(4), [](const Shape& s, DType d, Generator& g) {
-        return randint(-(int64_t(1) << 31), int64_t(1) << 31, s, {d}, &g);
+    factory("randint_full32", {DType::Int64, DType::Float64}, fixed_per_block(4), [](const Shape& s, DType d, Generator& g, Device dev) {
+        return randint(-(int64_t(1) << 31), int64_t(1) << 31, s, {d, dev}, &g);
     });
     // range 2^31 + 1: about half the words are rejected, so attempts 1, 2, ... are exercised
     factory("randint_reject32", {DType::Int64, DType::Float64}, fixed_per_block(4),
-            [](const Shape& s, DType d, Generator& g) { return randint(0, (int64_t(1) << 31) + 1, s, {d}, &g); });
+            [](const Shape& s, DType d, Generator& g, Device dev) { return randint(0, (int64_t(1) << 31) + 1, s, {d, dev}, &g); });
     // range above 2^32: two words per element
     factory("randint_wide", {DType::Int64}, fixed_per_block(2),
-            [](const Shape& s, DType d, Generator& g) { return randint(5, (int64_t(1) << 40) + 3, s, {d}, &g); });
+            [](const Shape& s, DType d, Generator& g, Device dev) { return randint(5, (int64_t(1) << 40) + 3, s, {d, dev}, &g); });
     // range 2^63 + 1: two words, about half rejected
-    factory("randint_reject64", {DType::Int64}, fixed_per_block(2), [](const Shape& s, DType d, Generator& g) {
-        return randint(-(int64_t(1) << 62), (int64_t(1) << 62) + 1, s, {d}, &g);
+    factory("randint_reject64", {DType::Int64}, fixed_per_block(2), [](const Shape& s, DType d, Generator& g, Device dev) {
+        return randint(-(int64_t(1) << 62), (int64_t(1) << 62) + 1, s, {d, dev}, &g);
     });
     // ---- permutations and categorical draws ------------------------------------------------------
     {
@@ -161,7 +162,7 @@ std::vector<OpCase> build() {
         c.name = "randperm";
         c.dtypes = {DType::Int64, DType::Int32, DType::Float32, DType::Float64, DType::Float16};
         c.elementwise = false;
-        c.run = [](const Shape& s, DType d, Generator& g) { return randperm(s.at(0), {d}, &g); };
+        c.run_on = [](const Shape& s, DType d, Generator& g, Device dev) { return randperm(s.at(0), {d, dev}, &g); };
         c.blocks = [](const Shape& s, DType) { return ceil_div(numel_of(s), 2); };
         c.max_numel = [](DType d) -> int64_t { return d == DType::Float16 ? 2049 : 0; };
         add(c);
@@ -170,11 +171,11 @@ std::vector<OpCase> build() {
         OpCase c;
         c.name = "multinomial_replacement";
         c.dtypes = {DType::Float32, DType::Float64, DType::Float16};
-        c.run = [](const Shape& s, DType d, Generator& g) {
+        c.run_on = [](const Shape& s, DType d, Generator& g, Device dev) {
             int64_t rows, ns;
             bool two_d;
             rows_samples(s, rows, ns, two_d);
-            return multinomial(multinomial_probs(rows, two_d, d), ns, true, &g);
+            return multinomial(multinomial_probs(rows, two_d, d).to(dev), ns, true, &g);
         };
         c.blocks = [](const Shape& s, DType) { return ceil_div(numel_of(s), 2); };
         add(c);
@@ -184,11 +185,11 @@ std::vector<OpCase> build() {
         c.name = "multinomial_no_replacement";
         c.dtypes = {DType::Float32, DType::Float64, DType::Float16};
         c.elementwise = false;
-        c.run = [](const Shape& s, DType d, Generator& g) {
+        c.run_on = [](const Shape& s, DType d, Generator& g, Device dev) {
             int64_t rows, ns;
             bool two_d;
             rows_samples(s, rows, ns, two_d);
-            return multinomial(multinomial_probs(rows, two_d, d), ns, false, &g);
+            return multinomial(multinomial_probs(rows, two_d, d).to(dev), ns, false, &g);
         };
         c.blocks = [](const Shape& s, DType) {
             const uint64_t rows = s.size() == 2 ? static_cast<uint64_t>(s[0]) : 1;
@@ -201,11 +202,11 @@ std::vector<OpCase> build() {
         OpCase c;
         c.name = "sample_logits";
         c.dtypes = {DType::Float32, DType::Float64};
-        c.run = [](const Shape& s, DType d, Generator& g) {
+        c.run_on = [](const Shape& s, DType d, Generator& g, Device dev) {
             int64_t rows, ns;
             bool two_d;
             rows_samples(s, rows, ns, two_d);
-            return sample_logits(logits(rows, two_d, d), 0.7, ns, &g);
+            return sample_logits(logits(rows, two_d, d).to(dev), 0.7, ns, &g);
         };
         c.blocks = [](const Shape& s, DType) { return ceil_div(numel_of(s), 2); };
         add(c);
@@ -237,7 +238,7 @@ const OpCase& find_op(const std::string& name) {
     throw std::out_of_range("no op named '" + name + "' in tests/core/op_catalog.cpp");
 }
 
-Tensor param_tensor(const std::string& which, const Shape& shape, DType d) {
+Tensor param_tensor(const std::string& which, const Shape& shape, DType d, Device device) {
     const int64_t n = shape_numel(shape);
     std::vector<double> v(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) {
@@ -250,7 +251,7 @@ Tensor param_tensor(const std::string& which, const Shape& shape, DType d) {
         else throw std::out_of_range("param_tensor: unknown parameter '" + which + "'");
         v[static_cast<size_t>(i)] = x;
     }
-    return from_vector(v, shape, {d});
+    return from_vector(v, shape, {d, device});
 }
 
 std::vector<uint8_t> tensor_bytes(const Tensor& t) {

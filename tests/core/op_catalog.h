@@ -17,9 +17,12 @@ namespace nl::testing {
 struct OpCase {
     std::string name;            // unique, no spaces (used as a key in tests/golden/streams_v1.txt)
     std::vector<DType> dtypes;   // output (or input-parameter) dtypes the op supports
-    // Runs the op so that its output has `shape` (or, for multinomial/sample_logits, [rows,]
-    // num_samples; randperm: [n]) and dtype `d`, drawing from `gen`.
-    std::function<Tensor(const Shape& shape, DType d, Generator& gen)> run;
+    // Runs the op on `device` so that its output has `shape` (or, for multinomial/sample_logits,
+    // [rows,] num_samples; randperm: [n]) and dtype `d`, drawing from `gen`.
+    std::function<Tensor(const Shape& shape, DType d, Generator& gen, Device device)> run_on;
+    Tensor run(const Shape& shape, DType d, Generator& gen, Device device = Device::cpu()) const {
+        return run_on(shape, d, gen, device);
+    }
     // Philox blocks the op reserves for that shape and dtype, from the documented layout.
     std::function<uint64_t(const Shape& shape, DType d)> blocks;
     // Element i of the output depends on the stream and i alone (not on the numel): prefix and
@@ -39,7 +42,7 @@ const OpCase& find_op(const std::string& name);  // throws std::out_of_range
 
 // Deterministic per-element parameters (means, stds, probabilities, rates) used by the ops that
 // take tensors; a function of the flat index only, so prefix stability can hold.
-Tensor param_tensor(const std::string& which, const Shape& shape, DType d);
+Tensor param_tensor(const std::string& which, const Shape& shape, DType d, Device device = Device::cpu());
 
 // The bytes of a tensor, row-major, contiguous (exact comparison of any dtype).
 std::vector<uint8_t> tensor_bytes(const Tensor& t);

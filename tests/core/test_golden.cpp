@@ -11,6 +11,7 @@
 #include <string>
 
 #include "golden_cases.h"
+#include "tensor/backend.h"
 #include "tensor/generator.h"
 
 namespace {
@@ -55,7 +56,8 @@ std::vector<std::string> split(const std::string& s) {
     return out;
 }
 
-TEST(GoldenStreams, EveryCaseMatches) {
+// Checks every case on `device` against the file (the same file for every device: CPU == GPU).
+void check_all(nl::Device device) {
     const std::string path = nl::testing::golden_path();
     std::string version_line;
     const std::map<std::string, Expected> expected = read_golden(path, version_line);
@@ -76,7 +78,7 @@ TEST(GoldenStreams, EveryCaseMatches) {
         }
         nl::testing::GoldenResult r;
         try {
-            r = nl::testing::run_golden(c);
+            r = nl::testing::run_golden(c, device);
         } catch (const std::exception& e) {
             ADD_FAILURE() << key << " threw: " << e.what();
             continue;
@@ -89,7 +91,7 @@ TEST(GoldenStreams, EveryCaseMatches) {
         want_is >> want_hash >> want_off >> want_first;
         got_is >> got_hash >> got_off >> got_first;
         std::ostringstream msg;
-        msg << path << ":" << it->second.line << ": " << key << "\n  hash " << got_hash << ", golden " << want_hash
+        msg << path << ":" << it->second.line << ": " << key << " on " << device.str() << "\n  hash " << got_hash << ", golden " << want_hash
             << "\n  offset after " << got_off << ", golden " << want_off;
         const std::vector<std::string> wv = split(want_first), gv = split(got_first);
         size_t i = 0;
@@ -108,6 +110,15 @@ TEST(GoldenStreams, EveryCaseMatches) {
         ADD_FAILURE() << failures << " case(s) differ. The stream changed: that breaks reproducibility for users. If (and "
                       << "only if) the change is deliberate, bump kStreamVersion in tensor/generator.h, document it in "
                       << "docs/STREAMS.md, and write the new file with:\n  " << nl::testing::regenerate_command();
+}
+
+TEST(GoldenStreams, EveryCaseMatchesOnCpu) { check_all(nl::Device::cpu()); }
+
+// The same file on the GPU: CPU == GPU bit for bit, for every op and dtype.
+TEST(GoldenStreams, EveryCaseMatchesOnCuda) {
+    const std::string why = nl::cuda_unavailable_reason();
+    if (!why.empty()) GTEST_SKIP() << "no CUDA device: " << why;
+    check_all(nl::Device::cuda(0));
 }
 
 }  // namespace
