@@ -15,7 +15,7 @@ exact TwoSum error term, then rounded to float32 (correct because float64 has mo
 bits: Boldo & Melquiond, "Emulation of FMA and correctly rounded sums", IEEE TC 2008); float64
 with fractions.Fraction (exact) and CPython's correctly rounded int / int division.
 
-Usage: reference_streams.py --dump <path to nl_stream_dump> [--quick]
+Usage: reference_streams.py --dump <path to nl_stream_dump> [--quick]   (one nl_stream_dump --batch run)
 Exit status: 0 all equal, 1 a difference (the first differing values are printed), 77 numpy
 missing (ctest reports the test as skipped).
 """
@@ -545,15 +545,26 @@ SEEDS = [0, 0x0123456789ABCDEF, 0xFFFFFFFFFFFFFFFF]
 CONFIGS = [(SEEDS[0], 0, 0, 1001), (SEEDS[1], 5, 3, 7), (SEEDS[2], (1 << 33) + 5, 0xFFFFFFFF, 33), (SEEDS[1], 0, 0, 1)]
 
 
-def run_dump(dump, op, dtype, seed, offset, stream, n, tmp):
-    out = os.path.join(tmp, "out.bin")
-    res = subprocess.run([dump, op, dtype, str(seed), str(offset), str(stream), str(n), out], capture_output=True,
-                         text=True)
+def run_dumps(dump, cases, tmp):
+    """All cases in one nl_stream_dump --batch run: [(bytes, offset_after)] in case order."""
+    lines, files = [], []
+    for k, (op, dtype, seed, offset, stream, n) in enumerate(cases):
+        files.append(os.path.join(tmp, "case%d.bin" % k))
+        lines.append("%s %s %d %d %d %d %s" % (op, dtype, seed, offset, stream, n, files[-1]))
+    listing = os.path.join(tmp, "cases.txt")
+    with open(listing, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    res = subprocess.run([dump, "--batch", listing], capture_output=True, text=True)
     if res.returncode != 0:
-        raise RuntimeError("%s failed: %s" % (dump, res.stderr.strip()))
-    fields = res.stdout.split()
-    with open(out, "rb") as f:
-        return f.read(), int(fields[fields.index("offset_after") + 1])
+        raise SystemExit("%s failed: %s" % (dump, res.stderr.strip()))
+    out = []
+    for path, line in zip(files, res.stdout.splitlines()):
+        fields = line.split()
+        with open(path, "rb") as f:
+            out.append((f.read(), int(fields[fields.index("offset_after") + 1])))
+    if len(out) != len(cases):
+        raise SystemExit("nl_stream_dump answered %d of %d cases" % (len(out), len(cases)))
+    return out
 
 
 def main():
@@ -563,30 +574,29 @@ def main():
     args = ap.parse_args()
     print("Philox4x32: %d known-answer rows match" % check_kat())
 
-    failures = cases = 0
+    cases = [(op, dtype, seed, offset, stream, n) for op, (dtypes, _) in OPS.items() for dtype in dtypes
+             for seed, offset, stream, n in (CONFIGS[:1] if args.quick else CONFIGS)]
+    failures = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for op, (dtypes, fn) in OPS.items():
-            for dtype in dtypes:
-                for seed, offset, stream, n in CONFIGS[:1] if args.quick else CONFIGS:
-                    cases += 1
-                    label = "%s %s seed=%#x offset=%d stream=%d n=%d" % (op, dtype, seed, offset, stream, n)
-                    want, blocks_used = fn(dtype, seed, stream, offset, n)
-                    want = np.ascontiguousarray(np.asarray(want).astype(STORAGE[OUT_DTYPE.get(op, dtype)]))
-                    got_bytes, offset_after = run_dump(args.dump, op, dtype, seed, offset, stream, n, tmp)
-                    got = np.frombuffer(got_bytes, dtype=want.dtype)
-                    if offset_after != offset + blocks_used:
-                        failures += 1
-                        print("FAIL %s: offset after %d, expected %d" % (label, offset_after, offset + blocks_used))
-                    if got.shape != want.shape or got.tobytes() != want.tobytes():
-                        failures += 1
-                        if got.shape != want.shape:
-                            print("FAIL %s: %d elements, expected %d" % (label, got.size, want.size))
-                            continue
-                        bad = [i for i in range(n) if got[i:i + 1].tobytes() != want[i:i + 1].tobytes()]
-                        i = bad[0]
-                        print("FAIL %s: %d of %d elements differ; first at %d: C++ %r, numpy %r; C++[%d:%d] %s, "
-                              "numpy %s" % (label, len(bad), n, i, got[i], want[i], i, i + 4, got[i:i + 4],
-                                            want[i:i + 4]))
+        results = run_dumps(args.dump, cases, tmp)
+    for (op, dtype, seed, offset, stream, n), (got_bytes, offset_after) in zip(cases, results):
+        label = "%s %s seed=%#x offset=%d stream=%d n=%d" % (op, dtype, seed, offset, stream, n)
+        want, blocks_used = OPS[op][1](dtype, seed, stream, offset, n)
+        want = np.ascontiguousarray(np.asarray(want).astype(STORAGE[OUT_DTYPE.get(op, dtype)]))
+        got = np.frombuffer(got_bytes, dtype=want.dtype)
+        if offset_after != offset + blocks_used:
+            failures += 1
+            print("FAIL %s: offset after %d, expected %d" % (label, offset_after, offset + blocks_used))
+        if got.shape != want.shape:
+            failures += 1
+            print("FAIL %s: %d elements, expected %d" % (label, got.size, want.size))
+        elif got.tobytes() != want.tobytes():
+            failures += 1
+            bad = [i for i in range(n) if got[i:i + 1].tobytes() != want[i:i + 1].tobytes()]
+            i = bad[0]
+            print("FAIL %s: %d of %d elements differ; first at %d: C++ %r, numpy %r; C++[%d:%d] %s, numpy %s"
+                  % (label, len(bad), n, i, got[i], want[i], i, i + 4, got[i:i + 4], want[i:i + 4]))
+    cases = len(cases)
     print("%d cases, %d failures" % (cases, failures))
     return 1 if failures else 0
 
