@@ -1,0 +1,253 @@
+// The forward passes (see nets.h); comments name the matching lines of models/train/nets.py.
+#include "models/nets.h"
+
+#include "models/schedule.h"
+#include "tensor/errors.h"
+#include "tensor/ops.h"
+
+namespace nl::models {
+
+Tensor Linear::operator()(const Tensor& x) const { return linear(x, w, b); }
+Tensor Conv::operator()(const Tensor& x) const { return conv2d(x, w, b, stride, padding); }
+Tensor GroupNorm::operator()(const Tensor& x) const { return group_norm(x, groups, w, b, 1e-5); }
+
+namespace {
+
+Linear lin(const Weights& w, const std::string& p, int64_t in, int64_t out) {
+    return {w.get(p + ".weight", {out, in}), w.get(p + ".bias", {out})};
+}
+Conv conv(const Weights& w, const std::string& p, int64_t cin, int64_t cout, int64_t k, int64_t stride,
+          int64_t padding) {
+    return {w.get(p + ".weight", {cout, cin, k, k}), w.get(p + ".bias", {cout}), stride, padding};
+}
+GroupNorm gn(const Weights& w, const std::string& p, int64_t c) {
+    return {w.get(p + ".weight", {c}), w.get(p + ".bias", {c}), 8};
+}
+int64_t dim_of(const Weights& w, const std::string& name, size_t axis, size_t rank) {
+    const Shape& s = w.shape_of(name);
+    if (s.size() != rank)
+        throw IOError(w.path() + ": tensor '" + name + "' has shape " + shape_str(s) + ", expected rank " +
+                      std::to_string(rank));
+    return s[axis];
+}
+void check_batch(const char* what, const Tensor& t, int64_t B) {
+    if (t.dim() != 1 || t.size(0) != B)
+        throw ShapeError(std::string(what) + " must have shape [" + std::to_string(B) + "], got " + shape_str(t.shape()));
+}
+
+}  // namespace
+
+// ---- Toy2DNet ------------------------------------------------------------------------------------
+
+Toy2DNet::Toy2DNet(const Weights& w) : w_(w) { bind(); }
+void Toy2DNet::to(Device d) {
+    w_ = w_.to(d);
+    bind();
+}
+void Toy2DNet::bind() {
+    const int64_t hidden = dim_of(w_, "l1.weight", 0, 2);
+    const int64_t in = dim_of(w_, "l1.weight", 1, 2);
+    datasets_ = 5;
+    emb_ = static_cast<int>(in - 2 - datasets_);
+    if (emb_ <= 0 || emb_ % 2) throw IOError(w_.path() + ": l1.weight input width " + std::to_string(in) + " does not fit 2 + embedding + 5");
+    l1_ = lin(w_, "l1", in, hidden);
+    l2_ = lin(w_, "l2", hidden, hidden);
+    l3_ = lin(w_, "l3", hidden, hidden);
+    out_ = lin(w_, "out", hidden, 2);
+}
+
+Tensor Toy2DNet::forward(const Tensor& x, const Tensor& alpha_bar, const Tensor& dataset) const {
+    if (x.dim() != 2 || x.size(1) != 2) throw ShapeError("toy2d denoiser: x must be [B, 2], got " + shape_str(x.shape()));
+    const int64_t B = x.size(0);
+    check_batch("toy2d denoiser: alpha_bar", alpha_bar, B);
+    check_batch("toy2d denoiser: dataset", dataset, B);
+    // one_hot(dataset): rows of the identity
+    const Tensor oh = eq(dataset.to(DType::Int64).unsqueeze(1), arange(datasets_, {DType::Int64, x.device()}).unsqueeze(0))
+                          .to(DType::Float32);
+    Tensor h = cat({x, noise_level_embedding(alpha_bar, emb_), oh}, 1);
+    h = silu(l1_(h));
+    h = silu(l2_(h));
+    h = silu(l3_(h));
+    return out_(h);
+}
+
+// ---- DigitsUNet ----------------------------------------------------------------------------------
+
+DigitsUNet::DigitsUNet(const Weights& w) : w_(w) { bind(); }
+void DigitsUNet::to(Device d) {
+    w_ = w_.to(d);
+    bind();
+}
+
+DigitsUNet::Res DigitsUNet::res(const std::string& p, int64_t cin, int64_t cout) const {
+    Res r;
+    r.n1 = gn(w_, p + ".norm1", cin);
+    r.c1 = conv(w_, p + ".conv1", cin, cout, 3, 1, 1);
+    r.emb = lin(w_, p + ".emb", emb_, cout);
+    r.n2 = gn(w_, p + ".norm2", cout);
+    r.c2 = conv(w_, p + ".conv2", cout, cout, 3, 1, 1);
+    if (cin != cout) r.skip = conv(w_, p + ".skip", cin, cout, 1, 1, 0);
+    return r;
+}
+
+void DigitsUNet::bind() {
+    c_ = dim_of(w_, "conv_in.weight", 0, 4);
+    emb_ = dim_of(w_, "t1.weight", 0, 2);
+    if (c_ % 8) throw IOError(w_.path() + ": conv_in.weight width " + std::to_string(c_) + " is not a multiple of 8 (GroupNorm(8))");
+    const int64_t c = c_;
+    t1_ = lin(w_, "t1", 32, emb_);
+    t2_ = lin(w_, "t2", emb_, emb_);
+    label_ = w_.get("label.weight", {11, emb_});
+    conv_in_ = conv(w_, "conv_in", 1, c, 3, 1, 1);
+    res1_ = res("res1", c, c);
+    down1_ = conv(w_, "down1", c, 2 * c, 3, 2, 1);
+    res2_ = res("res2", 2 * c, 2 * c);
+    down2_ = conv(w_, "down2", 2 * c, 2 * c, 3, 2, 1);
+    mid1_ = res("mid1", 2 * c, 2 * c);
+    mid2_ = res("mid2", 2 * c, 2 * c);
+    up2_ = conv(w_, "up2", 2 * c, 2 * c, 3, 1, 1);
+    res3_ = res("res3", 4 * c, 2 * c);
+    up1_ = conv(w_, "up1", 2 * c, c, 3, 1, 1);
+    res4_ = res("res4", 2 * c, c);
+    norm_out_ = gn(w_, "norm_out", c);
+    conv_out_ = conv(w_, "conv_out", c, 1, 3, 1, 1);
+}
+
+Tensor DigitsUNet::Res::operator()(const Tensor& x, const Tensor& e) const {
+    Tensor h = c1(silu(n1(x)));
+    h = h + emb(e).unsqueeze(2).unsqueeze(3);  // h + self.emb(e)[:, :, None, None]
+    h = c2(silu(n2(h)));
+    return h + (skip.w.defined() ? skip(x) : x);
+}
+
+Tensor DigitsUNet::forward(const Tensor& x, const Tensor& alpha_bar, const Tensor& label) const {
+    if (x.dim() != 4 || x.size(1) != 1 || x.size(2) != 20 || x.size(3) != 20)
+        throw ShapeError("digits denoiser: x must be [B, 1, 20, 20], got " + shape_str(x.shape()));
+    const int64_t B = x.size(0);
+    check_batch("digits denoiser: alpha_bar", alpha_bar, B);
+    check_batch("digits denoiser: label", label, B);
+    Tensor e = t2_(silu(t1_(noise_level_embedding(alpha_bar, 32)))) + embedding(label.to(DType::Int64), label_);
+    e = silu(e);
+    const Tensor h0 = res1_(conv_in_(x), e);
+    const Tensor h1 = res2_(down1_(h0), e);
+    Tensor h = down2_(h1);
+    h = mid2_(mid1_(h, e), e);
+    h = up2_(upsample_nearest2d(h, 2.0));
+    h = res3_(cat({h, h1}, 1), e);
+    h = up1_(upsample_nearest2d(h, 2.0));
+    h = res4_(cat({h, h0}, 1), e);
+    return conv_out_(silu(norm_out_(h)));
+}
+
+// ---- DigitsClassifier ----------------------------------------------------------------------------
+
+DigitsClassifier::DigitsClassifier(const Weights& w) : w_(w) { bind(); }
+void DigitsClassifier::to(Device d) {
+    w_ = w_.to(d);
+    bind();
+}
+void DigitsClassifier::bind() {
+    c1_ = conv(w_, "conv1", 1, 16, 3, 1, 1);
+    c2_ = conv(w_, "conv2", 16, 32, 3, 1, 1);
+    fc1_ = lin(w_, "fc1", 32 * 5 * 5, 64);
+    fc2_ = lin(w_, "fc2", 64, 10);
+}
+Tensor DigitsClassifier::forward(const Tensor& x) const {
+    if (x.dim() != 4 || x.size(1) != 1 || x.size(2) != 20 || x.size(3) != 20)
+        throw ShapeError("digits classifier: x must be [B, 1, 20, 20], got " + shape_str(x.shape()));
+    Tensor h = avg_pool2d(relu(c1_(x)), 2);
+    h = avg_pool2d(relu(c2_(h)), 2);
+    return fc2_(relu(fc1_(h.reshape({x.size(0), -1}))));
+}
+
+// ---- DigitsGenerator -----------------------------------------------------------------------------
+
+DigitsGenerator::DigitsGenerator(const Weights& w) : w_(w) { bind(); }
+void DigitsGenerator::to(Device d) {
+    w_ = w_.to(d);
+    bind();
+}
+void DigitsGenerator::bind() {
+    const int64_t in = dim_of(w_, "fc.weight", 1, 2);
+    z_dim_ = in - 16;
+    if (z_dim_ <= 0) throw IOError(w_.path() + ": fc.weight input width " + std::to_string(in) + " leaves no latent");
+    label_ = w_.get("label.weight", {10, 16});
+    fc_ = lin(w_, "fc", in, 128 * 5 * 5);
+    const char* parts[4] = {"weight", "bias", "running_mean", "running_var"};
+    for (int i = 0; i < 4; ++i) {
+        bn0_[i] = w_.get(std::string("bn0.") + parts[i], {128});
+        bn1_[i] = w_.get(std::string("bn1.") + parts[i], {64});
+    }
+    up1_w_ = w_.get("up1.weight", {128, 64, 4, 4});
+    up1_b_ = w_.get("up1.bias", {64});
+    up2_w_ = w_.get("up2.weight", {64, 1, 4, 4});
+    up2_b_ = w_.get("up2.bias", {1});
+}
+Tensor DigitsGenerator::forward(const Tensor& z, const Tensor& label) const {
+    if (z.dim() != 2 || z.size(1) != z_dim_)
+        throw ShapeError("digits generator: z must be [B, " + std::to_string(z_dim_) + "], got " + shape_str(z.shape()));
+    check_batch("digits generator: label", label, z.size(0));
+    Tensor h = fc_(cat({z, embedding(label.to(DType::Int64), label_)}, 1)).reshape({-1, 128, 5, 5});
+    h = relu(batch_norm(h, bn0_[2], bn0_[3], bn0_[0], bn0_[1]));
+    h = relu(batch_norm(conv_transpose2d(h, up1_w_, up1_b_, 2, 1), bn1_[2], bn1_[3], bn1_[0], bn1_[1]));
+    return tanh(conv_transpose2d(h, up2_w_, up2_b_, 2, 1));
+}
+
+// ---- DigitsVAE -----------------------------------------------------------------------------------
+
+DigitsVAE::DigitsVAE(const Weights& w) : w_(w) { bind(); }
+void DigitsVAE::to(Device d) {
+    w_ = w_.to(d);
+    bind();
+}
+void DigitsVAE::bind() {
+    z_dim_ = dim_of(w_, "mu.weight", 0, 2);
+    enc1_ = lin(w_, "enc1", 400, 512);
+    enc2_ = lin(w_, "enc2", 512, 256);
+    mu_ = lin(w_, "mu", 256, z_dim_);
+    logvar_ = lin(w_, "logvar", 256, z_dim_);
+    dec1_ = lin(w_, "dec1", z_dim_, 256);
+    dec2_ = lin(w_, "dec2", 256, 512);
+    dec3_ = lin(w_, "dec3", 512, 400);
+}
+void DigitsVAE::encode(const Tensor& x, Tensor& mu, Tensor& logvar) const {
+    if (x.dim() != 4 || x.size(1) * x.size(2) * x.size(3) != 400)
+        throw ShapeError("digits VAE: x must be [B, 1, 20, 20], got " + shape_str(x.shape()));
+    const Tensor h = relu(enc2_(relu(enc1_(x.reshape({x.size(0), 400})))));
+    mu = mu_(h);
+    logvar = logvar_(h);
+}
+Tensor DigitsVAE::decode(const Tensor& z) const {
+    if (z.dim() != 2 || z.size(1) != z_dim_)
+        throw ShapeError("digits VAE: z must be [B, " + std::to_string(z_dim_) + "], got " + shape_str(z.shape()));
+    return sigmoid(dec3_(relu(dec2_(relu(dec1_(z)))))).reshape({-1, 1, 20, 20});
+}
+
+// ---- CharMLP -------------------------------------------------------------------------------------
+
+CharMLP::CharMLP(const Weights& w) : w_(w) { bind(); }
+void CharMLP::to(Device d) {
+    w_ = w_.to(d);
+    bind();
+}
+void CharMLP::bind() {
+    emb_ = dim_of(w_, "embed.weight", 1, 2);
+    const int64_t in = dim_of(w_, "l1.weight", 1, 2);
+    if (in % emb_) throw IOError(w_.path() + ": l1.weight input width " + std::to_string(in) + " is not a multiple of the embedding width");
+    context_ = in / emb_;
+    const int64_t hidden = dim_of(w_, "l1.weight", 0, 2);
+    embed_ = w_.get("embed.weight", {kVocab, emb_});
+    l1_ = lin(w_, "l1", in, hidden);
+    l2_ = lin(w_, "l2", hidden, hidden);
+    out_ = lin(w_, "out", hidden, kVocab);
+}
+Tensor CharMLP::forward(const Tensor& ctx) const {
+    if (ctx.dim() != 2 || ctx.size(1) != context_)
+        throw ShapeError("char model: context must be [B, " + std::to_string(context_) + "], got " + shape_str(ctx.shape()));
+    Tensor h = embedding(ctx.to(DType::Int64), embed_).reshape({ctx.size(0), -1});
+    h = tanh(l1_(h));
+    h = tanh(l2_(h));
+    return out_(h);
+}
+
+}  // namespace nl::models

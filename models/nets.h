@@ -1,0 +1,133 @@
+// Forward passes of the shipped networks, built from tensor/ops.h, layer for layer as
+// models/train/nets.py defines them (same parameter names). Each constructor fetches and checks
+// every tensor it needs (Weights::get), so a wrong or damaged file fails at load time with an
+// IOError naming the tensor. Inputs must be on the device the network was moved to (to()).
+#pragma once
+#include <string>
+
+#include "models/weights.h"
+#include "tensor/tensor.h"
+
+namespace nl::models {
+
+struct Linear {
+    Tensor w, b;
+    Tensor operator()(const Tensor& x) const;
+};
+struct Conv {
+    Tensor w, b;
+    int64_t stride = 1, padding = 0;
+    Tensor operator()(const Tensor& x) const;
+};
+struct GroupNorm {
+    Tensor w, b;
+    int64_t groups = 8;
+    Tensor operator()(const Tensor& x) const;
+};
+
+// eps(x_t [B,2], alpha_bar [B], dataset [B] int64 in 0..4): the 2-D toy denoiser (an MLP).
+class Toy2DNet {
+public:
+    explicit Toy2DNet(const Weights& w);
+    Tensor forward(const Tensor& x, const Tensor& alpha_bar, const Tensor& dataset) const;
+    void to(Device d);
+    int datasets() const { return datasets_; }
+
+private:
+    void bind();
+    Weights w_;
+    Linear l1_, l2_, l3_, out_;
+    int datasets_ = 5, emb_ = 32;
+};
+
+// eps(x_t [B,1,20,20], alpha_bar [B], label [B] int64 in 0..10; 10 = no class): the digits UNet.
+class DigitsUNet {
+public:
+    static constexpr int kNullLabel = 10;
+    explicit DigitsUNet(const Weights& w);
+    Tensor forward(const Tensor& x, const Tensor& alpha_bar, const Tensor& label) const;
+    void to(Device d);
+    int64_t channels() const { return c_; }
+
+private:
+    struct Res {
+        GroupNorm n1, n2;
+        Conv c1, c2, skip;  // skip.w undefined: identity
+        Linear emb;
+        Tensor operator()(const Tensor& x, const Tensor& e) const;
+    };
+    void bind();
+    Res res(const std::string& p, int64_t cin, int64_t cout) const;
+    Weights w_;
+    int64_t c_ = 32, emb_ = 128;
+    Linear t1_, t2_;
+    Tensor label_;
+    Conv conv_in_, down1_, down2_, up2_, up1_, conv_out_;
+    Res res1_, res2_, mid1_, mid2_, res3_, res4_;
+    GroupNorm norm_out_;
+};
+
+// Logits [B,10] of digits [B,1,20,20] in [-1, 1]: the judge of generated samples.
+class DigitsClassifier {
+public:
+    explicit DigitsClassifier(const Weights& w);
+    Tensor forward(const Tensor& x) const;
+    void to(Device d);
+
+private:
+    void bind();
+    Weights w_;
+    Conv c1_, c2_;
+    Linear fc1_, fc2_;
+};
+
+// Class-conditional DCGAN generator: z [B, z_dim], label [B] int64 0..9 -> [B,1,20,20] in [-1, 1].
+class DigitsGenerator {
+public:
+    explicit DigitsGenerator(const Weights& w);
+    Tensor forward(const Tensor& z, const Tensor& label) const;
+    int64_t z_dim() const { return z_dim_; }
+    void to(Device d);
+
+private:
+    void bind();
+    Weights w_;
+    int64_t z_dim_ = 64;
+    Tensor label_, bn0_[4], bn1_[4], up1_w_, up1_b_, up2_w_, up2_b_;
+    Linear fc_;
+};
+
+// MLP VAE on 400 pixels in [0, 1]: encode -> (mu, logvar) [B, z_dim]; decode z -> [B,1,20,20] in [0, 1].
+class DigitsVAE {
+public:
+    explicit DigitsVAE(const Weights& w);
+    void encode(const Tensor& x, Tensor& mu, Tensor& logvar) const;
+    Tensor decode(const Tensor& z) const;
+    int64_t z_dim() const { return z_dim_; }
+    void to(Device d);
+
+private:
+    void bind();
+    Weights w_;
+    int64_t z_dim_ = 2;
+    Linear enc1_, enc2_, mu_, logvar_, dec1_, dec2_, dec3_;
+};
+
+// Character MLP: context [B, 8] int64 symbols (0 = '.', 1..26 = a..z) -> next-symbol logits [B, 27].
+class CharMLP {
+public:
+    static constexpr int kVocab = 27;
+    explicit CharMLP(const Weights& w);
+    Tensor forward(const Tensor& context) const;
+    int64_t context() const { return context_; }
+    void to(Device d);
+
+private:
+    void bind();
+    Weights w_;
+    int64_t context_ = 8, emb_ = 24;
+    Tensor embed_;
+    Linear l1_, l2_, out_;
+};
+
+}  // namespace nl::models

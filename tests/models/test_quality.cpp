@@ -1,0 +1,44 @@
+// Statistical checks of the trained models through OUR samplers: 2-D diffusion samples are close
+// to their data set in MMD (and far from the other data sets), and guided digits are mostly
+// recognised by the classifier. Sizes are small to keep the test quick; docs/MODELS.md reports
+// the full-size measurements (bench/models/models_quality).
+#include <gtest/gtest.h>
+
+#include "model_test_util.h"
+#include "models/diffusion.h"
+#include "models/metrics.h"
+#include "models/toy2d.h"
+
+namespace nl::models::testing {
+namespace {
+
+TEST(Quality, Toy2dSamplesMatchTheirData) {
+    const Toy2DNet net(Weights::load(asset("toy2d_diffusion.safetensors")));
+    SamplerConfig cfg;
+    cfg.steps = 50;
+    for (int ds = 0; ds < 5; ++ds) {
+        ToyEps eps(net, ds);
+        const Tensor samples = diffusion_sample(eps, 400, cfg, 100 + ds);
+        Generator g(200 + ds), h(300 + ds);
+        const Tensor data = toy_data(ds, 400, g);
+        const double m = mmd2(samples, data);
+        const double other = mmd2(samples, toy_data((ds + 1) % 5, 400, h));
+        EXPECT_LT(m, 0.02) << toy_names()[ds];
+        EXPECT_GT(other, 3 * m) << toy_names()[ds];
+    }
+}
+
+TEST(Quality, GuidedDigitsAreRecognised) {
+    const DigitsUNet net(Weights::load(asset("digits_diffusion.safetensors")));
+    const DigitsClassifier clf(Weights::load(asset("digits_classifier.safetensors")));
+    std::vector<int64_t> labels;
+    for (int i = 0; i < 20; ++i) labels.push_back(i % 10);
+    DigitsEps eps(net, labels, 3.0);
+    SamplerConfig cfg;
+    cfg.steps = 20;
+    const double acc = classifier_accuracy(clf, diffusion_sample(eps, 20, cfg, 7), labels);
+    EXPECT_GE(acc, 0.6);  // loose: 20 samples, 20 steps; the full measurement is in docs/MODELS.md
+}
+
+}  // namespace
+}  // namespace nl::models::testing
