@@ -2,7 +2,9 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
+#include <type_traits>
 #include <string_view>
 
 #include "tensor/half.h"
@@ -53,7 +55,16 @@ decltype(auto) dispatch_dtype(DType d, F&& f) {
 template <class T> inline double to_double(T v) { return static_cast<double>(v); }
 template <> inline double to_double<Half>(Half v) { return static_cast<float>(v); }
 template <> inline double to_double<BFloat16>(BFloat16 v) { return static_cast<float>(v); }
-template <class T> inline T from_double(double v) { return static_cast<T>(v); }
+// Floating values into integer types: NaN gives 0 and out-of-range values saturate (a plain
+// cast is undefined behaviour there, and differs between x86 and CUDA).
+template <class T> inline T from_double(double v) {
+    if constexpr (std::is_integral_v<T>) {
+        if (!(v == v)) return T(0);
+        if (v <= static_cast<double>(std::numeric_limits<T>::min())) return std::numeric_limits<T>::min();
+        if (v >= static_cast<double>(std::numeric_limits<T>::max())) return std::numeric_limits<T>::max();
+    }
+    return static_cast<T>(v);
+}
 template <> inline Half from_double<Half>(double v) { return Half(static_cast<float>(v)); }
 template <> inline BFloat16 from_double<BFloat16>(double v) { return BFloat16(static_cast<float>(v)); }
 template <> inline bool from_double<bool>(double v) { return v != 0.0; }

@@ -288,26 +288,54 @@ void for_each_offset(const Shape& shape, const std::vector<int64_t>& strides, in
     }
 }
 
+// Visits every element of two same-shaped strided CPU layouts in row-major order, passing both
+// element offsets (no per-element bookkeeping beyond one index vector).
+template <class F>
+void for_each_offset_pair(const Shape& shape, const std::vector<int64_t>& sa, int64_t a0,
+                          const std::vector<int64_t>& sb, int64_t b0, F&& f) {
+    const int64_t n = shape_numel(shape);
+    if (n == 0) return;
+    const size_t r = shape.size();
+    std::vector<int64_t> idx(r, 0);
+    int64_t oa = a0, ob = b0;
+    for (int64_t i = 0; i < n; ++i) {
+        f(oa, ob);
+        for (size_t d = r; d-- > 0;) {
+            if (++idx[d] < shape[d]) {
+                oa += sa[d];
+                ob += sb[d];
+                break;
+            }
+            oa -= sa[d] * (shape[d] - 1);
+            ob -= sb[d] * (shape[d] - 1);
+            idx[d] = 0;
+        }
+    }
+}
+
+// One element from S to D with PyTorch's casting: integers wrap modulo 2^bits between integer
+// types, floating values saturate into integer types (NaN -> 0), everything else through double.
+template <class D, class S>
+D convert_element(S v) {
+    if constexpr (std::is_same_v<S, D>) return v;
+    else if constexpr (std::is_integral_v<S> && std::is_integral_v<D> && !std::is_same_v<D, bool>)
+        return static_cast<D>(static_cast<int64_t>(v));
+    else return from_double<D>(to_double<S>(v));
+}
+
 void convert_copy_cpu(const Tensor& src, Tensor& dst) {
     // dst contiguous-or-not, same shape as src (src may be an expanded view).
     const char* sbase = static_cast<const char*>(src.storage()->data());
     char* dbase = static_cast<char*>(dst.storage()->data());
-    std::vector<int64_t> soffs;
-    soffs.reserve(static_cast<size_t>(src.numel()));
-    for_each_offset(src.shape(), src.strides(), src.storage_offset(),
-                    [&](int64_t, int64_t o) { soffs.push_back(o); });
-    int64_t k = 0;
     dispatch_dtype(src.dtype(), [&](auto stag) {
         using S = decltype(stag);
         dispatch_dtype(dst.dtype(), [&](auto dtag) {
             using D = decltype(dtag);
-            for_each_offset(dst.shape(), dst.strides(), dst.storage_offset(), [&](int64_t, int64_t o) {
-                const S v = reinterpret_cast<const S*>(sbase)[soffs[k++]];
-                D* out = reinterpret_cast<D*>(dbase) + o;
-                if constexpr (std::is_same_v<S, D>) *out = v;
-                else if constexpr (std::is_same_v<S, int64_t> && std::is_same_v<D, int32_t>) *out = static_cast<int32_t>(v);
-                else *out = from_double<D>(to_double<S>(v));
-            });
+            const S* sp = reinterpret_cast<const S*>(sbase);
+            D* dp = reinterpret_cast<D*>(dbase);
+            for_each_offset_pair(dst.shape(), src.strides(), src.storage_offset(), dst.strides(),
+                                 dst.storage_offset(),
+                                 [&](int64_t so, int64_t dof) { dp[dof] = convert_element<D>(sp[so]); });
         });
     });
 }
@@ -323,13 +351,19 @@ void Tensor::copy_(const Tensor& src) {
     Tensor host = s.device().is_cpu() ? s : s.contiguous().to(Device::cpu());
     Tensor host_conv = Tensor::empty(shape_, {dtype_, Device::cpu()});
     convert_copy_cpu(host, host_conv);
+    Backend& be = backend_for(device());
     if (is_contiguous()) {
-        backend_for(device()).copy_from_host(data_ptr(), host_conv.data_ptr(), nbytes(), device().index);
-    } else {
-        Tensor tmp = Tensor::empty(shape_, {dtype_, device()});
-        backend_for(device()).copy_from_host(tmp.data_ptr(), host_conv.data_ptr(), nbytes(), device().index);
-        throw DeviceError("copy into a non-contiguous " + device().str() + " tensor is not supported");
+        be.copy_from_host(data_ptr(), host_conv.data_ptr(), nbytes(), device().index);
+        return;
     }
+    // A strided view on a device: round-trip its whole storage through the host (slow, but
+    // correct; the device ops cover the hot paths).
+    const int64_t slots = static_cast<int64_t>(storage_->bytes() / element_size());
+    Tensor mirror = Tensor::empty({slots}, {dtype_, Device::cpu()});
+    be.copy_to_host(mirror.data_ptr(), storage_->data(), storage_->bytes(), device().index);
+    Tensor view = make_view(mirror, shape_, strides_, offset_);
+    convert_copy_cpu(host_conv, view);
+    be.copy_from_host(storage_->data(), mirror.data_ptr(), storage_->bytes(), device().index);
 }
 
 Tensor Tensor::contiguous() const { return is_contiguous() ? *this : clone(); }
