@@ -51,6 +51,16 @@ inline double forward_error(const std::string& which, Device dev) {
     throw ValueError("unknown forward case " + which);
 }
 
+// The weight file a case needs.
+inline std::string forward_asset(const std::string& which) {
+    if (which == "classifier") return asset("digits_classifier.safetensors");
+    if (which == "toy2d") return asset("toy2d_diffusion.safetensors");
+    if (which == "digits_diffusion") return asset("digits_diffusion.safetensors");
+    if (which == "gan") return asset("digits_gan.safetensors");
+    if (which == "charlm") return asset("charlm.safetensors");
+    return asset("digits_vae" + which.substr(3) + ".safetensors");
+}
+
 inline const char* const kForwardCases[] = {"classifier", "toy2d", "digits_diffusion", "gan", "vae2", "vae16", "charlm"};
 
 }  // namespace nl::models::testing

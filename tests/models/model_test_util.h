@@ -1,6 +1,7 @@
 // Helpers of tests/models: golden file paths, relative error, and skipping GPU tests without a GPU.
 #pragma once
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "models/weights.h"
@@ -24,6 +25,13 @@ inline double rel_error(const Tensor& a, const Tensor& b) {
         den += vb[i] * vb[i];
     }
     return std::sqrt(num) / std::sqrt(den);
+}
+
+// Whether a shipped weight file exists (the GAN's may be absent: see docs/MODELS.md).
+inline bool file_exists(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f) std::fclose(f);
+    return f != nullptr;
 }
 
 inline bool have_cuda() { return cuda_unavailable_reason().empty(); }

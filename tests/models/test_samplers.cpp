@@ -149,7 +149,7 @@ std::map<std::string, std::string> sampler_hashes() {
         cfg.temperature = 0.8;
         h["spiral_ddpm_t0.8"] = hash_hex(tensor_hash(diffusion_sample(spiral, 64, cfg, 7)));
     }
-    {
+    if (file_exists(asset("digits_gan.safetensors"))) {
         DigitsGenerator G(Weights::load(asset("digits_gan.safetensors")));
         Generator gen(7);
         const Tensor z = latents(8, G.z_dim(), gen, 1.0, 0.7);
