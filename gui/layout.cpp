@@ -11,17 +11,19 @@ Layout compute_layout(float width, float height, float top, float status_h, floa
     height = std::max(height, 1.0f);
     top = std::clamp(top, 0.0f, height);
     status_h = std::clamp(status_h, 0.0f, height - top);
+
+    // Whole pixels everywhere: ImGui snaps window positions and sizes to pixels, and fractional
+    // edges would leave hairline gaps between the panels.
+    width = std::floor(width);
+    height = std::floor(height);
+    top = std::floor(top);
+    status_h = std::floor(status_h);
     const float body_h = std::max(height - top - status_h, 0.0f);
 
     // Sampler: about a quarter of the width, within [320, 420] px at scale 1.
-    float sampler_w = std::clamp(width * 0.27f, 320.0f * scale, 420.0f * scale);
-    float rest = width - sampler_w;
-    const float min_rest = 2 * 240.0f * scale;
-    if (rest < min_rest) {  // small window: share proportionally
-        sampler_w = std::floor(width * 0.3f);
-        rest = width - sampler_w;
-    }
-    sampler_w = std::floor(sampler_w);
+    float sampler_w = std::floor(std::clamp(width * 0.27f, 320.0f * scale, 420.0f * scale));
+    if (width - sampler_w < 2 * 240.0f * scale) sampler_w = std::floor(width * 0.3f);  // small window: share
+    const float rest = width - sampler_w;
     // The histogram column gets a little more than half: it stacks three plots and a table.
     const float hist_w = std::floor(rest * 0.52f);
     const float view_w = rest - hist_w;

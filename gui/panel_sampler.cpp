@@ -7,6 +7,7 @@
 #include <string>
 
 #include <imgui.h>
+#include <imgui_internal.h>  // ImGui::GetItemID for the tooltip audit
 
 #include "gui/export.h"
 #include "gui/panels.h"
@@ -146,8 +147,9 @@ void tensor_section(SamplerState& sp) {
     // One input per dimension, labelled with its conventional name.
     const size_t rank = st.shape.size();
     const float avail = ImGui::GetContentRegionAvail().x;
-    const float label_w = ImGui::CalcTextSize("N").x + ImGui::GetStyle().ItemInnerSpacing.x;
-    const float w = (avail - static_cast<float>(rank - 1) * ImGui::GetStyle().ItemSpacing.x) / static_cast<float>(rank) - label_w;
+    float labels_w = 0;  // the names differ in width ("W" is wider than "N")
+    for (size_t i = 0; i < rank; ++i) labels_w += ImGui::CalcTextSize(dim_names(rank, i)).x + ImGui::GetStyle().ItemInnerSpacing.x;
+    const float w = std::floor((avail - labels_w - static_cast<float>(rank - 1) * ImGui::GetStyle().ItemSpacing.x) / static_cast<float>(rank));
     for (size_t i = 0; i < rank; ++i) {
         if (i) ImGui::SameLine();
         ImGui::AlignTextToFramePadding();
@@ -281,15 +283,13 @@ void seed_section(SamplerState& sp) {
 void draw_section(SamplerState& sp) {
     section("Draw");
     const float w = ImGui::GetContentRegionAvail().x;
-    if (ImGui::Button("\xE2\x86\xBB Resample", ImVec2(w * 0.38f, 0))) sp.resample_requested = true;  // U+21BB
+    if (ImGui::Button("\xE2\x86\xBB Resample", ImVec2(w * 0.5f, 0))) sp.resample_requested = true;  // U+21BB
     tooltip("Draw the next values from the stream: the offset moves on (keyboard: Space).");
     ImGui::SameLine();
     ImGui::Checkbox("Live", &sp.live);
     tooltip("Resample every frame (vsync off): watch the noise move. Keyboard: L.");
     if (sp.has_drawn && sp.error.empty()) {
-        ImGui::SameLine();
-        ImGui::AlignTextToFramePadding();
-        ImGui::TextColored(theme::text_dim(), "%.2f ms, %.2f GB/s", sp.timing.ms, sp.timing.gbytes_per_s);
+        ImGui::TextColored(theme::text_dim(), "Last draw %.2f ms, %.2f GB/s", sp.timing.ms, sp.timing.gbytes_per_s);
         tooltip("Wall time of the last draw and the bytes it wrote per second (1 GB = 10^9 bytes).");
     }
     if (!sp.error.empty()) {
@@ -371,6 +371,8 @@ void export_section(AppState& s) {
 }  // namespace
 
 void tooltip(const char* text) {
+    if (auto* audit = static_cast<TooltipAudit*>(ImGui::GetIO().UserData))
+        audit->items.push_back({ImGui::GetItemID(), ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), text ? text : ""});
     if (text && *text && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
@@ -378,6 +380,12 @@ void tooltip(const char* text) {
         ImGui::PopTextWrapPos();
         ImGui::EndTooltip();
     }
+}
+
+const TooltipAudit::Item* TooltipAudit::find(const std::string& text_start) const {
+    for (const Item& i : items)
+        if (i.text.rfind(text_start, 0) == 0) return &i;
+    return nullptr;
 }
 
 void draw_sampler_panel(AppState& s, const Rect& r) {

@@ -123,7 +123,7 @@ void draw_status_bar(const AppState& s, const TextureSink* sink, const Rect& r) 
         const StatusState& st = s.status;
         const SamplerState& sp = s.sampler;
         ImGui::Text("Frame %.1f ms (%.0f frames/s)", st.frame_ms, st.fps);
-        tooltip("Time per frame, smoothed over about 20 frames, and frames per second. Live mode turns vsync off.");
+        tooltip("Time per frame (the mean of the last 30 frames) and frames per second. Live mode turns vsync off.");
         ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
         ImGui::TextColored(theme::text_dim(), "sample %.2f ms, %.2f GB/s", sp.timing.ms, sp.timing.gbytes_per_s);
         tooltip("The last draw: wall time and output bytes per second.");

@@ -175,7 +175,7 @@ void image_view(ImageViewState& v, const SamplerState& sp, TextureSink* sink, Im
         v.pan_x = v.pan_y = 0;
     }
     const ImVec2 centre(pos.x + size.x * 0.5f + v.pan_x, pos.y + size.y * 0.5f + v.pan_y);
-    ImVec2 p0(std::floor(centre.x - iw * v.zoom * 0.5f), std::floor(centre.y - ih * v.zoom * 0.5f));
+    ImVec2 p0(centre.x - iw * v.zoom * 0.5f, centre.y - ih * v.zoom * 0.5f);
     ImGuiIO& io = ImGui::GetIO();
     if (hovered && io.MouseWheel != 0.0f) {
         // Zoom about the cursor: the tensor pixel under it stays put.

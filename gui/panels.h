@@ -3,6 +3,11 @@
 // sampling and analysis they trigger happen in update() (app.h). Call them between
 // ImGui::NewFrame() and ImGui::Render(); they need no OpenGL, so tests run them headless.
 #pragma once
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
 #include "gui/app_state.h"
 #include "gui/layout.h"
 #include "gui/texture_sink.h"
@@ -30,5 +35,17 @@ void draw_dialogs(AppState& s);
 
 // Shows `text` as a tooltip when the last item is hovered (also when it is disabled).
 void tooltip(const char* text);
+
+// Tests list the controls that carry a tooltip (and where they are) by pointing
+// ImGui::GetIO().UserData at a TooltipAudit; tooltip() then records every item it is called for.
+struct TooltipAudit {
+    struct Item {
+        ImGuiID id;
+        ImVec2 min, max;
+        std::string text;
+    };
+    std::vector<Item> items;
+    const Item* find(const std::string& text_start) const;  // the first item whose text starts so
+};
 
 }  // namespace nl::gui

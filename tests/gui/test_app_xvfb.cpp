@@ -1,0 +1,224 @@
+// The real app under Xvfb (ctest runs this binary through xvfb-run): it starts, renders, and its
+// screenshots show the histogram and the grid; scripts change the picture; the same seed gives
+// the same picture; a PNG it made restores its settings; no display gives the documented message
+// and exit status. Pixel checks use the panel columns of gui/layout.h and the colours of
+// gui/theme.h.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <stb_image.h>
+
+#include "gui/layout.h"
+#include "gui/options.h"
+#include "gui/theme.h"
+#include "tensor/io/png.h"
+#include "tensor/io/recipe.h"
+
+namespace fs = std::filesystem;
+using namespace nl;
+
+#ifndef NOISELAB_APP
+#error "NOISELAB_APP (the noiselab executable) must be defined by the build"
+#endif
+
+namespace {
+
+struct RunResult {
+    int status = -1;
+    std::string output;
+};
+
+RunResult run(const std::string& args, const std::string& env = "") {
+    const std::string cmd = env + " '" + std::string(NOISELAB_APP) + "' " + args + " 2>&1";
+    RunResult r;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+    const int st = pclose(p);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return r;
+}
+
+struct Picture {
+    int w = 0, h = 0;
+    std::vector<unsigned char> rgb;
+    const unsigned char* at(int x, int y) const { return &rgb[(static_cast<size_t>(y) * w + x) * 3]; }
+};
+
+Picture load(const std::string& path) {
+    Picture p;
+    int c = 0;
+    unsigned char* data = stbi_load(path.c_str(), &p.w, &p.h, &c, 3);
+    if (!data) return p;
+    p.rgb.assign(data, data + static_cast<size_t>(p.w) * p.h * 3);
+    stbi_image_free(data);
+    return p;
+}
+
+bool is(const unsigned char* px, ImU32 c) {
+    return px[0] == (c & 0xFF) && px[1] == ((c >> 8) & 0xFF) && px[2] == ((c >> 16) & 0xFF);
+}
+
+// Columns of the main window at 1280x800, scale 1 (menu and status bar heights do not matter
+// for the x ranges; rows stay clear of both bars).
+const gui::Layout kLayout = gui::compute_layout(1280, 800, 26, 28, 1.0f);
+constexpr int kTop = 60, kBottom = 740;
+
+int count(const Picture& p, const gui::Rect& r, ImU32 colour) {
+    int n = 0;
+    for (int y = kTop; y < kBottom; ++y)
+        for (int x = static_cast<int>(r.x) + 2; x < static_cast<int>(r.right()) - 2; ++x) n += is(p.at(x, y), colour);
+    return n;
+}
+
+// Grey pixels in the view column and how many distinct grey levels they take.
+void greys(const Picture& p, int& pixels, int& levels) {
+    std::set<int> seen;
+    pixels = 0;
+    const gui::Rect& r = kLayout.view;
+    for (int y = kTop; y < kBottom; ++y)
+        for (int x = static_cast<int>(r.x) + 2; x < static_cast<int>(r.right()) - 2; ++x) {
+            const unsigned char* px = p.at(x, y);
+            if (px[0] == px[1] && px[1] == px[2]) {
+                ++pixels;
+                seen.insert(px[0]);
+            }
+        }
+    levels = static_cast<int>(seen.size());
+}
+
+// Pixels that differ between two pictures inside a column.
+int differing(const Picture& a, const Picture& b, const gui::Rect& r) {
+    int n = 0;
+    for (int y = kTop; y < kBottom; ++y)
+        for (int x = static_cast<int>(r.x); x < static_cast<int>(r.right()); ++x) {
+            const unsigned char *pa = a.at(x, y), *pb = b.at(x, y);
+            n += pa[0] != pb[0] || pa[1] != pb[1] || pa[2] != pb[2];
+        }
+    return n;
+}
+
+io::Recipe recipe_of(const std::string& png) {
+    const std::vector<io::PngText> texts = io::read_png_text_chunks(png);
+    const io::PngText* t = io::find_png_text(texts, io::kPngRecipeKey);
+    if (!t) throw std::runtime_error(png + " has no recipe");
+    return io::parse_recipe(t->text);
+}
+
+class App : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) GTEST_SKIP() << "no display (run through xvfb-run, as ctest does)";
+        dir = fs::path(NOISELAB_BINARY_DIR) / "gui_app_test" / ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+    }
+    // A screenshot after `frames` frames with these flags.
+    Picture shot(const std::string& name, const std::string& flags, int frames = 8) {
+        const std::string path = (dir / name).string();
+        const RunResult r = run(flags + " --frames " + std::to_string(frames) + " --screenshot '" + path + "'");
+        EXPECT_EQ(r.status, 0) << r.output;
+        Picture p = load(path);
+        EXPECT_EQ(p.w, 1280) << r.output;
+        EXPECT_EQ(p.h, 800);
+        return p;
+    }
+    std::string file(const std::string& name) const { return (dir / name).string(); }
+    fs::path dir;
+};
+
+}  // namespace
+
+TEST_F(App, StartsRendersAndShowsTheGridAndTheHistogram) {
+    const Picture p = shot("default.png", "");
+    if (p.w != 1280) return;
+    int pixels = 0, levels = 0;
+    greys(p, pixels, levels);
+    EXPECT_GT(pixels, 60000) << "the image grid should fill much of the view";
+    EXPECT_GT(levels, 200) << "normal noise through the gray colormap takes most grey levels";
+    EXPECT_GT(count(p, kLayout.histogram, gui::theme::kSample), 8000) << "histogram bars";
+    EXPECT_GT(count(p, kLayout.histogram, gui::theme::kTheory), 150) << "theoretical density curve";
+    EXPECT_EQ(count(p, kLayout.view, gui::theme::kSample), 0);  // no histogram colours in the grid
+    const io::Recipe r = recipe_of(file("default.png"));
+    EXPECT_EQ(r.op, "normal");
+    EXPECT_EQ(r.shape, (Shape{64, 1, 28, 28}));
+    EXPECT_EQ(r.extra["image"], "window");
+}
+
+TEST_F(App, TheSameSeedGivesAnIdenticalPicture) {
+    const Picture a = shot("a.png", "--dist uniform --seed 5");
+    const Picture b = shot("b.png", "--dist uniform --seed 5");
+    if (a.w != 1280 || b.w != 1280) return;
+    EXPECT_EQ(differing(a, b, kLayout.view), 0);
+    EXPECT_EQ(differing(a, b, kLayout.histogram), 0);
+}
+
+TEST_F(App, ScriptedSeedAndDistributionChangesChangeThePicture) {
+    const Picture base = shot("base.png", "--seed 5");
+    const Picture seed = shot("seed.png", "--seed 5 --script 'frame 4: seed=7'");
+    const Picture unif = shot("uniform.png", "--seed 5 --script 'frame 4: dist=uniform'");
+    if (base.w != 1280 || seed.w != 1280 || unif.w != 1280) return;
+    const int view_px = static_cast<int>(kLayout.view.w) * (kBottom - kTop);
+    EXPECT_GT(differing(base, seed, kLayout.view), view_px / 10) << "a new seed draws new noise";
+    EXPECT_GT(differing(base, unif, kLayout.histogram), 5000) << "a uniform histogram looks different";
+    // A flat histogram fills its plot: far more bar pixels than a bell curve.
+    EXPECT_GT(count(unif, kLayout.histogram, gui::theme::kSample), 2 * count(base, kLayout.histogram, gui::theme::kSample));
+    EXPECT_EQ(recipe_of(file("seed.png")).seed, 7u);
+    EXPECT_EQ(recipe_of(file("uniform.png")).op, "uniform");
+}
+
+TEST_F(App, APngItMadeRestoresItsSettings) {
+    const Picture a = shot("made.png", "--dist exponential --lambda 2 --seed 11 --shape 16,3,16,16 --colormap viridis --log");
+    const Picture b = shot("restored.png", "--session '" + file("made.png") + "'");
+    if (a.w != 1280 || b.w != 1280) return;
+    EXPECT_EQ(differing(a, b, kLayout.view), 0);
+    EXPECT_EQ(differing(a, b, kLayout.histogram), 0);
+    const io::Recipe ra = recipe_of(file("made.png")), rb = recipe_of(file("restored.png"));
+    EXPECT_EQ(rb.op, "exponential");
+    EXPECT_EQ(rb.tensor_hash, ra.tensor_hash);
+}
+
+TEST_F(App, NeverOverwritesAScreenshotWithoutForce) {
+    const std::string path = file("exists.png");
+    { FILE* f = std::fopen(path.c_str(), "w"); std::fputs("keep", f); std::fclose(f); }
+    const RunResult r = run("--frames 2 --screenshot '" + path + "'");
+    EXPECT_EQ(r.status, gui::kExitFailure) << r.output;
+    EXPECT_NE(r.output.find("--force"), std::string::npos) << r.output;
+    EXPECT_EQ(fs::file_size(path), 4u);
+    EXPECT_EQ(run("--frames 2 --force --screenshot '" + path + "'").status, 0);
+    EXPECT_GT(fs::file_size(path), 1000u);
+}
+
+TEST_F(App, NoDisplayGivesTheMessageAndStatus3) {
+    const RunResult r = run("--dist uniform --seed 5", "env -u DISPLAY -u WAYLAND_DISPLAY");
+    EXPECT_EQ(r.status, gui::kExitNoDisplay) << r.output;
+    EXPECT_NE(r.output.find("no display"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("noiselab sample --dist uniform"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("--seed 5"), std::string::npos) << r.output;
+    // Exactly one message: one "no display" line.
+    EXPECT_EQ(r.output.find("no display"), r.output.rfind("no display"));
+}
+
+TEST_F(App, BadFlagsGiveStatus2) {
+    const RunResult r = run("--dist gamma");
+    EXPECT_EQ(r.status, gui::kExitBadInput);
+    EXPECT_NE(r.output.find("gamma"), std::string::npos);
+    EXPECT_EQ(run("--frames 3 --script 'frame 2: std=-1'").status, gui::kExitBadInput);
+}
+
+TEST_F(App, BenchmarkFlagReportsFrameTimes) {
+    const RunResult r = run("--benchmark-frames 10 --shape 64,3,64,64");
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("frames/s"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("[64, 3, 64, 64]"), std::string::npos) << r.output;
+}

@@ -1,0 +1,212 @@
+// Layout, tensor view geometry, analysis and the frame update rules (no window needed).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "gui/analysis.h"
+#include "gui/app.h"
+#include "gui/grid_view.h"
+#include "gui/layout.h"
+#include "gui/script.h"
+#include "gui/texture_sink.h"
+#include "tensor/hash.h"
+#include "tensor/random.h"
+
+using namespace nl;
+using namespace nl::gui;
+
+TEST(GuiLayout, PanelsTileTheWindowAtEverySize) {
+    for (float w : {640.f, 1024.f, 1280.f, 1920.f, 3840.f})
+        for (float h : {480.f, 800.f, 2160.f})
+            for (float scale : {1.f, 2.f}) {
+                const Layout L = compute_layout(w, h, 24 * scale, 28 * scale, scale);
+                const Rect rs[] = {L.sampler, L.view, L.histogram, L.status};
+                float area = 0;
+                for (int i = 0; i < 4; ++i) {
+                    EXPECT_GE(rs[i].w, 0);
+                    EXPECT_GE(rs[i].x, 0);
+                    EXPECT_LE(rs[i].right(), w + 0.01f);
+                    EXPECT_LE(rs[i].bottom(), h + 0.01f);
+                    area += rs[i].w * rs[i].h;
+                    for (int j = i + 1; j < 4; ++j) EXPECT_FALSE(rs[i].overlaps(rs[j])) << w << "x" << h << " " << i << "," << j;
+                }
+                EXPECT_NEAR(area, w * (h - 24 * scale), 1.0f) << w << "x" << h;  // everything below the menu
+                EXPECT_EQ(L.histogram.right(), w);
+            }
+}
+
+TEST(GuiGridView, MapsPixelsBackToTensorIndices) {
+    ImageViewState v;
+    Generator g(3);
+    const Tensor t = randn({10, 3, 4, 5}, {}, &g);
+    v.rgb = false;
+    v.channel = 2;
+    GridView gv = make_grid_view(t, v);
+    EXPECT_EQ(gv.n, 10);
+    EXPECT_EQ(gv.c, 1);
+    EXPECT_EQ(gv.columns, 4);
+    EXPECT_EQ(gv.width, 4 * (5 + 1) + 1);
+    EXPECT_EQ(gv.height, 3 * (4 + 1) + 1);
+    // Tile 6 is row 1, column 2; its pixel (y=3, x=4):
+    const double px = 1 + 2 * 6 + 4 + 0.5, py = 1 + 1 * 5 + 3 + 0.5;
+    EXPECT_EQ(grid_hit(gv, px, py), (std::vector<int64_t>{6, 2, 3, 4}));
+    EXPECT_TRUE(grid_hit(gv, 0.5, 0.5).empty());             // padding
+    EXPECT_TRUE(grid_hit(gv, gv.width - 1.5, gv.height - 2.5).empty());  // past the last tile
+    const std::string d = describe_element(t, gv, {6, 2, 3, 4});
+    char expect[64];
+    std::snprintf(expect, sizeof expect, "[6, 2, 3, 4] = %.5g", t.at({6, 2, 3, 4}));
+    EXPECT_EQ(d, expect);
+    // The grid the sink draws is exactly where grid_hit looks.
+    MemorySink sink;
+    sink.show(gv.tensor, grid_options(gv, v));
+    EXPECT_EQ(sink.width(), gv.width);
+    EXPECT_EQ(sink.height(), gv.height);
+
+    v.rgb = true;
+    gv = make_grid_view(t, v);
+    EXPECT_EQ(gv.c, 3);
+    EXPECT_NE(describe_element(t, gv, grid_hit(gv, px, py)).find("R, G, B"), std::string::npos);
+
+    v.max_images = 4;
+    gv = make_grid_view(t, v);
+    EXPECT_EQ(gv.n, 4);
+    EXPECT_NE(gv.note.find("first 4 of 10"), std::string::npos);
+}
+
+TEST(GuiGridView, PicksAViewForEveryShape) {
+    EXPECT_EQ(resolve_view(ViewMode::Auto, {64, 1, 28, 28}), ViewMode::Image);
+    EXPECT_EQ(resolve_view(ViewMode::Auto, {2048, 2}), ViewMode::Scatter);
+    EXPECT_EQ(resolve_view(ViewMode::Auto, {4096}), ViewMode::Values);
+    EXPECT_EQ(resolve_view(ViewMode::Auto, {64, 256}), ViewMode::Image);
+    EXPECT_EQ(resolve_view(ViewMode::Scatter, {64, 256}), ViewMode::Image);  // cannot scatter: falls back
+    EXPECT_EQ(resolve_view(ViewMode::Image, {4096}), ViewMode::Image);
+    ImageViewState v;
+    const GridView flat = make_grid_view(arange(10).to(DType::Float32), v);
+    EXPECT_EQ(flat.w, 4);
+    EXPECT_EQ(flat.h, 3);
+    EXPECT_EQ(grid_hit(flat, 1.5, 2.5), (std::vector<int64_t>{9}));
+    EXPECT_TRUE(grid_hit(flat, 2.5, 2.5).empty());  // the wrap's unused cells
+    EXPECT_NEAR(fit_zoom(233, 233, 466, 600), 2.0f, 1e-6);
+    EXPECT_EQ(fit_zoom(100, 50, 750, 700), 7.0f);   // whole multiples from 3x up
+    EXPECT_GT(zoom_step(1.0f, 1.0f), 1.0f);
+    EXPECT_EQ(zoom_step(64.0f, 3.0f), 64.0f);
+}
+
+TEST(GuiAnalysis, StatisticsMatchTheTheoryForAGoodSample) {
+    Generator g(11);
+    const Tensor t = randn({50000}, {}, &g);
+    stats::Distribution d;  // normal(0, 1)
+    const Analysis a = analyze(t, d, {});
+    ASSERT_TRUE(a.valid) << a.error;
+    EXPECT_EQ(a.moments.n, 50000);
+    EXPECT_NEAR(a.moments.mean, 0.0, 0.02);
+    EXPECT_NEAR(a.moments.std, 1.0, 0.02);
+    EXPECT_EQ(a.test.test, "KS");
+    EXPECT_GT(a.test.p_value, 1e-4);
+    EXPECT_EQ(a.test_n, 20000);
+    EXPECT_FALSE(a.qq.empty());
+    EXPECT_GE(a.hist.counts.size(), 10u);
+    int64_t total = 0;
+    for (int64_t c : a.hist.counts) total += c;
+    EXPECT_EQ(total, 50000);
+    EXPECT_DOUBLE_EQ(a.theory_std, 1.0);
+
+    // The wrong theory is rejected by the test.
+    stats::Distribution u;
+    u.kind = stats::Distribution::Kind::Uniform;
+    u.a = -1;
+    u.b = 1;
+    EXPECT_LT(analyze(t, u, {}).test.p_value, 1e-6);
+}
+
+TEST(GuiAnalysis, DiscreteDataGetsOneBinPerIntegerAndAChiSquareTest) {
+    Generator g(2);
+    const Tensor t = randint(0, 6, {12000}, {DType::Int64}, &g);
+    stats::Distribution d;
+    d.kind = stats::Distribution::Kind::RandInt;
+    d.a = 0;
+    d.b = 6;
+    const Analysis a = analyze(t, d, {});
+    ASSERT_TRUE(a.valid);
+    EXPECT_EQ(a.hist.counts.size(), 6u);
+    EXPECT_DOUBLE_EQ(a.hist.lo, -0.5);
+    EXPECT_EQ(a.test.test, "chi-square");
+    EXPECT_GT(a.test.p_value, 1e-4);
+}
+
+TEST(GuiAnalysis, CauchyRangeIgnoresTheExtremeTailsAndOptionsAreObeyed) {
+    Generator g(5);
+    Tensor t = Tensor::empty({20000});
+    cauchy_(t, 0, 1, &g);
+    stats::Distribution d;
+    d.kind = stats::Distribution::Kind::Cauchy;
+    const Analysis a = analyze(t, d, {});
+    EXPECT_LT(a.hist.hi - a.hist.lo, 70.0);
+    EXPECT_GT(a.hist.below + a.hist.above, 0);
+    EXPECT_TRUE(std::isnan(a.theory_mean));
+
+    AnalysisOptions o;
+    o.auto_bins = false;
+    o.bins = 17;
+    o.auto_range = false;
+    o.lo = -2;
+    o.hi = 2;
+    o.max_values = 5000;
+    const Analysis b = analyze(t, d, o);
+    EXPECT_EQ(b.hist.counts.size(), 17u);
+    EXPECT_EQ(b.hist.lo, -2);
+    EXPECT_EQ(b.moments.n, 5000);
+    EXPECT_EQ(b.values, 20000);
+}
+
+TEST(GuiUpdate, SeedsParametersAndResampleFollowTheRules) {
+    AppState s = default_state();
+    apply_assignments(s, {{"seed", "5"}, {"shape", "1000"}});
+    update(s);
+    ASSERT_TRUE(s.sampler.error.empty()) << s.sampler.error;
+    const uint64_t first = tensor_hash(s.sampler.tensor);
+    EXPECT_EQ(s.sampler.offset_before, 0u);
+    EXPECT_TRUE(s.histogram.analysis.valid);
+
+    update(s);  // nothing changed: no new draw
+    EXPECT_EQ(s.sampler.draws, 1u);
+
+    s.sampler.settings.params[1] = 2.0;  // std 2: the same noise, doubled
+    update(s);
+    EXPECT_EQ(s.sampler.offset_before, 0u);
+    Generator g(5);
+    EXPECT_EQ(tensor_hash(s.sampler.tensor), tensor_hash(normal(0.0, 2.0, {1000}, {}, &g)));
+
+    s.sampler.resample_requested = true;  // the next values
+    update(s);
+    EXPECT_EQ(s.sampler.offset_before, g.offset());
+    EXPECT_EQ(tensor_hash(s.sampler.tensor), tensor_hash(normal(0.0, 2.0, {1000}, {}, &g)));
+
+    s.sampler.settings.params[1] = 1.0;
+    s.sampler.settings.seed = 5;  // same seed as before: still a change of std only
+    update(s);
+    EXPECT_NE(s.sampler.offset_before, 0u);
+
+    s.sampler.settings.seed = 6;
+    s.sampler.settings.seed = 5;  // back to 5 before update: no reseed requested
+    s.sampler.settings.generator = GeneratorMode::Local;  // a generator change reseeds
+    update(s);
+    EXPECT_EQ(s.sampler.offset_before, 0u);
+    EXPECT_EQ(tensor_hash(s.sampler.tensor), first);
+    EXPECT_EQ(s.sampler.history.seeds().front(), 5u);
+
+    s.sampler.settings.engine = Engine::Sobol32;  // unavailable: error kept, not retried
+    update(s);
+    EXPECT_FALSE(s.sampler.error.empty());
+    const uint64_t draws = s.sampler.draws;
+    update(s);
+    EXPECT_EQ(s.sampler.draws, draws);
+    EXPECT_EQ(tensor_hash(s.sampler.tensor), first);  // the last good tensor stays on screen
+
+    s.sampler.settings.engine = Engine::Philox;
+    s.sampler.live = true;
+    update(s);
+    update(s);
+    EXPECT_EQ(s.sampler.draws, draws + 2);  // live: a new draw every frame
+    EXPECT_EQ(s.histogram.analysed_options.max_values, kLiveAnalysisValues);
+}

@@ -1,0 +1,301 @@
+// The panels driven headless: a Dear ImGui context without a window or OpenGL, fed with mouse
+// and keyboard input the way the GLFW backend does (io.MousePos / io.MouseDown / io.KeysDown
+// before NewFrame), checking the state the panels change and the layout they produce.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include "gui/app.h"
+#include "gui/panels.h"
+#include "gui/script.h"
+#include "gui/texture_sink.h"
+#include "gui/theme.h"
+#include "tensor/hash.h"
+
+using namespace nl;
+using namespace nl::gui;
+
+namespace {
+
+class Headless : public ::testing::Test {
+protected:
+    void SetUp() override { start(1280, 800, 1.0f); }
+    void TearDown() override { ImGui::DestroyContext(); }
+
+    void start(float w, float h, float scale) {
+        if (ImGui::GetCurrentContext()) ImGui::DestroyContext();
+        ImGui::CreateContext();
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;
+        io.DisplaySize = ImVec2(w, h);
+        io.DeltaTime = 1.0f / 60.0f;
+        io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+        for (int k = 0; k < ImGuiKey_COUNT; ++k) io.KeyMap[k] = k;  // key indices as the GLFW backend maps them
+        io.KeyMap[ImGuiKey_Space] = ' ';
+        io.KeyMap[ImGuiKey_Escape] = 256;
+        state = default_state();
+        state.ui_scale = scale;
+        theme::apply_style(scale);
+        theme::load_font(scale);
+        unsigned char* px = nullptr;
+        int tw = 0, th = 0;
+        io.Fonts->GetTexDataAsRGBA32(&px, &tw, &th);
+        io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(1));
+    }
+
+    void frame() {
+        update(state);
+        ImGui::NewFrame();
+        draw_app(state, &sink);
+        ImGui::Render();
+        // Clicks last one frame, as with a real mouse button released after it.
+    }
+    void frames(int n) {
+        for (int i = 0; i < n; ++i) frame();
+    }
+
+    ImGuiWindow* window(const char* name) {
+        ImGuiWindow* w = ImGui::FindWindowByName(name);
+        EXPECT_NE(w, nullptr) << name;
+        return w;
+    }
+    ImVec2 centre(const TooltipAudit::Item& i) { return ImVec2((i.min.x + i.max.x) * 0.5f, (i.min.y + i.max.y) * 0.5f); }
+
+    // Items that carry tooltips, as drawn in the last frame.
+    TooltipAudit audit_frame() {
+        TooltipAudit audit;
+        ImGui::GetIO().UserData = &audit;
+        frame();
+        ImGui::GetIO().UserData = nullptr;
+        return audit;
+    }
+
+    AppState state;
+    MemorySink sink;
+};
+
+}  // namespace
+
+TEST_F(Headless, PanelsFillTheWindowWithoutOverlapOrClippedContent) {
+    struct Size {
+        float w, h, scale;
+    };
+    for (const Size sz : {Size{1280, 800, 1}, Size{1920, 1080, 1}, Size{2560, 1600, 2}, Size{1440, 900, 1}}) {
+        start(sz.w, sz.h, sz.scale);
+        frames(3);
+        const char* names[] = {kSamplerWindow, kViewWindow, kHistogramWindow, kStatusWindow};
+        ImRect rects[4];
+        float area = 0;
+        for (int i = 0; i < 4; ++i) {
+            ImGuiWindow* w = window(names[i]);
+            ASSERT_NE(w, nullptr);
+            rects[i] = ImRect(w->Pos, ImVec2(w->Pos.x + w->Size.x, w->Pos.y + w->Size.y));
+            area += w->Size.x * w->Size.y;
+            EXPECT_LE(w->ScrollMax.y, 1.0f) << names[i] << " content taller than its panel at " << sz.w << "x" << sz.h;
+            EXPECT_LE(w->ScrollMax.x, 1.0f) << names[i] << " content wider than its panel at " << sz.w << "x" << sz.h;
+            EXPECT_GE(w->Pos.x, 0);
+            EXPECT_LE(w->Pos.x + w->Size.x, sz.w + 0.5f);
+            EXPECT_LE(w->Pos.y + w->Size.y, sz.h + 0.5f);
+        }
+        for (int i = 0; i < 4; ++i)
+            for (int j = i + 1; j < 4; ++j) {
+                ImRect a = rects[i];
+                a.Expand(-0.5f);
+                EXPECT_FALSE(a.Overlaps(rects[j])) << names[i] << " overlaps " << names[j];
+            }
+        const float menu_h = rects[0].Min.y;
+        EXPECT_GT(menu_h, 10.0f * sz.scale);
+        EXPECT_NEAR(area, sz.w * (sz.h - menu_h), 2.0f);  // panels fill everything under the menu bar
+    }
+}
+
+TEST_F(Headless, ShowsTheDefaultSampleOnStart) {
+    frames(2);
+    EXPECT_EQ(state.sampler.drawn.dist, DistKind::Normal);
+    EXPECT_EQ(state.sampler.tensor.shape(), (Shape{64, 1, 28, 28}));
+    EXPECT_TRUE(state.histogram.analysis.valid);
+    EXPECT_EQ(sink.shows(), 1);  // uploaded once, not every frame
+    EXPECT_EQ(sink.width(), 8 * 29 + 1);
+    frames(3);
+    EXPECT_EQ(sink.shows(), 1);
+}
+
+TEST_F(Headless, EveryControlCarriesATooltip) {
+    frames(2);
+    const TooltipAudit audit = audit_frame();
+    // The controls of each panel, found by the start of their tooltips.
+    const char* expected[] = {"The distribution every", "Centre of the bell curve", "Standard deviation", "Number of dimensions",
+                              "Common shapes", "Size of dimension 0", "Element type", "Device the tensor", "The random bit generator",
+                              "Type a seed", "A fresh random seed", "Recent seeds", "The device's default generator",
+                              "A generator of its own", "Generator offset", "Draw the next values", "Resample every frame",
+                              "Folder and name prefix", "The image grid as PNG", "Open a PNG", "How the tensor is drawn",
+                              "Colormap for one channel", "Which values map", "Zoom to fit", "Number of equal-width bins",
+                              "Automatic: one bin", "Logarithmic density", "Draw the density", "Show the QQ plot", "Values covered",
+                              "Average of the values", "Time per frame"};
+    for (const char* e : expected) EXPECT_NE(audit.find(e), nullptr) << "no control with tooltip '" << e << "'";
+    for (const auto& i : audit.items) EXPECT_FALSE(i.text.empty());
+
+    // Hovering a control shows its tooltip.
+    const TooltipAudit::Item* resample = audit.find("Draw the next values");
+    ASSERT_NE(resample, nullptr);
+    ImGui::GetIO().MousePos = centre(*resample);
+    frames(2);
+    ImGuiWindow* tip = ImGui::FindWindowByName("##Tooltip_00");
+    ASSERT_NE(tip, nullptr);
+    EXPECT_TRUE(tip->Active);
+}
+
+TEST_F(Headless, ResampleButtonDrawsTheNextValues) {
+    frames(2);
+    const uint64_t before = tensor_hash(state.sampler.tensor);
+    const uint64_t offset = state.sampler.offset_after;
+    const TooltipAudit audit = audit_frame();
+    const TooltipAudit::Item* resample = audit.find("Draw the next values");
+    ASSERT_NE(resample, nullptr);
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = centre(*resample);
+    frame();
+    io.MouseDown[0] = true;
+    frame();
+    io.MouseDown[0] = false;
+    frames(2);
+    EXPECT_EQ(state.sampler.offset_before, offset);
+    EXPECT_GT(state.sampler.offset_after, offset);
+    EXPECT_NE(tensor_hash(state.sampler.tensor), before);
+}
+
+TEST_F(Headless, LiveCheckboxAndKeyboardShortcuts) {
+    frames(2);
+    ImGuiIO& io = ImGui::GetIO();
+    const uint64_t draws = state.sampler.draws;
+    io.KeysDown[' '] = true;  // Space: resample
+    frame();
+    io.KeysDown[' '] = false;
+    frame();
+    EXPECT_EQ(state.sampler.draws, draws + 1);
+    io.KeysDown['L'] = true;  // L: live mode
+    frame();
+    io.KeysDown['L'] = false;
+    EXPECT_TRUE(state.sampler.live);
+    frames(3);
+    EXPECT_GE(state.sampler.draws, draws + 4);
+    // The checkbox turns it off again.
+    const TooltipAudit audit = audit_frame();
+    const TooltipAudit::Item* live = audit.find("Resample every frame");
+    ASSERT_NE(live, nullptr);
+    io.MousePos = centre(*live);
+    frame();
+    io.MouseDown[0] = true;
+    frame();
+    io.MouseDown[0] = false;
+    frame();
+    EXPECT_FALSE(state.sampler.live);
+}
+
+TEST_F(Headless, HoveringTheGridShowsTheIndexAndValue) {
+    frames(2);
+    ImGuiWindow* view = window(kViewWindow);
+    ASSERT_NE(view, nullptr);
+    ImGuiIO& io = ImGui::GetIO();
+    // A point inside the grid: the middle of the view, nudged off the padding lines.
+    io.MousePos = ImVec2(view->Pos.x + view->Size.x * 0.5f + 3.3f, view->Pos.y + view->Size.y * 0.5f + 3.3f);
+    frames(2);
+    ASSERT_FALSE(state.image.hover.empty());
+    long long n, c, y, x;
+    double v;
+    ASSERT_EQ(std::sscanf(state.image.hover.c_str(), "[%lld, %lld, %lld, %lld] = %lf", &n, &c, &y, &x, &v), 5) << state.image.hover;
+    EXPECT_NEAR(v, state.sampler.tensor.at({n, c, y, x}), 1e-4 * (1 + std::fabs(v)));
+    EXPECT_GE(n, 27);  // the centre of an 8x8 grid is around images 27/28/35/36
+    EXPECT_LE(n, 36);
+    // Outside the panel: no read-out.
+    io.MousePos = ImVec2(5, 5);
+    frame();
+    EXPECT_TRUE(state.image.hover.empty());
+}
+
+TEST_F(Headless, WheelZoomsAboutTheCursorAndDoubleClickFits) {
+    frames(2);
+    ImGuiWindow* view = window(kViewWindow);
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(view->Pos.x + view->Size.x * 0.5f + 3.3f, view->Pos.y + view->Size.y * 0.5f + 3.3f);
+    frames(2);
+    const std::string under = state.image.hover;
+    const float fit = state.image.zoom;
+    io.MouseWheel = 2.0f;
+    frame();
+    io.MouseWheel = 0.0f;
+    frame();
+    EXPECT_FALSE(state.image.fit);
+    EXPECT_NEAR(state.image.zoom, fit * 1.5625f, 1e-3);
+    EXPECT_EQ(state.image.hover.substr(0, under.find('=')), under.substr(0, under.find('=')));  // same element under the cursor
+    io.MouseDown[0] = true;  // drag pans
+    frame();
+    io.MousePos.x += 40;
+    frames(2);
+    io.MouseDown[0] = false;
+    frame();
+    EXPECT_NE(state.image.pan_x, 0.0f);
+    io.MouseDoubleClickTime = 10.0f;
+    for (int i = 0; i < 2; ++i) {
+        io.MouseDown[0] = true;
+        frame();
+        io.MouseDown[0] = false;
+        frame();
+    }
+    frame();
+    EXPECT_TRUE(state.image.fit);
+    EXPECT_FLOAT_EQ(state.image.zoom, fit);
+}
+
+TEST_F(Headless, HistogramHoverPicksTheBinUnderTheMouse) {
+    frames(2);
+    ImGuiWindow* h = window(kHistogramWindow);
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(h->Pos.x + h->Size.x * 0.55f, h->Pos.y + h->Size.y * 0.35f);
+    frames(2);
+    const int bins = static_cast<int>(state.histogram.analysis.hist.counts.size());
+    ASSERT_GE(state.histogram.hovered_bin, 0);
+    EXPECT_GT(state.histogram.hovered_bin, bins / 3);  // right of the middle, near the peak of the bell
+    EXPECT_LT(state.histogram.hovered_bin, bins);
+}
+
+TEST_F(Headless, EveryDistributionPresetAndViewRendersWithoutError) {
+    for (int d = 0; d < kDistCount; ++d) {
+        for (const ShapePreset& p : shape_presets()) {
+            set_distribution(state.sampler.settings, static_cast<DistKind>(d));
+            state.sampler.settings.shape = p.shape;
+            frame();
+            EXPECT_TRUE(state.sampler.error.empty()) << dist_info(static_cast<DistKind>(d)).name << " " << p.label << ": " << state.sampler.error;
+            EXPECT_TRUE(state.histogram.analysis.valid) << dist_info(static_cast<DistKind>(d)).name << " " << p.label << ": "
+                                                        << state.histogram.analysis.error;
+            EXPECT_TRUE(state.image.error.empty()) << state.image.error;
+        }
+    }
+    // Log scale, colormaps, value ranges and single channels of an RGB batch.
+    apply_assignments(state, {{"dist", "normal"}, {"shape", "16,3,8,8"}, {"log", "on"}, {"colormap", "diverging"},
+                              {"range", "sigma:2"}, {"rgb", "off"}, {"channel", "2"}, {"bins", "7"}, {"hist-range", "-1,1"}});
+    frames(2);
+    EXPECT_TRUE(state.image.error.empty()) << state.image.error;
+    EXPECT_EQ(state.histogram.analysis.hist.counts.size(), 7u);
+}
+
+TEST_F(Headless, ExistingFilesAreNotReplacedWithoutTheDialog) {
+    frames(1);
+    state.exporter.confirm_pending = true;
+    state.exporter.pending_kind = ExportKind::Npy;
+    state.exporter.pending_path = "/nonexistent-folder/x.npy";
+    frames(2);
+    ImGuiWindow* dialog = ImGui::FindWindowByName("Replace file?");
+    ASSERT_NE(dialog, nullptr);
+    EXPECT_TRUE(dialog->Active);
+    ImGui::GetIO().KeysDown[256] = true;  // Escape: cancel
+    frame();
+    ImGui::GetIO().KeysDown[256] = false;
+    frame();
+    EXPECT_FALSE(state.exporter.confirm_pending);
+    EXPECT_NE(state.exporter.message.find("not replaced"), std::string::npos);
+}

@@ -1,0 +1,180 @@
+// The sampler model: distribution table, valid ranges, shapes, the draw and its equivalents.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "gui/sampler.h"
+#include "tensor/errors.h"
+#include "tensor/random.h"
+
+using namespace nl;
+using namespace nl::gui;
+
+TEST(GuiSampler, ParsesEveryDistributionNameAndRejectsOthers) {
+    for (int i = 0; i < kDistCount; ++i) {
+        const DistKind k = static_cast<DistKind>(i);
+        EXPECT_EQ(parse_dist(dist_info(k).name), k);
+    }
+    EXPECT_EQ(parse_dist("log_normal"), DistKind::LogNormal);
+    EXPECT_EQ(parse_dist("Normal"), DistKind::Normal);
+    try {
+        parse_dist("gamma");
+        FAIL() << "gamma accepted";
+    } catch (const ValueError& e) {
+        EXPECT_NE(std::string(e.what()).find("gamma"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("poisson"), std::string::npos);  // lists the valid names
+    }
+}
+
+TEST(GuiSampler, SetParamEnforcesRangesAndNamesThem) {
+    SamplerSettings s;
+    set_distribution(s, DistKind::Normal);
+    set_param(s, "std", 2.5);
+    EXPECT_EQ(s.params[1], 2.5);
+    EXPECT_THROW(set_param(s, "std", -1.0), ValueError);
+    EXPECT_THROW(set_param(s, "p", 0.5), ValueError);  // not a parameter of normal
+    set_distribution(s, DistKind::Geometric);
+    EXPECT_THROW(set_param(s, "p", 1.0), ValueError);  // (0, 1): open at 1
+    EXPECT_THROW(set_param(s, "p", 0.0), ValueError);
+    set_param(s, "p", 0.3);
+    EXPECT_EQ(s.params[0], 0.3);
+    set_distribution(s, DistKind::RandInt);
+    EXPECT_THROW(set_param(s, "high", 2.5), ValueError);  // integers only
+    try {
+        set_distribution(s, DistKind::Bernoulli);
+        set_param(s, "p", 1.5);
+        FAIL();
+    } catch (const ValueError& e) {
+        EXPECT_NE(std::string(e.what()).find("1.5"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("[0, 1]"), std::string::npos);
+    }
+}
+
+TEST(GuiSampler, EnforceValidClampsAndSaysWhat) {
+    SamplerSettings s;
+    set_distribution(s, DistKind::Uniform);
+    s.params[0] = 3;
+    s.params[1] = 1;  // high below low
+    const std::string why = enforce_valid(s);
+    EXPECT_GT(s.params[1], s.params[0]);
+    EXPECT_NE(why.find("high"), std::string::npos);
+    EXPECT_EQ(enforce_valid(s), "");  // now valid: nothing to say
+
+    set_distribution(s, DistKind::LogNormal);
+    s.params[1] = 0.0;  // std must be > 0
+    EXPECT_NE(enforce_valid(s), "");
+    EXPECT_GT(s.params[1], 0.0);
+
+    s.shape = {1 << 20, 1 << 20};  // 2^40 elements
+    EXPECT_NE(enforce_valid(s), "");
+    EXPECT_LE(shape_numel(s.shape), kMaxElements);
+
+    s.shape = {};
+    enforce_valid(s);
+    EXPECT_EQ(s.shape.size(), 1u);
+
+    set_distribution(s, DistKind::Normal);
+    s.dtype = DType::Int64;  // normal needs a float dtype
+    EXPECT_NE(enforce_valid(s).find("floating"), std::string::npos);
+    EXPECT_TRUE(is_floating(s.dtype));
+}
+
+TEST(GuiSampler, DtypeSupportFollowsTheOps) {
+    EXPECT_TRUE(dtype_supported(DistKind::Normal, DType::Float16));
+    EXPECT_FALSE(dtype_supported(DistKind::Normal, DType::Int32));
+    EXPECT_TRUE(dtype_supported(DistKind::RandInt, DType::UInt8));
+    EXPECT_TRUE(dtype_supported(DistKind::Bernoulli, DType::Bool));
+    EXPECT_FALSE(dtype_supported(DistKind::Geometric, DType::Bool));
+    EXPECT_FALSE(dtype_unsupported_reason(DistKind::Poisson, DType::Int64).empty());
+}
+
+TEST(GuiSampler, ParsesShapesInEverySpelling) {
+    EXPECT_EQ(parse_shape("64,1,28,28"), (Shape{64, 1, 28, 28}));
+    EXPECT_EQ(parse_shape("64x1x28x28"), (Shape{64, 1, 28, 28}));
+    EXPECT_EQ(parse_shape("[64, 1, 28, 28]"), (Shape{64, 1, 28, 28}));
+    EXPECT_EQ(parse_shape("4096"), (Shape{4096}));
+    EXPECT_THROW(parse_shape(""), ShapeError);
+    EXPECT_THROW(parse_shape("1,2,3,4,5"), ShapeError);  // rank 5
+    EXPECT_THROW(parse_shape("0,3"), ShapeError);
+    EXPECT_THROW(parse_shape("3,-2"), ShapeError);
+    EXPECT_THROW(parse_shape("a,b"), ShapeError);
+    EXPECT_EQ(shape_arg({2048, 2}), "2048,2");
+    for (const ShapePreset& p : shape_presets()) {
+        SamplerSettings s;
+        s.shape = p.shape;
+        EXPECT_EQ(enforce_valid(s), "") << p.label;
+    }
+}
+
+TEST(GuiSampler, DrawMatchesTheTensorOpsBitForBit) {
+    SamplerSettings s;
+    s.shape = {8, 3};
+    s.seed = 42;
+    Generator g(42);
+    const Tensor a = draw(s, g);
+    Generator ref(42);
+    const Tensor b = normal(0.0, 1.0, {8, 3}, {}, &ref);
+    EXPECT_EQ(a.to_vector(), b.to_vector());
+    EXPECT_GT(g.offset(), 0u);
+    EXPECT_EQ(g.offset(), ref.offset());
+
+    set_distribution(s, DistKind::Poisson);
+    set_param(s, "lambda", 3.0);
+    Generator g2(7);
+    const Tensor p = draw(s, g2);
+    for (double v : p.to_vector()) EXPECT_EQ(v, std::floor(v));
+
+    set_distribution(s, DistKind::RandInt);
+    set_param(s, "low", -2);
+    set_param(s, "high", 3);
+    Generator g3(1);
+    for (double v : draw(s, g3).to_vector()) {
+        EXPECT_GE(v, -2);
+        EXPECT_LT(v, 3);
+    }
+}
+
+TEST(GuiSampler, DrawRefusesUnavailableEnginesAndDevicesWithTheReason) {
+    SamplerSettings s;
+    s.shape = {4};
+    s.engine = Engine::MT19937;
+    Generator g;
+    try {
+        draw(s, g);
+        FAIL();
+    } catch (const DeviceError& e) {
+        EXPECT_NE(std::string(e.what()).find("CUDA build"), std::string::npos);
+    }
+    EXPECT_EQ(g.offset(), 0u);  // nothing consumed
+}
+
+TEST(GuiSampler, TheoryAndEquivalentsDescribeTheSettings) {
+    SamplerSettings s;
+    set_distribution(s, DistKind::Exponential);
+    set_param(s, "lambda", 2.0);
+    s.seed = 5;
+    s.shape = {100};
+    const stats::Distribution d = to_stats_distribution(s);
+    EXPECT_EQ(d.kind, stats::Distribution::Kind::Exponential);
+    EXPECT_DOUBLE_EQ(d.mean(), 0.5);
+    EXPECT_EQ(describe(s), "exponential(lambda=2)");
+    const std::string cli = cli_equivalent(s, 12);
+    EXPECT_NE(cli.find("noiselab sample --dist exponential --lambda 2 --shape 100"), std::string::npos) << cli;
+    EXPECT_NE(cli.find("--seed 5"), std::string::npos);
+    EXPECT_NE(cli.find("--offset 12"), std::string::npos);
+    EXPECT_NE(torch_equivalent(s).find("torch.manual_seed(5)"), std::string::npos);
+    s.generator = GeneratorMode::Local;
+    EXPECT_NE(torch_equivalent(s).find("generator=g"), std::string::npos);
+}
+
+TEST(GuiSampler, SeedHistoryKeepsRecentSeedsNewestFirstWithoutDuplicates) {
+    SeedHistory h;
+    for (uint64_t s : {1, 2, 3, 2}) h.push(s);
+    ASSERT_EQ(h.seeds().size(), 3u);
+    EXPECT_EQ(h.seeds()[0], 2u);
+    EXPECT_EQ(h.seeds()[1], 3u);
+    for (uint64_t s = 10; s < 30; ++s) h.push(s);
+    EXPECT_EQ(h.seeds().size(), SeedHistory::kMax);
+    EXPECT_EQ(h.seeds().front(), 29u);
+    EXPECT_LT(fresh_seed(), uint64_t(1) << 53);
+}

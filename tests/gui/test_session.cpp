@@ -1,0 +1,139 @@
+// Sessions and recipes: save, load, open a PNG made by the app; files never replaced silently.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "gui/app.h"
+#include "gui/export.h"
+#include "gui/script.h"
+#include "gui/session.h"
+#include "tensor/errors.h"
+#include "tensor/hash.h"
+#include "tensor/io/png.h"
+
+using namespace nl;
+using namespace nl::gui;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        path = fs::temp_directory_path() / ("nl_gui_session_" + std::to_string(::getpid()) + "_" +
+                                            std::to_string(reinterpret_cast<uintptr_t>(this)));
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+    std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+AppState drawn_state(const std::vector<Assignment>& as) {
+    AppState s = default_state();
+    apply_assignments(s, as);
+    update(s);
+    return s;
+}
+
+}  // namespace
+
+TEST(GuiSession, SaveAndLoadRestoresSettingsAndTheExactTensor) {
+    TempDir dir;
+    AppState a = drawn_state({{"dist", "lognormal"}, {"std", "0.75"}, {"seed", "99"}, {"shape", "16,3,8,8"}, {"colormap", "viridis"},
+                              {"range", "fixed:-1,4"}, {"log", "on"}, {"bins", "33"}, {"generator", "local"}});
+    a.sampler.resample_requested = true;  // the tensor on screen starts past offset 0
+    update(a);
+    ASSERT_GT(a.sampler.offset_before, 0u);
+    const std::string path = dir.file("s.json");
+    save_session(a, path, false);
+    EXPECT_THROW(save_session(a, path, false), IOError);  // never replaced without asking
+
+    AppState b = default_state();
+    load_session(b, path);
+    update(b);
+    EXPECT_EQ(b.sampler.drawn, a.sampler.drawn);
+    EXPECT_EQ(b.sampler.offset_before, a.sampler.offset_before);
+    EXPECT_EQ(tensor_hash(b.sampler.tensor), tensor_hash(a.sampler.tensor));
+    EXPECT_EQ(b.image.colormap, render::Colormap::Viridis);
+    EXPECT_EQ(b.image.range.mode, render::ValueRange::Mode::Fixed);
+    EXPECT_TRUE(b.histogram.log_scale);
+    EXPECT_EQ(b.histogram.options.bins, 33);
+    EXPECT_EQ(b.sampler.settings.generator, GeneratorMode::Local);
+}
+
+TEST(GuiSession, OpeningAPngMadeByTheAppRestoresItsSettings) {
+    TempDir dir;
+    AppState a = drawn_state({{"dist", "uniform"}, {"low", "-2"}, {"high", "2"}, {"seed", "5"}, {"shape", "8,1,16,16"}});
+    a.exporter.folder = dir.path.string();
+    a.exporter.base_name = "x";
+    request_export(a, ExportKind::Grid);
+    ASSERT_FALSE(a.exporter.message_is_error) << a.exporter.message;
+    const std::string png = export_path(a.exporter, ExportKind::Grid);
+    ASSERT_TRUE(fs::exists(png));
+
+    AppState b = default_state();
+    open_file(b, png);
+    update(b);
+    EXPECT_EQ(b.sampler.drawn.dist, DistKind::Uniform);
+    EXPECT_EQ(b.sampler.drawn.params[0], -2.0);
+    EXPECT_EQ(b.sampler.drawn.seed, 5u);
+    EXPECT_EQ(tensor_hash(b.sampler.tensor), tensor_hash(a.sampler.tensor));
+
+    // The recipe is the one `noiselab sample` reads: op, params, shape, seed, offset, hash.
+    const io::Recipe r = io::parse_recipe(io::find_png_text(io::read_png_text_chunks(png), io::kPngRecipeKey)->text);
+    EXPECT_EQ(r.op, "uniform");
+    EXPECT_EQ(r.shape, (Shape{8, 1, 16, 16}));
+    EXPECT_EQ(r.tensor_hash, hash_hex(tensor_hash(a.sampler.tensor)));
+    EXPECT_EQ(r.extra["image"], "grid");
+    EXPECT_EQ(r.extra["colormap"], "gray");
+}
+
+TEST(GuiSession, ExportAsksBeforeReplacingAFile) {
+    TempDir dir;
+    AppState a = drawn_state({{"seed", "1"}, {"shape", "4,1,8,8"}});
+    a.exporter.folder = dir.path.string();
+    const std::string npy = export_path(a.exporter, ExportKind::Npy);
+    { std::ofstream(npy) << "keep me"; }
+    request_export(a, ExportKind::Npy);
+    EXPECT_TRUE(a.exporter.confirm_pending);
+    EXPECT_EQ(a.exporter.pending_path, npy);
+    std::ifstream in(npy);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(content, "keep me");
+    perform_export(a, ExportKind::Npy, npy, true);  // the "Replace" button
+    EXPECT_FALSE(a.exporter.message_is_error) << a.exporter.message;
+    EXPECT_GT(fs::file_size(npy), 128u);
+}
+
+TEST(GuiSession, HistogramExportIsAPngWithTheRecipe) {
+    TempDir dir;
+    AppState a = drawn_state({{"dist", "poisson"}, {"lambda", "3"}, {"shape", "4096"}});
+    a.exporter.folder = dir.path.string();
+    request_export(a, ExportKind::Histogram);
+    ASSERT_FALSE(a.exporter.message_is_error) << a.exporter.message;
+    const io::PngInfo info = io::read_png_info(export_path(a.exporter, ExportKind::Histogram));
+    EXPECT_EQ(info.width, 1000);
+    ASSERT_NE(io::find_png_text(info.texts, io::kPngRecipeKey), nullptr);
+}
+
+TEST(GuiSession, RefusesFilesItCannotRestore) {
+    TempDir dir;
+    AppState s = default_state();
+    const AppState before = s;
+    EXPECT_THROW(open_file(s, dir.file("none.png")), IOError);
+    EXPECT_THROW(open_file(s, dir.file("x.txt")), IOError);
+    { std::ofstream(dir.file("bad.json")) << "{\"format\": \"noiselab-recipe\""; }
+    EXPECT_THROW(open_file(s, dir.file("bad.json")), Error);
+    io::Recipe r;
+    r.op = "multinomial";
+    r.shape = {4};
+    EXPECT_THROW(apply_recipe(s, r), ValueError);
+    r.op = "normal";
+    r.params["std"] = -1.0;
+    EXPECT_THROW(apply_recipe(s, r), ValueError);
+    EXPECT_EQ(s.sampler.settings, before.sampler.settings);  // unchanged after every refusal
+    nlohmann::json extra = {{"view", {{"zoom", "huge"}}}};
+    EXPECT_THROW(apply_extra(s, extra), ValueError);
+}
