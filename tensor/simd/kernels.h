@@ -44,6 +44,9 @@ struct FillArgs {
     bool stream_stores = false;
 };
 
+// The FillArgs of a request (random_fill.cpp); stream_stores follows NOISELAB_STREAM_STORES_MB.
+FillArgs make_fill_args(const RandomRequest& r);
+
 // Callbacks from the kernels into baseline code (defined in random_fill.cpp).
 // Writes element `elem` of a RandInt request whose first word was rejected: the reference
 // re-reads attempts 1, 2, ... (tensor/random_block.h, bounded32). dst points at that element.

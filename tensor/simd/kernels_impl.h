@@ -15,6 +15,7 @@
 #endif
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "tensor/detmath.h"
 #include "tensor/philox.h"
@@ -32,6 +33,11 @@ constexpr int kUnitBlocks = W / 2;  // blocks per unit
 using FC = dm::Consts<float>;
 
 inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+// The transforms below work on N independent vectors at a time, each statement for all N in turn:
+// one vector's dependency chain (a division, a square root, a dozen fmas in a row) would otherwise
+// leave most of the core idle.
+#define NL_EACH(i, N) _Pragma("GCC unroll 16") for (int i = 0; i < N; ++i)
 
 // ---- Philox4x32-10 ------------------------------------------------------------------------------
 // K independent units (K * W/2 consecutive blocks from `block`), interleaved to hide the latency
@@ -93,22 +99,33 @@ inline F uniform_open0(U w) {
 }
 
 // dm::log<float> for positive normal x.
+template <int N>
+inline void log_n(const F* x, F* out) {
+    F f[N], s[N], z[N], p[N], ef[N];
+    NL_EACH(i, N) {
+        const U b = V::asu(x[i]);
+        U e = V::sub32(V::srl32<23>(b), V::set1(127));
+        U mb = V::or_(V::and_(b, V::set1(FC::kMantMask)), V::set1(FC::kOneBits));
+        const M big = V::gt_i32(mb, V::set1(FC::kSqrt2Bits));
+        mb = V::sel(big, V::sub32(mb, V::set1(1u << 23)), mb);
+        e = V::sel(big, V::add32(e, V::set1(1)), e);
+        f[i] = V::sub(V::asf(mb), V::fset1(1.0f));
+        ef[i] = V::cvt_i32(e);
+    }
+    NL_EACH(i, N) s[i] = V::div(f[i], V::add(V::fset1(2.0f), f[i]));
+    NL_EACH(i, N) z[i] = V::mul(s[i], s[i]);
+    NL_EACH(i, N) p[i] = V::fma(V::fset1(0.2222222222222222f), z[i], V::fset1(0.2857142857142857f));
+    NL_EACH(i, N) p[i] = V::fma(p[i], z[i], V::fset1(0.4f));
+    NL_EACH(i, N) p[i] = V::fma(p[i], z[i], V::fset1(0.6666666666666666f));
+    NL_EACH(i, N) {
+        const F log1pf = V::fma(V::mul(s[i], z[i]), p[i], V::add(s[i], s[i]));
+        out[i] = V::fma(ef[i], V::fset1(FC::kLn2Hi), V::fma(ef[i], V::fset1(FC::kLn2Lo), log1pf));
+    }
+}
 inline F log(F x) {
-    const U b = V::asu(x);
-    U e = V::sub32(V::srl32<23>(b), V::set1(127));
-    U mb = V::or_(V::and_(b, V::set1(FC::kMantMask)), V::set1(FC::kOneBits));
-    const M big = V::gt_i32(mb, V::set1(FC::kSqrt2Bits));
-    mb = V::sel(big, V::sub32(mb, V::set1(1u << 23)), mb);
-    e = V::sel(big, V::add32(e, V::set1(1)), e);
-    const F f = V::sub(V::asf(mb), V::fset1(1.0f));
-    const F s = V::div(f, V::add(V::fset1(2.0f), f));
-    const F z = V::mul(s, s);
-    const F p = V::fma(V::fma(V::fma(V::fset1(0.2222222222222222f), z, V::fset1(0.2857142857142857f)), z,
-                              V::fset1(0.4f)),
-                       z, V::fset1(0.6666666666666666f));
-    const F log1pf = V::fma(V::mul(s, z), p, V::add(s, s));
-    const F ef = V::cvt_i32(e);
-    return V::fma(ef, V::fset1(FC::kLn2Hi), V::fma(ef, V::fset1(FC::kLn2Lo), log1pf));
+    F out;
+    log_n<1>(&x, &out);
+    return out;
 }
 
 inline F pow2i(U k) { return V::asf(V::sll32<23>(V::add32(k, V::set1(127)))); }
@@ -142,50 +159,82 @@ inline F exp(F x) {
 }
 
 // dm::sincos_octant<float>: sin and cos of 2*pi*(octant + frac)/8, octant in 0..7.
-inline void sincos_octant(U octant, F frac, F& sin_out, F& cos_out) {
+template <int N>
+inline void sincos_octant_n(const U* octant, const F* frac, F* sin_out, F* cos_out) {
     const F one = V::fset1(1.0f);
-    const F y = V::fsel(V::testz(octant, V::set1(1)), frac, V::sub(one, frac));
-    const F x = V::mul(y, V::fset1(FC::kQuarterPi));
-    const F z = V::mul(x, x);
-    const F sp = V::fma(V::fma(V::fma(V::fset1(2.7557319223985893e-06f), z, V::fset1(-0.0001984126984126984f)), z,
-                               V::fset1(0.008333333333333333f)),
-                        z, V::fset1(-0.16666666666666666f));
-    const F cp = V::fma(V::fma(V::fma(V::fma(V::fset1(-2.755731922398589e-07f), z, V::fset1(2.48015873015873e-05f)), z,
-                                      V::fset1(-0.001388888888888889f)),
-                               z, V::fset1(0.041666666666666664f)),
-                        z, V::fset1(-0.5f));
-    const F s = V::fma(V::mul(x, z), sp, x);
-    const F c = V::fma(z, cp, one);
-    // Octants 1, 2, 5, 6 swap sin and cos; sin is negated from octant 4, cos in octants 2..5.
-    const M keep = V::testz(V::add32(octant, V::set1(1)), V::set1(2));
-    const F sv = V::fsel(keep, s, c);
-    const F cv = V::fsel(keep, c, s);
-    sin_out = V::asf(V::xor_(V::asu(sv), V::sll32<29>(V::and_(octant, V::set1(4)))));
-    cos_out = V::asf(V::xor_(V::asu(cv), V::sll32<29>(V::and_(V::add32(octant, V::set1(2)), V::set1(4)))));
+    F x[N], z[N], sp[N], cp[N];
+    NL_EACH(i, N) {
+        const F y = V::fsel(V::testz(octant[i], V::set1(1)), frac[i], V::sub(one, frac[i]));
+        x[i] = V::mul(y, V::fset1(FC::kQuarterPi));
+        z[i] = V::mul(x[i], x[i]);
+    }
+    NL_EACH(i, N) {
+        sp[i] = V::fma(V::fset1(2.7557319223985893e-06f), z[i], V::fset1(-0.0001984126984126984f));
+        cp[i] = V::fma(V::fset1(-2.755731922398589e-07f), z[i], V::fset1(2.48015873015873e-05f));
+    }
+    NL_EACH(i, N) {
+        sp[i] = V::fma(sp[i], z[i], V::fset1(0.008333333333333333f));
+        cp[i] = V::fma(cp[i], z[i], V::fset1(-0.001388888888888889f));
+    }
+    NL_EACH(i, N) {
+        sp[i] = V::fma(sp[i], z[i], V::fset1(-0.16666666666666666f));
+        cp[i] = V::fma(cp[i], z[i], V::fset1(0.041666666666666664f));
+    }
+    NL_EACH(i, N) cp[i] = V::fma(cp[i], z[i], V::fset1(-0.5f));
+    NL_EACH(i, N) {
+        const F s = V::fma(V::mul(x[i], z[i]), sp[i], x[i]);
+        const F c = V::fma(z[i], cp[i], one);
+        // Octants 1, 2, 5, 6 swap sin and cos; sin is negated from octant 4, cos in octants 2..5.
+        const M keep = V::testz(V::add32(octant[i], V::set1(1)), V::set1(2));
+        const F sv = V::fsel(keep, s, c);
+        const F cv = V::fsel(keep, c, s);
+        sin_out[i] = V::asf(V::xor_(V::asu(sv), V::sll32<29>(V::and_(octant[i], V::set1(4)))));
+        cos_out[i] = V::asf(V::xor_(V::asu(cv), V::sll32<29>(V::and_(V::add32(octant[i], V::set1(2)), V::set1(4)))));
+    }
 }
+inline void sincos_octant(U octant, F frac, F& sin_out, F& cos_out) { sincos_octant_n<1>(&octant, &frac, &sin_out, &cos_out); }
 
-// xf::normal_pair_f32 on W pairs of words.
-inline void normal_pair(U w0, U w1, F& z0, F& z1) {
-    const F r = V::sqrt(V::mul(V::fset1(-2.0f), log(uniform_open0(w0))));
-    const U octant = V::srl32<29>(w1);
-    const F frac = V::mul(V::cvt_i32(V::and_(V::srl32<8>(w1), V::set1(0x1FFFFFu))), V::fset1(4.76837158203125e-07f));
-    F s, c;
-    sincos_octant(octant, frac, s, c);
-    z0 = V::mul(r, c);
-    z1 = V::mul(r, s);
+// xf::normal_pair_f32 on N x W pairs of words.
+template <int N>
+inline void normal_pair_n(const U* w0, const U* w1, F* z0, F* z1) {
+    F u[N], lg[N], r[N], frac[N], s[N], c[N];
+    U octant[N];
+    NL_EACH(i, N) u[i] = uniform_open0(w0[i]);
+    log_n<N>(u, lg);
+    NL_EACH(i, N) r[i] = V::sqrt(V::mul(V::fset1(-2.0f), lg[i]));
+    NL_EACH(i, N) {
+        octant[i] = V::srl32<29>(w1[i]);
+        frac[i] = V::mul(V::cvt_i32(V::and_(V::srl32<8>(w1[i]), V::set1(0x1FFFFFu))), V::fset1(4.76837158203125e-07f));
+    }
+    sincos_octant_n<N>(octant, frac, s, c);
+    NL_EACH(i, N) {
+        z0[i] = V::mul(r[i], c[i]);
+        z1[i] = V::mul(r[i], s[i]);
+    }
 }
+inline void normal_pair(U w0, U w1, F& z0, F& z1) { normal_pair_n<1>(&w0, &w1, &z0, &z1); }
 
 // xf::exponential_f32: (0 - log(u)) / lambda (0 - x, not -x: u == 1 gives +0)
-inline F exponential(U w, F lambda) { return V::div(V::sub(V::fset1(0.0f), log(uniform_open0(w))), lambda); }
+template <int N>
+inline void exponential_n(const U* w, F lambda, F* out) {
+    F u[N], lg[N];
+    NL_EACH(i, N) u[i] = uniform_open0(w[i]);
+    log_n<N>(u, lg);
+    NL_EACH(i, N) out[i] = V::div(V::sub(V::fset1(0.0f), lg[i]), lambda);
+}
 
 // xf::cauchy_f32
-inline F cauchy(U w, F median, F sigma) {
-    const U odd = V::or_(V::sll32<1>(V::srl32<8>(w)), V::set1(1));
-    const U octant = V::srl32<23>(odd);
-    const F frac = V::mul(V::cvt_i32(V::and_(odd, V::set1(0x7FFFFFu))), V::fset1(1.1920928955078125e-07f));
-    F s, c;
-    sincos_octant(octant, frac, s, c);
-    return V::fma(sigma, fneg(V::div(c, s)), median);
+template <int N>
+inline void cauchy_n(const U* w, F median, F sigma, F* out) {
+    U octant[N];
+    F frac[N], s[N], c[N];
+    NL_EACH(i, N) {
+        const U odd = V::or_(V::sll32<1>(V::srl32<8>(w[i])), V::set1(1));
+        octant[i] = V::srl32<23>(odd);
+        frac[i] = V::mul(V::cvt_i32(V::and_(odd, V::set1(0x7FFFFFu))), V::fset1(1.1920928955078125e-07f));
+    }
+    sincos_octant_n<N>(octant, frac, s, c);
+    NL_EACH(i, N) out[i] = V::fma(sigma, fneg(V::div(c[i], s[i])), median);
 }
 
 // dm::exp<double> for any x (only for levels with a fused double multiply-add).
@@ -193,7 +242,6 @@ inline D dneg(D x) { return V::asd(V::xor_(V::asu64(x), V::set1_64(0x80000000000
 inline D pow2i_d(U k) { return V::asd(V::sll64<52>(V::add64(k, V::set1_64(1023)))); }
 // N independent vectors at a time, each statement for all N in turn: the long dependency chain of
 // one vector (a division, then a dozen fmas) would otherwise leave the core idle.
-#define NL_EACH(i, N) _Pragma("GCC unroll 8") for (int i = 0; i < N; ++i)
 // kNonPositive: the caller guarantees x <= 0 or -inf (never NaN): the overflow branches vanish.
 template <int N, bool kNonPositive = false>
 inline void exp_d_n(const D* x, D* out) {
@@ -387,12 +435,14 @@ template <DType DT> constexpr int esize() {
 }
 
 // ---- the unit loop ------------------------------------------------------------------------------
-// Calls body(x, y, dst, elem, nt) for every unit of blocks [q0, q1): x, y are the unit's word
-// vectors, elem the index of its first element (PER elements per block), dst where that element
-// goes. A partial last unit is computed into scratch memory and its valid elements copied.
+// Calls body(nv, w, dst, elem, nt) for groups of units of blocks [q0, q1): w[0 .. nv) are the word
+// vectors of consecutive units (nv = 2K, a compile-time std::integral_constant), in element
+// order; vector j's elements start at element elem + j * W * PER / 4, written at
+// dst + j * W * PER / 4 * ES. A partial last unit is computed into scratch memory and its valid
+// elements copied.
 template <int PER, int ES, class Body>
 inline void for_units(const FillArgs& a, void* out, int64_t q0, int64_t q1, bool allow_nt, Body&& body) {
-    constexpr int K = 4;
+    constexpr int K = 4;  // units per group: four Philox states in flight hide the multiply latency
     constexpr int64_t kStep = K * kUnitBlocks;
     char* base = static_cast<char*>(out);
     const bool nt = allow_nt && a.stream_stores &&
@@ -401,20 +451,18 @@ inline void for_units(const FillArgs& a, void* out, int64_t q0, int64_t q1, bool
     for (; q + kStep <= q1; q += kStep) {
         U w[2 * K];
         philox_units<K>(a.seed, a.stream, a.offset + static_cast<uint64_t>(q), w);
-        for (int k = 0; k < K; ++k) {
-            const int64_t elem = (q + k * kUnitBlocks) * PER;
-            body(w[2 * k], w[2 * k + 1], base + elem * ES, elem, nt);
-        }
+        const int64_t elem = q * PER;
+        body(std::integral_constant<int, 2 * K>(), w, base + elem * ES, elem, nt);
     }
     for (; q < q1; q += kUnitBlocks) {
         U w[2];
         philox_units<1>(a.seed, a.stream, a.offset + static_cast<uint64_t>(q), w);
         const int64_t elem = q * PER;
         if (q + kUnitBlocks <= q1) {
-            body(w[0], w[1], base + elem * ES, elem, false);
+            body(std::integral_constant<int, 2>(), w, base + elem * ES, elem, false);
         } else {
             alignas(64) char tmp[kUnitBlocks * PER * ES];
-            body(w[0], w[1], tmp, elem, false);
+            body(std::integral_constant<int, 2>(), w, tmp, elem, false);
             std::memcpy(base + elem * ES, tmp, static_cast<size_t>((q1 - q) * PER * ES));
         }
     }
@@ -426,6 +474,7 @@ template <DType DT>
 void uniform_f32_family(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
     const F span = V::fset1(a.span_f), lo = V::fset1(a.af), hi = V::fset1(a.bf), below = V::fset1(a.below_b_f);
     const bool unit = a.unit_interval, clamp = a.clamp_f;
+    constexpr int ES = esize<DT>();
     auto value = [&](U w) -> F {
         if constexpr (DT == DType::Float16) {
             return V::mul(V::cvt_i32(V::srl32<21>(w)), V::fset1(4.8828125e-04f));  // xf::uniform_f16
@@ -438,9 +487,8 @@ void uniform_f32_family(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
             return clamp ? V::fsel(V::ge(x, hi), below, x) : x;
         }
     };
-    for_units<4, esize<DT>()>(a, out, q0, q1, true, [&](U x, U y, char* dst, int64_t, bool nt) {
-        store_float<DT>(dst, value(x), nt);
-        store_float<DT>(dst + W * esize<DT>(), value(y), nt);
+    for_units<4, ES>(a, out, q0, q1, true, [&](auto nv, const U* w, char* dst, int64_t, bool nt) {
+        NL_EACH(j, decltype(nv)::value) store_float<DT>(dst + j * W * ES, value(w[j]), nt);
     });
 }
 
@@ -454,15 +502,8 @@ void uniform_f64(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
         const D x = V::dfma(u, span, lo);
         return clamp ? V::dge_sel(x, hi, below) : V::asu64(x);
     };
-    for_units<2, 8>(a, out, q0, q1, true, [&](U x, U y, char* dst, int64_t, bool nt) {
-        const U vx = value(x), vy = value(y);
-        if (nt) {
-            V::stream(dst, vx);
-            V::stream(dst + W * 4, vy);
-        } else {
-            V::store(dst, vx);
-            V::store(dst + W * 4, vy);
-        }
+    for_units<2, 8>(a, out, q0, q1, true, [&](auto nv, const U* w, char* dst, int64_t, bool nt) {
+        NL_EACH(j, decltype(nv)::value) put(dst + j * W * 4, value(w[j]), nt);
     });
 }
 
@@ -471,37 +512,50 @@ void uniform_f64(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
 template <DType DT>
 void normal_f32_family(const FillArgs& a, void* out, int64_t q0, int64_t q1, bool lognormal) {
     const F mean = V::fset1(a.af), sdev = V::fset1(a.bf);
-    for_units<4, esize<DT>()>(a, out, q0, q1, true, [&](U x, U y, char* dst, int64_t, bool nt) {
-        const F rw = V::even_words(V::asf(x), V::asf(y));  // w0, w2 of each block
-        const F aw = V::odd_words(V::asf(x), V::asf(y));   // w1, w3
-        F zc, zs;
-        normal_pair(V::asu(rw), V::asu(aw), zc, zs);
-        F vx = V::fma(V::unpacklo_f(zc, zs), sdev, mean);
-        F vy = V::fma(V::unpackhi_f(zc, zs), sdev, mean);
-        if (lognormal) {
-            vx = exp(vx);
-            vy = exp(vy);
+    constexpr int ES = esize<DT>();
+    for_units<4, ES>(a, out, q0, q1, true, [&](auto nv, const U* w, char* dst, int64_t, bool nt) {
+        constexpr int NP = decltype(nv)::value / 2;  // units: each a pair of word vectors
+        U rw[NP], aw[NP];
+        F zc[NP], zs[NP];
+        NL_EACH(k, NP) {
+            rw[k] = V::asu(V::even_words(V::asf(w[2 * k]), V::asf(w[2 * k + 1])));  // w0, w2 of each block
+            aw[k] = V::asu(V::odd_words(V::asf(w[2 * k]), V::asf(w[2 * k + 1])));   // w1, w3
         }
-        store_float<DT>(dst, vx, nt);
-        store_float<DT>(dst + W * esize<DT>(), vy, nt);
+        normal_pair_n<NP>(rw, aw, zc, zs);
+        NL_EACH(k, NP) {
+            F vx = V::fma(V::unpacklo_f(zc[k], zs[k]), sdev, mean);
+            F vy = V::fma(V::unpackhi_f(zc[k], zs[k]), sdev, mean);
+            if (lognormal) {
+                vx = exp(vx);
+                vy = exp(vy);
+            }
+            store_float<DT>(dst + (2 * k) * W * ES, vx, nt);
+            store_float<DT>(dst + (2 * k + 1) * W * ES, vy, nt);
+        }
     });
 }
 
 template <DType DT>
 void exponential_f32_family(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
     const F lambda = V::fset1(a.af);
-    for_units<4, esize<DT>()>(a, out, q0, q1, true, [&](U x, U y, char* dst, int64_t, bool nt) {
-        store_float<DT>(dst, exponential(x, lambda), nt);
-        store_float<DT>(dst + W * esize<DT>(), exponential(y, lambda), nt);
+    constexpr int ES = esize<DT>();
+    for_units<4, ES>(a, out, q0, q1, true, [&](auto nv, const U* w, char* dst, int64_t, bool nt) {
+        constexpr int NV = decltype(nv)::value;
+        F v[NV];
+        exponential_n<NV>(w, lambda, v);
+        NL_EACH(j, NV) store_float<DT>(dst + j * W * ES, v[j], nt);
     });
 }
 
 template <DType DT>
 void cauchy_f32_family(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
     const F median = V::fset1(a.af), sigma = V::fset1(a.bf);
-    for_units<4, esize<DT>()>(a, out, q0, q1, true, [&](U x, U y, char* dst, int64_t, bool nt) {
-        store_float<DT>(dst, cauchy(x, median, sigma), nt);
-        store_float<DT>(dst + W * esize<DT>(), cauchy(y, median, sigma), nt);
+    constexpr int ES = esize<DT>();
+    for_units<4, ES>(a, out, q0, q1, true, [&](auto nv, const U* w, char* dst, int64_t, bool nt) {
+        constexpr int NV = decltype(nv)::value;
+        F v[NV];
+        cauchy_n<NV>(w, median, sigma, v);
+        NL_EACH(j, NV) store_float<DT>(dst + j * W * ES, v[j], nt);
     });
 }
 
@@ -509,10 +563,10 @@ template <DType DT>
 void bernoulli_all(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
     const U t = V::set1(a.threshold32);
     const bool always = a.always_one;
+    constexpr int ES = esize<DT>();
     auto value = [&](U w) -> U { return always ? V::set1(1) : V::sel(V::lt_u32(w, t), V::set1(1), V::zero()); };
-    for_units<4, esize<DT>()>(a, out, q0, q1, true, [&](U x, U y, char* dst, int64_t, bool nt) {
-        store_int<DT>(dst, value(x), nt);
-        store_int<DT>(dst + W * esize<DT>(), value(y), nt);
+    for_units<4, ES>(a, out, q0, q1, true, [&](auto nv, const U* w, char* dst, int64_t, bool nt) {
+        NL_EACH(j, decltype(nv)::value) store_int<DT>(dst + j * W * ES, value(w[j]), nt);
     });
 }
 
@@ -528,7 +582,7 @@ void randint32(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
     const U lomask = V::set1_64(0xFFFFFFFFull);
     const bool full = a.full_range, check = a.reject_below != 0;
     constexpr int ES = esize<DT>();
-    auto one = [&](U w, char* dst, int64_t elem, bool nt) {
+    auto one = [&](U w, char* dst, int64_t elem, bool nt) __attribute__((always_inline)) {
         U pe = V::zero(), po = V::zero();
         unsigned rejected = 0;
         if (!full) {
@@ -562,9 +616,8 @@ void randint32(const FillArgs& a, void* out, int64_t q0, int64_t q1) {
             std::memcpy(dst, tmp, sizeof tmp);
         }
     };
-    for_units<4, ES>(a, out, q0, q1, true, [&](U x, U y, char* dst, int64_t elem, bool nt) {
-        one(x, dst, elem, nt);
-        one(y, dst + W * ES, elem + W, nt);
+    for_units<4, ES>(a, out, q0, q1, true, [&](auto nv, const U* w, char* dst, int64_t elem, bool nt) {
+        NL_EACH(j, decltype(nv)::value) one(w[j], dst + j * W * ES, elem + j * W, nt);
     });
 }
 

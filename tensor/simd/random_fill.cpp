@@ -3,6 +3,8 @@
 // transform get vector Philox words and the scalar transforms; a trailing partial block and the
 // scalar level run the reference block function itself. Compiled for the x86-64 baseline.
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <type_traits>
 
 #include "tensor/detmath.h"
@@ -18,10 +20,24 @@ namespace nl::simd {
 
 namespace {
 
-constexpr int64_t kTileBlocks = 256;                  // words buffer of the scalar-transform path: 4 KiB
-constexpr uint64_t kStreamStoreBytes = 16ull << 20;   // larger outputs bypass the caches
+constexpr int64_t kTileBlocks = 256;  // words buffer of the scalar-transform path: 4 KiB
 
-FillArgs make_args(const RandomRequest& r) {
+// Outputs at least this large are written with non-temporal stores. Off by default: on the
+// reference machine (docs/PERFORMANCE.md) plain stores were faster, 2.2 against 1.6 G rand
+// samples/s on two threads; NOISELAB_STREAM_STORES_MB=16 turns them on from 16 MiB.
+uint64_t stream_store_bytes() {
+    static const uint64_t bytes = [] {
+        const char* env = std::getenv("NOISELAB_STREAM_STORES_MB");
+        char* end = nullptr;
+        const unsigned long long mb = env ? std::strtoull(env, &end, 10) : 0;
+        return env && end != env && *end == '\0' && mb > 0 ? static_cast<uint64_t>(mb) << 20 : UINT64_MAX;
+    }();
+    return bytes;
+}
+
+}  // namespace
+
+FillArgs make_fill_args(const RandomRequest& r) {
     FillArgs a;
     a.kind = r.kind;
     a.dtype = r.dtype;
@@ -54,9 +70,11 @@ FillArgs make_args(const RandomRequest& r) {
         }
     }
     a.low = r.low;
-    a.stream_stores = static_cast<uint64_t>(r.numel) * dtype_size(r.dtype) >= kStreamStoreBytes;
+    a.stream_stores = static_cast<uint64_t>(r.numel) * dtype_size(r.dtype) >= stream_store_bytes();
     return a;
 }
+
+namespace {
 
 // random_block (tensor/random_block.h) for block q with its primary words w already computed;
 // the rejection samplers still read their extra attempts from Philox themselves.
@@ -173,7 +191,7 @@ void philox_words(uint64_t seed, uint32_t stream, uint64_t block0, int64_t nbloc
 void cpu_random_fill(const RandomRequest& req, void* out) {
     const int64_t blocks = static_cast<int64_t>(blocks_for(req));
     const Kernels* k = kernels_for(simd_level());
-    const FillArgs args = make_args(req);
+    const FillArgs args = make_fill_args(req);
     const int per = elements_per_block(req.kind, req.dtype, req.range);
     const int64_t full = req.numel / per;  // complete blocks; a partial last one runs the reference
     dispatch_dtype(req.dtype, [&](auto tag) {

@@ -9,6 +9,10 @@
 #include "tensor/simd/kernels.h"
 #include "tensor/simd/simd.h"
 
+#if defined(NL_SIMD_X86) && defined(__clang__)
+#include <cpuid.h>
+#endif
+
 namespace nl {
 
 namespace {
@@ -20,7 +24,14 @@ SimdLevel detect() {
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
         return SimdLevel::AVX512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"))
+#if defined(__clang__)
+    // clang 14's __builtin_cpu_supports does not know "f16c": CPUID leaf 1, ECX bit 29.
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    const bool f16c = __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 29));
+#else
+    const bool f16c = __builtin_cpu_supports("f16c");
+#endif
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && f16c)
         return SimdLevel::AVX2;
     return SimdLevel::SSE2;
 #else

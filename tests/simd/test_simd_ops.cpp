@@ -5,12 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "simd_test_util.h"
+#include "tensor/host_allocator.h"
+#include "tensor/random_block.h"
+#include "tensor/simd/kernels.h"
 #include "tensor/random.h"
 
 namespace nl {
@@ -141,7 +145,8 @@ TEST(SimdOps, PerElementParameters) {
     }
 }
 
-// Outputs of 16 MiB and more use non-temporal stores where the destination is aligned.
+// Large outputs: many chunks over the threads (and, with NOISELAB_STREAM_STORES_MB set, streaming
+// stores where the destination is aligned).
 TEST(SimdOps, LargeOutputs) {
     const int64_t n = (int64_t(1) << 22) + 3;
     expect_same_everywhere("rand 2^22+3 float32", [&] {
@@ -175,6 +180,61 @@ TEST(SimdOps, LargeOutputs) {
         normal_(v, 0.0, 1.0, &g);
         return base;
     });
+}
+
+// Non-temporal stores (off by default; NOISELAB_STREAM_STORES_MB turns them on) give the same bytes,
+// including the RandInt lanes recomputed after a rejection.
+TEST(SimdOps, StreamingStoresKernel) {
+    struct Req {
+        RandomKind kind;
+        DType dtype;
+        double a, b;
+        int64_t low;
+        uint64_t range;
+    };
+    const std::vector<Req> reqs = {
+        {RandomKind::Uniform, DType::Float32, 0.0, 1.0, 0, 0},
+        {RandomKind::Uniform, DType::Float32, -1.0, 3.0, 0, 0},
+        {RandomKind::Uniform, DType::Float64, 0.0, 1.0, 0, 0},
+        {RandomKind::Normal, DType::Float32, 0.0, 1.0, 0, 0},
+        {RandomKind::Exponential, DType::Float32, 2.0, 0.0, 0, 0},
+        {RandomKind::Bernoulli, DType::Float32, 0.3, 0.0, 0, 0},
+        {RandomKind::Bernoulli, DType::Int64, 0.3, 0.0, 0, 0},
+        {RandomKind::RandInt, DType::Int64, 0.0, 0.0, -3, (uint64_t(1) << 31) + 7},
+        {RandomKind::RandInt, DType::Int32, 0.0, 0.0, -3, (uint64_t(1) << 31) + 7},
+        {RandomKind::RandInt, DType::Int64, 0.0, 0.0, 5, uint64_t(1) << 32},
+    };
+    for (SimdLevel level : supported_simd_levels()) {
+        const simd::Kernels* k = simd::kernels_for(level);
+        if (!k) continue;
+        for (const Req& q : reqs) {
+            RandomRequest r;
+            r.kind = q.kind;
+            r.dtype = q.dtype;
+            r.numel = 40000;
+            r.seed = 99;
+            r.offset = 1234;
+            r.stream = 5;
+            r.a = q.a;
+            r.b = q.b;
+            r.low = q.low;
+            r.range = q.range;
+            const int per = elements_per_block(r.kind, r.dtype, r.range);
+            const size_t bytes = static_cast<size_t>(r.numel) * dtype_size(r.dtype);
+            std::vector<unsigned char> want(bytes);
+            dispatch_dtype(r.dtype, [&](auto tag) {
+                using T = decltype(tag);
+                for (int64_t b = 0; b < r.numel / per; ++b) xf::random_block<T>(r, static_cast<uint64_t>(b), reinterpret_cast<T*>(want.data()));
+            });
+            void* out = host_allocate(bytes);  // 64-byte aligned
+            simd::FillArgs args = simd::make_fill_args(r);
+            args.stream_stores = true;
+            ASSERT_TRUE(k->fill(args, out, 0, r.numel / per)) << random_kind_name(r.kind);
+            EXPECT_EQ(std::memcmp(out, want.data(), bytes), 0)
+                << random_kind_name(r.kind) << " " << dtype_name(r.dtype) << " at level " << simd_level_name(level);
+            host_deallocate(out);
+        }
+    }
 }
 
 // Prefix stability holds through the vector paths too: the first k values do not depend on n.
