@@ -5,6 +5,8 @@
 // is running) runs inline on its caller.
 #include "tensor/parallel.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -111,9 +113,19 @@ private:
     uint64_t generation_ = 0;
 };
 
+// Never destroyed: its threads sleep until the process exits. A child of fork() has none of the
+// workers (only the forking thread survives), so it starts a fresh pool, abandoning the old one.
+Pool*& pool_slot() {
+    static Pool* p = nullptr;
+    return p;
+}
 Pool& pool() {
-    static Pool* p = new Pool;  // never destroyed: its threads sleep until the process exits
-    return *p;
+    static std::once_flag once;
+    std::call_once(once, [] {
+        pool_slot() = new Pool;
+        pthread_atfork(nullptr, nullptr, [] { pool_slot() = new Pool; });
+    });
+    return *pool_slot();
 }
 }  // namespace
 

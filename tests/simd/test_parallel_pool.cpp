@@ -2,6 +2,8 @@
 // exceptions reach the caller, nested and concurrent calls complete, and ops give the same bytes
 // after many pool reuses with changing thread counts.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <stdexcept>
@@ -63,6 +65,23 @@ TEST(ParallelPool, ConcurrentCallersBothFinish) {
     other.join();
     EXPECT_EQ(a.load(), 200000);
     EXPECT_EQ(b.load(), 200000);
+}
+
+// A forked child (a death test, a subprocess launcher) gets a working pool of its own.
+TEST(ParallelPool, WorksAfterFork) {
+    simdtest::LevelScope s(simd_level(), 3);
+    std::atomic<int64_t> warm{0};
+    parallel_for(100, 1, [&](int64_t b, int64_t e) { warm += e - b; });  // workers exist now
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        std::atomic<int64_t> sum{0};
+        parallel_for(1000, 3, [&](int64_t b, int64_t e) { sum += e - b; });
+        _exit(sum.load() == 1000 ? 0 : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 TEST(ParallelPool, RepeatedOpsKeepTheirBits) {
