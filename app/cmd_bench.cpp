@@ -3,9 +3,12 @@
 //   op,dtype,n,threads,median_s,samples_per_s,gb_per_s
 // median_s is the median of --repeat timed runs after --warmup untimed ones; samples_per_s = n /
 // median_s; gb_per_s = bytes of the result tensor per second (of the logits read, for
-// sample_logits). bench/compare_numpy_torch.py runs NumPy and PyTorch on the same sizes next to it.
+// sample_logits). --cpu appends cpu_s, the median process CPU time per call (all threads), which
+// tells a loaded machine (cpu_s / threads well below median_s) from a slow op.
+// bench/compare_numpy_torch.py runs NumPy and PyTorch on the same sizes next to it.
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <functional>
 #include <iostream>
@@ -143,6 +146,18 @@ const std::vector<Op>& ops() {
     return table;
 }
 
+double process_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t m = v.size();
+    return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+}
+
 std::string op_names() {
     std::string s;
     for (const Op& op : ops()) s += std::string(s.empty() ? "" : ", ") + op.name;
@@ -173,7 +188,7 @@ int run(int argc, char** argv) {
                  "noiselab bench"};
     std::string device_s = "cpu", op_s = "all", dtype_s, n_s, threads_s, repeat_s = "10", warmup_s = "2", simd_s,
                 seed_s = "0", categories_s = "3", rows_s = "64", temperature_s = "0.8";
-    bool csv = false, list = false;
+    bool csv = false, list = false, cpu = false;
     app.add_option("--device", device_s, "cpu or cuda[:N] (default cpu)");
     app.add_option("--op", op_s, "op name, comma-separated names, or all (default); see --list");
     app.add_option("--dtype", dtype_s, "dtype (default: the op's, as in PyTorch)");
@@ -188,6 +203,7 @@ int run(int argc, char** argv) {
     app.add_option("--temperature", temperature_s, "sample_logits: temperature (default 0.8)");
     app.add_flag("--csv", csv, "CSV with a header line (default: aligned columns)");
     app.add_flag("--list", list, "list the ops and what each one times");
+    app.add_flag("--cpu", cpu, "append cpu_s: the median process CPU time of a call, all threads");
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -222,8 +238,9 @@ int run(int argc, char** argv) {
         for (const std::string& name : split(op_s)) chosen.push_back(&find_op(name));
     }
 
-    if (csv) std::printf("op,dtype,n,threads,median_s,samples_per_s,gb_per_s\n");
-    else std::printf("%-14s %-9s %11s %7s %12s %15s %9s\n", "op", "dtype", "n", "threads", "median_s", "samples_per_s", "gb_per_s");
+    if (csv) std::printf("op,dtype,n,threads,median_s,samples_per_s,gb_per_s%s\n", cpu ? ",cpu_s" : "");
+    else std::printf("%-14s %-9s %11s %7s %12s %15s %9s%s\n", "op", "dtype", "n", "threads", "median_s", "samples_per_s",
+                     "gb_per_s", cpu ? "        cpu_s" : "");
     for (const Op* op : chosen) {
         Spec s = base;
         s.dtype = dtype_s.empty() ? op->default_dtype : parse_dtype(dtype_s);
@@ -233,23 +250,25 @@ int run(int argc, char** argv) {
         Generator g(base.seed);
         const Run call = op->make(s, g);
         for (int i = 0; i < warmup; ++i) call();
-        std::vector<double> times;
+        std::vector<double> times, cpu_times;
         double bytes = 0.0;
         for (int i = 0; i < repeat; ++i) {
+            const double c0 = process_cpu_seconds();
             const auto t0 = std::chrono::steady_clock::now();
             bytes = call();
             times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            cpu_times.push_back(process_cpu_seconds() - c0);
         }
-        std::sort(times.begin(), times.end());
-        const size_t m = times.size();
-        const double med = m % 2 ? times[m / 2] : 0.5 * (times[m / 2 - 1] + times[m / 2]);
+        const double med = median(times);
         const double n = static_cast<double>(s.n);
+        char extra[64] = "";
+        if (cpu) std::snprintf(extra, sizeof extra, csv ? ",%.6g" : " %12.6g", median(cpu_times));
         if (csv)
-            std::printf("%s,%s,%lld,%d,%.6g,%.6g,%.4g\n", op->name, dtype_name(s.dtype), static_cast<long long>(s.n),
-                        s.threads, med, n / med, bytes / med / 1e9);
+            std::printf("%s,%s,%lld,%d,%.6g,%.6g,%.4g%s\n", op->name, dtype_name(s.dtype), static_cast<long long>(s.n),
+                        s.threads, med, n / med, bytes / med / 1e9, extra);
         else
-            std::printf("%-14s %-9s %11lld %7d %12.6g %15.6g %9.4g\n", op->name, dtype_name(s.dtype),
-                        static_cast<long long>(s.n), s.threads, med, n / med, bytes / med / 1e9);
+            std::printf("%-14s %-9s %11lld %7d %12.6g %15.6g %9.4g%s\n", op->name, dtype_name(s.dtype),
+                        static_cast<long long>(s.n), s.threads, med, n / med, bytes / med / 1e9, extra);
         std::fflush(stdout);
     }
     return 0;
