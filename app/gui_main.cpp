@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <malloc.h>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,6 +56,12 @@ int nl::app::run_gui(int argc, char** argv) {
         return kExitOk;
     }
     if (opt.benchmark_frames > 0) state.sampler.live = true;
+    // Live mode allocates the same few megabytes every frame (the tensor, its double copies in
+    // the statistics, the grid image). glibc would hand such blocks back to the kernel on free
+    // and fault them in again on the next malloc, which costs more than the work itself (4x
+    // for the histogram on these VMs); keeping them in the heap makes the next frame reuse them.
+    mallopt(M_MMAP_THRESHOLD, 512 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1024 << 20);
     // Unattended runs ignore the real pointer (Xvfb parks it mid-screen, where it would hover).
     if (opt.frames > 0 || opt.benchmark_frames > 0) state.mouse_override = true;
 
@@ -105,7 +112,7 @@ int nl::app::run_gui(int argc, char** argv) {
     // 5. Frame loop.
     int status = kExitOk;
     const int64_t last_frame = opt.benchmark_frames > 0 ? opt.benchmark_frames + 10 : opt.frames;
-    std::vector<double> frame_ms, sample_ms, stats_ms, image_ms;
+    std::vector<double> frame_ms, sample_ms, stats_ms, image_ms, update_ms, ui_ms, gl_ms, swap_ms;
     auto previous = std::chrono::steady_clock::now();
     for (int64_t frame = 1; !glfwWindowShouldClose(window) && !state.quit_requested; ++frame) {
         glfwPollEvents();
@@ -116,7 +123,9 @@ int nl::app::run_gui(int argc, char** argv) {
             status = kExitBadInput;
             break;
         }
+        const auto t_update = std::chrono::steady_clock::now();
         update(state);
+        const auto t_ui = std::chrono::steady_clock::now();
         if (vsync == state.sampler.live) {  // live mode runs as fast as it can
             vsync = !state.sampler.live;
             glfwSwapInterval(vsync ? 1 : 0);
@@ -128,10 +137,12 @@ int nl::app::run_gui(int argc, char** argv) {
         ImGui::NewFrame();
         draw_app(state, sink.get());
         ImGui::Render();
+        const auto t_gl = std::chrono::steady_clock::now();
         int fb_w = 0, fb_h = 0;
         glfwGetFramebufferSize(window, &fb_w, &fb_h);
         glViewport(0, 0, fb_w, fb_h);
-        glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
+        const ImVec4 bg = theme::window_background();  // the panels draw no background of their own
+        glClearColor(bg.x, bg.y, bg.z, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
@@ -158,6 +169,7 @@ int nl::app::run_gui(int argc, char** argv) {
                 status = kExitFailure;
             }
         }
+        const auto t_swap = std::chrono::steady_clock::now();
         glfwSwapBuffers(window);
 
         const auto now = std::chrono::steady_clock::now();
@@ -169,6 +181,11 @@ int nl::app::run_gui(int argc, char** argv) {
             sample_ms.push_back(state.sampler.timing.ms);
             stats_ms.push_back(state.histogram.analysis.ms);
             image_ms.push_back(sink->last_ms());
+            auto span = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+            update_ms.push_back(span(t_update, t_ui));
+            ui_ms.push_back(span(t_ui, t_gl));
+            gl_ms.push_back(span(t_gl, t_swap));
+            swap_ms.push_back(span(t_swap, now));
         }
         if (last_frame > 0 && frame >= last_frame) break;
     }
@@ -185,6 +202,9 @@ int nl::app::run_gui(int argc, char** argv) {
                     percentile(frame_ms, 0.5), percentile(frame_ms, 0.95));
         std::printf("benchmark: per frame, median: sample %.2f ms, stats %.2f ms, image grid + upload %.2f ms\n",
                     percentile(sample_ms, 0.5), percentile(stats_ms, 0.5), percentile(image_ms, 0.5));
+        std::printf("benchmark: frame phases, median: update (sample + stats) %.2f ms, panels (incl. grid upload) %.2f ms, "
+                    "OpenGL draw %.2f ms, swap %.2f ms\n",
+                    percentile(update_ms, 0.5), percentile(ui_ms, 0.5), percentile(gl_ms, 0.5), percentile(swap_ms, 0.5));
     }
 
     // 6. Clean-up, in the reverse order of set-up.

@@ -26,8 +26,10 @@ struct AnalysisOptions {
     // live mode sets it so that a new sample every frame stays fast (the table says so).
     int64_t max_values = 0;
 };
-// The values live mode analyses per frame (of tensors larger than this).
-constexpr int64_t kLiveAnalysisValues = 131072;
+// What live mode analyses per frame: the first values of larger tensors (histogram and moments)
+// and of the test and QQ plot, so that a new sample every frame stays well inside 16 ms.
+constexpr int64_t kLiveAnalysisValues = 65536;
+constexpr int64_t kLiveTestValues = 5000;
 constexpr int kMinBins = 1, kMaxBins = 1000;
 
 struct Analysis {

@@ -1,6 +1,7 @@
 // Frame logic of the app (see app.h).
 #include "gui/app.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <imgui.h>
@@ -108,6 +109,7 @@ void update(AppState& s) {
     HistogramState& h = s.histogram;
     AnalysisOptions opts = h.options;
     opts.max_values = sp.live ? kLiveAnalysisValues : 0;
+    if (sp.live) opts.test_samples = std::min(opts.test_samples, kLiveTestValues);
     if (sp.tensor.defined() && (h.analysed_draw != sp.draws || !same_options(h.analysed_options, opts))) {
         h.analysis = analyze(sp.tensor, to_stats_distribution(sp.drawn), opts);
         h.analysed_draw = sp.draws;

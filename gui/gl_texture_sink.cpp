@@ -6,6 +6,7 @@
 #define GL_GLEXT_PROTOTYPES 1
 #include <GL/gl.h>
 
+#include "gui/grid_pixels.h"
 #include "gui/texture_sink.h"
 
 namespace nl::gui {
@@ -20,7 +21,7 @@ public:
 
     void show(const Tensor& grid, const render::GridOptions& opts) override {
         const auto t0 = std::chrono::steady_clock::now();
-        const render::Image img = render::image_grid(grid, opts);
+        const render::Image img = grid_pixels(grid, opts);
         if (!tex_) {
             glGenTextures(1, &tex_);
             glBindTexture(GL_TEXTURE_2D, tex_);

@@ -391,8 +391,7 @@ const TooltipAudit::Item* TooltipAudit::find(const std::string& text_start) cons
 void draw_sampler_panel(AppState& s, const Rect& r) {
     ImGui::SetNextWindowPos(ImVec2(r.x, r.y));
     ImGui::SetNextWindowSize(ImVec2(r.w, r.h));
-    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings;
+    const ImGuiWindowFlags flags = theme::kPanelFlags;
     if (ImGui::Begin(kSamplerWindow, nullptr, flags)) {
         distribution_section(s.sampler);
         tensor_section(s.sampler);

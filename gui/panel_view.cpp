@@ -167,7 +167,6 @@ void image_view(ImageViewState& v, const SamplerState& sp, TextureSink* sink, Im
     const bool hovered = ImGui::IsItemHovered();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 end(pos.x + size.x, pos.y + size.y);
-    dl->AddRectFilled(pos, end, theme::kImageBackground);
 
     const float iw = static_cast<float>(g.width), ih = static_cast<float>(g.height);
     if (v.fit) {
@@ -197,6 +196,14 @@ void image_view(ImageViewState& v, const SamplerState& sp, TextureSink* sink, Im
     }
     if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) v.fit = true;
     const ImVec2 p1(p0.x + iw * v.zoom, p0.y + ih * v.zoom);
+    // The dark surround is drawn around the grid, not under it: the grid is opaque, and every
+    // pixel not shaded twice counts with a software rasteriser (Xvfb / llvmpipe).
+    const ImVec2 in0(std::clamp(p0.x, pos.x, end.x), std::clamp(p0.y, pos.y, end.y));
+    const ImVec2 in1(std::clamp(p1.x, pos.x, end.x), std::clamp(p1.y, pos.y, end.y));
+    dl->AddRectFilled(pos, ImVec2(end.x, in0.y), theme::kImageBackground);
+    dl->AddRectFilled(ImVec2(pos.x, in1.y), end, theme::kImageBackground);
+    dl->AddRectFilled(ImVec2(pos.x, in0.y), ImVec2(in0.x, in1.y), theme::kImageBackground);
+    dl->AddRectFilled(ImVec2(in1.x, in0.y), ImVec2(end.x, in1.y), theme::kImageBackground);
     dl->PushClipRect(pos, end, true);
     if (sink && sink->texture()) dl->AddImage(sink->texture(), p0, p1);
     else dl->AddRectFilled(p0, p1, theme::kPlotBackground);  // headless: where the grid would be
@@ -351,9 +358,7 @@ void values_view(ImageViewState& v, const SamplerState& sp, ImVec2 size) {
 void draw_tensor_view(ImageViewState& v, const SamplerState& sp, TextureSink* sink, const Rect& r) {
     ImGui::SetNextWindowPos(ImVec2(r.x, r.y));
     ImGui::SetNextWindowSize(ImVec2(r.w, r.h));
-    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings |
-                                   ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse;
+    const ImGuiWindowFlags flags = theme::kPanelFlags | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse;
     if (ImGui::Begin(kViewWindow, nullptr, flags)) {
         if (!sp.tensor.defined()) {
             ImGui::TextColored(theme::text_dim(), "No tensor yet.");

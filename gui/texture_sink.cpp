@@ -1,4 +1,5 @@
 // MemorySink (see texture_sink.h); the OpenGL sink lives in gl_texture_sink.cpp.
+#include "gui/grid_pixels.h"
 #include "gui/texture_sink.h"
 
 #include <chrono>
@@ -7,7 +8,7 @@ namespace nl::gui {
 
 void MemorySink::show(const Tensor& grid, const render::GridOptions& opts) {
     const auto t0 = std::chrono::steady_clock::now();
-    image_ = render::image_grid(grid, opts);
+    image_ = grid_pixels(grid, opts);
     ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     ++shows_;
 }

@@ -1,5 +1,5 @@
 // The seam between a tensor and the texture the image view draws. Today's path is the CPU one:
-// render::image_grid builds RGBA8 pixels on the host and GlUploadSink uploads them
+// render::image_grid's pixels are built on the host (grid_pixels.h) and GlUploadSink uploads them
 // (glTexSubImage2D). The CUDA path will plug in here without touching the panels: a sink that
 // registers the GL texture with CUDA once (cudaGraphicsGLRegisterImage), and per frame maps it,
 // runs the grid/colormap kernel on the device tensor straight into the texture's array, and

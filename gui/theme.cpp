@@ -15,6 +15,7 @@ ImVec4 text_ok() { return c(120, 210, 140); }
 ImVec4 text_warn() { return c(240, 190, 90); }
 ImVec4 text_error() { return c(255, 110, 100); }
 ImVec4 accent() { return c(91, 155, 230); }
+ImVec4 window_background() { return c(34, 36, 45); }
 
 void apply_style(float scale) {
     scale = std::max(scale, 0.5f);
@@ -39,7 +40,7 @@ void apply_style(float scale) {
     st.ScaleAllSizes(scale);
 
     ImVec4* col = st.Colors;
-    const ImVec4 bg = c(30, 32, 40), panel = c(34, 36, 45), frame = c(48, 52, 64), frame_hover = c(60, 66, 82),
+    const ImVec4 bg = c(30, 32, 40), panel = window_background(), frame = c(48, 52, 64), frame_hover = c(60, 66, 82),
                  frame_active = c(70, 78, 98), acc = accent(), acc_hover = c(120, 175, 240), text = c(228, 230, 236);
     col[ImGuiCol_Text] = text;
     col[ImGuiCol_TextDisabled] = c(120, 124, 136);

@@ -29,6 +29,15 @@ ImVec4 text_warn();
 ImVec4 text_error();
 ImVec4 accent();
 
+// Flags of the three tiled panels. They draw no background of their own: the frame is cleared
+// with the panel colour (window_background()) instead, which spares the software rasteriser of
+// Xvfb / llvmpipe a million blended pixels per frame (a third of live mode's frame time).
+constexpr ImGuiWindowFlags kPanelFlags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                         ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings |
+                                         ImGuiWindowFlags_NoBackground;
+// The colour to clear the frame with: the panels' background.
+ImVec4 window_background();
+
 // Base font size in pixels before HiDPI scaling.
 constexpr float kBaseFontPx = 16.0f;
 constexpr const char* kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";

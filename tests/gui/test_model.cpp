@@ -5,6 +5,7 @@
 
 #include "gui/analysis.h"
 #include "gui/app.h"
+#include "gui/grid_pixels.h"
 #include "gui/grid_view.h"
 #include "gui/layout.h"
 #include "gui/script.h"
@@ -209,4 +210,34 @@ TEST(GuiUpdate, SeedsParametersAndResampleFollowTheRules) {
     update(s);
     EXPECT_EQ(s.sampler.draws, draws + 2);  // live: a new draw every frame
     EXPECT_EQ(s.histogram.analysed_options.max_values, kLiveAnalysisValues);
+}
+
+TEST(GuiGridPixels, AreImageGridsPixelsExactly) {
+    Generator g(8);
+    Tensor x = randn({7, 3, 5, 6}, {}, &g);
+    x.set({2, 1, 3, 3}, std::nan(""));  // NaN colour
+    x.set({4, 0, 0, 0}, 40.0);           // an outlier that clamps under sigma and fixed ranges
+    Tensor one = randn({10, 1, 4, 9}, {}, &g);
+    render::GridOptions o;
+    for (const Tensor& t : {x, x.narrow(1, 1, 1).contiguous(), one, full({3, 1, 2, 2}, 0.25)})
+        for (render::Colormap cm : {render::Colormap::Gray, render::Colormap::Viridis, render::Colormap::Diverging})
+            for (const char* range : {"minmax", "sigma:2", "fixed:-1.5,0.7"})
+                for (int cols : {0, 3})
+                    for (int pad : {0, 1, 2}) {
+                        o.colormap = cm;
+                        o.range = parse_value_range(range);
+                        o.columns = cols;
+                        o.padding = pad;
+                        const render::Image fast = grid_pixels(t, o), ref = render::image_grid(t, o);
+                        ASSERT_EQ(fast.width, ref.width);
+                        ASSERT_EQ(fast.height, ref.height);
+                        ASSERT_TRUE(fast.rgba == ref.rgba) << shape_str(t.shape()) << " " << render::colormap_name(cm) << " " << range
+                                                           << " cols " << cols << " pad " << pad;
+                    }
+    // Other dtypes and scales go to image_grid itself.
+    o.range = {};
+    const Tensor ints = randint(0, 9, {4, 1, 3, 3}, {DType::Int64}, &g);
+    EXPECT_TRUE(grid_pixels(ints, o).rgba == render::image_grid(ints, o).rgba);
+    o.scale = 3;
+    EXPECT_TRUE(grid_pixels(one, o).rgba == render::image_grid(one, o).rgba);
 }
