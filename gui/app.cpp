@@ -128,6 +128,11 @@ void draw_app(AppState& s, TextureSink* sink) {
     draw_tensor_view(s.image, s.sampler, sink, L.view);
     draw_histogram_panel(s.histogram, s.sampler, L.histogram);
     draw_status_bar(s, sink, L.status);
+    // Hairlines between the panels (they draw no background or border of their own).
+    ImDrawList* bg = ImGui::GetBackgroundDrawList();
+    const ImU32 line = ImGui::GetColorU32(ImGuiCol_Border);
+    bg->AddLine(ImVec2(L.view.x - 0.5f, L.view.y), ImVec2(L.view.x - 0.5f, L.view.bottom()), line);
+    bg->AddLine(ImVec2(L.histogram.x - 0.5f, L.histogram.y), ImVec2(L.histogram.x - 0.5f, L.histogram.bottom()), line);
     draw_dialogs(s);
 }
 

@@ -185,7 +185,8 @@ void histogram_plot(HistogramState& h, ImVec2 size) {
         dl->AddRectFilled(ImVec2(o.x + 5, o.y + fs * 0.3f), ImVec2(o.x + 5 + fs * 0.9f, o.y + fs * 0.95f), theme::kSample);
         dl->AddText(ImVec2(o.x + fs * 1.5f, o.y + 1), theme::kAxisText, s1);
         if (theory) {
-            dl->AddLine(ImVec2(o.x + 5, o.y + fs * 1.75f), ImVec2(o.x + 5 + fs * 0.9f, o.y + fs * 1.75f), theme::kTheory, 2.5f);
+            if (discrete) dl->AddCircleFilled(ImVec2(o.x + 5 + fs * 0.45f, o.y + fs * 1.75f), fs * 0.22f, theme::kTheory, 12);
+            else dl->AddLine(ImVec2(o.x + 5, o.y + fs * 1.75f), ImVec2(o.x + 5 + fs * 0.9f, o.y + fs * 1.75f), theme::kTheory, 2.5f);
             dl->AddText(ImVec2(o.x + fs * 1.5f, o.y + fs * 1.15f), theme::kAxisText, s2);
         }
     }
@@ -256,12 +257,15 @@ void stats_table(const HistogramState& h, float width) {
     }
     tooltip(chi ? "Chi-square statistic and its degrees of freedom." : "KS statistic D: largest gap between the sample and theoretical CDFs.");
     ImGui::EndTable();
+    // Wrapped to the table's width: the QQ plot sits to the right of this block.
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+    ImGui::PushStyleColor(ImGuiCol_Text, theme::text_dim());
     if (m.n + m.nan_count + m.inf_count < a.values)
-        ImGui::TextColored(theme::text_dim(), "n = %lld of %lld values (live), test on %lld", static_cast<long long>(m.n),
+        ImGui::TextWrapped("n = %lld of %lld values (live), test on the first %lld", static_cast<long long>(m.n),
                            static_cast<long long>(a.values), static_cast<long long>(a.test_n));
     else
-        ImGui::TextColored(theme::text_dim(), "n = %lld values, test on the first %lld", static_cast<long long>(m.n),
-                           static_cast<long long>(a.test_n));
+        ImGui::TextWrapped("n = %lld values, test on the first %lld", static_cast<long long>(m.n), static_cast<long long>(a.test_n));
+    ImGui::PopStyleColor();
     tooltip("Values in the histogram and moments (live mode: the first ones, to keep up with a new sample every frame); "
             "the test and the QQ plot use the first ones. By the streams' prefix stability the first values are a random sample too.");
     if (m.nan_count || m.inf_count) {
@@ -273,6 +277,7 @@ void stats_table(const HistogramState& h, float width) {
                            static_cast<long long>(a.hist.above));
         tooltip("Values outside the histogram's range: counted here, not drawn.");
     }
+    ImGui::PopTextWrapPos();
 }
 
 void qq_plot(const HistogramState& h, ImVec2 size) {

@@ -96,7 +96,7 @@ void controls(ImageViewState& v, const Shape& shape, ViewMode mode) {
         const render::ValueRange::Mode modes[] = {render::ValueRange::Mode::MinMax, render::ValueRange::Mode::Sigma,
                                                   render::ValueRange::Mode::Fixed};
         const char* tips[] = {"The smallest value is black, the largest white.",
-                              "mean - k std to mean + k std: robust to outliers (Cauchy).", "A fixed range you choose."};
+                              "mean - k std to mean + k std of this tensor: values beyond are clamped, so a few outliers do not wash out the rest.", "A fixed range you choose."};
         for (int i = 0; i < 3; ++i) {
             if (ImGui::Selectable(map_label(modes[i]), v.range.mode == modes[i])) v.range.mode = modes[i];
             tooltip(tips[i]);
