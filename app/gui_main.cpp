@@ -1,15 +1,15 @@
 // The desktop app: a GLFW window with an OpenGL 3.3 core context and Dear ImGui 1.86, read top
-// to bottom like ImGui's example_glfw_opengl3: settings, window, ImGui, frame loop, clean-up.
-// Everything the app shows and does lives in gui/ (state structs, panels, update, exports); this
-// file only owns the window, the GL context and the frame loop.
+// to bottom like ImGui's example_glfw_opengl3: settings, display, window, ImGui, frame loop,
+// clean-up. Everything the app shows and does lives in gui/ (state structs, panels, update,
+// exports); this file owns the window, the GL context and the frame loop.
+#include <malloc.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <malloc.h>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
@@ -19,8 +19,9 @@
 #include "app/commands.h"
 #include "gui/app.h"
 #include "gui/export.h"
+#include "gui/frame_log.h"
+#include "gui/gl_util.h"
 #include "gui/options.h"
-#include "gui/screenshot.h"
 #include "gui/script.h"
 #include "gui/texture_sink.h"
 #include "gui/theme.h"
@@ -30,11 +31,8 @@ namespace {
 
 void glfw_error(int code, const char* what) { std::fprintf(stderr, "noiselab: GLFW error %d: %s\n", code, what); }
 
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0.0;
-    std::sort(v.begin(), v.end());
-    return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5)];
-}
+using Clock = std::chrono::steady_clock;
+double ms_between(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
 
 }  // namespace
 
@@ -55,15 +53,16 @@ int nl::app::run_gui(int argc, char** argv) {
         std::fputs(gui_usage().c_str(), stdout);
         return kExitOk;
     }
-    if (opt.benchmark_frames > 0) state.sampler.live = true;
-    // Live mode allocates the same few megabytes every frame (the tensor, its double copies in
-    // the statistics, the grid image). glibc would hand such blocks back to the kernel on free
-    // and fault them in again on the next malloc, which costs more than the work itself (4x
-    // for the histogram on these VMs); keeping them in the heap makes the next frame reuse them.
+    const bool benchmark = opt.benchmark_frames > 0;
+    if (benchmark) state.sampler.live = true;
+    // Unattended runs ignore the real pointer (Xvfb parks it mid-screen, where it would hover).
+    if (opt.frames > 0 || benchmark) state.mouse_override = true;
+    // Live mode allocates the same few megabytes every frame (the tensor, the statistics' copies,
+    // the grid image). glibc would hand such blocks back to the kernel on free and fault them in
+    // again on the next malloc, which costs more than the work itself on these VMs (4x for the
+    // histogram); keeping them in the heap lets the next frame reuse them.
     mallopt(M_MMAP_THRESHOLD, 512 << 20);
     mallopt(M_TRIM_THRESHOLD, 1024 << 20);
-    // Unattended runs ignore the real pointer (Xvfb parks it mid-screen, where it would hover).
-    if (opt.frames > 0 || opt.benchmark_frames > 0) state.mouse_override = true;
 
     // 2. A display to open the window on; without one, say so once and give the CLI equivalent.
     if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
@@ -90,7 +89,7 @@ int nl::app::run_gui(int argc, char** argv) {
         return kExitFailure;
     }
     glfwMakeContextCurrent(window);
-    bool vsync = !state.sampler.live;
+    bool vsync = !state.sampler.live;  // live mode runs as fast as it can
     glfwSwapInterval(vsync ? 1 : 0);
 
     // 4. Dear ImGui: style and font at the monitor's scale, GLFW + OpenGL3 backends.
@@ -105,15 +104,18 @@ int nl::app::run_gui(int argc, char** argv) {
     state.status.font = theme::load_font(state.ui_scale);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init(glsl_version);
+    ImGui_ImplOpenGL3_CreateDeviceObjects();  // the font atlas texture, now, to sample it nearest
+    use_nearest_sampling(io.Fonts->TexID);
     if (const GLubyte* r = glGetString(GL_RENDERER)) state.status.gl_renderer = reinterpret_cast<const char*>(r);
     std::unique_ptr<TextureSink> sink = make_texture_sink(state.sampler.settings.device);
     ScriptRunner script(opt.script);
 
     // 5. Frame loop.
     int status = kExitOk;
-    const int64_t last_frame = opt.benchmark_frames > 0 ? opt.benchmark_frames + 10 : opt.frames;
-    std::vector<double> frame_ms, sample_ms, stats_ms, image_ms, update_ms, ui_ms, gl_ms, swap_ms;
-    auto previous = std::chrono::steady_clock::now();
+    constexpr int64_t kWarmUpFrames = 10;  // not timed by --benchmark-frames
+    const int64_t last_frame = benchmark ? opt.benchmark_frames + kWarmUpFrames : opt.frames;
+    FrameLog log;
+    Clock::time_point previous = Clock::now();
     for (int64_t frame = 1; !glfwWindowShouldClose(window) && !state.quit_requested; ++frame) {
         glfwPollEvents();
         try {
@@ -123,21 +125,22 @@ int nl::app::run_gui(int argc, char** argv) {
             status = kExitBadInput;
             break;
         }
-        const auto t_update = std::chrono::steady_clock::now();
-        update(state);
-        const auto t_ui = std::chrono::steady_clock::now();
-        if (vsync == state.sampler.live) {  // live mode runs as fast as it can
+        const Clock::time_point t_update = Clock::now();
+        update(state);  // a new sample when the settings ask for one, and its statistics
+        if (vsync == state.sampler.live) {
             vsync = !state.sampler.live;
             glfwSwapInterval(vsync ? 1 : 0);
         }
 
+        const Clock::time_point t_panels = Clock::now();
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         if (state.mouse_override) io.MousePos = ImVec2(state.mouse_x, state.mouse_y);
         ImGui::NewFrame();
         draw_app(state, sink.get());
         ImGui::Render();
-        const auto t_gl = std::chrono::steady_clock::now();
+
+        const Clock::time_point t_draw = Clock::now();
         int fb_w = 0, fb_h = 0;
         glfwGetFramebufferSize(window, &fb_w, &fb_h);
         glViewport(0, 0, fb_w, fb_h);
@@ -169,43 +172,20 @@ int nl::app::run_gui(int argc, char** argv) {
                 status = kExitFailure;
             }
         }
-        const auto t_swap = std::chrono::steady_clock::now();
+
+        const Clock::time_point t_swap = Clock::now();
         glfwSwapBuffers(window);
 
-        const auto now = std::chrono::steady_clock::now();
-        const double ms = std::chrono::duration<double, std::milli>(now - previous).count();
+        const Clock::time_point now = Clock::now();
+        record_frame_time(state.status, ms_between(previous, now));
+        if (benchmark && frame > kWarmUpFrames)
+            log.add({ms_between(t_update, t_panels), ms_between(t_panels, t_draw), ms_between(t_draw, t_swap), ms_between(t_swap, now),
+                     ms_between(previous, now)},
+                    state, sink->last_ms());
         previous = now;
-        record_frame_time(state.status, ms);
-        if (opt.benchmark_frames > 0 && frame > 10) {  // the first frames warm caches up
-            frame_ms.push_back(ms);
-            sample_ms.push_back(state.sampler.timing.ms);
-            stats_ms.push_back(state.histogram.analysis.ms);
-            image_ms.push_back(sink->last_ms());
-            auto span = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-            update_ms.push_back(span(t_update, t_ui));
-            ui_ms.push_back(span(t_ui, t_gl));
-            gl_ms.push_back(span(t_gl, t_swap));
-            swap_ms.push_back(span(t_swap, now));
-        }
         if (last_frame > 0 && frame >= last_frame) break;
     }
-
-    if (opt.benchmark_frames > 0 && !frame_ms.empty()) {
-        double sum = 0;
-        for (double v : frame_ms) sum += v;
-        const double mean = sum / static_cast<double>(frame_ms.size());
-        std::printf("benchmark: %zu frames, live mode, vsync off, %s %s %s on %s, %dx%d window, %s\n", frame_ms.size(),
-                    describe(state.sampler.drawn).c_str(), shape_str(state.sampler.drawn.shape).c_str(),
-                    nl::dtype_name(state.sampler.drawn.dtype), state.sampler.drawn.device.str().c_str(), opt.width, opt.height,
-                    state.status.gl_renderer.c_str());
-        std::printf("benchmark: frame mean %.2f ms (%.1f frames/s), median %.2f ms, p95 %.2f ms\n", mean, 1000.0 / mean,
-                    percentile(frame_ms, 0.5), percentile(frame_ms, 0.95));
-        std::printf("benchmark: per frame, median: sample %.2f ms, stats %.2f ms, image grid + upload %.2f ms\n",
-                    percentile(sample_ms, 0.5), percentile(stats_ms, 0.5), percentile(image_ms, 0.5));
-        std::printf("benchmark: frame phases, median: update (sample + stats) %.2f ms, panels (incl. grid upload) %.2f ms, "
-                    "OpenGL draw %.2f ms, swap %.2f ms\n",
-                    percentile(update_ms, 0.5), percentile(ui_ms, 0.5), percentile(gl_ms, 0.5), percentile(swap_ms, 0.5));
-    }
+    if (benchmark) std::fputs(log.report(state, opt.width, opt.height).c_str(), stdout);
 
     // 6. Clean-up, in the reverse order of set-up.
     sink.reset();

@@ -38,6 +38,9 @@ void apply_style(float scale) {
     st.TabRounding = 3;
     st.WindowTitleAlign = ImVec2(0.0f, 0.5f);
     st.ScaleAllSizes(scale);
+    // Anti-aliased lines from geometry, not from the atlas's baked line textures: those need
+    // bilinear filtering, and the atlas is sampled nearest (see app/gui_main.cpp).
+    st.AntiAliasedLinesUseTex = false;
 
     ImVec4* col = st.Colors;
     const ImVec4 bg = c(30, 32, 40), panel = window_background(), frame = c(48, 52, 64), frame_hover = c(60, 66, 82),
@@ -99,8 +102,11 @@ std::string load_font(float scale, const char* path) {
         if (std::FILE* f = std::fopen(path, "rb")) {
             std::fclose(f);
             ImFontConfig cfg;
-            cfg.OversampleH = 2;
+            // One texel per screen pixel (no oversampling, glyphs snapped to whole pixels): the
+            // atlas is then sampled with nearest filtering, which is much cheaper in llvmpipe.
+            cfg.OversampleH = 1;
             cfg.OversampleV = 1;
+            cfg.PixelSnapH = true;
             // Latin-1 plus the symbols the panels use: Greek (sigma), ellipsis, arrows (resample),
             // minus and comparison signs, geometric shapes (live dot), die faces (new seed).
             static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0391, 0x03C9, 0x2026, 0x2026, 0x2190, 0x21FF,

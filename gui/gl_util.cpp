@@ -1,6 +1,7 @@
-// Framebuffer read-back (see screenshot.h).
-#include "gui/screenshot.h"
+// Framebuffer read-back and texture sampling (see gl_util.h).
+#include "gui/gl_util.h"
 
+#include <cstdint>
 #include <cstring>
 
 #include <GL/gl.h>
@@ -27,6 +28,12 @@ render::Image read_framebuffer(int width, int height) {
     }
     for (size_t i = 3; i < img.rgba.size(); i += 4) img.rgba[i] = 255;  // the window is opaque
     return img;
+}
+
+void use_nearest_sampling(ImTextureID texture) {
+    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(reinterpret_cast<intptr_t>(texture)));
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
 }
 
 }  // namespace nl::gui
