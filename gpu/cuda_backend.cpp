@@ -1,8 +1,8 @@
 // The CUDA backend registered with tensor/'s dispatch (Backend: memory, copies, random ops), the
 // one-time probe that decides whether CUDA is usable, and the device / stream / event / memory API
 // of gpu/device.h. tensor/backend.cpp calls probe_cuda_backend() the first time anything asks for
-// the CUDA backend; with no driver or no GPU it records why (nl::set_cuda_unavailable_reason),
-// says so once on stderr, and the program goes on with the CPU.
+// the CUDA backend; with no driver or no GPU it records why (nl::set_cuda_unavailable_reason)
+// and the program goes on with the CPU (the app shows the reason once).
 #include <cuda_runtime_api.h>
 
 #include <cstdio>
@@ -147,8 +147,9 @@ Backend* probe_cuda_backend() {
         }
     }
     if (!why.empty()) {
+        // Recorded, not printed: the program says it once where the user looks (the command
+        // line's note, the GUI's status bar), from cuda_unavailable_reason().
         set_cuda_unavailable_reason(why);
-        std::fprintf(stderr, "noiselab: CUDA is unavailable: %s; running on the CPU\n", why.c_str());
         return nullptr;
     }
     static CudaBackend backend(count);

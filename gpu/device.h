@@ -17,7 +17,7 @@ namespace nl::gpu {
 using StreamHandle = CUstream_st*;
 
 // ---- availability and devices ---------------------------------------------------------------
-// Probes the driver once per process (printing one line to stderr when CUDA is unusable).
+// Probes the driver once per process; when CUDA is unusable, nl::cuda_unavailable_reason() says why.
 bool is_available();
 int device_count();  // 0 when unavailable
 
