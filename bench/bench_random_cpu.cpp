@@ -61,6 +61,7 @@ template <class F>
 void elementwise(benchmark::State& state, int64_t n, size_t elem_bytes, F f) {
     if (!setup(state)) return;
     nl::Generator g(1);
+    benchmark::DoNotOptimize(f(n, g));  // warm-up: maps the output memory (cached afterwards)
     for (auto _ : state) benchmark::DoNotOptimize(f(n, g));
     state.SetItemsProcessed(state.iterations() * n);
     state.SetBytesProcessed(state.iterations() * n * static_cast<int64_t>(elem_bytes));
@@ -103,6 +104,7 @@ void BM_Randperm(benchmark::State& state) {
     if (!setup(state)) return;
     nl::Generator g(1);
     const int64_t n = 10000000;
+    benchmark::DoNotOptimize(nl::randperm(n, {nl::DType::Int64}, &g));  // warm-up
     for (auto _ : state) benchmark::DoNotOptimize(nl::randperm(n, {nl::DType::Int64}, &g));
     state.SetItemsProcessed(state.iterations() * n);
 }
@@ -113,6 +115,7 @@ void BM_Multinomial3(benchmark::State& state) {
     nl::Generator g(1);
     const nl::Tensor p = nl::tensor({0.2, 0.5, 0.3});
     const int64_t n = 10000000;
+    benchmark::DoNotOptimize(nl::multinomial(p, n, true, &g));  // warm-up
     for (auto _ : state) benchmark::DoNotOptimize(nl::multinomial(p, n, true, &g));
     state.SetItemsProcessed(state.iterations() * n);
 }
@@ -122,6 +125,7 @@ void BM_SampleLogits(benchmark::State& state) {
     if (!setup(state)) return;
     nl::Generator g(1), gl(2);
     const nl::Tensor logits = nl::randn({64, 50000}, {}, &gl);
+    benchmark::DoNotOptimize(nl::sample_logits(logits, 0.8, 1, &g));  // warm-up
     for (auto _ : state) benchmark::DoNotOptimize(nl::sample_logits(logits, 0.8, 1, &g));
     state.SetItemsProcessed(state.iterations() * logits.numel());
 }

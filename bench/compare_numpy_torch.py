@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 """Noise Lab's CPU random ops next to NumPy and PyTorch, on the same sizes, in the same run.
 
-For each op it runs `noiselab bench --csv` (median of --repeat runs), then the NumPy and PyTorch
-equivalents (median of as many runs, after one warm-up), and prints samples/s and the ratios.
+For each op it runs `noiselab bench --csv --cpu` (median of --repeat runs), then the NumPy and
+PyTorch equivalents (median of as many runs, after one warm-up), and prints samples/s and the
+ratios. It also measures process CPU time: on a machine busy with other work the wall-clock rates
+shrink with the share of the cores this run gets, while samples per CPU-second do not; --cpu-table
+prints those instead (for noiselab, whose threads all count, they are per core).
 PyTorch is optional: without it (Debian: apt-get install python3-torch) its columns say "-".
 
     /usr/bin/python3 bench/compare_numpy_torch.py --noiselab build/app/noiselab --threads 2
@@ -39,13 +42,15 @@ ROWS, TEMPERATURE = 64, 0.8
 
 
 def median_time(fn, repeat):
+    """(median wall seconds, median process CPU seconds) of fn()."""
     fn()  # warm-up
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(times), statistics.median(cpu)
 
 
 def numpy_call(op, n):
@@ -105,12 +110,12 @@ def torch_call(op, n):
 
 def noiselab_rate(exe, op, n, threads, repeat, simd):
     cmd = [exe, "bench", "--device", "cpu", "--op", op, "--n", str(n), "--threads", str(threads),
-           "--repeat", str(repeat), "--csv"]
+           "--repeat", str(repeat), "--csv", "--cpu"]
     if simd:
         cmd += ["--simd", simd]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()
     row = dict(zip(out[0].split(","), out[-1].split(",")))
-    return float(row["median_s"])
+    return float(row["median_s"]), float(row["cpu_s"])
 
 
 def machine():
@@ -135,6 +140,8 @@ def main():
     ap.add_argument("--ops", default=",".join(OPS), help="comma-separated subset of " + ",".join(OPS))
     ap.add_argument("--simd", default="", help="noiselab's SIMD level (default: the best)")
     ap.add_argument("--markdown", action="store_true", help="a Markdown table")
+    ap.add_argument("--cpu-table", action="store_true",
+                    help="samples per CPU-second instead of per wall second (robust to a busy machine)")
     args = ap.parse_args()
     if not os.access(args.noiselab, os.X_OK):
         sys.exit(f"compare_numpy_torch.py: {args.noiselab} is not an executable (build it, or pass --noiselab)")
@@ -149,21 +156,25 @@ def main():
     print(f"# {datetime.date.today().isoformat()}; {machine()}; threads {args.threads}; "
           f"NumPy {np.__version__} (1 thread); PyTorch {torch.__version__ if torch else 'absent'}"
           f"{f' ({args.threads} threads)' if torch else ''}; median of {args.repeat} runs")
-    head = ["op", "n", "noiselab M/s", "NumPy M/s", "PyTorch M/s", "vs NumPy", "vs PyTorch", "noiselab ms"]
+    unit = "M/CPU-s" if args.cpu_table else "M/s"
+    head = ["op", "n", f"noiselab {unit}", f"NumPy {unit}", f"PyTorch {unit}", "vs NumPy", "vs PyTorch",
+            "noiselab ms", "noiselab CPU ms"]
     rows = []
     if not args.markdown:
-        print("  ".join(f"{c:>13}" for c in head), flush=True)
+        print("  ".join(f"{c:>15}" for c in head), flush=True)
+    pick = 1 if args.cpu_table else 0
     for op in ops:
         n, _, _ = OPS[op]
-        t_nl = noiselab_rate(args.noiselab, op, n, args.threads, args.repeat, args.simd)
-        t_np = median_time(numpy_call(op, n), args.repeat)
-        t_pt = median_time(torch_call(op, n), args.repeat) if torch is not None else None
+        nl = noiselab_rate(args.noiselab, op, n, args.threads, args.repeat, args.simd)
+        npy = median_time(numpy_call(op, n), args.repeat)
+        pt = median_time(torch_call(op, n), args.repeat) if torch is not None else None
+        t_nl, t_np, t_pt = nl[pick], npy[pick], (pt[pick] if pt else None)
         rate = lambda t: n / t / 1e6
         rows.append([op, str(n), f"{rate(t_nl):.0f}", f"{rate(t_np):.0f}",
                      f"{rate(t_pt):.0f}" if t_pt else "-", f"{t_np / t_nl:.1f}x",
-                     f"{t_pt / t_nl:.1f}x" if t_pt else "-", f"{t_nl * 1e3:.1f}"])
+                     f"{t_pt / t_nl:.1f}x" if t_pt else "-", f"{nl[0] * 1e3:.1f}", f"{nl[1] * 1e3:.1f}"])
         if not args.markdown:
-            print("  ".join(f"{c:>13}" for c in rows[-1]), flush=True)
+            print("  ".join(f"{c:>15}" for c in rows[-1]), flush=True)
     if args.markdown:
         print("| " + " | ".join(head) + " |")
         print("|" + "|".join("---" for _ in head) + "|")
