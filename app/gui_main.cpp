@@ -178,6 +178,7 @@ int nl::app::run_gui(int argc, char** argv) {
 
         const Clock::time_point now = Clock::now();
         record_frame_time(state.status, ms_between(previous, now));
+        if (benchmark && frame == kWarmUpFrames) log.start();
         if (benchmark && frame > kWarmUpFrames)
             log.add({ms_between(t_update, t_panels), ms_between(t_panels, t_draw), ms_between(t_draw, t_swap), ms_between(t_swap, now),
                      ms_between(previous, now)},

@@ -6,6 +6,7 @@
 
 #include <imgui.h>
 
+#include "gui/fill.h"
 #include "gui/layout.h"
 #include "gui/panels.h"
 #include "tensor/errors.h"
@@ -124,6 +125,9 @@ void draw_app(AppState& s, TextureSink* sink) {
     const float status_h = ImGui::GetTextLineHeight() + style.WindowPadding.y * 2;
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
     const Layout L = compute_layout(ds.x, ds.y, menu_h, status_h, s.ui_scale);
+    // The panels' title bars (fill.h: ImGui draws them transparent).
+    for (const Rect& r : {L.sampler, L.view, L.histogram})
+        fill_background(ImVec2(r.x, r.y), ImVec2(r.right(), r.y + ImGui::GetFrameHeight()), Background::Title);
     draw_sampler_panel(s, L.sampler);
     draw_tensor_view(s.image, s.sampler, sink, L.view);
     draw_histogram_panel(s.histogram, s.sampler, L.histogram);

@@ -19,13 +19,21 @@ struct FramePhases {
 
 class FrameLog {
 public:
+    // Marks the start of the timed frames: CPU time is counted from here (Linux /proc).
+    void start();
     // Records a frame with the sampler's, analysis's and grid's own times from `s`.
     void add(const FramePhases& p, const AppState& s, double image_ms);
     size_t frames() const { return phases_.size(); }
-    // Three lines starting "benchmark:", describing the sample, the window and the figures.
+    // Lines starting "benchmark:": the sample and window, the frame rate, the phases, and the CPU
+    // time per frame of the main thread and of the other threads. The CPU times do not depend
+    // on other processes competing for the cores, so they also say what an idle machine gives.
     std::string report(const AppState& s, int width, int height) const;
 
 private:
+    // CPU time of this process's threads so far: the calling (main) thread and all the others
+    // (llvmpipe's rasteriser threads, the sampling thread pool), in ms.
+    static void cpu_ms(double& main_thread, double& others);
+    double main_cpu0_ = 0, other_cpu0_ = 0;
     std::vector<FramePhases> phases_;
     std::vector<double> sample_ms_, stats_ms_, image_ms_;
 };

@@ -36,4 +36,11 @@ void use_nearest_sampling(ImTextureID texture) {
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
 }
 
+void gl_clear_rect(int x, int y, int w, int h, ImU32 colour) {
+    glScissor(x, y, w, h);
+    glClearColor(static_cast<float>(colour & 0xFF) / 255.0f, static_cast<float>((colour >> 8) & 0xFF) / 255.0f,
+                 static_cast<float>((colour >> 16) & 0xFF) / 255.0f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+}
+
 }  // namespace nl::gui

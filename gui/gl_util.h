@@ -18,4 +18,9 @@ render::Image read_framebuffer(int width, int height);
 // third of the frame time there.
 void use_nearest_sampling(ImTextureID texture);
 
+// Fills a rectangle of the framebuffer (pixels, y up) with an opaque colour by a scissored
+// glClear, for fill.h's backgrounds. Call it only while ImGui's OpenGL renderer draws (it leaves
+// the scissor box and clear colour changed; the renderer sets the scissor box per draw).
+void gl_clear_rect(int x, int y, int w, int h, ImU32 colour);
+
 }  // namespace nl::gui

@@ -305,9 +305,12 @@ void qq_plot(const HistogramState& h, ImVec2 size) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const double d0 = std::min(p.x0, p.y0), d1 = std::max(p.x1, p.y1);
     dl->AddLine(ImVec2(p.sx(d0), p.sy(d0)), ImVec2(p.sx(d1), p.sy(d1)), theme::kTheory, 1.5f);
-    const float r = std::max(2.0f, ImGui::GetFontSize() * 0.15f);
+    const float r = std::max(2.0f, ImGui::GetFontSize() * 0.13f);
+    std::vector<ImVec2> pts;
+    pts.reserve(a.qq.size());
     for (const auto& [t, s] : a.qq)
-        if (std::isfinite(t) && std::isfinite(s)) dl->AddCircleFilled(ImVec2(p.sx(t), p.sy(s)), r, theme::kSample, 8);
+        if (std::isfinite(t) && std::isfinite(s)) pts.emplace_back(p.sx(t), p.sy(s));
+    draw_markers(dl, pts.data(), static_cast<int>(pts.size()), r, theme::kSample);
     end_plot();
     tooltip("QQ plot: sample quantiles against the theory's. Points on the diagonal mean the sample follows the distribution.");
 }

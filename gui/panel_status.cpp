@@ -9,6 +9,8 @@
 #include <imgui.h>
 
 #include "gui/export.h"
+#include "gui/fill.h"
+#include "gui/grid_view.h"
 #include "gui/panels.h"
 #include "gui/session.h"
 #include "gui/theme.h"
@@ -51,7 +53,11 @@ void open_path(AppState& s, const std::string& path) {
 
 float draw_menu_bar(AppState& s) {
     float h = 0;
-    if (ImGui::BeginMainMenuBar()) {
+    // The bar's background is filled below (fill.h), not by ImGui.
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0, 0, 0, 0));
+    const bool open = ImGui::BeginMainMenuBar();
+    ImGui::PopStyleColor();
+    if (open) {
         if (ImGui::BeginMenu("File")) {
             if (ImGui::MenuItem("Open...", "")) s.exporter.open_browser = true;
             tooltip("Open a PNG made by Noise Lab (restores its settings) or a session .json.");
@@ -110,6 +116,7 @@ float draw_menu_bar(AppState& s) {
         h = ImGui::GetWindowSize().y;
         ImGui::EndMainMenuBar();
     }
+    fill_background(ImVec2(0, 0), ImVec2(ImGui::GetIO().DisplaySize.x, h), Background::Bar);
     return h;
 }
 
@@ -117,8 +124,9 @@ void draw_status_bar(const AppState& s, const TextureSink* sink, const Rect& r) 
     ImGui::SetNextWindowPos(ImVec2(r.x, r.y));
     ImGui::SetNextWindowSize(ImVec2(r.w, r.h));
     const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse;
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::GetStyle().Colors[ImGuiCol_MenuBarBg]);
+                                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
+                                   ImGuiWindowFlags_NoBackground;
+    fill_background(ImVec2(r.x, r.y), ImVec2(r.right(), r.bottom()), Background::Bar);
     if (ImGui::Begin(kStatusWindow, nullptr, flags)) {
         const StatusState& st = s.status;
         const SamplerState& sp = s.sampler;
@@ -130,7 +138,8 @@ void draw_status_bar(const AppState& s, const TextureSink* sink, const Rect& r) 
         ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
         ImGui::TextColored(theme::text_dim(), "stats %.2f ms", s.histogram.analysis.ms);
         tooltip("Time of the histogram, moments, test and QQ points of the last sample.");
-        if (sink) {
+        const bool grid = sp.tensor.defined() && resolve_view(s.image.mode, sp.tensor.shape()) == ViewMode::Image;
+        if (sink && grid) {
             ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
             ImGui::TextColored(theme::text_dim(), "image %.2f ms (%s)", sink->last_ms(), sink->path_name());
             tooltip("Time to build and upload the image grid the last time it changed, and the path it took.");
@@ -155,7 +164,6 @@ void draw_status_bar(const AppState& s, const TextureSink* sink, const Rect& r) 
         }
     }
     ImGui::End();
-    ImGui::PopStyleColor();
 }
 
 void draw_dialogs(AppState& s) {

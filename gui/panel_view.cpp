@@ -7,6 +7,7 @@
 
 #include <imgui.h>
 
+#include "gui/fill.h"
 #include "gui/grid_view.h"
 #include "gui/panels.h"
 #include "gui/plot.h"
@@ -196,14 +197,7 @@ void image_view(ImageViewState& v, const SamplerState& sp, TextureSink* sink, Im
     }
     if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) v.fit = true;
     const ImVec2 p1(p0.x + iw * v.zoom, p0.y + ih * v.zoom);
-    // The dark surround is drawn around the grid, not under it: the grid is opaque, and every
-    // pixel not shaded twice counts with a software rasteriser (Xvfb / llvmpipe).
-    const ImVec2 in0(std::clamp(p0.x, pos.x, end.x), std::clamp(p0.y, pos.y, end.y));
-    const ImVec2 in1(std::clamp(p1.x, pos.x, end.x), std::clamp(p1.y, pos.y, end.y));
-    dl->AddRectFilled(pos, ImVec2(end.x, in0.y), theme::kImageBackground);
-    dl->AddRectFilled(ImVec2(pos.x, in1.y), end, theme::kImageBackground);
-    dl->AddRectFilled(ImVec2(pos.x, in0.y), ImVec2(in0.x, in1.y), theme::kImageBackground);
-    dl->AddRectFilled(ImVec2(in1.x, in0.y), ImVec2(end.x, in1.y), theme::kImageBackground);
+    fill_background(pos, end, Background::Image);
     dl->PushClipRect(pos, end, true);
     if (sink && sink->texture()) dl->AddImage(sink->texture(), p0, p1);
     else dl->AddRectFilled(p0, p1, theme::kPlotBackground);  // headless: where the grid would be
@@ -277,11 +271,11 @@ void scatter_view(ImageViewState& v, const SamplerState& sp, ImVec2 size) {
     }
     const float r = v.point_radius;
     const ImU32 col = (theme::kSample & 0x00FFFFFF) | (static_cast<ImU32>(n > 4000 ? 140 : 220) << 24);
-    for (int64_t i = 0; i < n; ++i) {
-        if (!std::isfinite(xs[i]) || !std::isfinite(ys[i])) continue;
-        const ImVec2 c(p.sx(xs[i]), p.sy(ys[i]));
-        dl->AddRectFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), col, r);
-    }
+    std::vector<ImVec2> pts;
+    pts.reserve(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i)
+        if (std::isfinite(xs[i]) && std::isfinite(ys[i])) pts.emplace_back(p.sx(xs[i]), p.sy(ys[i]));
+    draw_markers(dl, pts.data(), static_cast<int>(pts.size()), r, col);
     end_plot();
     v.hover.clear();
     if (ImGui::IsItemHovered() && p.contains(ImGui::GetIO().MousePos)) {
@@ -328,7 +322,7 @@ void values_view(ImageViewState& v, const SamplerState& sp, ImVec2 size) {
         if (std::isfinite(vals[i])) pts.emplace_back(p.sx(static_cast<double>(i)), p.sy(vals[i]));
     dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), (theme::kSample & 0x00FFFFFF) | (110u << 24), 0, 1.0f);
     const float r = n > 200 ? 1.5f : 2.5f;
-    for (const ImVec2& q : pts) dl->AddCircleFilled(q, r, theme::kSample, 6);
+    draw_markers(dl, pts.data(), static_cast<int>(pts.size()), r, theme::kSample);
     const stats::Distribution d = to_stats_distribution(sp.drawn);
     try {
         const double m = d.mean();

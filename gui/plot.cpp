@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "gui/fill.h"
 #include "gui/render/chart.h"
 #include "gui/theme.h"
 
@@ -72,7 +73,7 @@ PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec) {
         }
     }
 
-    dl->AddRectFilled(a.min, a.max, theme::kPlotBackground);
+    fill_background(a.min, a.max, Background::Plot);
     const std::vector<render::Tick> xt = render::linear_ticks(a.x0, a.x1, std::max(2, static_cast<int>((a.max.x - a.min.x) / (fs * 5))));
     const std::vector<render::Tick> yticks = spec.equal_aspect || spec.log_y
                                                  ? (spec.log_y ? yt : render::linear_ticks(a.y0, a.y1, 5))
@@ -105,5 +106,14 @@ PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec) {
 }
 
 void end_plot() { ImGui::GetWindowDrawList()->PopClipRect(); }
+
+void draw_markers(ImDrawList* dl, const ImVec2* centres, int n, float r, ImU32 colour) {
+    if (n <= 0) return;
+    dl->PrimReserve(n * 6, n * 4);
+    for (int i = 0; i < n; ++i) {
+        const ImVec2 c = centres[i];
+        dl->PrimRect(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), colour);
+    }
+}
 
 }  // namespace nl::gui

@@ -34,6 +34,11 @@ struct PlotSpec {
 PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec);
 void end_plot();
 
+// Many small markers (QQ points, scatter points, values) as squares of half-width r: two
+// triangles each in one batch. Round anti-aliased dots cost ten times the triangles, and a
+// software rasteriser (Xvfb) pays for each; at a few pixels the squares look the same.
+void draw_markers(ImDrawList* dl, const ImVec2* centres, int n, float r, ImU32 colour);
+
 // A short number for labels and tables: 4 significant digits, no trailing zeros.
 std::string fmt_num(double v);
 

@@ -43,7 +43,7 @@ void apply_style(float scale) {
     st.AntiAliasedLinesUseTex = false;
 
     ImVec4* col = st.Colors;
-    const ImVec4 bg = c(30, 32, 40), panel = window_background(), frame = c(48, 52, 64), frame_hover = c(60, 66, 82),
+    const ImVec4 panel = window_background(), frame = c(48, 52, 64), frame_hover = c(60, 66, 82),
                  frame_active = c(70, 78, 98), acc = accent(), acc_hover = c(120, 175, 240), text = c(228, 230, 236);
     col[ImGuiCol_Text] = text;
     col[ImGuiCol_TextDisabled] = c(120, 124, 136);
@@ -55,10 +55,11 @@ void apply_style(float scale) {
     col[ImGuiCol_FrameBg] = frame;
     col[ImGuiCol_FrameBgHovered] = frame_hover;
     col[ImGuiCol_FrameBgActive] = frame_active;
-    col[ImGuiCol_TitleBg] = bg;
-    col[ImGuiCol_TitleBgActive] = c(40, 44, 56);
-    col[ImGuiCol_TitleBgCollapsed] = bg;
-    col[ImGuiCol_MenuBarBg] = c(26, 28, 35);
+    // The panels' title bars and the menu bar are filled by fill.h (draw_app), not by ImGui.
+    col[ImGuiCol_TitleBg] = c(0, 0, 0, 0);
+    col[ImGuiCol_TitleBgActive] = c(0, 0, 0, 0);
+    col[ImGuiCol_TitleBgCollapsed] = c(0, 0, 0, 0);
+    col[ImGuiCol_MenuBarBg] = c(0, 0, 0, 0);
     col[ImGuiCol_ScrollbarBg] = c(0, 0, 0, 0);
     col[ImGuiCol_ScrollbarGrab] = c(70, 76, 92);
     col[ImGuiCol_ScrollbarGrabHovered] = c(90, 98, 118);

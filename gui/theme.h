@@ -12,6 +12,9 @@ namespace nl::gui::theme {
 constexpr ImU32 rgba(int r, int g, int b, int a = 255) {
     return static_cast<ImU32>((a << 24) | (b << 16) | (g << 8) | r);
 }
+constexpr ImU32 kPanelBackground = rgba(34, 36, 45);   // the panels (the frame is cleared with it)
+constexpr ImU32 kBarBackground = rgba(26, 28, 35);     // menu bar and status bar
+constexpr ImU32 kTitleBackground = rgba(38, 41, 52);   // the panels' title bars
 constexpr ImU32 kPlotBackground = rgba(22, 24, 30);
 constexpr ImU32 kPlotBorder = rgba(70, 74, 86);
 constexpr ImU32 kGridLine = rgba(48, 52, 62);
