@@ -168,6 +168,11 @@ void draw_status_bar(const AppState& s, const TextureSink* sink, const Rect& r) 
 
 void draw_dialogs(AppState& s) {
     ExportState& e = s.exporter;
+    // The panels' title bars are filled by fill.h and ImGui's title colours are transparent;
+    // dialogs float over the panels, so they get their title bar back here.
+    const ImVec4 title = ImGui::ColorConvertU32ToFloat4(theme::kTitleBackground);
+    ImGui::PushStyleColor(ImGuiCol_TitleBg, title);
+    ImGui::PushStyleColor(ImGuiCol_TitleBgActive, title);
     if (e.confirm_pending && !ImGui::IsPopupOpen(kReplacePopup)) ImGui::OpenPopup(kReplacePopup);
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
     if (ImGui::BeginPopupModal(kReplacePopup, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
@@ -201,8 +206,9 @@ void draw_dialogs(AppState& s) {
                              ImGuiCond_Appearing);
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
     if (ImGui::BeginPopupModal(kOpenPopup, nullptr, ImGuiWindowFlags_NoSavedSettings)) {
-        ImGui::TextWrapped("Open a PNG made by Noise Lab (its settings come back) or a session .json. Files in %s:",
-                           e.folder.empty() ? "." : e.folder.c_str());
+        const bool here = e.folder.empty() || e.folder == ".";
+        ImGui::TextWrapped("Open a PNG made by Noise Lab (its settings come back) or a session .json. Files in %s%s:",
+                           here ? "the current folder" : e.folder.c_str(), here ? "" : "");
         const float list_h = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * 2.2f;
         if (ImGui::BeginChild("##files", ImVec2(0, std::max(list_h, 60.0f)), true)) {
             const std::vector<std::string> files = openable_files(e.folder);
@@ -238,6 +244,7 @@ void draw_dialogs(AppState& s) {
         tooltip("Close without opening anything.");
         ImGui::EndPopup();
     }
+    ImGui::PopStyleColor(2);
 }
 
 }  // namespace nl::gui

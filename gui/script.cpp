@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "gui/export.h"
 #include "gui/session.h"
 #include "tensor/errors.h"
 
@@ -100,6 +101,9 @@ const std::vector<std::pair<std::string, std::string>>& keys_table() {
         {"pan", "x,y offset of the image in px"},
         {"open", "a PNG made by Noise Lab or a session .json"},
         {"mouse", "x,y: put the mouse there (window px; unattended runs), or off"},
+        {"save-as", "folder and name prefix of exports: out/noise"},
+        {"export", "grid, histogram, window, tensor or session (asks before replacing a file)"},
+        {"dialog", "open: show the Open dialog"},
     };
     return keys;
 }
@@ -258,6 +262,23 @@ void apply_assignment(AppState& s, const Assignment& a) {
         }
     } else if (k == "open") {
         open_file(s, v);
+    } else if (k == "export") {
+        const std::string what = lower(v);
+        const ExportKind kind = what == "grid" ? ExportKind::Grid
+                                : what == "histogram" ? ExportKind::Histogram
+                                : what == "window" ? ExportKind::Window
+                                : what == "tensor" ? ExportKind::Npy
+                                : what == "session" ? ExportKind::Session
+                                                    : throw ValueError("export=" + v + ": expected grid, histogram, window, tensor or session");
+        request_export(s, kind);  // as the button: asks before replacing a file
+    } else if (k == "save-as") {
+        const size_t slash = v.find_last_of('/');
+        s.exporter.folder = slash == std::string::npos ? "." : slash == 0 ? "/" : v.substr(0, slash);
+        s.exporter.base_name = slash == std::string::npos ? v : v.substr(slash + 1);
+        if (s.exporter.base_name.empty()) throw ValueError("save-as=" + v + ": expected a folder and a name prefix, e.g. out/noise");
+    } else if (k == "dialog") {
+        if (lower(v) != "open") throw ValueError("dialog=" + v + ": expected open");
+        s.exporter.open_browser = true;
     } else {
         std::string valid;
         for (const auto& kv : keys_table()) valid += (valid.empty() ? "" : ", ") + kv.first;

@@ -222,3 +222,20 @@ TEST_F(App, BenchmarkFlagReportsFrameTimes) {
     EXPECT_NE(r.output.find("frames/s"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("[64, 3, 64, 64]"), std::string::npos) << r.output;
 }
+
+TEST_F(App, ExportsFromAScriptWriteEveryFileWithTheRecipe) {
+    const std::string prefix = file("x");
+    const RunResult r = run("--seed 3 --frames 5 --script 'frame 2: save-as=" + prefix +
+                            " export=grid export=histogram export=tensor export=session; frame 3: export=window'");
+    ASSERT_EQ(r.status, 0) << r.output;
+    for (const char* f : {"x-grid.png", "x-histogram.png", "x-window.png", "x-tensor.npy", "x-session.json"})
+        EXPECT_TRUE(fs::exists(file(f))) << f;
+    EXPECT_EQ(recipe_of(file("x-window.png")).extra["image"], "window");
+    EXPECT_EQ(recipe_of(file("x-grid.png")).seed, 3u);
+    const Picture w = load(file("x-window.png"));
+    EXPECT_EQ(w.w, 1280);
+    // Asked again, nothing is replaced: the Replace dialog waits for an answer.
+    const auto before = fs::last_write_time(file("x-grid.png"));
+    EXPECT_EQ(run("--frames 4 --script 'frame 2: save-as=" + prefix + " export=grid'").status, 0);
+    EXPECT_EQ(fs::last_write_time(file("x-grid.png")), before);
+}
