@@ -20,6 +20,7 @@
 
 #include "app/cli_parse.h"
 #include "app/commands.h"
+#include "tensor/backend.h"
 #include "tensor/errors.h"
 #include "tensor/parallel.h"
 #include "tensor/random.h"
@@ -238,15 +239,24 @@ int run(int argc, char** argv) {
         for (const std::string& name : split(op_s)) chosen.push_back(&find_op(name));
     }
 
-    if (csv) std::printf("op,dtype,n,threads,median_s,samples_per_s,gb_per_s%s\n", cpu ? ",cpu_s" : "");
-    else std::printf("%-14s %-9s %11s %7s %12s %15s %9s%s\n", "op", "dtype", "n", "threads", "median_s", "samples_per_s",
-                     "gb_per_s", cpu ? "        cpu_s" : "");
+    // Check every op's sizes and the device before printing anything.
+    (void)backend_for(base.device);
+    std::vector<Spec> specs;
     for (const Op* op : chosen) {
         Spec s = base;
         s.dtype = dtype_s.empty() ? op->default_dtype : parse_dtype(dtype_s);
         s.n = n_s.empty() ? op->default_n : parse_int(n_s, "--n", 1, kMaxNumel);
         if (std::string(op->name) == "sample_logits" && s.n < s.rows)
             throw ValueError("--n " + std::to_string(s.n) + " is fewer logits than --rows " + std::to_string(s.rows));
+        specs.push_back(s);
+    }
+
+    if (csv) std::printf("op,dtype,n,threads,median_s,samples_per_s,gb_per_s%s\n", cpu ? ",cpu_s" : "");
+    else std::printf("%-14s %-9s %11s %7s %12s %15s %9s%s\n", "op", "dtype", "n", "threads", "median_s", "samples_per_s",
+                     "gb_per_s", cpu ? "        cpu_s" : "");
+    for (size_t k = 0; k < chosen.size(); ++k) {
+        const Op* op = chosen[k];
+        const Spec& s = specs[k];
         Generator g(base.seed);
         const Run call = op->make(s, g);
         for (int i = 0; i < warmup; ++i) call();
