@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "gui/render/canvas.h"
 #include "gui/render/style.h"
@@ -49,14 +50,27 @@ void float_range(const float* v, int64_t n, const render::ValueRange& r, double&
         hi = mean + r.k * sd;
         return;
     }
-    // Plain locals and comparisons (std::min's references kept them in memory: 5x slower).
-    float mn = INFINITY, mx = -INFINITY;
-    for (int64_t i = 0; i < n; ++i) {
-        const float x = v[i];
-        if (std::isfinite(x)) {
-            mn = x < mn ? x : mn;
-            mx = x > mx ? x : mx;
+    // Min and max do not depend on the order: chunks run on the threads, then combine. Plain
+    // locals and comparisons (std::min's references kept them in memory: 5x slower).
+    constexpr int64_t kGrain = 1 << 16;
+    const int64_t chunks = (n + kGrain - 1) / kGrain;
+    std::vector<float> mins(static_cast<size_t>(chunks), INFINITY), maxs(static_cast<size_t>(chunks), -INFINITY);
+    parallel_for(n, kGrain, [&](int64_t begin, int64_t end) {
+        float mn = INFINITY, mx = -INFINITY;
+        for (int64_t i = begin; i < end; ++i) {
+            const float x = v[i];
+            if (std::isfinite(x)) {
+                mn = x < mn ? x : mn;
+                mx = x > mx ? x : mx;
+            }
         }
+        mins[static_cast<size_t>(begin / kGrain)] = mn;
+        maxs[static_cast<size_t>(begin / kGrain)] = mx;
+    });
+    float mn = INFINITY, mx = -INFINITY;
+    for (int64_t c = 0; c < chunks; ++c) {
+        mn = mins[c] < mn ? mins[c] : mn;
+        mx = maxs[c] > mx ? maxs[c] : mx;
     }
     if (mn > mx) {  // no finite values at all
         lo = 0.0;

@@ -218,8 +218,10 @@ TEST(GuiGridPixels, AreImageGridsPixelsExactly) {
     x.set({2, 1, 3, 3}, std::nan(""));  // NaN colour
     x.set({4, 0, 0, 0}, 40.0);           // an outlier that clamps under sigma and fixed ranges
     Tensor one = randn({10, 1, 4, 9}, {}, &g);
+    Tensor big = randn({12, 3, 64, 64}, {}, &g);  // several chunks for the parallel range
+    big.set({11, 2, 63, 63}, -9.0);                // the minimum in the last chunk
     render::GridOptions o;
-    for (const Tensor& t : {x, x.narrow(1, 1, 1).contiguous(), one, full({3, 1, 2, 2}, 0.25)})
+    for (const Tensor& t : {x, x.narrow(1, 1, 1).contiguous(), one, full({3, 1, 2, 2}, 0.25), big})
         for (render::Colormap cm : {render::Colormap::Gray, render::Colormap::Viridis, render::Colormap::Diverging})
             for (const char* range : {"minmax", "sigma:2", "fixed:-1.5,0.7"})
                 for (int cols : {0, 3})
