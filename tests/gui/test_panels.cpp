@@ -299,3 +299,30 @@ TEST_F(Headless, ExistingFilesAreNotReplacedWithoutTheDialog) {
     EXPECT_FALSE(state.exporter.confirm_pending);
     EXPECT_NE(state.exporter.message.find("not replaced"), std::string::npos);
 }
+
+TEST_F(Headless, MissingFontFallsBackToImGuisOwnWithoutFailing) {
+    ImGui::DestroyContext();
+    ImGui::CreateContext();
+    const std::string got = theme::load_font(2.0f, "/nonexistent/DejaVuSans.ttf");
+    EXPECT_NE(got.find("not found"), std::string::npos) << got;
+    unsigned char* px = nullptr;
+    int w = 0, h = 0;
+    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&px, &w, &h);
+    EXPECT_GT(w, 0);
+    EXPECT_NEAR(ImGui::GetIO().Fonts->Fonts[0]->FontSize, 26.0f, 0.5f);  // 13 px default, scaled
+    if (FILE* f = std::fopen(theme::kFontPath, "rb")) {  // and the real one when installed
+        std::fclose(f);
+        ImGui::DestroyContext();
+        ImGui::CreateContext();
+        EXPECT_EQ(theme::load_font(1.5f), "DejaVu Sans 24 px");
+    }
+}
+
+TEST(GuiStatus, FrameTimeIsTheMeanOfTheLastFramesWithoutStartUp) {
+    StatusState s;
+    record_frame_time(s, 500.0);  // the first frame: start-up, not counted
+    EXPECT_EQ(s.frame, 1);
+    for (int i = 0; i < 40; ++i) record_frame_time(s, i < 10 ? 100.0 : 10.0);
+    EXPECT_DOUBLE_EQ(s.frame_ms, 10.0);  // only the last 30 frames
+    EXPECT_DOUBLE_EQ(s.fps, 100.0);
+}
