@@ -28,6 +28,10 @@ find_bin() {  # a binary in BIN_DIR itself or where a build folder keeps it
 host_tests="$(find_bin gpu_host_tests)" || exit 2
 device_tests="$(find_bin gpu_device_tests)" || exit 2
 bench="$(find_bin noiselab_gpu_bench)" || exit 2
+# The CUDA 13 libraries (cudart, cuRAND, cuBLAS) of the machine's toolkit.
+for d in /usr/local/cuda/lib64 /usr/local/cuda/lib /usr/local/cuda/targets/x86_64-linux/lib; do
+    [ -d "$d" ] && export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+done
 summary="$out/summary.txt"
 : >"$summary"
 failed=0
