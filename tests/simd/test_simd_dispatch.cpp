@@ -2,6 +2,7 @@
 // the CPU lacks with a message that names the supported ones.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "simd_test_util.h"
@@ -42,6 +43,16 @@ TEST(SimdDispatch, SupportedLevelsAreAscendingFromScalar) {
 #if defined(__x86_64__)
     EXPECT_TRUE(simd_level_supported(SimdLevel::SSE2));  // the x86-64 baseline
 #endif
+}
+
+// Run by CTest with NOISELAB_SIMD set (tests/simd/CMakeLists.txt): the level chosen at start-up
+// follows it (a level the CPU lacks falls back to the best one it has).
+TEST(SimdDispatch, EnvironmentChoosesTheLevel) {
+    const char* env = std::getenv("NOISELAB_SIMD");
+    if (!env) GTEST_SKIP() << "NOISELAB_SIMD is not set";
+    SimdLevel want = parse_simd_level(env);
+    if (!simd_level_supported(want)) want = best_simd_level();
+    EXPECT_EQ(simd_level(), want) << "NOISELAB_SIMD=" << env;
 }
 
 TEST(SimdDispatch, SetAndRestore) {
