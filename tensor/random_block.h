@@ -128,14 +128,39 @@ NL_HOST_DEVICE double log_factorial(double k) {
     return dm::add(dm::add(main, 0.91893853320467274178), series);  // + log(sqrt(2 pi))
 }
 
+// What Poisson(lambda) computes from lambda alone: fill loops compute it once per distinct rate.
+struct PoissonSetup {
+    double lambda = 0.0;
+    double exp_neg = 0.0;  // inversion (lambda < 10): exp(-lambda)
+    double slam = 0.0, loglam = 0.0, b = 0.0, a = 0.0, invalpha = 0.0, vr = 0.0, log_invalpha = 0.0;  // PTRS
+};
+NL_HOST_DEVICE PoissonSetup poisson_setup(double lambda) {
+    PoissonSetup s;
+    s.lambda = lambda;
+    if (!(lambda > 0.0)) return s;
+    if (lambda < 10.0) {
+        s.exp_neg = dm::exp(-lambda);
+        return s;
+    }
+    s.slam = dm::sqrt(lambda);
+    s.loglam = dm::log(lambda);
+    s.b = dm::fma(2.53, s.slam, 0.931);
+    s.a = dm::fma(0.02483, s.b, -0.059);
+    s.invalpha = dm::add(1.1239, dm::div(1.1328, dm::sub(s.b, 3.4)));
+    s.vr = dm::sub(0.9277, dm::div(3.6224, dm::sub(s.b, 2.0)));
+    s.log_invalpha = dm::log(s.invalpha);
+    return s;
+}
+
 // Poisson(lambda): inversion for lambda < 10 (one 53-bit uniform), Hormann's transformed rejection
 // (PTRS, 1993) above, with attempt a reading counter word 3 = a. Exact in distribution.
-NL_HOST_DEVICE double poisson(uint32_t w0, uint32_t w1, double lambda, uint64_t seed, uint64_t block,
-                              uint32_t stream, int lane) {
+NL_HOST_DEVICE double poisson_from_setup(uint32_t w0, uint32_t w1, const PoissonSetup& s, uint64_t seed,
+                                         uint64_t block, uint32_t stream, int lane) {
+    const double lambda = s.lambda;
     if (!(lambda > 0.0)) return 0.0;
     if (lambda < 10.0) {
         const double u = uniform_f64(w0, w1);
-        double p = dm::exp(-lambda), cdf = p, k = 0.0;
+        double p = s.exp_neg, cdf = p, k = 0.0;
         while (u >= cdf && k < 1000.0) {
             k = dm::add(k, 1.0);
             p = dm::div(dm::mul(p, lambda), k);
@@ -143,13 +168,7 @@ NL_HOST_DEVICE double poisson(uint32_t w0, uint32_t w1, double lambda, uint64_t 
         }
         return k;
     }
-    const double slam = dm::sqrt(lambda);
-    const double loglam = dm::log(lambda);
-    const double b = dm::fma(2.53, slam, 0.931);
-    const double a = dm::fma(0.02483, b, -0.059);
-    const double invalpha = dm::add(1.1239, dm::div(1.1328, dm::sub(b, 3.4)));
-    const double vr = dm::sub(0.9277, dm::div(3.6224, dm::sub(b, 2.0)));
-    const double log_invalpha = dm::log(invalpha);
+    const double a = s.a, b = s.b;
     for (uint32_t attempt = 0;; ++attempt) {
         if (attempt > 0) {
             const PhiloxCounter c = philox_block(seed, block, stream, attempt);
@@ -165,12 +184,18 @@ NL_HOST_DEVICE double poisson(uint32_t w0, uint32_t w1, double lambda, uint64_t 
         if (!(kr >= -1.0)) continue;
         double k = static_cast<double>(static_cast<long long>(kr));
         if (k > kr) k = dm::sub(k, 1.0);  // floor
-        if (us >= 0.07 && V <= vr) return k;
+        if (us >= 0.07 && V <= s.vr) return k;
         if (k < 0.0 || (us < 0.013 && V > us)) continue;
-        const double lhs = dm::sub(dm::add(dm::log(V), log_invalpha), dm::log(dm::add(dm::div(a, dm::mul(us, us)), b)));
-        const double rhs = dm::sub(dm::fma(k, loglam, -lambda), log_factorial(k));
+        const double lhs = dm::sub(dm::add(dm::log(V), s.log_invalpha), dm::log(dm::add(dm::div(a, dm::mul(us, us)), b)));
+        const double rhs = dm::sub(dm::fma(k, s.loglam, -lambda), log_factorial(k));
         if (lhs <= rhs) return k;
     }
+}
+
+// One element with its own rate (the reference loop and the CUDA kernel).
+NL_HOST_DEVICE double poisson(uint32_t w0, uint32_t w1, double lambda, uint64_t seed, uint64_t block,
+                              uint32_t stream, int lane) {
+    return poisson_from_setup(w0, w1, poisson_setup(lambda), seed, block, stream, lane);
 }
 
 // ---- the block function ------------------------------------------------------------------------

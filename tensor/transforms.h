@@ -123,15 +123,21 @@ NL_HOST_DEVICE double log1p_neg(double x) {
     if (u == 1.0) return x;
     return dm::div(dm::mul(dm::log(u), x), dm::sub(u, 1.0));
 }
+// log(1 - p), geometric()'s denominator: it depends on p only, so fill loops compute it once.
+NL_HOST_DEVICE double geometric_log_q(double p) { return log1p_neg(-p); }
 // Trials up to and including the first success, in {1, 2, ...}: ceil(log(u) / log(1 - p)),
-// u in (0, 1) exclusive (double), 0 < p < 1. p == 1 gives 1.
-NL_HOST_DEVICE double geometric(uint32_t w0, uint32_t w1, double p) {
-    if (p >= 1.0) return 1.0;
-    const double q = dm::div(dm::log(uniform_open_f64(w0, w1)), log1p_neg(-p));
+// u in (0, 1) exclusive (double), 0 < p < 1, log_q = geometric_log_q(p).
+NL_HOST_DEVICE double geometric_from_log_q(uint32_t w0, uint32_t w1, double log_q) {
+    const double q = dm::div(dm::log(uniform_open_f64(w0, w1)), log_q);
     if (q > 9.0e18) return q;  // beyond int64 (checked first: converting it would be undefined)
     double k = static_cast<double>(static_cast<long long>(q));
     if (k < q) k = dm::add(k, 1.0);
     return k < 1.0 ? 1.0 : k;
+}
+// The same for one element; p == 1 gives 1.
+NL_HOST_DEVICE double geometric(uint32_t w0, uint32_t w1, double p) {
+    if (p >= 1.0) return 1.0;
+    return geometric_from_log_q(w0, w1, geometric_log_q(p));
 }
 
 // ---- Bernoulli ---------------------------------------------------------------------------------

@@ -76,10 +76,29 @@ FillArgs make_fill_args(const RandomRequest& r) {
 
 namespace {
 
+// What geometric and Poisson compute from their parameters alone, kept across the blocks of a
+// chunk (the scalar reference recomputes it per element; the values are the same).
+struct ParameterCache {
+    double geometric_log_q = 0.0;
+    xf::PoissonSetup poisson;
+    bool poisson_valid = false;
+
+    explicit ParameterCache(const RandomRequest& r) {
+        if (r.kind == RandomKind::Geometric && r.a < 1.0) geometric_log_q = xf::geometric_log_q(r.a);
+    }
+    const xf::PoissonSetup& poisson_for(double lambda) {
+        if (!poisson_valid || !(poisson.lambda == lambda)) {
+            poisson = xf::poisson_setup(lambda);
+            poisson_valid = true;
+        }
+        return poisson;
+    }
+};
+
 // random_block (tensor/random_block.h) for block q with its primary words w already computed;
 // the rejection samplers still read their extra attempts from Philox themselves.
 template <class T>
-void block_from_words(const RandomRequest& r, uint64_t q, const uint32_t* w, T* out) {
+void block_from_words(const RandomRequest& r, uint64_t q, const uint32_t* w, T* out, ParameterCache& cache) {
     using namespace xf;
     const uint64_t block = r.offset + q;
     const int per = elements_per_block(r.kind, r.dtype, r.range);
@@ -148,11 +167,16 @@ void block_from_words(const RandomRequest& r, uint64_t q, const uint32_t* w, T* 
             }
             break;
         case RandomKind::Geometric:
-            for (int j = 0; j < count; ++j) out[first + j] = cast_from_double<T>(geometric(w[2 * j], w[2 * j + 1], r.a));
+            for (int j = 0; j < count; ++j) {
+                out[first + j] = cast_from_double<T>(
+                    r.a >= 1.0 ? 1.0 : geometric_from_log_q(w[2 * j], w[2 * j + 1], cache.geometric_log_q));
+            }
             break;
         case RandomKind::Poisson:
-            for (int j = 0; j < count; ++j)
-                out[first + j] = cast_from_double<T>(poisson(w[2 * j], w[2 * j + 1], param_a(j), r.seed, block, r.stream, j));
+            for (int j = 0; j < count; ++j) {
+                const PoissonSetup& s = cache.poisson_for(param_a(j));
+                out[first + j] = cast_from_double<T>(poisson_from_setup(w[2 * j], w[2 * j + 1], s, r.seed, block, r.stream, j));
+            }
             break;
     }
 }
@@ -205,10 +229,11 @@ void cpu_random_fill(const RandomRequest& req, void* out) {
                     q = fe;
                 } else {
                     uint32_t buf[4 * kTileBlocks];
+                    ParameterCache cache(req);
                     while (q < fe) {
                         const int64_t n = std::min(kTileBlocks, fe - q);
                         k->words(req.seed, req.stream, req.offset + static_cast<uint64_t>(q), n, buf);
-                        for (int64_t i = 0; i < n; ++i) block_from_words<T>(req, static_cast<uint64_t>(q + i), buf + 4 * i, o);
+                        for (int64_t i = 0; i < n; ++i) block_from_words<T>(req, static_cast<uint64_t>(q + i), buf + 4 * i, o, cache);
                         q += n;
                     }
                 }
