@@ -45,4 +45,17 @@ inline void byteswap_items(uint8_t* p, size_t count, size_t itemsize) {
 // out = a * b; returns true when the product overflows uint64 (then out is meaningless).
 inline bool mul_overflow_u64(uint64_t a, uint64_t b, uint64_t& out) { return __builtin_mul_overflow(a, b, &out); }
 
+// True when a tensor of these (non-negative) sizes can be laid out: the product of the sizes with
+// zeros counted as 1 (what its contiguous strides multiply up to) fits int64. A shape holding a zero
+// has no elements, so the element count alone does not catch (14000000, 0, 801, 2370752836200).
+template <class Sizes>
+bool strides_fit_int64(const Sizes& sizes) {
+    uint64_t span = 1;
+    for (auto d : sizes) {
+        const uint64_t u = d > 1 ? static_cast<uint64_t>(d) : 1;
+        if (mul_overflow_u64(span, u, span) || span > static_cast<uint64_t>(INT64_MAX)) return false;
+    }
+    return true;
+}
+
 }  // namespace nl::io::detail

@@ -3,6 +3,7 @@
 // anything resembling eval, and check every length against the bytes actually present.
 #include "tensor/io/npy.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <set>
@@ -269,6 +270,8 @@ Tensor decode_npy(const uint8_t* data, size_t size, const std::string& name) {
     for (int64_t d : shape)
         if (detail::mul_overflow_u64(numel, static_cast<uint64_t>(d), numel))
             throw fail("shape " + shape_str(shape) + " has more elements than fit in 64 bits");
+    if (!detail::strides_fit_int64(shape))
+        throw fail("shape " + shape_str(shape) + ": its sizes (zeros counted as 1) multiply to more than 2^63");
     const size_t offset = preamble + hlen;
     const size_t available = size - offset;
     const bool overflow = detail::mul_overflow_u64(numel, itemsize, nbytes);
@@ -293,7 +296,7 @@ Tensor decode_npy(const uint8_t* data, size_t size, const std::string& name) {
     int64_t stride = 1;
     for (size_t k = 0; k < shape.size(); ++k) {
         strides[k] = stride;
-        stride *= shape[k];  // no overflow: the product of all sizes fit above
+        stride *= std::max<int64_t>(shape[k], 1);  // fits: strides_fit_int64 above
     }
     return make_view(t, shape, strides, 0).contiguous();
 }

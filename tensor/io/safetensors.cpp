@@ -190,6 +190,8 @@ Safetensors decode_safetensors(const uint8_t* data, size_t size, const std::stri
                 throw IOError(where + ": shape " + shape.dump() + " has more elements than fit in 64 bits");
             e.shape.push_back(static_cast<int64_t>(d));
         }
+        if (!detail::strides_fit_int64(e.shape))
+            throw IOError(where + ": shape " + shape.dump() + ": its sizes (zeros counted as 1) multiply to more than 2^63");
         const json& offs = field("data_offsets");
         if (!offs.is_array() || offs.size() != 2) throw IOError(where + ": data_offsets must be [begin, end]");
         e.begin = get_offset(offs[0], where + ": data_offsets");
