@@ -21,6 +21,7 @@
 #include "gui/export.h"
 #include "gui/frame_log.h"
 #include "gui/gl_util.h"
+#include "gui/lessons/lesson_app.h"
 #include "gui/options.h"
 #include "gui/script.h"
 #include "gui/texture_sink.h"
@@ -30,6 +31,42 @@
 namespace {
 
 void glfw_error(int code, const char* what) { std::fprintf(stderr, "noiselab: GLFW error %d: %s\n", code, what); }
+
+// The lesson flags, taken out of argv before the sampler flags are parsed:
+//   --lesson FILE.json  open a lesson preset (its settings first; other flags then override them)
+//   --present           presentation mode (large fonts, clean layout)
+//   --lock              lock the lesson's controls
+//   --reveal            skip the lesson's prediction (unattended screenshots)
+struct LessonFlags {
+    std::string file;
+    bool present = false, lock = false, reveal = false;
+    std::string error;
+};
+LessonFlags take_lesson_flags(int& argc, char** argv) {
+    LessonFlags f;
+    int out = 1;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--lesson" || a.rfind("--lesson=", 0) == 0) {
+            if (a == "--lesson") {
+                if (i + 1 >= argc) f.error = "--lesson needs a file: --lesson assets/lessons/01_uniform.json";
+                else f.file = argv[++i];
+            } else {
+                f.file = a.substr(9);
+            }
+        } else if (a == "--present") {
+            f.present = true;
+        } else if (a == "--lock") {
+            f.lock = true;
+        } else if (a == "--reveal") {
+            f.reveal = true;
+        } else {
+            argv[out++] = argv[i];
+        }
+    }
+    argc = out;
+    return f;
+}
 
 using Clock = std::chrono::steady_clock;
 double ms_between(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
@@ -42,8 +79,24 @@ int nl::app::run_gui(int argc, char** argv) {
     // 1. Settings: defaults, then the command line (the sampler flags of `noiselab sample`).
     AppState state = default_state();
     GuiOptions opt;
+    const LessonFlags lesson = take_lesson_flags(argc, argv);
+    if (!lesson.error.empty()) {
+        std::fprintf(stderr, "noiselab: %s\n", lesson.error.c_str());
+        return kExitBadInput;
+    }
     try {
         opt = parse_gui_args(argc, argv);
+        if (!lesson.file.empty()) {
+            try {
+                open_lesson_file(state, lesson.file);
+            } catch (const nl::Error& e) {
+                std::fprintf(stderr, "noiselab: --lesson: %s\n", e.what());
+                return kExitBadInput;
+            }
+            state.lesson.presentation = lesson.present;
+            state.lesson.locked = lesson.lock;
+            if (lesson.reveal) state.lesson.revealed = true;
+        }
         apply_assignments(state, opt.settings);
     } catch (const nl::Error& e) {
         std::fprintf(stderr, "noiselab: %s\n", e.what());
@@ -102,6 +155,16 @@ int nl::app::run_gui(int argc, char** argv) {
     state.ui_scale = opt.scale > 0 ? opt.scale : std::clamp(std::max(xscale, yscale), 1.0f, 4.0f);
     theme::apply_style(state.ui_scale);
     state.status.font = theme::load_font(state.ui_scale);
+    // The atlas' second font: presentation mode's large text (lesson_app.cpp picks it up).
+    {
+        ImFontConfig big;  // as theme::load_font: one texel per pixel, for nearest sampling
+        big.OversampleH = big.OversampleV = 1;
+        big.PixelSnapH = true;
+        big.SizePixels = theme::kBaseFontPx * state.ui_scale * 1.6f;
+        std::FILE* f = std::fopen(theme::kFontPath, "rb");
+        if (f) std::fclose(f);
+        if (!f || !io.Fonts->AddFontFromFileTTF(theme::kFontPath, big.SizePixels, &big)) io.Fonts->AddFontDefault(&big);
+    }
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init(glsl_version);
     ImGui_ImplOpenGL3_CreateDeviceObjects();  // the font atlas texture, now, to sample it nearest

@@ -8,6 +8,7 @@
 
 #include "gui/fill.h"
 #include "gui/layout.h"
+#include "gui/lessons/lesson_app.h"
 #include "gui/panels.h"
 #include "tensor/errors.h"
 
@@ -23,6 +24,7 @@ bool same_options(const AnalysisOptions& a, const AnalysisOptions& b) {
 void handle_shortcuts(AppState& s) {
     const ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId) || io.KeyCtrl || io.KeyAlt) return;
+    if (s.lesson.active && s.lesson.locked) return;  // a locked lesson ignores stray keys
     // GLFW key codes of letters are their upper-case ASCII codes.
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) s.sampler.resample_requested = true;
     if (ImGui::IsKeyPressed('L', false)) s.sampler.live = !s.sampler.live;
@@ -116,11 +118,17 @@ void update(AppState& s) {
         h.analysed_draw = sp.draws;
         h.analysed_options = opts;
     }
+    update_lesson(s);  // the open lesson's checks and PyTorch code follow the new sample
 }
 
 void draw_app(AppState& s, TextureSink* sink) {
     handle_shortcuts(s);
     const float menu_h = draw_menu_bar(s);
+    if (s.lesson.active) {  // the lesson layout replaces the three columns
+        draw_lesson_window(s, sink, menu_h);
+        draw_dialogs(s);
+        return;
+    }
     const ImGuiStyle& style = ImGui::GetStyle();
     const float status_h = ImGui::GetTextLineHeight() + style.WindowPadding.y * 2;
     const ImVec2 ds = ImGui::GetIO().DisplaySize;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gui/analysis.h"
+#include "gui/lessons/lesson_state.h"
 #include "gui/render/image.h"
 #include "gui/sampler.h"
 #include "tensor/generator.h"
@@ -109,6 +110,7 @@ struct AppState {
     ImageViewState image;
     ExportState exporter;
     StatusState status;
+    LessonState lesson;              // the open lesson, if any (gui/lessons/lesson_app.h)
     float ui_scale = 1.0f;           // HiDPI scale: font size and spacing
     bool quit_requested = false;     // File > Quit
     // Unattended runs (--frames, tests) place the mouse themselves: off the window by default, so

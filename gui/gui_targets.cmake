@@ -1,11 +1,15 @@
 # nl_gui: the desktop app's panels and frame logic (Dear ImGui + OpenGL), included from
 # gui/CMakeLists.txt only when GLFW, Dear ImGui and OpenGL were found (NOISELAB_HAVE_GUI).
 # Everything except gl_texture_sink.cpp works without a GL context, so tests drive the panels
-# with a headless ImGui context.
+# with a headless ImGui context. Lessons (gui/lessons/, with the simulations in
+# gui/lessons/sims/) are part of the same library.
 file(GLOB NL_GUI_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
-add_library(nl_gui STATIC ${NL_GUI_SOURCES})
+file(GLOB_RECURSE NL_GUI_LESSON_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/lessons/*.cpp)
+add_library(nl_gui STATIC ${NL_GUI_SOURCES} ${NL_GUI_LESSON_SOURCES})
 target_include_directories(nl_gui PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(nl_gui PUBLIC nl_render nl_tensor PkgConfig::IMGUI PkgConfig::GLFW OpenGL::GL)
+target_compile_definitions(nl_gui PRIVATE NOISELAB_LESSONS_DIR="${PROJECT_SOURCE_DIR}/assets/lessons"
+                           NOISELAB_VERSION="${PROJECT_VERSION}")
 if(TARGET nlohmann_json::nlohmann_json)
   target_link_libraries(nl_gui PUBLIC nlohmann_json::nlohmann_json)
 endif()

@@ -36,4 +36,26 @@ Layout compute_layout(float width, float height, float top, float status_h, floa
     return L;
 }
 
+LessonLayout compute_lesson_layout(float width, float height, float top, float status_h, float scale, bool show_sampler) {
+    width = std::floor(std::max(width, 1.0f));
+    height = std::floor(std::max(height, 1.0f));
+    top = std::floor(std::clamp(top, 0.0f, height));
+    status_h = std::floor(std::clamp(status_h, 0.0f, height - top));
+    const float body_h = std::max(height - top - status_h, 0.0f);
+
+    // The lesson column reads like a page: about 30% of the width, within [340, 560] px at scale 1.
+    float lesson_w = std::floor(std::clamp(width * 0.30f, 340.0f * scale, 560.0f * scale));
+    float sampler_w = show_sampler ? std::floor(std::clamp(width * 0.22f, 280.0f * scale, 380.0f * scale)) : 0.0f;
+    if (width - lesson_w - sampler_w < 300.0f * scale) {  // small window: share proportionally
+        lesson_w = std::floor(width * (show_sampler ? 0.34f : 0.4f));
+        sampler_w = show_sampler ? std::floor(width * 0.26f) : 0.0f;
+    }
+    LessonLayout L;
+    L.lesson = {0, top, lesson_w, body_h};
+    L.sampler = {lesson_w, top, sampler_w, body_h};
+    L.visual = {lesson_w + sampler_w, top, width - lesson_w - sampler_w, body_h};
+    L.status = {0, top + body_h, width, status_h};
+    return L;
+}
+
 }  // namespace nl::gui

@@ -26,4 +26,15 @@ struct Layout {
 // columns shrink proportionally rather than overlap.
 Layout compute_layout(float width, float height, float top, float status_h, float scale);
 
+// The window while a lesson is open: the lesson column (explanation, prediction, code) on the
+// left, the Sampler column next to it when the lesson uses it, and the lesson's visual filling the
+// rest. Presentation mode passes status_h = 0 (no status bar) and a larger scale.
+struct LessonLayout {
+    Rect lesson;   // explanation, predict-then-sample, PyTorch code, checks, record export
+    Rect sampler;  // w = 0 when hidden
+    Rect visual;   // the lesson's visual
+    Rect status;   // h = 0 when hidden
+};
+LessonLayout compute_lesson_layout(float width, float height, float top, float status_h, float scale, bool show_sampler);
+
 }  // namespace nl::gui

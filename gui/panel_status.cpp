@@ -11,6 +11,7 @@
 #include "gui/export.h"
 #include "gui/fill.h"
 #include "gui/grid_view.h"
+#include "gui/lessons/lesson_app.h"
 #include "gui/panels.h"
 #include "gui/session.h"
 #include "gui/theme.h"
@@ -93,6 +94,7 @@ float draw_menu_bar(AppState& s) {
             tooltip("Zoom the image grid to fit its view.");
             ImGui::EndMenu();
         }
+        draw_lessons_menu(s);
         if (ImGui::BeginMenu("Help")) {
             ImGui::TextUnformatted("Keyboard");
             ImGui::Separator();

@@ -1,0 +1,32 @@
+// Drawing helpers shared by the lesson visuals (ImDrawList only, no textures): small value grids,
+// equality maps, labelled bars and a child window that fills a visual's rectangle. Colours follow
+// gui/theme.h: blue (kSample) is the sample, orange (kTheory) marks what differs or is expected.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "gui/layout.h"
+
+namespace nl::gui::paint {
+
+// Begins the visual's window at `r` (no title bar, scrolls if needed); always call end_visual().
+void begin_visual(const char* id, const Rect& r);
+void end_visual();
+
+// A rows x cols grid of values as grey cells (min..max of `v` map to dark..light) of `cell` px,
+// at the cursor; advances the cursor. `v` holds rows*cols values (fewer: the rest is blank).
+void value_grid(const std::vector<double>& v, int rows, int cols, float cell, const char* caption);
+// Cells blue where a[i] == b[i] (bit for bit as doubles), orange where they differ.
+void equality_grid(const std::vector<double>& a, const std::vector<double>& b, int rows, int cols, float cell, const char* caption);
+// Counts of a == b.
+int count_equal(const std::vector<double>& a, const std::vector<double>& b);
+
+// Vertical bars of `values` (>= 0) scaled to `max_value`, filling a w x h box at the cursor, with
+// optional overlay markers (orange ticks) at `marks` (same length, or empty). Bars in
+// `highlight` colour where highlight_mask[i] (if given).
+void bars(const std::vector<double>& values, double max_value, float w, float h, const std::vector<double>& marks = {},
+          const std::vector<bool>& highlight_mask = {}, ImU32 highlight = 0);
+
+}  // namespace nl::gui::paint
