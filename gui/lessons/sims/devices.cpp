@@ -64,8 +64,15 @@ DeviceCompare compare_devices(DeviceOp op, const Shape& shape, DType dtype, uint
     r.cpu_ms = ms_since(t0);
     r.numel = cpu.numel();
     r.cpu_hash = tensor_hash(cpu);
-    const std::vector<double> all = cpu.numel() <= 4096 ? cpu.to_vector() : cpu.flatten().narrow(0, 0, 4096).to_vector();
+    const std::vector<double> all = cpu.numel() <= 65536 ? cpu.to_vector() : cpu.flatten().narrow(0, 0, 65536).to_vector();
     r.preview.assign(all.begin(), all.begin() + std::min<size_t>(all.size(), 16));
+    if (!all.empty()) {
+        r.hist_lo = *std::min_element(all.begin(), all.end());
+        r.hist_hi = *std::max_element(all.begin(), all.end());
+        r.histogram.assign(40, 0.0);
+        const double span = r.hist_hi > r.hist_lo ? r.hist_hi - r.hist_lo : 1.0;
+        for (double v : all) r.histogram[std::min<size_t>(39, static_cast<size_t>((v - r.hist_lo) / span * 40))] += 1;
+    }
 
     r.gpu_missing = cuda_unavailable_reason();
     r.gpu_available = r.gpu_missing.empty() && find_backend(DeviceType::CUDA) &&

@@ -29,6 +29,8 @@ struct DeviceCompare {
     int64_t differing = -1;     // elements whose bytes differ (-1: not compared)
     uint64_t cpu_hash = 0, gpu_hash = 0;  // tensor_hash of each result
     std::vector<double> preview;          // the CPU tensor's first values
+    std::vector<double> histogram;        // 40 bins of the CPU tensor's first 65,536 values
+    double hist_lo = 0, hist_hi = 0;      // the histogram's range (their min and max)
     bool equal() const { return differing == 0; }
 };
 
