@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "tensor/errors.h"
+#include "tensor/io/bytes.h"
 
 namespace nl::io {
 namespace {
@@ -170,6 +171,10 @@ Recipe recipe_from_json(const json& j) {
             bad("shape", short_dump(shape) + " has more than 2^40 elements, beyond anything Noise Lab samples");
         numel *= size;
     }
+    // A zero size makes the element count 0 whatever follows, but the tensor's strides still
+    // multiply the other sizes: [0, 2^40, 2^40, 2^40] must not reach Tensor::empty.
+    if (!detail::strides_fit_int64(r.shape))
+        bad("shape", short_dump(shape) + ": its sizes (zeros counted as 1) multiply to more than 2^63");
 
     try {
         r.dtype = parse_dtype(get_string(required("dtype"), "dtype"));
@@ -214,7 +219,9 @@ Recipe parse_recipe(const std::string& text, const std::string& source) {
     json j;
     try {
         j = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+        // parse_error, and out_of_range 406 for a number beyond double ("1e66666"; found by
+        // fuzz_recipe): both mean the text is not a recipe.
         throw IOError(source + ": the recipe is not valid JSON: " + e.what());
     }
     return recipe_from_json(j);
