@@ -4,6 +4,7 @@
 // with overflowing shapes are refused before allocating, with exit status 2 and the reason.
 // Each test runs the real executable (fork + exec, no shell) in a fresh empty directory.
 #include <fcntl.h>
+#include <grp.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -53,7 +54,10 @@ protected:
 
     // Runs noiselab with args in dir_ (stdout / stderr captured outside it, so dir_ holds only
     // what noiselab wrote); fsize_limit > 0 sets RLIMIT_FSIZE (bytes) for the child only.
-    Result run(const std::vector<std::string>& args, rlim_t fsize_limit = 0) {
+    // as_nobody: when the test runs as root (CI does), the child drops to uid/gid 65534 before
+    // exec, so that file modes bind it; exit status 125 means it could not (no CAP_SETUID, or
+    // the executable is not reachable by that user).
+    Result run(const std::vector<std::string>& args, rlim_t fsize_limit = 0, bool as_nobody = false) {
         const fs::path out = io_ / "stdout", err = io_ / "stderr";
         const pid_t pid = ::fork();
         if (pid == 0) {
@@ -66,8 +70,13 @@ protected:
                 struct rlimit rl {fsize_limit, fsize_limit};
                 if (::setrlimit(RLIMIT_FSIZE, &rl) != 0) ::_exit(126);
             }
-            std::vector<char*> argv;
             static std::string exe = NOISELAB_EXE;
+            if (as_nobody && ::geteuid() == 0) {
+                if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0 ||
+                    ::access(exe.c_str(), X_OK) != 0)
+                    ::_exit(125);
+            }
+            std::vector<char*> argv;
             argv.push_back(exe.data());
             std::vector<std::string> copy = args;
             for (auto& a : copy) argv.push_back(a.data());
@@ -136,12 +145,19 @@ TEST_F(CliFailure, ExportIntoProcFailsCleanly) {
 }
 
 TEST_F(CliFailure, ExportIntoUnwritableDirectoryFailsCleanly) {
-    if (::geteuid() == 0) GTEST_SKIP() << "root writes into read-only directories";
+    // Mode bits do not stop root, and CI runs as root: then noiselab runs as "nobody" (run's
+    // as_nobody), for whom the directory below is read-only like for any ordinary user.
+    fs::permissions(dir_, fs::perms::others_read | fs::perms::others_exec, fs::perm_options::add);
     fs::create_directory(dir_ / "ro");
-    fs::permissions(dir_ / "ro", fs::perms::owner_read | fs::perms::owner_exec);
-    const Result r = run(with(kSample, {"--out", "ro/x.png"}));
+    fs::permissions(dir_ / "ro", fs::perms::owner_read | fs::perms::owner_exec | fs::perms::others_read |
+                                     fs::perms::others_exec);
+    const Result r = run(with(kSample, {"--out", "ro/x.png"}), 0, /*as_nobody=*/true);
     fs::permissions(dir_ / "ro", fs::perms::owner_all);
+    if (r.status == 125 && ::geteuid() == 0)
+        GTEST_SKIP() << "running as root, and could not run noiselab as uid 65534 (no CAP_SETUID, or "
+                     << NOISELAB_EXE << " not reachable by that user)";
     EXPECT_NE(r.status, 0);
+    EXPECT_LT(r.status, 125);
     EXPECT_NE(r.err.find("ro/x.png"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("Permission denied"), std::string::npos) << r.err;
     EXPECT_EQ(files(), std::set<std::string>{"ro"});
