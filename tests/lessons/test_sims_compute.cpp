@@ -10,6 +10,7 @@
 
 #include "gui/lessons/sims/dataloader.h"
 #include "gui/lessons/sims/devices.h"
+#include "gui/lessons/sims/genmodels.h"
 #include "gui/lessons/sims/gpu_repro.h"
 #include "gui/lessons/sims/init_depth.h"
 #include "gui/lessons/sims/moons.h"
@@ -309,4 +310,45 @@ TEST(SimsDevices, BitDifferencesAreCounted) {
     nz.set({1}, -0.0);
     EXPECT_EQ(count_bit_differences(z, nz), 1);
     EXPECT_THROW(count_bit_differences(a, zeros({3})), ShapeError);
+}
+
+// ---- lesson 8 -----------------------------------------------------------------------------------
+
+TEST(SimsGenModels, ChapterNoiseHasTheChaptersShapesAndFollowsTheSeed) {
+    const ChapterNoise a = chapter_noise(5), b = chapter_noise(5), c = chapter_noise(6);
+    EXPECT_EQ(a.vae_z.shape(), (Shape{32, 128}));
+    EXPECT_EQ(a.diffusion.shape(), (Shape{32, 3, 64, 64}));
+    EXPECT_EQ(a.gan_z.shape(), (Shape{32, 100}));
+    EXPECT_EQ(tensor_hash(a.diffusion), tensor_hash(b.diffusion));
+    EXPECT_NE(tensor_hash(a.vae_z), tensor_hash(c.vae_z));
+    // Drawn in order from one generator: the VAE latent is randn(32, 128) of a fresh Generator(5).
+    Generator g(5);
+    EXPECT_EQ(tensor_hash(a.vae_z), tensor_hash(randn({32, 128}, {}, &g)));
+}
+
+TEST(SimsGenModels, TinyModelsTurnNoiseIntoImagesOrSayWhatIsMissing) {
+    const ModelImages vae = vae_samples(6, 1);
+    ASSERT_TRUE(vae.available) << vae.missing;  // digits_vae16.safetensors is shipped
+    EXPECT_EQ(vae.z.shape(), (Shape{6, 16}));
+    EXPECT_EQ(vae.images.shape(), (Shape{6, 1, 20, 20}));
+    for (double v : vae.images.to_vector()) ASSERT_TRUE(v >= 0.0 && v <= 1.0);
+    const ModelImages gan = gan_samples(6, 1);
+    if (gan.available) {
+        EXPECT_EQ(gan.images.shape(), (Shape{6, 1, 20, 20}));
+    } else {
+        EXPECT_NE(gan.missing.find("digits_gan.safetensors"), std::string::npos) << gan.missing;
+        EXPECT_EQ(gan.z.shape(), (Shape{6, 64}));
+    }
+    DiffusionRun d(4, 3, 2);
+    EXPECT_EQ(d.x_T().shape(), (Shape{4, 1, 20, 20}));
+    int calls = 0;
+    while (!d.done()) d.step(), ++calls;
+    EXPECT_EQ(calls, 3);
+    const Tensor x = d.current01();
+    EXPECT_EQ(x.shape(), (Shape{4, 1, 20, 20}));
+    for (double v : x.to_vector()) ASSERT_TRUE(v >= 0.0 && v <= 1.0);
+    DiffusionRun again(4, 3, 2);
+    while (!again.done()) again.step();
+    EXPECT_EQ(tensor_hash(again.current01()), tensor_hash(x));  // the seed fixes the whole run
+    EXPECT_THROW(DiffusionRun(4, 0, 2), ValueError);
 }

@@ -141,3 +141,16 @@ TEST(SimsVisuals, DevicesRunsTheCpuHalfEverywhere) {
     expect_all_pass(app.state.lesson, 1);
     EXPECT_NE(app.state.lesson.code.find("torch.randn(1048576, dtype=torch.float32"), std::string::npos);
 }
+
+TEST(SimsVisuals, GenerativeNoiseShowsTheTensorsAndRunsTheDiffusionIncrementally) {
+    HeadlessApp app;
+    Lesson L = preset("08_generative_noise");
+    L.visual_params["steps"] = 4;
+    L.visual_params["n"] = 4;
+    run_lesson(app, L, 2);
+    expect_all_pass(app.state.lesson, 2);
+    app.frames(5);  // one DDIM step per frame
+    expect_all_pass(app.state.lesson, 2);
+    EXPECT_NE(app.state.lesson.code.find("torch.randn(32, 3, 64, 64, generator=g)"), std::string::npos);
+    EXPECT_NE(app.state.lesson.code.find("--steps 4 --n 4"), std::string::npos);
+}

@@ -13,6 +13,7 @@ std::vector<LessonVisual> sims_visuals() {
         sims::init_visual(),        // lesson 16
         sims::moons_visual(),       // lesson 15
         sims::devices_visual(),     // lesson 9
+        sims::genmodels_visual(),   // lesson 8
     };
 }
 
