@@ -114,6 +114,11 @@ Lesson parse_lesson(const std::string& text, const std::string& file) {
                 bad(file, "settings." + key, e.what());
             }
         }
+        try {  // cross-field rules (low < high) and what cannot be sampled
+            validate(scratch.sampler.settings);
+        } catch (const Error& e) {
+            bad(file, "settings", e.what());
+        }
     }
 
     if (j.contains("predict")) {

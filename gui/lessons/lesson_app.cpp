@@ -85,7 +85,9 @@ void draw_checks(const LessonState& l) {
     ImGui::TextColored(theme::accent(), "Asserted on this sample");
     ImGui::Separator();
     for (const LessonCheck& c : l.checks) {
-        ImGui::TextColored(c.passed ? theme::text_ok() : theme::text_error(), "%s %s", c.passed ? "PASS" : "FAIL", c.name.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, c.passed ? theme::text_ok() : theme::text_error());
+        ImGui::TextWrapped("%s %s", c.passed ? "PASS" : "FAIL", c.name.c_str());
+        ImGui::PopStyleColor();
         if (!c.detail.empty()) tooltip(c.detail.c_str());
     }
 }
@@ -106,9 +108,11 @@ void draw_code(AppState& s) {
     // Read-only multiline text: selectable, monospace-free but aligned by spaces.
     int lines = 1;
     for (char c : l.code) lines += c == '\n';
-    const float h = std::min(ImGui::GetTextLineHeight() * (lines + 1) + ImGui::GetStyle().FramePadding.y * 2, ImGui::GetContentRegionAvail().y * 0.6f);
+    // The rest of the column, at least 7 lines (the column then scrolls), at most the whole code.
+    const float line = ImGui::GetTextLineHeight(), pad = ImGui::GetStyle().FramePadding.y * 2;
+    const float h = std::min(line * (lines + 1) + pad, std::max(ImGui::GetContentRegionAvail().y - 2, line * 7 + pad));
     ImGui::PushStyleColor(ImGuiCol_FrameBg, ImGui::ColorConvertU32ToFloat4(theme::kPlotBackground));
-    ImGui::InputTextMultiline("##code", l.code.data(), l.code.size() + 1, ImVec2(-1, std::max(h, ImGui::GetTextLineHeight() * 3)),
+    ImGui::InputTextMultiline("##code", l.code.data(), l.code.size() + 1, ImVec2(-1, h),
                               ImGuiInputTextFlags_ReadOnly);
     ImGui::PopStyleColor();
 }

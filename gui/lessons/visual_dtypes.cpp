@@ -1,7 +1,8 @@
 // Lesson 10: what the floating dtypes do to random numbers. For float32, float16, bfloat16 and
 // float64: rand's distinct values, smallest and largest draw, whether 1.0 appeared, randn's
 // largest magnitude, and the values available just below 1 (ticks: bfloat16 has a handful,
-// float32 is dense). Asserted: float32 and float64 rand never return 1.0. Each dtype draws from a
+// float32 is dense). Asserted: rand never returns 1.0 in any of them, and float16 / bfloat16
+// take at most 2^11 / 2^8 values (multiples of 2^-11 / 2^-8, as PyTorch). Each dtype draws from a
 // local Generator(seed); n is the sampler's element count.
 #include <algorithm>
 #include <cmath>
@@ -69,11 +70,18 @@ void dtypes_update(DtypesVisual& v, const VisualContext& c) {
             for (double x : z) r.max_abs_normal = std::max(r.max_abs_normal, std::fabs(x));
         }
     }
-    for (int k : {0, 3}) {
-        char d[96];
-        std::snprintf(d, sizeof d, "largest of %lld draws: %.17g", static_cast<long long>(v.n), v.rows[k].max);
-        c.check(std::string("torch.rand never returns 1.0 in ") + dtype_name(kTypes[k]), v.rows[k].ones == 0 && v.rows[k].max < 1.0, d);
+    bool below_one = true;
+    std::string d;
+    for (int k = 0; k < 4; ++k) {
+        below_one &= v.rows[k].ones == 0 && v.rows[k].max < 1.0;
+        char b[64];
+        std::snprintf(b, sizeof b, "%s%s max %.9g", k ? ", " : "", dtype_name(kTypes[k]), v.rows[k].max);
+        d += b;
     }
+    c.check("torch.rand never returns 1.0, in any of the four dtypes", below_one, d);
+    // Values are k / 2^bits: at most 2^11 distinct float16 and 2^8 distinct bfloat16 values.
+    c.check("float16 rand takes at most 2048 values, bfloat16 at most 256", v.rows[1].distinct <= 2048 && v.rows[2].distinct <= 256,
+            std::to_string(v.rows[1].distinct) + " and " + std::to_string(v.rows[2].distinct) + " distinct values");
 }
 
 void dtypes_draw(DtypesVisual& v, const VisualContext& c) {
@@ -119,11 +127,25 @@ void dtypes_draw(DtypesVisual& v, const VisualContext& c) {
         ImGui::SameLine(label_w);
         const ImVec2 p0 = ImGui::GetCursorScreenPos();
         dl->AddRectFilled(p0, ImVec2(p0.x + w, p0.y + h), theme::kPlotBackground);
-        // Dense sets are drawn as a filled band: one pixel column per screen pixel they cover.
+        // One tick per screen column that holds a value (float32's tens of thousands of values
+        // would overflow ImGui's 16-bit vertex indices as separate lines), 1.0 on top in orange.
+        std::vector<char> hit(static_cast<size_t>(std::max(w - 2, 1.0f)) + 1, 0);
+        bool one = false;
         for (double x : r.near_one) {
-            const float px = p0.x + static_cast<float>((x - kZoomLo) / (1.0 - kZoomLo)) * (w - 2) + 1;
-            dl->AddLine(ImVec2(px, p0.y + 2), ImVec2(px, p0.y + h - 2), x == 1.0 ? theme::kTheory : theme::kSample, x == 1.0 ? 3.0f : 1.0f);
+            if (x == 1.0) {
+                one = true;
+                continue;
+            }
+            hit[std::min(hit.size() - 1, static_cast<size_t>((x - kZoomLo) / (1.0 - kZoomLo) * (w - 2)))] = 1;
         }
+        for (size_t i = 0; i < hit.size(); ++i) {
+            if (!hit[i]) continue;
+            size_t j = i;  // runs of columns become one rectangle
+            while (j + 1 < hit.size() && hit[j + 1]) ++j;
+            dl->AddRectFilled(ImVec2(p0.x + 1 + i, p0.y + 2), ImVec2(p0.x + 2 + j, p0.y + h - 2), theme::kSample);
+            i = j;
+        }
+        if (one) dl->AddRectFilled(ImVec2(p0.x + w - 4, p0.y + 2), ImVec2(p0.x + w - 1, p0.y + h - 2), theme::kTheory);
         char t[48];
         std::snprintf(t, sizeof t, "%zu values", r.near_one.size());
         dl->AddText(ImVec2(p0.x + 6, p0.y + 4), theme::kAxisText, t);
@@ -140,7 +162,7 @@ std::string dtypes_code(const DtypesVisual& v, const VisualContext&) {
     out += "    g = torch.Generator().manual_seed(" + std::to_string(v.seed) + ")\n";
     out += "    u = torch.rand(n, dtype=dt, generator=g)\n";
     out += "    z = torch.randn(n, dtype=dt, generator=g)\n";
-    out += "    print(u.shape, u.dtype, \"distinct:\", u.unique().numel(), \"largest:\", u.max().item(),\n";
+    out += "    print(u.shape, u.dtype, \"distinct:\", u.float().unique().numel(), \"largest:\", u.max().item(),\n";
     out += "          \"1.0 drawn:\", bool((u == 1).any()), \"max |randn|:\", z.abs().max().item())\n";
     out += "print(torch.finfo(torch.bfloat16).eps, torch.finfo(torch.float16).eps, torch.finfo(torch.float32).eps)\n";
     return out;

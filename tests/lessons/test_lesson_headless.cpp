@@ -1,0 +1,125 @@
+// Every lesson opened in the app headless: it applies its settings, draws its panel and visual
+// without errors, its asserted facts pass, and its PyTorch code follows the current settings.
+#include <gtest/gtest.h>
+
+#include <imgui_internal.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "gui/lessons/record.h"
+#include "gui/panels.h"
+#include "lesson_test_util.h"
+#include "tensor/errors.h"
+
+using namespace nl;
+using namespace nl::gui;
+using nl::gui::testing::HeadlessApp;
+
+namespace {
+
+std::vector<Lesson> all_lessons() { return lesson_catalogue(); }
+
+}  // namespace
+
+TEST(LessonHeadless, EveryLessonOpensDrawsAndPassesItsChecks) {
+    for (const Lesson& L : all_lessons()) {
+        SCOPED_TRACE(L.id);
+        HeadlessApp app;
+        open_lesson(app.state, L);
+        app.state.lesson.revealed = true;
+        app.frames(3);
+        EXPECT_TRUE(app.state.lesson.active);
+        EXPECT_EQ(app.state.sampler.error, "");
+        EXPECT_EQ(app.state.lesson.message, "") << "no visual error";
+        EXPECT_NE(app.state.lesson.code.find("import torch"), std::string::npos);
+        for (const LessonCheck& c : app.state.lesson.checks) EXPECT_TRUE(c.passed) << c.name << ": " << c.detail;
+        EXPECT_NE(ImGui::FindWindowByName(kLessonWindow), nullptr);
+        // Presentation mode and the lock draw too, and hide the sampler column.
+        app.state.lesson.presentation = true;
+        app.state.lesson.locked = true;
+        app.frames(2);
+        ImGuiWindow* sampler = ImGui::FindWindowByName(kSamplerWindow);
+        EXPECT_TRUE(sampler == nullptr || !sampler->Active) << "no sampler column while presenting";
+        close_lesson(app.state);
+        app.frames(1);
+        EXPECT_FALSE(app.state.lesson.active);
+        EXPECT_TRUE(app.state.lesson.checks.empty());
+    }
+}
+
+TEST(LessonHeadless, OpeningAPresetSetsTheSampler) {
+    HeadlessApp app;
+    open_lesson_file(app.state, lessons_dir() + "/01_uniform.json");
+    app.frames(2);
+    const SamplerSettings& s = app.state.sampler.drawn;
+    EXPECT_EQ(s.dist, DistKind::Uniform);
+    EXPECT_EQ(s.params[0], -2.0);
+    EXPECT_EQ(s.params[1], 3.0);
+    EXPECT_EQ(s.shape, (Shape{65536}));
+    EXPECT_EQ(s.seed, 0u);
+    EXPECT_EQ(s.dtype, DType::Float32);
+    EXPECT_EQ(app.state.sampler.offset_before, 0u) << "a lesson starts at the start of its seed's stream";
+    // The code follows the settings live.
+    EXPECT_NE(app.state.lesson.code.find("a, b = -2, 3"), std::string::npos) << app.state.lesson.code;
+    app.state.sampler.settings.params[1] = 7;
+    app.state.sampler.settings.seed = 42;
+    app.frames(1);
+    EXPECT_NE(app.state.lesson.code.find("a, b = -2, 7"), std::string::npos) << app.state.lesson.code;
+    EXPECT_NE(app.state.lesson.code.find("torch.manual_seed(42)"), std::string::npos) << app.state.lesson.code;
+}
+
+TEST(LessonHeadless, APredictionHidesTheVisualUntilAnswered) {
+    HeadlessApp app;
+    open_lesson_file(app.state, lessons_dir() + "/03_integers.json");
+    EXPECT_FALSE(app.state.lesson.revealed);
+    app.frames(2);
+    ImGuiWindow* hist = ImGui::FindWindowByName(kHistogramWindow);
+    EXPECT_TRUE(hist == nullptr || !hist->Active) << "the histogram waits for the prediction";
+    app.state.lesson.picked = 2;
+    app.state.lesson.revealed = true;
+    app.frames(2);
+    hist = ImGui::FindWindowByName(kHistogramWindow);
+    ASSERT_NE(hist, nullptr);
+    EXPECT_TRUE(hist->Active);
+}
+
+TEST(LessonHeadless, TheRandintCheckCanFail) {
+    // The check reads the tensor: a tensor whose max reaches high fails it.
+    HeadlessApp app;
+    open_lesson_file(app.state, lessons_dir() + "/03_integers.json");
+    app.frames(1);
+    ASSERT_FALSE(app.state.lesson.checks.empty());
+    EXPECT_TRUE(lesson_checks_pass(app.state.lesson));
+    app.state.sampler.tensor.set({0}, 10.0);  // plant the excluded value
+    update_lesson(app.state);
+    EXPECT_FALSE(lesson_checks_pass(app.state.lesson));
+}
+
+TEST(LessonHeadless, TheExperimentRecordHasVersionsGpuSeedsAndFlags) {
+    HeadlessApp app;
+    open_lesson_file(app.state, lessons_dir() + "/02_normal.json");
+    app.frames(1);
+    const nlohmann::json r = experiment_record(app.state);
+    EXPECT_EQ(r["software"]["stream_version"], kStreamVersion);
+    EXPECT_TRUE(r["software"].contains("noiselab"));
+    EXPECT_TRUE(r["gpu"].contains("cuda_devices"));
+    EXPECT_EQ(r["seeds"]["seed"], 0u);
+    EXPECT_EQ(r["flags"]["shape"], "65536");
+    EXPECT_EQ(r["lesson"]["id"], "02_normal");
+    const std::string md = record_markdown(r);
+    EXPECT_NE(md.find("## GPU and driver"), std::string::npos);
+    EXPECT_NE(md.find("```python"), std::string::npos);
+
+    const std::string dir = std::string(NOISELAB_BINARY_DIR) + "/lessons_record_test";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    app.state.exporter.folder = dir;
+    app.state.exporter.base_name = "exp";
+    EXPECT_EQ(write_record(app.state, RecordFormat::Json, false), dir + "/exp-record.json");
+    EXPECT_FALSE(app.state.lesson.message_is_error) << app.state.lesson.message;
+    EXPECT_EQ(nlohmann::json::parse(std::ifstream(dir + "/exp-record.json"))["seeds"]["seed"], 0u);
+    EXPECT_EQ(write_record(app.state, RecordFormat::Json, false), "") << "never replaces a file unasked";
+    EXPECT_TRUE(app.state.lesson.message_is_error);
+    EXPECT_NE(write_record(app.state, RecordFormat::Markdown, false), "");
+}
