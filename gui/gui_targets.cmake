@@ -12,6 +12,9 @@ target_link_libraries(nl_gui PUBLIC nl_render nl_tensor PkgConfig::IMGUI PkgConf
 target_link_libraries(nl_gui PUBLIC nl_models)
 target_compile_definitions(nl_gui PRIVATE NOISELAB_LESSONS_DIR="${PROJECT_SOURCE_DIR}/assets/lessons"
                            NOISELAB_VERSION="${PROJECT_VERSION}")
+if(TARGET nl_models)  # lesson 17 samples from the character model
+  target_link_libraries(nl_gui PUBLIC nl_models)
+endif()
 if(TARGET nlohmann_json::nlohmann_json)
   target_link_libraries(nl_gui PUBLIC nlohmann_json::nlohmann_json)
 endif()

@@ -14,6 +14,7 @@ const std::vector<LessonVisual>& lesson_visuals() {
             dropout_visual(),
             multinomial_visual(),
             dtypes_visual(),
+            charlm_visual(),
         };
         for (LessonVisual& s : sims_visuals()) v.push_back(std::move(s));
         return v;

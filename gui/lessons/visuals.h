@@ -23,6 +23,9 @@ LessonVisual dropout_visual();
 LessonVisual multinomial_visual();
 // "dtypes" (lesson 10): visual_dtypes.cpp; n is the sampler's element count (1000 - 4 Mi).
 LessonVisual dtypes_visual();
+// "charlm" (lesson 17): visual_charlm.cpp; visual_params: {"temperature": 0.8, "top_k": 0,
+// "top_p": 1, "prefix": ""}.
+LessonVisual charlm_visual();
 LessonVisual local_generator_visual();
 
 }  // namespace nl::gui

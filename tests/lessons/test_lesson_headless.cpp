@@ -32,7 +32,9 @@ TEST(LessonHeadless, EveryLessonOpensDrawsAndPassesItsChecks) {
         EXPECT_TRUE(app.state.lesson.active);
         EXPECT_EQ(app.state.sampler.error, "");
         EXPECT_EQ(app.state.lesson.message, "") << "no visual error";
-        EXPECT_NE(app.state.lesson.code.find("import torch"), std::string::npos);
+        const std::string& code = app.state.lesson.code;
+        EXPECT_EQ(code.rfind("import ", 0), 0u) << code;  // a complete script: imports first
+        EXPECT_NE(code.substr(0, code.find('\n')).find("torch"), std::string::npos) << code;
         for (const LessonCheck& c : app.state.lesson.checks) EXPECT_TRUE(c.passed) << c.name << ": " << c.detail;
         EXPECT_NE(ImGui::FindWindowByName(kLessonWindow), nullptr);
         // Presentation mode and the lock draw too, and hide the sampler column.

@@ -71,6 +71,7 @@ std::string expected_first_line(const AppState& s) {
     if (v == "dropout") return shown({28, 28}, DType::Float32);
     if (v == "multinomial") return shown({p.value("samples", int64_t(20000))}, DType::Int64);
     if (v == "dtypes") return shown({shape_numel(shape)}, DType::Float32);
+    if (v == "charlm") return shown({27}, DType::Float32);
     return shown(s.sampler.drawn.shape, s.sampler.drawn.dtype);
 }
 
