@@ -8,13 +8,11 @@ file(GLOB_RECURSE NL_GUI_LESSON_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE
 add_library(nl_gui STATIC ${NL_GUI_SOURCES} ${NL_GUI_LESSON_SOURCES})
 target_include_directories(nl_gui PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(nl_gui PUBLIC nl_render nl_tensor PkgConfig::IMGUI PkgConfig::GLFW OpenGL::GL)
-# Lesson 8 (gui/lessons/sims/genmodels*.cpp) feeds noise to the tiny models.
+# Lesson 8 (gui/lessons/sims/genmodels*.cpp) feeds noise to the tiny models; lesson 17 samples
+# from the character model.
 target_link_libraries(nl_gui PUBLIC nl_models)
 target_compile_definitions(nl_gui PRIVATE NOISELAB_LESSONS_DIR="${PROJECT_SOURCE_DIR}/assets/lessons"
                            NOISELAB_VERSION="${PROJECT_VERSION}")
-if(TARGET nl_models)  # lesson 17 samples from the character model
-  target_link_libraries(nl_gui PUBLIC nl_models)
-endif()
 if(TARGET nlohmann_json::nlohmann_json)
   target_link_libraries(nl_gui PUBLIC nlohmann_json::nlohmann_json)
 endif()
