@@ -83,7 +83,7 @@ void bars(const std::vector<double>& values, double max_value, float w, float h,
             if (bh > 0) dl->AddRectFilled(ImVec2(x0, std::floor(p0.y + h - bh)), ImVec2(x1, p0.y + h), col);
             if (i < marks.size()) {
                 const float my = p0.y + h - static_cast<float>(std::clamp(marks[i] / max_value, 0.0, 1.0)) * (h - 2);
-                dl->AddLine(ImVec2(x0, my), ImVec2(std::max(x1, x0 + 2), my), theme::kTheory, 2.0f);
+                dl->AddRectFilled(ImVec2(x0, my - 1.5f), ImVec2(std::max(x1, x0 + 2), my + 1.5f), theme::kTheory);
             }
         }
     }

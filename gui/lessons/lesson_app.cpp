@@ -120,11 +120,13 @@ void draw_code(AppState& s) {
 void draw_actions(AppState& s) {
     LessonState& l = s.lesson;
     ImGui::Spacing();
-    ImGui::BeginDisabled(l.locked);
-    if (ImGui::Button("Resample")) s.sampler.resample_requested = true;
-    tooltip("Draw the next values of the stream (Space).");
-    ImGui::EndDisabled();
-    ImGui::SameLine();
+    if (l.lesson.show_sampler) {  // lessons without the sampler have their own draw buttons
+        ImGui::BeginDisabled(l.locked);
+        if (ImGui::Button("Resample")) s.sampler.resample_requested = true;
+        tooltip("Draw the next values of the stream (Space).");
+        ImGui::EndDisabled();
+        ImGui::SameLine();
+    }
     if (ImGui::Button("Record (.md)")) write_record(s, RecordFormat::Markdown, false);
     tooltip("Write the experiment record (software versions, GPU and driver, seeds, flags, stream version) as Markdown "
             "next to the exports (<folder>/<name>-record.md). Never replaces a file.");
