@@ -1,10 +1,17 @@
-// The simulation lessons (9, 12, 14, 15, 16) opened in a headless app: each
-// draws without an error, asserts its facts (and they pass), and its PyTorch
-// code follows the visual's settings. Variants of the shipped presets (other
-// visual_params) check that the facts follow the settings.
+// The simulation lessons (8, 9, 12, 14, 15, 16) opened in a headless app: each draws without an
+// error, asserts its facts (and they pass), and its PyTorch code follows the visual's settings.
+// Variants of the shipped presets (other visual_params) check that the facts follow the settings;
+// lesson 14's snippet is also run by PyTorch where /usr/bin/python3 imports torch.
 #include <gtest/gtest.h>
 
 #include <imgui_internal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <vector>
 
 #include "lesson_test_util.h"
 
@@ -153,4 +160,58 @@ TEST(SimsVisuals, GenerativeNoiseShowsTheTensorsAndRunsTheDiffusionIncrementally
     expect_all_pass(app.state.lesson, 2);
     EXPECT_NE(app.state.lesson.code.find("torch.randn(32, 3, 64, 64, generator=g)"), std::string::npos);
     EXPECT_NE(app.state.lesson.code.find("--steps 4 --n 4"), std::string::npos);
+}
+
+// Lesson 14's claim checked against PyTorch itself (where /usr/bin/python3 imports torch): the
+// lesson's own snippet, run as shown, repeats angles across the two workers with naive seeding and
+// repeats none with worker_init_fn.
+namespace {
+
+std::string run_python(const std::string& code, const std::string& name) {
+    const std::string path = std::string(NOISELAB_BINARY_DIR) + "/" + name;
+    std::ofstream(path) << code;
+    std::string out;
+    FILE* p = popen(("timeout 120 /usr/bin/python3 '" + path + "' 2>&1").c_str(), "r");
+    if (!p) return out;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    pclose(p);
+    return out;
+}
+
+// The numbers inside every "angles [...]" of the output.
+std::vector<std::string> angles_of(const std::string& out) {
+    std::vector<std::string> a;
+    for (size_t at = out.find("angles ["); at != std::string::npos; at = out.find("angles [", at + 1)) {
+        const size_t open = at + 8, close = out.find(']', open);
+        std::stringstream ss(out.substr(open, close - open));
+        for (std::string v; std::getline(ss, v, ',');) a.push_back(v.substr(v.find_first_not_of(' ')));
+    }
+    return a;
+}
+
+}  // namespace
+
+TEST(SimsVisuals, DataLoaderSnippetRepeatsInPyTorchOnlyWhenNaive) {
+    if (std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") != 0)
+        GTEST_SKIP() << "torch is not importable by /usr/bin/python3";
+    for (bool correct : {false, true}) {
+        std::string code;
+        {
+            HeadlessApp app;
+            Lesson L = preset("14_dataloader_workers");
+            L.visual_params["correct"] = correct;
+            run_lesson(app, L, 2);
+            code = app.state.lesson.code;
+        }
+        const std::string out = run_python(code, correct ? "sims_loader_correct.py" : "sims_loader_naive.py");
+        const std::vector<std::string> a = angles_of(out);
+        ASSERT_EQ(a.size(), 24u) << out;  // 24 samples, one epoch
+        const std::set<std::string> distinct(a.begin(), a.end());
+        if (correct)
+            EXPECT_EQ(distinct.size(), 24u) << out;
+        else
+            EXPECT_EQ(distinct.size(), 12u) << out;  // worker 0's k-th sample = worker 1's k-th
+    }
 }
