@@ -13,6 +13,9 @@ target_link_libraries(nl_gui PUBLIC nl_render nl_tensor PkgConfig::IMGUI PkgConf
 target_link_libraries(nl_gui PUBLIC nl_models)
 target_compile_definitions(nl_gui PRIVATE NOISELAB_LESSONS_DIR="${PROJECT_SOURCE_DIR}/assets/lessons"
                            NOISELAB_VERSION="${PROJECT_VERSION}")
+if(NOISELAB_HAVE_CUDA)  # the experiment record names the GPUs (gpu/device.h)
+  target_compile_definitions(nl_gui PRIVATE NOISELAB_RECORD_GPU=1)
+endif()
 if(TARGET nlohmann_json::nlohmann_json)
   target_link_libraries(nl_gui PUBLIC nlohmann_json::nlohmann_json)
 endif()

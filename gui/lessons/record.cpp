@@ -13,6 +13,9 @@
 #include "tensor/backend.h"
 #include "tensor/errors.h"
 #include "tensor/io/atomic_file.h"
+#ifdef NOISELAB_RECORD_GPU
+#include "gpu/device.h"  // device names, memory, compute capability (CUDA builds only)
+#endif
 
 #ifndef NOISELAB_VERSION
 #define NOISELAB_VERSION "0.0.0"
@@ -65,6 +68,9 @@ nlohmann::json experiment_record(const AppState& s) {
     if (n > 0) {
         gpu["cuda_devices"] = n;
         gpu["backend"] = cuda->name();
+#ifdef NOISELAB_RECORD_GPU
+        gpu["devices"] = nl::gpu::describe_devices();
+#endif
     } else {
         gpu["cuda_devices"] = 0;
         gpu["gpu"] = "none";
