@@ -164,3 +164,26 @@ TEST(LessonHeadless, LockedControlsDoNotChangeTheLesson) {
         EXPECT_EQ(app.state.sampler.offset_after > offset, !locked);
     }
 }
+
+TEST(LessonHeadless, VisualParamsReachTheVisuals) {
+    // Lesson 7 with V = 50,000 and top-k, lesson 17 with top-k and a prefix: the checks hold and the
+    // code follows the parameters.
+    const std::string big = R"({"id": "t7", "number": 7, "title": "T", "explanation": ["a", "b", "c"],
+        "visual": "multinomial", "visual_params": {"large": true, "top_k": 50, "top_p": 1, "samples": 5000}})";
+    HeadlessApp app;
+    open_lesson(app.state, parse_lesson(big, "t7.json"));
+    app.frames(2);
+    ASSERT_EQ(app.state.lesson.checks.size(), 2u);
+    EXPECT_TRUE(lesson_checks_pass(app.state.lesson));
+    EXPECT_NE(app.state.lesson.code.find("V = 50000"), std::string::npos) << app.state.lesson.code;
+    EXPECT_NE(app.state.lesson.code.find("T, top_k, top_p, n = 1, 50, 1, 5000"), std::string::npos) << app.state.lesson.code;
+
+    const std::string lm = R"({"id": "t17", "number": 17, "title": "T", "explanation": ["a", "b", "c"],
+        "visual": "charlm", "visual_params": {"temperature": 0.5, "top_k": 3, "prefix": "th"}})";
+    open_lesson(app.state, parse_lesson(lm, "t17.json"));
+    app.frames(2);
+    ASSERT_EQ(app.state.lesson.checks.size(), 2u);
+    for (const LessonCheck& c : app.state.lesson.checks) EXPECT_TRUE(c.passed) << c.name << ": " << c.detail;
+    EXPECT_NE(app.state.lesson.code.find("T, top_k, top_p = 0.5, 3, 1"), std::string::npos) << app.state.lesson.code;
+    EXPECT_NE(app.state.lesson.code.find("prefix = \"th\""), std::string::npos);
+}
