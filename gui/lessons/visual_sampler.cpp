@@ -1,7 +1,9 @@
 // The "sampler" visual: the app's tensor view and/or histogram, for lessons about one
 // distribution (uniform, normal, randint). Its checks assert the range facts the lesson teaches
-// (rand never reaches b; randint's high never appears) on the tensor actually drawn.
+// (rand never reaches b; randint's high never appears; mu + sigma * randn has mean mu and std
+// sigma within 5 standard errors) on the tensor actually drawn.
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <limits>
 
@@ -28,6 +30,23 @@ void sampler_update(SamplerVisual&, const VisualContext& c) {
     const SamplerState& sp = c.app.sampler;
     if (!sp.tensor.defined() || sp.tensor.device().is_cuda()) return;
     const SamplerSettings& st = sp.drawn;
+    if (st.dist == DistKind::Normal && is_floating(st.dtype)) {
+        // mu + sigma * randn: the sample's mean and std agree with mu and sigma within 5 standard
+        // errors (a fixed seed makes this deterministic; a wrong transform fails it by far).
+        const std::vector<double> v = sp.tensor.to_vector();
+        const double n = static_cast<double>(v.size());
+        double m = 0, q = 0;
+        for (double x : v) m += x;
+        m /= n;
+        for (double x : v) q += (x - m) * (x - m);
+        const double sd = std::sqrt(q / std::max(n - 1, 1.0)), mu = st.params[0], sigma = st.params[1];
+        char d1[120], d2[120];
+        std::snprintf(d1, sizeof d1, "mean %.5f, mu %.5g, 5 standard errors %.5f", m, mu, 5 * sigma / std::sqrt(n));
+        std::snprintf(d2, sizeof d2, "std %.5f, sigma %.5g, 5 standard errors %.5f", sd, sigma, 5 * sigma / std::sqrt(2 * n));
+        c.check("the sample's mean is mu = " + code::py_num(mu), std::fabs(m - mu) <= 5 * sigma / std::sqrt(n) + 1e-12, d1);
+        c.check("the sample's std is sigma = " + code::py_num(sigma), std::fabs(sd - sigma) <= 5 * sigma / std::sqrt(2 * n) + 1e-12, d2);
+        return;
+    }
     if (st.dist != DistKind::Uniform && st.dist != DistKind::RandInt) return;
     // The whole tensor: the point is that *no* value reaches the upper bound.
     const std::vector<double> v = sp.tensor.to_vector();

@@ -187,3 +187,21 @@ TEST(LessonHeadless, VisualParamsReachTheVisuals) {
     EXPECT_NE(app.state.lesson.code.find("T, top_k, top_p = 0.5, 3, 1"), std::string::npos) << app.state.lesson.code;
     EXPECT_NE(app.state.lesson.code.find("prefix = \"th\""), std::string::npos);
 }
+
+TEST(LessonHeadless, TheNormalChecksCanFail) {
+    // Lesson 2 asserts mean mu and std sigma on the drawn tensor: a tensor drawn with sigma 0.5
+    // does not pass as sigma 0.55, nor as mu 2.03 (65536 values: 5 standard errors are 0.0098 / 0.0069).
+    HeadlessApp app;
+    open_lesson_file(app.state, lessons_dir() + "/02_normal.json");
+    app.frames(1);
+    ASSERT_EQ(app.state.lesson.checks.size(), 2u);
+    EXPECT_TRUE(lesson_checks_pass(app.state.lesson));
+    app.state.sampler.drawn.params[1] = 0.55;
+    update_lesson(app.state);
+    EXPECT_TRUE(app.state.lesson.checks[0].passed);
+    EXPECT_FALSE(app.state.lesson.checks[1].passed);
+    app.state.sampler.drawn.params[1] = 0.5;
+    app.state.sampler.drawn.params[0] = 2.03;
+    update_lesson(app.state);
+    EXPECT_FALSE(app.state.lesson.checks[0].passed);
+}
