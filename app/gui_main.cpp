@@ -104,6 +104,12 @@ int nl::app::run_gui(int argc, char** argv) {
     }
     if (opt.help) {
         std::fputs(gui_usage().c_str(), stdout);
+        std::fputs("\nLessons (docs/LESSONS.md):\n"
+                   "  --lesson FILE.json   open a lesson preset (assets/lessons/); other flags apply on top\n"
+                   "  --present            presentation mode: large fonts, no sampler column or status bar\n"
+                   "  --lock               lock the lesson's controls (the prediction stays usable)\n"
+                   "  --reveal             skip the lesson's prediction (unattended screenshots)\n",
+                   stdout);
         return kExitOk;
     }
     const bool benchmark = opt.benchmark_frames > 0;

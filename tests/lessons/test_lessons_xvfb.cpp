@@ -142,4 +142,7 @@ TEST_F(LessonsApp, ABadLessonFileIsRefusedWithItsNameAndField) {
     EXPECT_NE(r.output.find("/nonexistent/x.json"), std::string::npos) << r.output;
     r = run("--lesson");
     EXPECT_EQ(r.status, gui::kExitBadInput) << r.output;
+    r = run("gui --help");
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.output.find("--lesson FILE.json"), std::string::npos) << r.output;
 }
