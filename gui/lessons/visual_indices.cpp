@@ -214,10 +214,24 @@ void rows_draw(RowsVisual& v, const VisualContext& c) {
     std::vector<bool> rep(cw.size());
     for (size_t i = 0; i < cw.size(); ++i) rep[i] = cw[i] > 1;
     const double mx = std::max(2.0, *std::max_element(cw.begin(), cw.end()));
-    const float w = (ImGui::GetContentRegionAvail().x - 20) * 0.5f, h = std::max(80.0f, ImGui::GetContentRegionAvail().y - 30);
+    const float w = (ImGui::GetContentRegionAvail().x - 20) * 0.5f;
+    const float h = std::max(80.0f, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() - 30);
+    const ImVec2 left = ImGui::GetCursorScreenPos();
     paint::bars(cw, mx, w, h, {}, rep, theme::kTheory);
     ImGui::SameLine(0, 20);
+    const ImVec2 right = ImGui::GetCursorScreenPos();
     paint::bars(co, mx, w, h);
+    // Row numbers under the bars.
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float bw = w / static_cast<float>(std::max<int64_t>(v.n, 1));
+    for (const ImVec2& o : {left, right})
+        for (int64_t i = 0; i < v.n; ++i) {
+            char t[16];
+            std::snprintf(t, sizeof t, "%lld", static_cast<long long>(i));
+            const ImVec2 ts = ImGui::CalcTextSize(t);
+            dl->AddText(ImVec2(o.x + i * bw + (bw - ts.x) * 0.5f, o.y + h + 2), theme::kAxisText, t);
+        }
+    ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight()));
     paint::end_visual();
 }
 
