@@ -27,14 +27,21 @@ ImFont* presentation_font() {
 }
 
 // The catalogue is read from disk when the menu is first opened and on "Reload".
-std::vector<Lesson>& catalogue(bool reload = false) {
-    static std::vector<Lesson> lessons;
-    static bool loaded = false;
-    if (!loaded || reload) {
-        lessons = lesson_catalogue();
-        loaded = true;
+const std::vector<Lesson>& catalogue(LessonState& l, bool reload = false) {
+    if (!l.catalogue_loaded || reload) {
+        l.catalogue = lesson_catalogue();
+        l.catalogue_loaded = true;
     }
-    return lessons;
+    return l.catalogue;
+}
+
+// Classroom switches and the catalogue survive opening and closing lessons.
+void keep_across(LessonState& next, LessonState&& prev) {
+    next.presentation = prev.presentation;
+    next.locked = prev.locked;
+    next.show_code = prev.show_code;
+    next.catalogue = std::move(prev.catalogue);
+    next.catalogue_loaded = prev.catalogue_loaded;
 }
 
 void set_message(LessonState& l, const std::string& m, bool error) {
@@ -196,7 +203,6 @@ void draw_visual(AppState& s, const Rect& r, TextureSink* sink) {
 }  // namespace
 
 void open_lesson(AppState& s, const Lesson& lesson) {
-    const LessonState keep = s.lesson;  // classroom switches survive a change of lesson
     AppState fresh = default_state();
     s.sampler.settings = fresh.sampler.settings;
     s.sampler.live = false;
@@ -208,11 +214,10 @@ void open_lesson(AppState& s, const Lesson& lesson) {
     apply_assignments(s, as);  // validated when the lesson was loaded
     s.sampler.has_drawn = false;  // reseed: the lesson starts at offset 0 of its seed
 
+    LessonState next;
+    keep_across(next, std::move(s.lesson));
+    s.lesson = std::move(next);
     LessonState& l = s.lesson;
-    l = LessonState{};
-    l.presentation = keep.presentation;
-    l.locked = keep.locked;
-    l.show_code = keep.show_code;
     l.active = true;
     l.lesson = lesson;
     l.revealed = !lesson.predict.defined();
@@ -224,9 +229,11 @@ void open_lesson(AppState& s, const Lesson& lesson) {
 void open_lesson_file(AppState& s, const std::string& path) { open_lesson(s, load_lesson(path)); }
 
 void close_lesson(AppState& s) {
-    const LessonState keep = s.lesson;
-    s.lesson = LessonState{};
-    s.lesson.show_code = keep.show_code;
+    LessonState next;
+    keep_across(next, std::move(s.lesson));
+    next.presentation = false;  // back to the normal window
+    next.locked = false;
+    s.lesson = std::move(next);
 }
 
 void update_lesson(AppState& s) {
@@ -279,7 +286,7 @@ void draw_lesson_window(AppState& s, TextureSink* sink, float menu_h) {
 void draw_lessons_menu(AppState& s) {
     if (!ImGui::BeginMenu("Lessons")) return;
     LessonState& l = s.lesson;
-    const std::vector<Lesson>& all = catalogue();
+    const std::vector<Lesson> all = catalogue(l);  // a copy: opening a lesson below moves s.lesson
     if (all.empty()) ImGui::TextColored(theme::text_dim(), "no lessons in %s", lessons_dir().c_str());
     for (const Lesson& lesson : all) {
         char label[300];
@@ -302,7 +309,7 @@ void draw_lessons_menu(AppState& s) {
     tooltip("Large fonts and a clean layout for a projector.");
     ImGui::MenuItem("Lock controls", nullptr, &l.locked);
     tooltip("Disable the lesson's controls (the prediction stays usable).");
-    if (ImGui::MenuItem("Reload lesson files")) catalogue(true);
+    if (ImGui::MenuItem("Reload lesson files")) catalogue(s.lesson, true);
     tooltip("Read the presets in the lessons folder again.");
     ImGui::EndMenu();
 }

@@ -26,6 +26,10 @@ struct LessonState {
     bool presentation = false;
     bool locked = false;
     bool show_code = true;            // the teacher may hide the code block
+
+    // The Lessons menu's presets, read from lessons_dir() when the menu first opens and on Reload.
+    std::vector<Lesson> catalogue;
+    bool catalogue_loaded = false;
 };
 
 }  // namespace nl::gui

@@ -205,3 +205,23 @@ TEST(LessonHeadless, TheNormalChecksCanFail) {
     update_lesson(app.state);
     EXPECT_FALSE(app.state.lesson.checks[0].passed);
 }
+
+TEST(LessonHeadless, ClassroomSwitchesSurviveAChangeOfLessonNotAClose) {
+    HeadlessApp app;
+    open_lesson_file(app.state, lessons_dir() + "/01_uniform.json");
+    app.state.lesson.presentation = true;
+    app.state.lesson.locked = true;
+    app.state.lesson.picked = 1;
+    open_lesson_file(app.state, lessons_dir() + "/11_seeds.json");
+    EXPECT_TRUE(app.state.lesson.presentation);
+    EXPECT_TRUE(app.state.lesson.locked);
+    EXPECT_EQ(app.state.lesson.picked, -1) << "a new lesson asks its own question";
+    EXPECT_EQ(app.state.lesson.lesson.id, "11_seeds");
+    EXPECT_EQ(app.state.sampler.settings.seed, 42u);
+    close_lesson(app.state);
+    EXPECT_FALSE(app.state.lesson.active);
+    EXPECT_FALSE(app.state.lesson.presentation);
+    EXPECT_FALSE(app.state.lesson.locked);
+    app.frames(2);  // the main window again
+    EXPECT_NE(ImGui::FindWindowByName(kSamplerWindow), nullptr);
+}
