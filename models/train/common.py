@@ -122,18 +122,32 @@ def toy2d(name, n, rng):
 # ---- words ---------------------------------------------------------------------------------------
 def load_words():
     """Lower-case words of a-z only from /usr/share/dict/words (wamerican), plus propernames
-    (miscfiles), deduplicated and sorted. Split: every 10th word is held out."""
-    words = set()
-    for path in ["/usr/share/dict/words", "/usr/share/dict/propernames"]:
-        if path.endswith("propernames") and not os.path.exists(path):
-            continue  # miscfiles is optional; the report records the word counts used
-        with open(path, encoding="utf-8", errors="ignore") as f:
+    (miscfiles; Debian ships it gzipped as propernames.gz), deduplicated and sorted.
+    Split: every 10th word is held out. Returns (train, held_out, sources used)."""
+    import gzip
+    if not os.path.exists("/usr/share/dict/words"):
+        raise SystemExit("/usr/share/dict/words is missing: apt-get install wamerican "
+                         "(and miscfiles for /usr/share/dict/propernames.gz)")
+    words, sources = set(), []
+    for path in ["/usr/share/dict/words", "/usr/share/dict/propernames", "/usr/share/dict/propernames.gz"]:
+        if not os.path.exists(path):
+            continue
+        if "propernames" in path and any("propernames" in s for s in sources):
+            continue
+        opener = gzip.open if path.endswith(".gz") else open
+        n = 0
+        with opener(path, "rt", encoding="utf-8", errors="ignore") as f:
             for line in f:
                 w = line.strip().lower()
                 if 2 <= len(w) <= 16 and all("a" <= c <= "z" for c in w):
                     words.add(w)
+                    n += 1
+        sources.append(f"{path} ({n} words)")
+    if not any("propernames" in s for s in sources):
+        print("note: /usr/share/dict/propernames(.gz) not found (apt-get install miscfiles); using wamerican only")
     words = sorted(words)
-    return [w for i, w in enumerate(words) if i % 10 != 0], [w for i, w in enumerate(words) if i % 10 == 0]
+    return ([w for i, w in enumerate(words) if i % 10 != 0], [w for i, w in enumerate(words) if i % 10 == 0],
+            sources)
 
 
 # ---- schedules -----------------------------------------------------------------------------------

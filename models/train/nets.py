@@ -104,30 +104,33 @@ class DigitsClassifier(nn.Module):
 class DigitsGenerator(nn.Module):
     """Class-conditional DCGAN generator: z [B, 64] + label -> [B, 1, 20, 20] in [-1, 1]."""
 
-    def __init__(self, z_dim=64):
+    def __init__(self, z_dim=64, ch=64):
         super().__init__()
         self.z_dim = z_dim
+        self.ch = ch
         self.label = nn.Embedding(10, 16)
-        self.fc = nn.Linear(z_dim + 16, 128 * 5 * 5)
-        self.bn0 = nn.BatchNorm2d(128)
-        self.up1 = nn.ConvTranspose2d(128, 64, 4, stride=2, padding=1)  # 5 -> 10
-        self.bn1 = nn.BatchNorm2d(64)
-        self.up2 = nn.ConvTranspose2d(64, 1, 4, stride=2, padding=1)    # 10 -> 20
+        self.fc = nn.Linear(z_dim + 16, 2 * ch * 5 * 5)
+        self.bn0 = nn.BatchNorm2d(2 * ch)
+        self.up1 = nn.ConvTranspose2d(2 * ch, ch, 4, stride=2, padding=1)  # 5 -> 10
+        self.bn1 = nn.BatchNorm2d(ch)
+        self.up2 = nn.ConvTranspose2d(ch, 1, 4, stride=2, padding=1)       # 10 -> 20
 
     def forward(self, z, label):
-        h = self.fc(torch.cat([z, self.label(label)], 1)).view(-1, 128, 5, 5)
+        h = self.fc(torch.cat([z, self.label(label)], 1)).view(-1, 2 * self.ch, 5, 5)
         h = F.relu(self.bn0(h))
         h = F.relu(self.bn1(self.up1(h)))
         return torch.tanh(self.up2(h))
 
 
 class DigitsDiscriminator(nn.Module):
-    def __init__(self):
+    """Spectral-norm projection discriminator (training only; not shipped)."""
+
+    def __init__(self, ch=64):
         super().__init__()
-        self.c1 = nn.utils.spectral_norm(nn.Conv2d(1, 64, 4, stride=2, padding=1))
-        self.c2 = nn.utils.spectral_norm(nn.Conv2d(64, 128, 4, stride=2, padding=1))
-        self.fc = nn.utils.spectral_norm(nn.Linear(128 * 5 * 5, 1))
-        self.proj = nn.utils.spectral_norm(nn.Embedding(10, 128 * 5 * 5))
+        self.c1 = nn.utils.spectral_norm(nn.Conv2d(1, ch, 4, stride=2, padding=1))
+        self.c2 = nn.utils.spectral_norm(nn.Conv2d(ch, 2 * ch, 4, stride=2, padding=1))
+        self.fc = nn.utils.spectral_norm(nn.Linear(2 * ch * 5 * 5, 1))
+        self.proj = nn.utils.spectral_norm(nn.Embedding(10, 2 * ch * 5 * 5))
 
     def forward(self, x, label):
         h = F.leaky_relu(self.c1(x), 0.2)
