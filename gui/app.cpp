@@ -133,6 +133,12 @@ void draw_app(AppState& s, TextureSink* sink) {
     const float status_h = ImGui::GetTextLineHeight() + style.WindowPadding.y * 2;
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
     const Layout L = compute_layout(ds.x, ds.y, menu_h, status_h, s.ui_scale);
+    if (s.models_workspace) {  // View > Models workspace replaces the three columns
+        draw_models_workspace(s.models, Rect{0, menu_h, ds.x, L.status.y - menu_h});
+        draw_status_bar(s, sink, L.status);
+        draw_dialogs(s);
+        return;
+    }
     // The panels' title bars (fill.h: ImGui draws them transparent).
     for (const Rect& r : {L.sampler, L.view, L.histogram})
         fill_background(ImVec2(r.x, r.y), ImVec2(r.right(), r.y + ImGui::GetFrameHeight()), Background::Title);

@@ -9,6 +9,7 @@
 
 #include "gui/analysis.h"
 #include "gui/lessons/lesson_state.h"
+#include "gui/models/models_workspace.h"
 #include "gui/render/image.h"
 #include "gui/sampler.h"
 #include "tensor/generator.h"
@@ -111,6 +112,8 @@ struct AppState {
     ExportState exporter;
     StatusState status;
     LessonState lesson;              // the open lesson, if any (gui/lessons/lesson_app.h)
+    ModelsState models;              // the Models workspace (gui/models/models_workspace.h)
+    bool models_workspace = false;   // View > Models workspace: it replaces the three columns
     float ui_scale = 1.0f;           // HiDPI scale: font size and spacing
     bool quit_requested = false;     // File > Quit
     // Unattended runs (--frames, tests) place the mouse themselves: off the window by default, so

@@ -92,6 +92,9 @@ float draw_menu_bar(AppState& s) {
                 s.image.pan_x = s.image.pan_y = 0;
             }
             tooltip("Zoom the image grid to fit its view.");
+            ImGui::Separator();
+            ImGui::MenuItem("Models workspace", nullptr, &s.models_workspace);
+            tooltip("Diffusion, GAN, VAE and character-model panels: our noise through the shipped networks.");
             ImGui::EndMenu();
         }
         draw_lessons_menu(s);

@@ -1,0 +1,95 @@
+// Digit grids and bar charts drawn with ImGui rectangles (see models_draw.h).
+#include "gui/models/models_draw.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "gui/theme.h"
+
+namespace nl::gui::models_draw {
+
+namespace {
+constexpr float kGap = 2.0f;
+}
+
+ImVec2 digits_size(int n, int cols, float cell) {
+    cols = std::max(1, std::min(cols, std::max(n, 1)));
+    const int rows = (std::max(n, 1) + cols - 1) / cols;
+    const float tile = kDigitSide * cell;
+    return ImVec2(cols * tile + (cols - 1) * kGap, rows * tile + (rows - 1) * kGap);
+}
+
+bool digits_grid(const char* id, const std::vector<float>& pixels, int n, int cols, float cell, float lo, float hi,
+                 int* hovered) {
+    cols = std::max(1, std::min(cols, std::max(n, 1)));
+    const ImVec2 size = digits_size(n, cols, cell);
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    const bool clicked = ImGui::InvisibleButton(id, ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), theme::kImageBackground);
+    const float tile = kDigitSide * cell;
+    const float scale = hi > lo ? 255.0f / (hi - lo) : 0.0f;
+    const int have = static_cast<int>(pixels.size() / kDigitPixels);
+    if (hovered) *hovered = -1;
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    for (int k = 0; k < std::min(n, have); ++k) {
+        const float ox = p0.x + (k % cols) * (tile + kGap), oy = p0.y + (k / cols) * (tile + kGap);
+        if (hovered && ImGui::IsItemHovered() && mouse.x >= ox && mouse.x < ox + tile && mouse.y >= oy &&
+            mouse.y < oy + tile)
+            *hovered = k;
+        const float* px = pixels.data() + static_cast<size_t>(k) * kDigitPixels;
+        // Grey levels quantised to 32 steps and equal neighbours in a row merged into one rectangle;
+        // dark pixels are skipped (the background is drawn already). A 12 x 12 latent map then stays
+        // well under ImGui's 64 Ki vertices per draw list.
+        for (int y = 0; y < kDigitSide; ++y) {
+            int x = 0;
+            while (x < kDigitSide) {
+                auto level = [&](int i) {
+                    return static_cast<int>(std::clamp((px[y * kDigitSide + i] - lo) * scale, 0.0f, 255.0f)) / 8;
+                };
+                const int q = level(x);
+                int end = x + 1;
+                while (end < kDigitSide && level(end) == q) ++end;
+                if (q > 0) {
+                    const int g = q * 8 + 4;
+                    dl->AddRectFilled(ImVec2(ox + x * cell, oy + y * cell), ImVec2(ox + end * cell, oy + (y + 1) * cell),
+                                      theme::rgba(g, g, g));
+                }
+                x = end;
+            }
+        }
+    }
+    return clicked;
+}
+
+int bar_chart(const char* id, const std::vector<double>& values, const std::string& labels, ImVec2 size,
+              int highlight) {
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    const bool clicked = ImGui::InvisibleButton(id, ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), theme::kPlotBackground);
+    const int n = static_cast<int>(values.size());
+    if (n == 0) return -1;
+    const float label_h = ImGui::GetTextLineHeight() + 2.0f;
+    const float plot_h = std::max(1.0f, size.y - label_h - 4.0f);
+    const float bw = size.x / n;
+    double vmax = 0.0;
+    for (double v : values) vmax = std::max(vmax, v);
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    const int under = ImGui::IsItemHovered() ? static_cast<int>(std::floor((mouse.x - p0.x) / bw)) : -1;
+    for (int i = 0; i < n; ++i) {
+        const float h = vmax > 0 ? static_cast<float>(values[i] / vmax) * plot_h : 0.0f;
+        const float x0 = p0.x + i * bw + 1.0f, x1 = p0.x + (i + 1) * bw - 1.0f;
+        const float base = p0.y + 2.0f + plot_h;
+        dl->AddRectFilled(ImVec2(x0, base - h), ImVec2(x1, base),
+                          i == highlight || i == under ? theme::kSampleHover : theme::kSample);
+        if (i < static_cast<int>(labels.size())) {
+            const char c[2] = {labels[i], 0};
+            const float tw = ImGui::CalcTextSize(c).x;
+            dl->AddText(ImVec2((x0 + x1 - tw) * 0.5f, base + 1.0f), theme::kAxisText, c);
+        }
+    }
+    return clicked && under >= 0 && under < n ? under : -1;
+}
+
+}  // namespace nl::gui::models_draw
