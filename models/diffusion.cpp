@@ -101,7 +101,12 @@ const DiffusionFrame& DiffusionStepper::step() {
     if (config_.sampler == SamplerKind::DDIM) {
         sigma = config_.eta * std::sqrt((1.0 - ab_prev) / (1.0 - ab_t)) * std::sqrt(std::max(0.0, 1.0 - ab_t / ab_prev));
         const double dir = std::sqrt(std::max(0.0, 1.0 - ab_prev - sigma * sigma));
-        next = x0 * std::sqrt(ab_prev) + eps * dir;
+        // With a clipped x_0 the step uses the noise consistent with it, eps = (x_t - sqrt(ab) x_0) /
+        // sqrt(1 - ab), as DDPM's posterior does: keeping the model's raw eps beside a clipped x_0
+        // pushes guided samples out of range (guidance 3 then saturates digits into blobs; measured
+        // in docs/MODELS.md), and with it DDIM(eta = 1) equals DDPM also when clipping is active.
+        const Tensor eps_used = model_.clip_x0() ? (x - x0 * std::sqrt(ab_t)) * (1.0 / std::sqrt(1.0 - ab_t)) : eps;
+        next = x0 * std::sqrt(ab_prev) + eps_used * dir;
     } else {
         // The posterior q(x_prev | x_t, x_0) over the (possibly strided) step t -> prev.
         const double alpha = ab_t / ab_prev, beta = 1.0 - alpha;

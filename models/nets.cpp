@@ -171,23 +171,26 @@ void DigitsGenerator::bind() {
     const int64_t in = dim_of(w_, "fc.weight", 1, 2);
     z_dim_ = in - 16;
     if (z_dim_ <= 0) throw IOError(w_.path() + ": fc.weight input width " + std::to_string(in) + " leaves no latent");
+    // Widths from the file: up1 maps c0 -> c1 channels (ConvTranspose weights are [in, out, k, k]).
+    c0_ = dim_of(w_, "up1.weight", 0, 4);
+    const int64_t c1 = dim_of(w_, "up1.weight", 1, 4);
     label_ = w_.get("label.weight", {10, 16});
-    fc_ = lin(w_, "fc", in, 128 * 5 * 5);
+    fc_ = lin(w_, "fc", in, c0_ * 5 * 5);
     const char* parts[4] = {"weight", "bias", "running_mean", "running_var"};
     for (int i = 0; i < 4; ++i) {
-        bn0_[i] = w_.get(std::string("bn0.") + parts[i], {128});
-        bn1_[i] = w_.get(std::string("bn1.") + parts[i], {64});
+        bn0_[i] = w_.get(std::string("bn0.") + parts[i], {c0_});
+        bn1_[i] = w_.get(std::string("bn1.") + parts[i], {c1});
     }
-    up1_w_ = w_.get("up1.weight", {128, 64, 4, 4});
-    up1_b_ = w_.get("up1.bias", {64});
-    up2_w_ = w_.get("up2.weight", {64, 1, 4, 4});
+    up1_w_ = w_.get("up1.weight", {c0_, c1, 4, 4});
+    up1_b_ = w_.get("up1.bias", {c1});
+    up2_w_ = w_.get("up2.weight", {c1, 1, 4, 4});
     up2_b_ = w_.get("up2.bias", {1});
 }
 Tensor DigitsGenerator::forward(const Tensor& z, const Tensor& label) const {
     if (z.dim() != 2 || z.size(1) != z_dim_)
         throw ShapeError("digits generator: z must be [B, " + std::to_string(z_dim_) + "], got " + shape_str(z.shape()));
     check_batch("digits generator: label", label, z.size(0));
-    Tensor h = fc_(cat({z, embedding(label.to(DType::Int64), label_)}, 1)).reshape({-1, 128, 5, 5});
+    Tensor h = fc_(cat({z, embedding(label.to(DType::Int64), label_)}, 1)).reshape({-1, c0_, 5, 5});
     h = relu(batch_norm(h, bn0_[2], bn0_[3], bn0_[0], bn0_[1]));
     h = relu(batch_norm(conv_transpose2d(h, up1_w_, up1_b_, 2, 1), bn1_[2], bn1_[3], bn1_[0], bn1_[1]));
     return tanh(conv_transpose2d(h, up2_w_, up2_b_, 2, 1));

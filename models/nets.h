@@ -93,6 +93,7 @@ private:
     void bind();
     Weights w_;
     int64_t z_dim_ = 64;
+    int64_t c0_ = 128;  // channels of the 5x5 map (read from the file)
     Tensor label_, bn0_[4], bn1_[4], up1_w_, up1_b_, up2_w_, up2_b_;
     Linear fc_;
 };
