@@ -85,6 +85,7 @@ const std::vector<std::pair<std::string, std::string>>& keys_table() {
         {"generator", "global (torch.manual_seed) or local (torch.Generator)"},
         {"live", "on/off: resample every frame"},
         {"resample", "draw the next values from the stream"},
+        {"workspace", "noise (the sampler columns), or models / diffusion / gan / vae / lm (a Models tab)"},
         {"bins", "histogram bins: auto or 1 to 1000"},
         {"offset", "Philox blocks to skip on the stream after seeding (as noiselab sample --offset)"},
         {"hist-range", "histogram range: auto or lo,hi"},
@@ -276,6 +277,28 @@ void apply_assignment(AppState& s, const Assignment& a) {
         s.exporter.folder = slash == std::string::npos ? "." : slash == 0 ? "/" : v.substr(0, slash);
         s.exporter.base_name = slash == std::string::npos ? v : v.substr(slash + 1);
         if (s.exporter.base_name.empty()) throw ValueError("save-as=" + v + ": expected a folder and a name prefix, e.g. out/noise");
+    } else if (k == "workspace") {
+        const std::string w = lower(v);
+        static const std::pair<const char*, ModelsTab> tabs[] = {{"diffusion", ModelsTab::Diffusion},
+                                                                   {"gan", ModelsTab::Gan},
+                                                                   {"vae", ModelsTab::Vae},
+                                                                   {"lm", ModelsTab::Lm}};
+        if (w == "noise") {
+            s.models_workspace = false;
+            return;
+        }
+        if (w == "models") {
+            s.models_workspace = true;
+            return;
+        }
+        for (const auto& [name, tab] : tabs) {
+            if (w == name) {
+                s.models_workspace = true;
+                s.models.tab = tab;
+                return;
+            }
+        }
+        throw ValueError("workspace=" + v + ": expected noise, models, diffusion, gan, vae or lm");
     } else if (k == "dialog") {
         if (lower(v) != "open") throw ValueError("dialog=" + v + ": expected open");
         s.exporter.open_browser = true;

@@ -42,6 +42,30 @@ TEST(GuiScript, AssignmentsChangeTheState) {
     EXPECT_EQ(s.sampler.settings.seed, ~uint64_t(0));
 }
 
+// workspace= switches between the sampler columns and the Models workspace's tabs, so the app
+// can photograph each model panel (--script "workspace=gan").
+TEST(GuiScript, WorkspaceOpensTheModelsTabs) {
+    AppState s = default_state();
+    EXPECT_FALSE(s.models_workspace);
+    apply_assignment(s, {"workspace", "gan"});
+    EXPECT_TRUE(s.models_workspace);
+    EXPECT_EQ(s.models.tab, ModelsTab::Gan);
+    apply_assignment(s, {"workspace", "LM"});
+    EXPECT_EQ(s.models.tab, ModelsTab::Lm);
+    apply_assignment(s, {"workspace", "noise"});
+    EXPECT_FALSE(s.models_workspace);
+    EXPECT_EQ(s.models.tab, ModelsTab::Lm);  // the tab is kept for the next visit
+    apply_assignment(s, {"workspace", "models"});
+    EXPECT_TRUE(s.models_workspace);
+    try {
+        apply_assignment(s, {"workspace", "lessons"});
+        ADD_FAILURE() << "workspace=lessons was accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("workspace=lessons"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("diffusion"), std::string::npos) << e.what();
+    }
+}
+
 TEST(GuiScript, BadAssignmentsNameTheKeyAndTheValidOnes) {
     AppState s = default_state();
     auto message = [&](const Assignment& a) -> std::string {
