@@ -69,7 +69,7 @@ Lesson parse_lesson(const std::string& text, const std::string& file) {
     json j;
     try {
         j = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse errors, and numbers beyond double (1e999)
         throw ValueError(file + ": not valid JSON (" + e.what() + ")");
     }
     if (!j.is_object()) throw ValueError(file + ": a lesson must be a JSON object, got " + type_name(j));
