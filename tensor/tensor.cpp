@@ -58,7 +58,11 @@ std::vector<int64_t> contiguous_strides(const Shape& shape) {
     int64_t acc = 1;
     for (size_t i = shape.size(); i-- > 0;) {
         st[i] = acc;
-        acc *= std::max<int64_t>(shape[i], 1);
+        // A shape with a zero size has no elements, so shape_numel passes it, yet the other sizes'
+        // product (the strides, zeros counted as 1) can still pass 2^63: (2^40, 0, 2^40, 2^40).
+        if (i > 0 && __builtin_mul_overflow(acc, std::max<int64_t>(shape[i], 1), &acc))
+            throw ShapeError("shape " + shape_str(shape) + ": its sizes (zeros counted as 1) multiply to more than 2^63, "
+                             "so its strides do not fit in int64");
     }
     return st;
 }

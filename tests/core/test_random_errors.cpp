@@ -283,6 +283,13 @@ TEST(RandomErrors, SizesAndMemory) {
     // element count beyond int64
     expect_error<nl::ShapeError>("numel overflow", [](Generator& g) { nl::rand({int64_t(1) << 62, 4}, {}, &g); },
                                  {"2^63"});
+    // No elements, but a stride (the product of the sizes after it, zeros counted as 1) beyond
+    // int64: refused. The shape fuzz_npy found is fine for a tensor (its first size enters no
+    // stride) and, under UBSan (CI's sanitized build), makes no overflow on the way.
+    expect_error<nl::ShapeError>("zero-size shape whose strides overflow",
+                                 [](Generator& g) { nl::rand({2, 0, int64_t(1) << 40, int64_t(1) << 40}, {}, &g); },
+                                 {"2^63", "strides"});
+    EXPECT_EQ(nl::rand({14000000, 0, 801, 2370752836200}).numel(), 0);
     // byte count beyond 2^63 (2^61 float32 elements)
     expect_error<nl::MemoryError>("byte overflow", [](Generator& g) { nl::rand({int64_t(1) << 61}, {}, &g); },
                                   {"2^63 bytes"});
