@@ -19,6 +19,15 @@ void check_range(const char* field, int64_t v, int64_t lo, int64_t hi) {
                          std::to_string(lo) + ", " + std::to_string(hi) + "]");
 }
 
+// The bin of x (a position already scaled to bins) clamped to [0, bins - 1] BEFORE the cast to
+// int: exploding activations reach 1e9 and beyond (and inf after enough layers), which no int
+// holds; NaN goes to the last bin with the other non-finite values.
+size_t clamped_bin(double x, int bins) {
+    if (x < 0) return 0;
+    if (!(x < bins - 1)) return static_cast<size_t>(bins - 1);
+    return static_cast<size_t>(x);
+}
+
 LayerStats stats_of(const Tensor& h) {
     LayerStats s;
     const Tensor c = h.contiguous();
@@ -38,10 +47,8 @@ LayerStats stats_of(const Tensor& h) {
             continue;
         }
         const double lg = std::log10(std::fabs(v));
-        int b = static_cast<int>(std::floor((lg - kLogHistLo) / (kLogHistHi - kLogHistLo) * kLogHistBins));
-        ++s.log_hist[static_cast<size_t>(std::clamp(b, 0, kLogHistBins - 1))];
-        int lb = static_cast<int>(std::floor(std::fabs(v) / 4.0 * 40));  // input std is 1
-        ++s.lin_hist[static_cast<size_t>(std::clamp(lb, 0, 39))];
+        ++s.log_hist[clamped_bin(std::floor((lg - kLogHistLo) / (kLogHistHi - kLogHistLo) * kLogHistBins), kLogHistBins)];
+        ++s.lin_hist[clamped_bin(std::floor(std::fabs(v) / 4.0 * 40), 40)];  // input std is 1
     }
     s.mean = sum / static_cast<double>(n);
     s.std = std::sqrt(std::max(0.0, sq / static_cast<double>(n) - s.mean * s.mean));

@@ -213,7 +213,7 @@ void moons_draw(MoonsVisual& s, const VisualContext& c) {
                         100 * *std::min_element(w.accuracies().begin(), w.accuracies().end()),
                         100 * *std::max_element(w.accuracies().begin(), w.accuracies().end()));
         else
-            ImGui::TextColored(theme::text_dim(), "training seed %d ...", s.first_seed + w.runs_done());
+            ImGui::TextColored(theme::text_dim(), "training seed %lld ...", static_cast<long long>(s.first_seed) + w.runs_done());
         if (s.rerun_done)
             ImGui::TextColored(s.rerun_accuracy == w.accuracies().front() ? theme::text_ok() : theme::text_error(),
                                "seed %d trained again from scratch: %.4f, in the sweep: %.4f", s.first_seed, s.rerun_accuracy,
@@ -255,7 +255,7 @@ std::string moons_code(const MoonsVisual& s, const VisualContext&) {
         "    with torch.no_grad():\n"
         "        return ((net(Xva).squeeze(1) > 0).float() == yva).float().mean().item()\n\n"
         "acc = torch.tensor([train(seed) for seed in range(" + std::to_string(s.first_seed) + ", " +
-        std::to_string(s.first_seed + s.k) + ")])\n"
+        std::to_string(int64_t{s.first_seed} + s.k) + ")])\n"  // int64: first_seed may be INT_MAX
         "print(acc.shape, acc.dtype)\n"
         "print(f\"validation accuracy over {len(acc)} seeds: {acc.mean():.4f} +- {acc.std():.4f}\")\n";
     return out;
@@ -263,6 +263,10 @@ std::string moons_code(const MoonsVisual& s, const VisualContext&) {
 
 }  // namespace
 
-LessonVisual moons_visual() { return make_visual<MoonsVisual>("seed_sweep", moons_update, moons_draw, moons_code); }
+LessonVisual moons_visual() { return make_visual<MoonsVisual>("seed_sweep", moons_update, moons_draw, moons_code,
+                       {VisualParam::integer("k", 2, 60), VisualParam::integer("epochs", 1, 200), VisualParam::integer("hidden", 2, 32),
+                        VisualParam::number("lr", 0.001, 1.0), VisualParam::text("optim", {"adam", "sgd"}),
+                        VisualParam::number("noise", 0.0, 0.6), VisualParam::integer("first_seed", 0, VisualParam::kMaxSeed),
+                        VisualParam::integer("steps_per_frame", 1, 100000)}); }
 
 }  // namespace nl::gui::sims
