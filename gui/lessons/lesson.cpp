@@ -63,6 +63,56 @@ std::string setting_text(const json& v, const std::string& file, const std::stri
     bad(file, field, std::string("must be a string, number, boolean or integer array, got ") + type_name(v));
 }
 
+std::string range_text(const VisualParam& p) {
+    std::ostringstream os;
+    os.precision(10);
+    os << p.lo << " to " << p.hi;
+    return os.str();
+}
+
+std::string choices_text(const std::vector<std::string>& choices) {
+    std::string out;
+    for (const std::string& c : choices) out += (out.empty() ? "" : ", ") + c;
+    return out;
+}
+
+// visual_params against the visual's declared parameters (lesson.h, VisualParam).
+void check_visual_params(const json& params, const LessonVisual& visual, const std::string& file) {
+    for (auto it = params.begin(); it != params.end(); ++it) {
+        const std::string field = "visual_params." + it.key();
+        const json& v = it.value();
+        const auto spec = std::find_if(visual.params.begin(), visual.params.end(), [&](const VisualParam& p) { return p.key == it.key(); });
+        if (spec == visual.params.end()) {
+            std::string known;
+            for (const VisualParam& p : visual.params) known += (known.empty() ? "" : ", ") + p.key;
+            bad(file, field, "unknown for visual '" + visual.id + "' (" + (known.empty() ? "it takes no parameters" : "known: " + known) + ")");
+        }
+        switch (spec->kind) {
+            case VisualParam::Kind::Boolean:
+                if (!v.is_boolean()) bad(file, field, "must be true or false, got " + v.dump());
+                break;
+            case VisualParam::Kind::Text: {
+                if (!v.is_string()) bad(file, field, "must be a string, got " + type_name(v));
+                const std::string t = v.get<std::string>();
+                if (!spec->choices.empty() && std::find(spec->choices.begin(), spec->choices.end(), t) == spec->choices.end())
+                    bad(file, field, "'" + t + "' is not one of: " + choices_text(spec->choices));
+                if (static_cast<double>(t.size()) > spec->hi)
+                    bad(file, field, std::to_string(t.size()) + " characters; at most " + std::to_string(static_cast<int64_t>(spec->hi)) + " are allowed");
+                break;
+            }
+            case VisualParam::Kind::Integer:
+            case VisualParam::Kind::Number: {
+                const bool integer = spec->kind == VisualParam::Kind::Integer;
+                if (integer ? !v.is_number_integer() : !v.is_number())
+                    bad(file, field, std::string("must be ") + (integer ? "an integer" : "a number") + " in " + range_text(*spec) + ", got " + v.dump());
+                const double x = v.get<double>();  // exact enough to compare with the range's ends
+                if (!(x >= spec->lo && x <= spec->hi)) bad(file, field, v.dump() + " is outside " + range_text(*spec));
+                break;
+            }
+        }
+    }
+}
+
 }  // namespace
 
 Lesson parse_lesson(const std::string& text, const std::string& file) {
@@ -140,9 +190,11 @@ Lesson parse_lesson(const std::string& text, const std::string& file) {
     }
 
     L.visual = need_string(j, file, "visual");
-    if (!find_visual(L.visual)) bad(file, "visual", "'" + L.visual + "' is not a registered visual (known: " + visual_ids() + ")");
+    const LessonVisual* visual = find_visual(L.visual);
+    if (!visual) bad(file, "visual", "'" + L.visual + "' is not a registered visual (known: " + visual_ids() + ")");
     if (j.contains("visual_params")) {
         if (!j["visual_params"].is_object()) bad(file, "visual_params", "must be an object, got " + type_name(j["visual_params"]));
+        check_visual_params(j["visual_params"], *visual, file);
         L.visual_params = nlohmann::json::parse(j["visual_params"].dump());
     }
     if (j.contains("show_sampler")) {

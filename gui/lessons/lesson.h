@@ -10,9 +10,11 @@
 //     void <name>_draw(S&, const VisualContext&);            // ImGui / ImDrawList inside ctx.rect
 //     std::string <name>_code(const S&, const VisualContext&);  // PyTorch lines for what is shown
 // then add ONE line to gui/lessons/sims/sims_table.cpp:
-//     make_visual<S>("<id>", <name>_update, <name>_draw, <name>_code),
+//     make_visual<S>("<id>", <name>_update, <name>_draw, <name>_code, {VisualParam::integer("n", 1, 64), ...}),
 // and name "<id>" as "visual" in a preset. A fresh S is made each time a lesson opens; the
-// preset's "visual_params" object arrives as ctx.params; record asserted facts with ctx.check().
+// preset's "visual_params" object arrives as ctx.params, checked against the VisualParam list
+// (every param a visual reads must be listed, with its valid range); record asserted facts with
+// ctx.check().
 #pragma once
 #include <functional>
 #include <memory>
@@ -94,21 +96,46 @@ struct VisualInstance {
     std::function<std::string(const VisualContext&)> pytorch_code;
 };
 
+// One entry a visual accepts in the preset's "visual_params", with its type and valid range.
+// parse_lesson checks visual_params against the visual's list before the lesson can open: an
+// unknown name, a wrong type or a value out of range is refused naming the field and the range.
+// So a visual may read its params directly (ctx.params.value(...)): they are known to be sane,
+// and a preset from someone else cannot make a visual allocate gigabytes or cast 1e300 to int.
+struct VisualParam {
+    enum class Kind { Number, Integer, Boolean, Text };
+    std::string key;
+    Kind kind = Kind::Number;
+    double lo = 0, hi = 0;             // Number / Integer: the inclusive range
+    std::vector<std::string> choices;  // Text: the allowed values
+    static VisualParam number(std::string key, double lo, double hi) { return {std::move(key), Kind::Number, lo, hi, {}}; }
+    static VisualParam integer(std::string key, double lo, double hi) { return {std::move(key), Kind::Integer, lo, hi, {}}; }
+    static VisualParam boolean(std::string key) { return {std::move(key), Kind::Boolean, 0, 0, {}}; }
+    // Text up to `max_chars` characters; `choices`, when given, are the only values allowed.
+    static VisualParam text(std::string key, std::vector<std::string> choices, double max_chars = 64) {
+        return {std::move(key), Kind::Text, 0, max_chars, std::move(choices)};
+    }
+    // The largest seed a visual's integer seed fields take (they are ints).
+    static constexpr double kMaxSeed = 2147483647.0;
+};
+
 struct LessonVisual {
     std::string id;
     std::function<VisualInstance()> create;
+    std::vector<VisualParam> params;  // what "visual_params" may hold (nothing when empty)
 };
 
-// The entry for a visual with state S (see the header comment).
+// The entry for a visual with state S (see the header comment) taking `params`.
 template <class S>
 LessonVisual make_visual(const std::string& id, void (*update)(S&, const VisualContext&), void (*draw)(S&, const VisualContext&),
-                         std::string (*code)(const S&, const VisualContext&)) {
-    return {id, [update, draw, code] {
+                         std::string (*code)(const S&, const VisualContext&), std::vector<VisualParam> params = {}) {
+    return {id,
+            [update, draw, code] {
                 auto st = std::make_shared<S>();
                 return VisualInstance{[st, update](const VisualContext& c) { update(*st, c); },
                                       [st, draw](const VisualContext& c) { draw(*st, c); },
                                       [st, code](const VisualContext& c) { return code(*st, c); }};
-            }};
+            },
+            std::move(params)};
 }
 
 // Every registered visual: the built-in ones (gui/lessons/visuals.cpp) and the simulations

@@ -202,6 +202,8 @@ std::string char_code(const CharVisual& v, const VisualContext& c) {
 
 }  // namespace
 
-LessonVisual charlm_visual() { return make_visual<CharVisual>("charlm", char_update, char_draw, char_code); }
+LessonVisual charlm_visual() { return make_visual<CharVisual>("charlm", char_update, char_draw, char_code,
+                       {VisualParam::number("temperature", 0.05, 2.0), VisualParam::integer("top_k", 0, 27),
+                        VisualParam::number("top_p", 0.05, 1.0), VisualParam::text("prefix", {}, 31)}); }
 
 }  // namespace nl::gui

@@ -183,6 +183,7 @@ std::string dropout_code(const DropoutVisual& v, const VisualContext& c) {
 
 }  // namespace
 
-LessonVisual dropout_visual() { return make_visual<DropoutVisual>("dropout", dropout_update, dropout_draw, dropout_code); }
+LessonVisual dropout_visual() { return make_visual<DropoutVisual>("dropout", dropout_update, dropout_draw, dropout_code,
+                       {VisualParam::number("keep_prob", 0.05, 1.0), VisualParam::integer("draws", 1, 2000)}); }
 
 }  // namespace nl::gui

@@ -253,6 +253,6 @@ std::string rows_code(const RowsVisual& v, const VisualContext&) {
 }  // namespace
 
 LessonVisual permutation_visual() { return make_visual<PermVisual>("permutation", perm_update, perm_draw, perm_code); }
-LessonVisual rows_visual() { return make_visual<RowsVisual>("rows", rows_update, rows_draw, rows_code); }
+LessonVisual rows_visual() { return make_visual<RowsVisual>("rows", rows_update, rows_draw, rows_code, {VisualParam::integer("k", 1, 1000000)}); }
 
 }  // namespace nl::gui

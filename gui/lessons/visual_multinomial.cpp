@@ -238,6 +238,8 @@ std::string multi_code(const MultiVisual& v, const VisualContext& c) {
 
 }  // namespace
 
-LessonVisual multinomial_visual() { return make_visual<MultiVisual>("multinomial", multi_update, multi_draw, multi_code); }
+LessonVisual multinomial_visual() { return make_visual<MultiVisual>("multinomial", multi_update, multi_draw, multi_code,
+                       {VisualParam::boolean("large"), VisualParam::number("temperature", 0.05, 3.0), VisualParam::integer("top_k", 0, 1000),
+                        VisualParam::number("top_p", 0.05, 1.0), VisualParam::integer("samples", 10, 200000)}); }
 
 }  // namespace nl::gui

@@ -103,6 +103,8 @@ std::string sampler_code(const SamplerVisual&, const VisualContext& c) {
 
 }  // namespace
 
-LessonVisual sampler_visual() { return make_visual<SamplerVisual>("sampler", sampler_update, sampler_draw, sampler_code); }
+LessonVisual sampler_visual() { return make_visual<SamplerVisual>("sampler", sampler_update, sampler_draw, sampler_code,
+                                                               {VisualParam::text("show", {"histogram", "view", "both"}),
+                                                                VisualParam::text("code", {"plain", "rand_scaled", "randn_affine"})}); }
 
 }  // namespace nl::gui

@@ -270,6 +270,7 @@ std::string local_code(const LocalVisual&, const VisualContext& c) {
 }  // namespace
 
 LessonVisual seeds_visual() { return make_visual<SeedsVisual>("seeds", seeds_update, seeds_draw, seeds_code); }
-LessonVisual local_generator_visual() { return make_visual<LocalVisual>("local_generator", local_update, local_draw, local_code); }
+LessonVisual local_generator_visual() { return make_visual<LocalVisual>("local_generator", local_update, local_draw, local_code,
+                       {VisualParam::integer("local_seed", 0, 18446744073709551615.0), VisualParam::integer("local_draws", 0, 20)}); }
 
 }  // namespace nl::gui

@@ -165,6 +165,40 @@ TEST(LessonHeadless, LockedControlsDoNotChangeTheLesson) {
     }
 }
 
+// Every visual opened with each of its parameters at the low and then the high end of its
+// declared range (the rest left to their defaults): what parse_lesson lets through, the visual
+// survives, without an error message.
+TEST(LessonHeadless, EveryVisualRunsAtTheEndsOfItsParameterRanges) {
+    for (const LessonVisual& v : lesson_visuals()) {
+        for (int end = 0; end < 2; ++end) {
+            nlohmann::json params = nlohmann::json::object();
+            for (const VisualParam& p : v.params) {
+                switch (p.kind) {
+                    case VisualParam::Kind::Boolean: params[p.key] = end == 1; break;
+                    case VisualParam::Kind::Text:
+                        params[p.key] = p.choices.empty() ? std::string(end ? static_cast<size_t>(p.hi) : 0, 'e')
+                                                          : (end ? p.choices.back() : p.choices.front());
+                        break;
+                    case VisualParam::Kind::Integer:
+                        if (p.hi > 9.2e18) params[p.key] = end ? UINT64_MAX : uint64_t(0);  // a full uint64 range
+                        else params[p.key] = static_cast<int64_t>(end ? p.hi : p.lo);
+                        break;
+                    case VisualParam::Kind::Number: params[p.key] = end ? p.hi : p.lo; break;
+                }
+            }
+            SCOPED_TRACE(v.id + " " + params.dump());
+            const std::string text = R"({"id": "t", "number": 1, "title": "T", "explanation": ["a", "b", "c"], "visual": ")" +
+                                     v.id + R"(", "visual_params": )" + params.dump() + "}";
+            HeadlessApp app;
+            open_lesson(app.state, parse_lesson(text, "t.json"));
+            app.state.lesson.revealed = true;
+            app.frames(2);
+            EXPECT_EQ(app.state.lesson.message, "") << "no visual error";
+            EXPECT_FALSE(app.state.lesson.code.empty());
+        }
+    }
+}
+
 TEST(LessonHeadless, VisualParamsReachTheVisuals) {
     // Lesson 7 with V = 50,000 and top-k, lesson 17 with top-k and a prefix: the checks hold and the
     // code follows the parameters.

@@ -187,7 +187,10 @@ std::string dataloader_code(const DataLoaderVisual& s, const VisualContext&) {
 }  // namespace
 
 LessonVisual dataloader_visual() {
-    return make_visual<DataLoaderVisual>("dataloader", dataloader_update, dataloader_draw, dataloader_code);
+    return make_visual<DataLoaderVisual>("dataloader", dataloader_update, dataloader_draw, dataloader_code,
+                                   {VisualParam::boolean("correct"), VisualParam::integer("workers", 0, 4),
+                                    VisualParam::integer("batch_size", 1, 12), VisualParam::integer("n", 4, 48),
+                                    VisualParam::integer("seed", 0, VisualParam::kMaxSeed)});
 }
 
 }  // namespace nl::gui::sims

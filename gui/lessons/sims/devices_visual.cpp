@@ -161,6 +161,9 @@ std::string devices_code(const DevicesVisual& s, const VisualContext&) {
 
 }  // namespace
 
-LessonVisual devices_visual() { return make_visual<DevicesVisual>("devices", devices_update, devices_draw, devices_code); }
+LessonVisual devices_visual() { return make_visual<DevicesVisual>("devices", devices_update, devices_draw, devices_code,
+                       {VisualParam::text("op", {"randn", "rand", "randint"}),
+                        VisualParam::text("dtype", {"float32", "float16", "bfloat16", "float64"}),
+                        VisualParam::integer("n_log2", 4, 24), VisualParam::integer("seed", 0, VisualParam::kMaxSeed)}); }
 
 }  // namespace nl::gui::sims

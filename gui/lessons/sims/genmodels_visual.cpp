@@ -218,6 +218,8 @@ std::string gen_code(const GenVisual& s, const VisualContext&) {
 
 }  // namespace
 
-LessonVisual genmodels_visual() { return make_visual<GenVisual>("generative_noise", gen_update, gen_draw, gen_code); }
+LessonVisual genmodels_visual() { return make_visual<GenVisual>("generative_noise", gen_update, gen_draw, gen_code,
+                       {VisualParam::integer("seed", 0, VisualParam::kMaxSeed), VisualParam::integer("steps", 1, 100),
+                        VisualParam::integer("n", 4, 16)}); }
 
 }  // namespace nl::gui::sims

@@ -40,6 +40,13 @@ std::string model_label(const GpuModel& g) {
     return g.name + " (" + std::to_string(g.sms) + " SMs, " + std::to_string(g.max_threads_per_sm) + " threads/SM)";
 }
 
+// The reference GPUs a preset's "ref" may name.
+std::vector<std::string> gpu_model_names() {
+    std::vector<std::string> names;
+    for (const GpuModel& g : gpu_models()) names.push_back(g.name);
+    return names;
+}
+
 GpuModel other_of(const GpuReproVisual& s) {
     for (const GpuModel& g : gpu_models())
         if (g.sms == s.sms && g.max_threads_per_sm == s.threads_per_sm) return g;
@@ -227,7 +234,10 @@ std::string gpu_repro_code(const GpuReproVisual& s, const VisualContext&) {
 }  // namespace
 
 LessonVisual gpu_repro_visual() {
-    return make_visual<GpuReproVisual>("gpu_repro", gpu_repro_update, gpu_repro_draw, gpu_repro_code);
+    return make_visual<GpuReproVisual>("gpu_repro", gpu_repro_update, gpu_repro_draw, gpu_repro_code,
+                                 {VisualParam::integer("n_log2", 10, 24), VisualParam::text("ref", gpu_model_names()),
+                                  VisualParam::integer("sms", 1, 256), VisualParam::integer("threads_per_sm", 256, 2048),
+                                  VisualParam::integer("seed", 0, VisualParam::kMaxSeed)});
 }
 
 }  // namespace nl::gui::sims

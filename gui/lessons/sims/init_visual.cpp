@@ -192,6 +192,9 @@ std::string init_code(const InitVisual& s, const VisualContext&) {
 
 }  // namespace
 
-LessonVisual init_visual() { return make_visual<InitVisual>("init_depth", init_update, init_draw, init_code); }
+LessonVisual init_visual() { return make_visual<InitVisual>("init_depth", init_update, init_draw, init_code,
+                       {VisualParam::integer("layers", 2, 20), VisualParam::integer("width", 32, 512),
+                        VisualParam::integer("batch", 16, 1024), VisualParam::text("show", {"small", "kaiming", "large"}),
+                        VisualParam::integer("seed", 0, VisualParam::kMaxSeed)}); }
 
 }  // namespace nl::gui::sims

@@ -69,7 +69,7 @@ void TrainConfig::validate() const {
 }
 
 MoonsRun::MoonsRun(const TrainConfig& cfg, uint64_t seed, const Moons* train)
-    : cfg_(cfg), seed_(seed), train_(train), H_(cfg.hidden), gen_(seed) {
+    : cfg_(cfg), train_(train), H_(cfg.hidden), gen_(seed) {
     cfg_.validate();
     // nn.Linear's default init, layer by layer (weight, then bias), all from one seeded generator.
     auto init = [&](int out, int in) {

@@ -54,7 +54,6 @@ public:
 private:
     void new_epoch();
     TrainConfig cfg_;
-    uint64_t seed_;
     const Moons* train_;
     int H_;
     // Parameters in one vector: W1 [H,2], b1 [H], W2 [H,H], b2 [H], W3 [1,H], b3 [1].
