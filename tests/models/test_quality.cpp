@@ -4,6 +4,8 @@
 // the full-size measurements (bench/models/models_quality).
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include "model_test_util.h"
 #include "models/diffusion.h"
 #include "models/metrics.h"
@@ -24,10 +26,13 @@ TEST(Quality, Toy2dSamplesMatchTheirData) {
         const Tensor data = toy_data(ds, 400, g);
         const double m = mmd2(samples, data);
         const double other = mmd2(samples, toy_data((ds + 1) % 5, 400, h));
-        // The shipped toy model is under-trained (docs/MODELS.md: MMD^2 0.03-0.11 at 1000 points vs
-        // ~0.001 data-vs-data), so the bound only catches a broken sampler or network.
-        EXPECT_LT(m, 0.2) << toy_names()[ds];
-        EXPECT_GT(other, m) << toy_names()[ds];
+        std::cout << "  " << toy_names()[ds] << ": MMD^2 to its data " << m << ", to " << toy_names()[(ds + 1) % 5]
+                  << " " << other << "\n";
+        // docs/MODELS.md: at 1000 points these weights give MMD^2 0.009-0.032 (data vs data within
+        // +-0.003); at 400 points data vs data itself reaches 0.01. Last round's under-trained
+        // weights (a blurred ring for the 8 gaussians) gave 0.04-0.14 here and failed on three sets.
+        EXPECT_LT(m, 0.05) << toy_names()[ds];
+        EXPECT_LT(3 * m, other) << toy_names()[ds];
     }
 }
 
