@@ -1,5 +1,5 @@
 // The CUDA DeviceOps (tensor/backend.h): elementwise arithmetic and math, sum, softmax,
-// index_select with our kernels (ops_kernels.cu), matmul through cuBLAS. Each returns an undefined
+// index_select with our kernels (ops_kernels.cu), matmul through cuBLAS (loaded on first use: gpu/cublas_library.h). Each returns an undefined
 // Tensor for arguments it has no kernel for, so the caller falls back to its own path. Results
 // follow tensor/ops.h (dtypes, shapes); the values match the CPU exactly for +, -, *, /, neg, abs,
 // relu, sqrt and index_select, and within the tolerances of docs/GPU.md for the rest (CUDA's math
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gpu/allocator.h"
+#include "gpu/cublas_library.h"
 #include "gpu/cuda_check.h"
 #include "gpu/device.h"
 #include "gpu/kernels.h"
@@ -38,13 +39,13 @@ public:
         cublasHandle_t& h = handles_[static_cast<size_t>(device)];
         if (!h) {
             DeviceGuard guard(device);
-            NL_CUBLAS_CHECK(cublasCreate(&h));
+            NL_CUBLAS_CHECK(cublas_library().create(&h));
         }
         return h;
     }
     ~CublasHandles() {
         for (cublasHandle_t h : handles_)
-            if (h) cublasDestroy(h);  // errors ignored at exit
+            if (h) cublas_library().destroy(h);  // errors ignored at exit (the library is loaded: h exists)
     }
 
 private:
@@ -172,7 +173,7 @@ public:
         const int dev = a.device().index;
         DeviceGuard guard(dev);
         cublasHandle_t h = cublas().get(dev);
-        NL_CUBLAS_CHECK(cublasSetStream(h, current_stream(dev)));
+        NL_CUBLAS_CHECK(cublas_library().set_stream(h, current_stream(dev)));
         if (M > 0 && N > 0) {
             if (K == 0) {
                 NL_CUDA_CHECK(cudaMemsetAsync(out.data_ptr(), 0, out.nbytes(), current_stream(dev)));
@@ -192,7 +193,7 @@ public:
                 const void* alpha = compute == CUBLAS_COMPUTE_64F ? static_cast<const void*>(&one64) : &one32;
                 const void* beta = compute == CUBLAS_COMPUTE_64F ? static_cast<const void*>(&zero64) : &zero32;
                 // Row-major C = A B is column-major C^T = B^T A^T: swap the operands.
-                NL_CUBLAS_CHECK(cublasGemmStridedBatchedEx(
+                NL_CUBLAS_CHECK(cublas_library().gemm_strided_batched_ex(
                     h, CUBLAS_OP_N, CUBLAS_OP_N, static_cast<int>(N), static_cast<int>(M), static_cast<int>(K), alpha,
                     y.data_ptr(), type, static_cast<int>(N), bb == 1 ? 0 : K * N, x.data_ptr(), type, static_cast<int>(K),
                     ba == 1 ? 0 : M * K, beta, out.data_ptr(), type, static_cast<int>(N), M * N,

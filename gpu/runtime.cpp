@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "gpu/cublas_library.h"
 #include "gpu/cuda_check.h"
 #include "gpu/kernels.h"
 #include "tensor/errors.h"
@@ -98,9 +99,11 @@ void throw_curand(int status, const char* stmt, const char* file, int line) {
 }
 
 void throw_cublas(int status, const char* stmt, const char* file, int line) {
+    // A status comes from a cuBLAS call, so the library is loaded by now.
     const auto st = static_cast<cublasStatus_t>(status);
-    throw DeviceError("cuBLAS error " + std::to_string(status) + " (" + cublasGetStatusName(st) + ": " +
-                      cublasGetStatusString(st) + ")" + where(stmt, file, line));
+    const CublasLibrary& lib = cublas_library();
+    throw DeviceError("cuBLAS error " + std::to_string(status) + " (" + lib.status_name(st) + ": " +
+                      lib.status_string(st) + ")" + where(stmt, file, line));
 }
 
 // ---- launch shapes ------------------------------------------------------------------------------

@@ -1,14 +1,17 @@
 // The CUDA runtime layer without a GPU: typed DeviceErrors that name the statement, file, line and
-// device; the no-driver / no-GPU fallback (one reason, CPU keeps working); allocator size classes.
+// device; the no-driver / no-GPU fallback (one reason, CPU keeps working); allocator size classes;
+// cuBLAS loaded on first use only.
 #include <cublas_v2.h>
 #include <cuda_runtime_api.h>
 #include <curand.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <functional>
 #include <string>
 
 #include "gpu/allocator.h"
+#include "gpu/cublas_library.h"
 #include "gpu/cuda_check.h"
 #include "gpu/device.h"
 #include "gpu/kernels.h"
@@ -128,3 +131,44 @@ TEST(GpuLaunch, BadBlockSizesAreValueErrors) {
 
 }  // namespace
 }  // namespace nl
+
+// ---- cuBLAS, loaded on first use (gpu/cublas_library.h) ------------------------------------------
+
+namespace {
+bool cublas_is_mapped() {
+    std::ifstream maps("/proc/self/maps");
+    std::string line;
+    while (std::getline(maps, line))
+        if (line.find("libcublas") != std::string::npos) return true;
+    return false;
+}
+}  // namespace
+
+TEST(CublasLibrary, NotLoadedUntilFirstUseThenEverySymbolIsBound) {
+    // Each test runs in its own process (ctest), so nothing has asked for cuBLAS yet: a program
+    // that never multiplies on a CUDA device does not pay libcublasLt's start-up.
+    EXPECT_FALSE(cublas_is_mapped()) << "libcublas is linked or loaded at start-up";
+    const nl::gpu::CublasLibrary& lib = nl::gpu::cublas_library();
+    EXPECT_TRUE(lib.create && lib.destroy && lib.set_stream && lib.gemm_strided_batched_ex && lib.status_name &&
+                lib.status_string);
+    EXPECT_TRUE(cublas_is_mapped());
+    EXPECT_STREQ(lib.status_name(CUBLAS_STATUS_NOT_INITIALIZED), "CUBLAS_STATUS_NOT_INITIALIZED");
+    EXPECT_EQ(&nl::gpu::cublas_library(), &lib) << "loaded once";
+    EXPECT_EQ(nl::gpu::cublas_library_candidates().front(), "libcublas.so." + std::to_string(CUBLAS_VER_MAJOR));
+}
+
+TEST(CublasLibrary, MissingLibraryOrSymbolIsADeviceErrorNamingIt) {
+    try {
+        nl::gpu::load_cublas_library("/nonexistent/libcublas.so.99");
+        FAIL() << "loaded a file that does not exist";
+    } catch (const nl::DeviceError& e) {
+        EXPECT_NE(std::string(e.what()).find("cannot load cuBLAS from /nonexistent/libcublas.so.99"), std::string::npos)
+            << e.what();
+    }
+    try {
+        nl::gpu::load_cublas_library("libm.so.6");  // loads, but is not cuBLAS
+        FAIL() << "accepted libm as cuBLAS";
+    } catch (const nl::DeviceError& e) {
+        EXPECT_NE(std::string(e.what()).find("libm.so.6 has no symbol cublasCreate_v2"), std::string::npos) << e.what();
+    }
+}
