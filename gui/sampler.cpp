@@ -16,7 +16,6 @@ namespace nl::gui {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
 // Parameters are typed by people: a bound keeps sliders usable and values finite in float32.
 constexpr double kBig = 1e6;
 

@@ -334,7 +334,6 @@ Tensor randint_like(const Tensor& t, int64_t low, int64_t high, Generator* gen) 
 // [0, sum q) (Lemire, two words) located by binary search. Relative weights below 2^-41 of the
 // largest are raised to 2^-40 (documented in docs/STREAMS.md).
 namespace {
-constexpr double kWeightScale = 1099511627776.0;  // 2^40
 constexpr int64_t kMaxCategories = int64_t(1) << 23;
 
 struct Rows {

@@ -17,7 +17,6 @@ namespace {
 using Kind = Distribution::Kind;
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr double kSqrt2 = 1.41421356237309504880;
 constexpr double kSqrt2Pi = 2.50662827463100050242;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();

@@ -16,7 +16,8 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
   set_source_files_properties(${NL_SIMD_DIR}/kernels_sse2.cpp PROPERTIES COMPILE_OPTIONS "-msse2")
   set_source_files_properties(${NL_SIMD_DIR}/kernels_avx2.cpp PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mf16c")
   set_source_files_properties(${NL_SIMD_DIR}/kernels_avx512.cpp PROPERTIES
-    COMPILE_OPTIONS "-mavx512f;-mavx512dq;-mavx512bw;-mavx512vl;-mfma;-mf16c;-mavx2;-Wno-maybe-uninitialized")
-# (GCC 12 warns spuriously inside its own AVX-512 headers: _mm512_undefined_* "may be uninitialized".)
+    COMPILE_OPTIONS "-mavx512f;-mavx512dq;-mavx512bw;-mavx512vl;-mfma;-mf16c;-mavx2;$<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>")
+# (GCC 12 warns spuriously inside its own AVX-512 headers: _mm512_undefined_* "may be uninitialized";
+# clang has no such warning and would warn about the unknown option.)
   set_source_files_properties(${NL_SIMD_DIR}/simd_dispatch.cpp PROPERTIES COMPILE_DEFINITIONS "NL_SIMD_X86=1")
 endif()

@@ -172,14 +172,14 @@ TEST_F(Headless, LiveCheckboxAndKeyboardShortcuts) {
     frames(2);
     ImGuiIO& io = ImGui::GetIO();
     const uint64_t draws = state.sampler.draws;
-    io.KeysDown[' '] = true;  // Space: resample
+    io.KeysDown[int(' ')] = true;  // Space: resample
     frame();
-    io.KeysDown[' '] = false;
+    io.KeysDown[int(' ')] = false;
     frame();
     EXPECT_EQ(state.sampler.draws, draws + 1);
-    io.KeysDown['L'] = true;  // L: live mode
+    io.KeysDown[int('L')] = true;  // L: live mode
     frame();
-    io.KeysDown['L'] = false;
+    io.KeysDown[int('L')] = false;
     EXPECT_TRUE(state.sampler.live);
     frames(3);
     EXPECT_GE(state.sampler.draws, draws + 4);
