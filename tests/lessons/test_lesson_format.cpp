@@ -79,29 +79,28 @@ TEST(LessonFormat, VisualParamsAreCheckedAgainstTheVisual) {
                R"(","visual_params":)" + params + "}";
     };
     EXPECT_NO_THROW(parse_lesson(preset("dataloader", R"({"n": 24, "workers": 0, "correct": true})")));
-    const std::string range = message_of(preset("dataloader", R"({"n": 100000})"));
-    EXPECT_NE(range.find("field 'visual_params.n': 100000 is outside 4 to 48"), std::string::npos) << range;
-    const std::string huge = message_of(preset("dataloader", R"({"n": 1e300})"));
-    EXPECT_NE(huge.find("field 'visual_params.n': must be an integer in 4 to 48, got 1e+300"), std::string::npos) << huge;
-    const std::string big_number = message_of(preset("seed_sweep", R"({"lr": 1e300})"));
-    EXPECT_NE(big_number.find("field 'visual_params.lr': 1e+300 is outside 0.001 to 1"), std::string::npos) << big_number;
-    const std::string type = message_of(preset("charlm", R"({"top_k": "many"})"));
-    EXPECT_NE(type.find("field 'visual_params.top_k': must be an integer in 0 to 27, got \"many\""), std::string::npos) << type;
-    const std::string frac = message_of(preset("charlm", R"({"top_k": 2.5})"));
-    EXPECT_NE(frac.find("must be an integer"), std::string::npos) << frac;
-    const std::string unknown = message_of(preset("init_depth", R"({"depth": 3})"));
-    EXPECT_NE(unknown.find("field 'visual_params.depth': unknown for visual 'init_depth' (known: layers, width"), std::string::npos)
-        << unknown;
-    const std::string none = message_of(preset("dtypes", R"({"k": 3})"));
-    EXPECT_NE(none.find("it takes no parameters"), std::string::npos) << none;
-    const std::string choice = message_of(preset("seed_sweep", R"({"optim": "rmsprop"})"));
-    EXPECT_NE(choice.find("'rmsprop' is not one of: adam, sgd"), std::string::npos) << choice;
-    const std::string flag = message_of(preset("multinomial", R"({"large": 1})"));
-    EXPECT_NE(flag.find("field 'visual_params.large': must be true or false, got 1"), std::string::npos) << flag;
-    const std::string text = message_of(preset("charlm", R"({"prefix": ")" + std::string(40, 'a') + R"("})"));
-    EXPECT_NE(text.find("40 characters; at most 31 are allowed"), std::string::npos) << text;
-    const std::string negative = message_of(preset("local_generator", R"({"local_seed": -1})"));
-    EXPECT_NE(negative.find("-1 is outside 0 to"), std::string::npos) << negative;
+    struct Refusal {
+        const char* visual;
+        std::string params;
+        const char* message;  // a fragment of what the user reads
+    };
+    const Refusal refusals[] = {
+        {"dataloader", R"({"n": 100000})", "field 'visual_params.n': 100000 is outside 4 to 48"},
+        {"dataloader", R"({"n": 1e300})", "field 'visual_params.n': must be an integer in 4 to 48, got 1e+300"},
+        {"seed_sweep", R"({"lr": 1e300})", "field 'visual_params.lr': 1e+300 is outside 0.001 to 1"},
+        {"charlm", R"({"top_k": "many"})", "field 'visual_params.top_k': must be an integer in 0 to 27, got \"many\""},
+        {"charlm", R"({"top_k": 2.5})", "must be an integer"},
+        {"init_depth", R"({"depth": 3})", "field 'visual_params.depth': unknown for visual 'init_depth' (known: layers, width"},
+        {"dtypes", R"({"k": 3})", "it takes no parameters"},
+        {"seed_sweep", R"({"optim": "rmsprop"})", "'rmsprop' is not one of: adam, sgd"},
+        {"multinomial", R"({"large": 1})", "field 'visual_params.large': must be true or false, got 1"},
+        {"charlm", R"({"prefix": ")" + std::string(40, 'a') + R"("})", "40 characters; at most 31 are allowed"},
+        {"local_generator", R"({"local_seed": -1})", "-1 is outside 0 to"},
+    };
+    for (const Refusal& r : refusals) {
+        const std::string message = message_of(preset(r.visual, r.params));
+        EXPECT_NE(message.find(r.message), std::string::npos) << r.visual << " " << r.params << ": " << message;
+    }
     EXPECT_NO_THROW(parse_lesson(preset("local_generator", R"({"local_seed": 18446744073709551615})")));
 }
 
