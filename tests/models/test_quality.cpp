@@ -61,7 +61,9 @@ TEST(Quality, GanDigitsAreRecognised) {
     }
     Generator gen(7);
     const Tensor images = G.forward(latents(100, G.z_dim(), gen), from_vector(lab, {100}, {DType::Int64}));
-    EXPECT_GE(classifier_accuracy(clf, images, labels), 0.7);  // docs/MODELS.md: the 1000-sample figure
+    // These weights (12000 steps): 0.97 here, 0.948 on 1000 samples (bench/models/models_quality); the
+    // 2500-step weights shipped before gave 0.73 here.
+    EXPECT_GE(classifier_accuracy(clf, images, labels), 0.85);
 }
 
 // The classifier reads VAE reconstructions of held-out digits as the digits they were: 16-D and
