@@ -67,7 +67,7 @@ TEST(Quality, GanDigitsAreRecognised) {
 }
 
 // The classifier reads VAE reconstructions of held-out digits as the digits they were: 16-D and
-// 2-D latents, all 500 held-out digits (these weights: 0.90 and 0.66, as bench/models/models_quality
+// 2-D latents, all 500 held-out digits (these weights: 0.93 and 0.69, as bench/models/models_quality
 // reports; the 8-epoch weights shipped before gave 0.72 and 0.41 and fail here).
 TEST(Quality, VaeReconstructionsAreRecognised) {
     const DigitsClassifier clf(Weights::load(asset("digits_classifier.safetensors")));
