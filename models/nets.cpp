@@ -47,13 +47,24 @@ void Toy2DNet::to(Device d) {
 void Toy2DNet::bind() {
     const int64_t hidden = dim_of(w_, "l1.weight", 0, 2);
     const int64_t in = dim_of(w_, "l1.weight", 1, 2);
+    fourier_ = dim_of(w_, "x_freqs", 0, 1);
     datasets_ = 5;
-    emb_ = static_cast<int>(in - 2 - datasets_);
-    if (emb_ <= 0 || emb_ % 2) throw IOError(w_.path() + ": l1.weight input width " + std::to_string(in) + " does not fit 2 + embedding + 5");
+    emb_ = static_cast<int>(in - 2 - 4 * fourier_ - datasets_);
+    if (emb_ <= 0 || emb_ % 2)
+        throw IOError(w_.path() + ": l1.weight input width " + std::to_string(in) + " does not fit 2 + 4 * " +
+                      std::to_string(fourier_) + " (x_freqs) + embedding (even, > 0) + 5");
+    freqs_ = w_.get("x_freqs", {fourier_});
+    const int64_t cond = emb_ + datasets_;
     l1_ = lin(w_, "l1", in, hidden);
     l2_ = lin(w_, "l2", hidden, hidden);
+    c2_ = lin(w_, "c2", cond, hidden);
     l3_ = lin(w_, "l3", hidden, hidden);
+    c3_ = lin(w_, "c3", cond, hidden);
     out_ = lin(w_, "out", hidden, 2);
+    // l(h) + c(cond) as one matmul over cat(h, cond): a copy is cheaper here than an elementwise add
+    // of two [B, hidden] tensors (the sum is the same up to float32 rounding order).
+    l2c2_ = {cat({l2_.w, c2_.w}, 1), add(l2_.b, c2_.b)};
+    l3c3_ = {cat({l3_.w, c3_.w}, 1), add(l3_.b, c3_.b)};
 }
 
 Tensor Toy2DNet::forward(const Tensor& x, const Tensor& alpha_bar, const Tensor& dataset) const {
@@ -61,14 +72,18 @@ Tensor Toy2DNet::forward(const Tensor& x, const Tensor& alpha_bar, const Tensor&
     const int64_t B = x.size(0);
     check_batch("toy2d denoiser: alpha_bar", alpha_bar, B);
     check_batch("toy2d denoiser: dataset", dataset, B);
-    // one_hot(dataset): rows of the identity
+    // c = cat(embedding, one_hot(dataset)); one_hot as rows of the identity
     const Tensor oh = eq(dataset.to(DType::Int64).unsqueeze(1), arange(datasets_, {DType::Int64, x.device()}).unsqueeze(0))
                           .to(DType::Float32);
-    Tensor h = cat({x, noise_level_embedding(alpha_bar, emb_), oh}, 1);
-    h = silu(l1_(h));
-    h = silu(l2_(h));
-    h = silu(l3_(h));
-    return out_(h);
+    const Tensor c = cat({noise_level_embedding(alpha_bar, emb_), oh}, 1);
+    // a = (x[:, :, None] * x_freqs).flatten(1): x0 * f0..f(F-1), then x1 * f0..f(F-1)
+    const Tensor a = mul(x.unsqueeze(2), freqs_.reshape({1, 1, fourier_})).reshape({B, 2 * fourier_});
+    Tensor h = silu(l1_(cat({x, sin(a), cos(a), c}, 1)));
+    h = silu(l2c2_(cat({h, c}, 1)));  // silu(l2(h) + c2(c))
+    h = silu(l3c3_(cat({h, c}, 1)));  // silu(l3(h) + c3(c))
+    // The MLP gives v; eps = sqrt(1 - alpha_bar) x + sqrt(alpha_bar) v (nets.py: why).
+    const Tensor ab = alpha_bar.to(DType::Float32).unsqueeze(1);
+    return add(mul(sqrt(sub(1, ab)), x), mul(sqrt(ab), out_(h)));
 }
 
 // ---- DigitsUNet ----------------------------------------------------------------------------------

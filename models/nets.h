@@ -25,7 +25,10 @@ struct GroupNorm {
     Tensor operator()(const Tensor& x) const;
 };
 
-// eps(x_t [B,2], alpha_bar [B], dataset [B] int64 in 0..4): the 2-D toy denoiser (an MLP).
+// eps(x_t [B,2], alpha_bar [B], dataset [B] int64 in 0..4): the 2-D toy denoiser (an MLP over x,
+// Fourier features of x and the conditioning, which is also added to each hidden layer; its output
+// v gives eps = sqrt(1 - alpha_bar) x + sqrt(alpha_bar) v). The widths (hidden, embedding, number
+// of frequencies) come from the tensors' shapes.
 class Toy2DNet {
 public:
     explicit Toy2DNet(const Weights& w);
@@ -36,8 +39,11 @@ public:
 private:
     void bind();
     Weights w_;
-    Linear l1_, l2_, l3_, out_;
+    Linear l1_, l2_, c2_, l3_, c3_, out_;
+    Linear l2c2_, l3c3_;  // [l2 | c2] and [l3 | c3]: each pair as one matmul
+    Tensor freqs_;  // x_freqs [F]: angular frequencies of the Fourier features
     int datasets_ = 5, emb_ = 32;
+    int64_t fourier_ = 6;
 };
 
 // eps(x_t [B,1,20,20], alpha_bar [B], label [B] int64 in 0..10; 10 = no class): the digits UNet.

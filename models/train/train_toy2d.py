@@ -8,7 +8,7 @@ exactly what `--steps N` writes: the weights, the golden forward pass and the re
 --eval-every steps it prints MMD^2 of PyTorch DDIM-100 (cosine) samples vs fresh data per data
 set (the kernel of models/metrics.h); the C++ figures come from bench/models/models_quality.
 Usage: NOISELAB_TRAIN_THREADS=1 /usr/bin/python3 models/train/train_toy2d.py [--steps N] [--seed S]
-       [--hidden H] [--batch B] [--lr LR] [--eval-every K] [--save-every K]"""
+       [--hidden H] [--fourier F] [--batch B] [--lr LR] [--decay] [--eval-every K] [--save-every K] [--out DIR]"""
 import argparse
 import json
 import math
@@ -89,6 +89,7 @@ def main():
     ap.add_argument("--out", default="", help="write the three output files under this folder, not the repository")
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--hidden", type=int, default=128)
+    ap.add_argument("--fourier", type=int, default=6, help="Fourier frequencies of x (nets.py Toy2DDenoiser)")
     ap.add_argument("--eval-every", type=int, default=2000, help="PyTorch MMD^2 every K steps (0: never)")
     ap.add_argument("--eval-points", type=int, default=500)
     ap.add_argument("--save-every", type=int, default=2000, help="export the EMA weights every K steps (0: at the end)")
@@ -97,12 +98,13 @@ def main():
     rng = np.random.default_rng(args.seed)
     T = 1000
     schedules = torch.tensor(np.stack([alpha_bar_linear(T), alpha_bar_cosine(T)]), dtype=torch.float32)
-    model = Toy2DDenoiser(hidden=args.hidden)
-    ema_model = Toy2DDenoiser(hidden=args.hidden)
+    model = Toy2DDenoiser(hidden=args.hidden, fourier=args.fourier)
+    ema_model = Toy2DDenoiser(hidden=args.hidden, fourier=args.fourier)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 200) * (
         0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / args.steps))) if args.decay else 1.0))
-    ema = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    ema = {k: v.detach().clone() for k, v in model.state_dict().items()}  # buffers (x_freqs) stay as they are
+    params = dict(model.named_parameters())
     start, batch, losses, evals, eval_seconds = time.time(), args.batch, [], [], 0.0
     for step in range(args.steps):
         ds = rng.integers(0, 5, batch)
@@ -121,7 +123,7 @@ def main():
         sched.step()
         with torch.no_grad():
             decay = min(0.999, (1 + step) / (10 + step))  # EMA with warm-up: early weights fade fast
-            for k, v in model.state_dict().items():
+            for k, v in params.items():
                 ema[k].mul_(decay).add_(v.detach(), alpha=1 - decay)
         losses.append(loss.item())
         done = step + 1
@@ -144,9 +146,9 @@ def main():
                     "steps": done, "final_loss": float(np.mean(losses[-1000:])),
                     "train_seconds": round(te - start - eval_seconds, 1), "batch": batch, "lr": args.lr,
                     "lr_decay": "cosine to 1%" if args.decay else "constant",
-                    "hidden": args.hidden, "threads": torch.get_num_threads(),
+                    "hidden": args.hidden, "fourier": args.fourier, "threads": torch.get_num_threads(),
                     "command": f"train_toy2d.py --steps {done} --seed {args.seed} --lr {args.lr} --batch {batch} "
-                               f"--hidden {args.hidden}" + (" --decay" if args.decay else "")}
+                               f"--hidden {args.hidden} --fourier {args.fourier}" + (" --decay" if args.decay else "")}
             export(ema_model, dict(meta, pytorch_mmd2=evals), args.out or None)
             print(meta, flush=True)
         eval_seconds += time.time() - te

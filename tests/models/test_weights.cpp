@@ -83,5 +83,26 @@ TEST(Weights, WrongDtypeIsIOError) {
     EXPECT_NE(msg.find("float64"), std::string::npos) << msg;
 }
 
+TEST(Weights, Toy2dNamesEachMissingTensorAndABadFourierWidth) {
+    // The toy denoiser's conditioning projections and Fourier frequencies are required: a file
+    // of the earlier layout (l1..l3 and out only) is refused with the tensor's name.
+    for (const char* name : {"x_freqs", "c2.weight", "c3.bias"}) {
+        io::Safetensors st = io::load_safetensors(asset("toy2d_diffusion.safetensors"));
+        ASSERT_EQ(st.tensors.erase(name), 1u) << name;
+        const std::string path = std::string(NOISELAB_BINARY_DIR) + "/models_test_toy_missing.safetensors";
+        io::save_safetensors(path, st.tensors, {}, true);
+        const std::string msg = io_error_of([&] { Toy2DNet net(Weights::load(path)); });
+        EXPECT_NE(msg.find(name), std::string::npos) << name << ": " << msg;
+    }
+    // More frequencies than l1's input width leaves room for: the widths do not add up.
+    io::Safetensors st = io::load_safetensors(asset("toy2d_diffusion.safetensors"));
+    st.tensors["x_freqs"] = zeros({64});
+    const std::string path = std::string(NOISELAB_BINARY_DIR) + "/models_test_toy_freqs.safetensors";
+    io::save_safetensors(path, st.tensors, {}, true);
+    const std::string msg = io_error_of([&] { Toy2DNet net(Weights::load(path)); });
+    EXPECT_NE(msg.find("l1.weight input width"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("x_freqs"), std::string::npos) << msg;
+}
+
 }  // namespace
 }  // namespace nl::models::testing
