@@ -70,12 +70,6 @@ std::string range_text(const VisualParam& p) {
     return os.str();
 }
 
-std::string choices_text(const std::vector<std::string>& choices) {
-    std::string out;
-    for (const std::string& c : choices) out += (out.empty() ? "" : ", ") + c;
-    return out;
-}
-
 // visual_params against the visual's declared parameters (lesson.h, VisualParam).
 void check_visual_params(const json& params, const LessonVisual& visual, const std::string& file) {
     for (auto it = params.begin(); it != params.end(); ++it) {
@@ -83,8 +77,9 @@ void check_visual_params(const json& params, const LessonVisual& visual, const s
         const json& v = it.value();
         const auto spec = std::find_if(visual.params.begin(), visual.params.end(), [&](const VisualParam& p) { return p.key == it.key(); });
         if (spec == visual.params.end()) {
-            std::string known;
-            for (const VisualParam& p : visual.params) known += (known.empty() ? "" : ", ") + p.key;
+            std::vector<std::string> keys;
+            for (const VisualParam& p : visual.params) keys.push_back(p.key);
+            const std::string known = join_with_commas(keys);
             bad(file, field, "unknown for visual '" + visual.id + "' (" + (known.empty() ? "it takes no parameters" : "known: " + known) + ")");
         }
         switch (spec->kind) {
@@ -95,9 +90,9 @@ void check_visual_params(const json& params, const LessonVisual& visual, const s
                 if (!v.is_string()) bad(file, field, "must be a string, got " + type_name(v));
                 const std::string t = v.get<std::string>();
                 if (!spec->choices.empty() && std::find(spec->choices.begin(), spec->choices.end(), t) == spec->choices.end())
-                    bad(file, field, "'" + t + "' is not one of: " + choices_text(spec->choices));
-                if (static_cast<double>(t.size()) > spec->hi)
-                    bad(file, field, std::to_string(t.size()) + " characters; at most " + std::to_string(static_cast<int64_t>(spec->hi)) + " are allowed");
+                    bad(file, field, "'" + t + "' is not one of: " + join_with_commas(spec->choices));
+                if (t.size() > spec->max_chars)
+                    bad(file, field, std::to_string(t.size()) + " characters; at most " + std::to_string(spec->max_chars) + " are allowed");
                 break;
             }
             case VisualParam::Kind::Integer:

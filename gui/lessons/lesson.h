@@ -106,13 +106,14 @@ struct VisualParam {
     std::string key;
     Kind kind = Kind::Number;
     double lo = 0, hi = 0;             // Number / Integer: the inclusive range
-    std::vector<std::string> choices;  // Text: the allowed values
-    static VisualParam number(std::string key, double lo, double hi) { return {std::move(key), Kind::Number, lo, hi, {}}; }
-    static VisualParam integer(std::string key, double lo, double hi) { return {std::move(key), Kind::Integer, lo, hi, {}}; }
-    static VisualParam boolean(std::string key) { return {std::move(key), Kind::Boolean, 0, 0, {}}; }
+    std::vector<std::string> choices;  // Text: the allowed values (any when empty)
+    size_t max_chars = 0;              // Text: the longest value allowed
+    static VisualParam number(std::string key, double lo, double hi) { return {std::move(key), Kind::Number, lo, hi, {}, 0}; }
+    static VisualParam integer(std::string key, double lo, double hi) { return {std::move(key), Kind::Integer, lo, hi, {}, 0}; }
+    static VisualParam boolean(std::string key) { return {std::move(key), Kind::Boolean, 0, 0, {}, 0}; }
     // Text up to `max_chars` characters; `choices`, when given, are the only values allowed.
-    static VisualParam text(std::string key, std::vector<std::string> choices, double max_chars = 64) {
-        return {std::move(key), Kind::Text, 0, max_chars, std::move(choices)};
+    static VisualParam text(std::string key, std::vector<std::string> choices, size_t max_chars = 64) {
+        return {std::move(key), Kind::Text, 0, 0, std::move(choices), max_chars};
     }
     // The largest seed a visual's integer seed fields take (they are ints).
     static constexpr double kMaxSeed = 2147483647.0;
@@ -143,6 +144,7 @@ LessonVisual make_visual(const std::string& id, void (*update)(S&, const VisualC
 const std::vector<LessonVisual>& lesson_visuals();
 const LessonVisual* find_visual(const std::string& id);
 std::string visual_ids();  // "histogram, permutation, ..." for messages
+std::string join_with_commas(const std::vector<std::string>& items);  // "a, b, c" for messages
 
 // Defined in gui/lessons/sims/sims_table.cpp (the sims engineer's table).
 std::vector<LessonVisual> sims_visuals();

@@ -29,8 +29,14 @@ const LessonVisual* find_visual(const std::string& id) {
 }
 
 std::string visual_ids() {
+    std::vector<std::string> ids;
+    for (const LessonVisual& v : lesson_visuals()) ids.push_back(v.id);
+    return join_with_commas(ids);
+}
+
+std::string join_with_commas(const std::vector<std::string>& items) {
     std::string out;
-    for (const LessonVisual& v : lesson_visuals()) out += (out.empty() ? "" : ", ") + v.id;
+    for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
     return out;
 }
 

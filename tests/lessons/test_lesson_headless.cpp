@@ -176,7 +176,7 @@ TEST(LessonHeadless, EveryVisualRunsAtTheEndsOfItsParameterRanges) {
                 switch (p.kind) {
                     case VisualParam::Kind::Boolean: params[p.key] = end == 1; break;
                     case VisualParam::Kind::Text:
-                        params[p.key] = p.choices.empty() ? std::string(end ? static_cast<size_t>(p.hi) : 0, 'e')
+                        params[p.key] = p.choices.empty() ? std::string(end ? p.max_chars : 0, 'e')
                                                           : (end ? p.choices.back() : p.choices.front());
                         break;
                     case VisualParam::Kind::Integer:
