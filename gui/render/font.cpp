@@ -1,6 +1,8 @@
 // The glyphs of the built-in 5x7 font, drawn as text so that they can be read and edited here:
 // '#' is a set pixel, '.' an empty one. Designed for Noise Lab's chart labels (digits, signs,
-// letters); every printable ASCII character 32-126 has a glyph.
+// letters); every printable ASCII character 32-126 has a glyph. The lowercase letters that reach
+// below the baseline have their own 9-row art (kDescenderArt), so that "spiral" or "eight_gaussians"
+// read as words rather than squeezed into seven rows.
 #include "gui/render/font.h"
 
 #include <array>
@@ -11,8 +13,9 @@ namespace {
 
 constexpr int kGlyphCount = kLastChar - kFirstChar + 1;
 
-// kArt[c - 32][row] is one row of the glyph of character c, leftmost column first.
-constexpr const char* kArt[kGlyphCount][kGlyphHeight] = {
+// kArt[c - 32][row] is one row of the glyph of character c above the baseline, leftmost column
+// first (the rows below it are empty unless kDescenderArt redraws the glyph).
+constexpr const char* kArt[kGlyphCount][kCapHeight] = {
     {".....", ".....", ".....", ".....", ".....", ".....", "....."},  // 32 space
     {"..#..", "..#..", "..#..", "..#..", "..#..", ".....", "..#.."},  // 33 !
     {".#.#.", ".#.#.", ".#.#.", ".....", ".....", ".....", "....."},  // 34 "
@@ -110,18 +113,35 @@ constexpr const char* kArt[kGlyphCount][kGlyphHeight] = {
     {".....", ".....", ".#...", "#.#.#", "...#.", ".....", "....."},  // 126 ~
 };
 
+// The glyphs with descenders, whole: x-height and baseline as the other lowercase letters above.
+struct DescenderGlyph {
+    char c;
+    const char* rows[kGlyphHeight];
+};
+constexpr DescenderGlyph kDescenderArt[] = {
+    {'g', {".....", ".....", ".####", "#...#", "#...#", "#...#", ".####", "....#", ".###."}},
+    {'j', {"...#.", ".....", "..##.", "...#.", "...#.", "...#.", "...#.", "#..#.", ".##.."}},
+    {'p', {".....", ".....", "####.", "#...#", "#...#", "#...#", "####.", "#....", "#...."}},
+    {'q', {".....", ".....", ".####", "#...#", "#...#", "#...#", ".####", "....#", "....#"}},
+    {'y', {".....", ".....", "#...#", "#...#", "#...#", "#...#", ".####", "....#", ".###."}},
+};
+
 using Table = std::array<std::array<uint8_t, kGlyphHeight>, kGlyphCount>;
 
-// Row bitmasks, built once from the art above (bit 4 = leftmost column).
+uint8_t row_bits(const char* art) {  // bit 4 = leftmost column
+    uint8_t bits = 0;
+    for (int x = 0; x < kGlyphWidth; ++x)
+        if (art[x] == '#') bits |= static_cast<uint8_t>(1u << (kGlyphWidth - 1 - x));
+    return bits;
+}
+
+// Row bitmasks, built once from the art above.
 Table build_table() {
     Table t{};
     for (int g = 0; g < kGlyphCount; ++g)
-        for (int y = 0; y < kGlyphHeight; ++y) {
-            uint8_t bits = 0;
-            for (int x = 0; x < kGlyphWidth; ++x)
-                if (kArt[g][y][x] == '#') bits |= static_cast<uint8_t>(1u << (kGlyphWidth - 1 - x));
-            t[g][y] = bits;
-        }
+        for (int y = 0; y < kCapHeight; ++y) t[g][y] = row_bits(kArt[g][y]);
+    for (const DescenderGlyph& d : kDescenderArt)
+        for (int y = 0; y < kGlyphHeight; ++y) t[static_cast<size_t>(d.c - kFirstChar)][y] = row_bits(d.rows[y]);
     return t;
 }
 

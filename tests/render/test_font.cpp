@@ -1,5 +1,6 @@
 // The built-in 5x7 font: every printable ASCII character has its own glyph, others fall back to
-// '?', and text is drawn where and how wide text_width says.
+// '?', g j p q y reach below the baseline and nothing else does, and text is drawn where and how
+// wide text_width says.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -40,14 +41,33 @@ TEST(Font, KnownGlyphShapes) {
     EXPECT_FALSE(font::glyph_pixel('-', 2, 4));
     // Out of the glyph box: nothing.
     EXPECT_FALSE(font::glyph_pixel('1', 5, 0));
-    EXPECT_FALSE(font::glyph_pixel('1', 2, 7));
+    EXPECT_FALSE(font::glyph_pixel('1', 2, font::kGlyphHeight));
+    EXPECT_FALSE(font::glyph_pixel('1', 2, -1));
+}
+
+TEST(Font, OnlyDescendersReachBelowTheBaseline) {
+    const std::string descenders = "gjpqy";
+    for (int c = 32; c <= 126; ++c) {
+        int below = 0, x_height_rows = 0;
+        for (int y = font::kCapHeight; y < font::kGlyphHeight; ++y)
+            for (int x = 0; x < font::kGlyphWidth; ++x) below += font::glyph_pixel(static_cast<char>(c), x, y);
+        if (descenders.find(static_cast<char>(c)) == std::string::npos) {
+            EXPECT_EQ(below, 0) << "glyph '" << static_cast<char>(c) << "' reaches below the baseline";
+            continue;
+        }
+        EXPECT_GT(below, 0) << "glyph '" << static_cast<char>(c) << "' has no descender";
+        // Its body sits on the baseline between the rows of the x-height, like 'a' and 'o'.
+        for (int x = 0; x < font::kGlyphWidth; ++x) x_height_rows += font::glyph_pixel(static_cast<char>(c), x, font::kCapHeight - 1);
+        EXPECT_GT(x_height_rows, 0) << "glyph '" << static_cast<char>(c) << "' does not reach the baseline";
+    }
+    EXPECT_EQ(font::text_height(2), 2 * font::kCapHeight);
 }
 
 TEST(Font, NonPrintableCharactersDrawAsQuestionMark) {
     const uint8_t* q = font::glyph_rows('?');
     for (char c : {'\n', '\t', '\x7f', static_cast<char>(0xC3)})
-        EXPECT_EQ(std::string(reinterpret_cast<const char*>(font::glyph_rows(c)), 7),
-                  std::string(reinterpret_cast<const char*>(q), 7));
+        EXPECT_EQ(std::string(reinterpret_cast<const char*>(font::glyph_rows(c)), font::kGlyphHeight),
+                  std::string(reinterpret_cast<const char*>(q), font::kGlyphHeight));
 }
 
 TEST(Font, TextWidthAndDrawing) {
