@@ -1,4 +1,4 @@
-// Type promotion (torch.promote_types / torch.result_type), Scalar, the per-op device gate and the
+// Type promotion (torch.promote_types / torch.result_type), Scalar, the per-op device dispatch and the
 // small helpers every ops_*.cpp file shares.
 #include <cmath>
 #include <cstdio>
@@ -126,18 +126,25 @@ DType result_type_scalars(const Tensor& t, std::initializer_list<Scalar> scalars
     return finish(s);
 }
 
-void require_cpu(const char* op, std::initializer_list<const Tensor*> tensors) {
+Device op_device(const char* op, std::initializer_list<const Tensor*> tensors) {
     const Tensor* first = nullptr;
     for (const Tensor* t : tensors) {
         if (!t->defined()) continue;
-        if (!t->device().is_cpu())
-            throw DeviceError(std::string(op) + ": not available on " + t->device().str() +
-                              " yet (CPU only for now); move the tensor with .cpu()");
         if (first && first->device() != t->device())
             throw DeviceError(std::string(op) + ": expected all tensors on the same device, got " +
                               first->device().str() + " and " + t->device().str());
         if (!first) first = t;
     }
+    return first ? first->device() : Device::cpu();
+}
+
+Tensor host(const Tensor& t) { return t.defined() && !t.device().is_cpu() ? t.cpu() : t; }
+
+std::vector<Tensor> host(const std::vector<Tensor>& ts) {
+    std::vector<Tensor> out;
+    out.reserve(ts.size());
+    for (const Tensor& t : ts) out.push_back(host(t));
+    return out;
 }
 
 void require_defined(const char* op, const Tensor& t, const char* what) {

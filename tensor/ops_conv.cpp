@@ -178,7 +178,8 @@ Tensor run_conv(const ConvGeom& g, const Tensor& x4, const Tensor& weight, const
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride, Size2 padding, Size2 dilation,
               int64_t groups) {
     const char* op = "conv2d";
-    require_cpu(op, {&x, &weight, &bias});
+    if (const Device dev = op_device(op, {&x, &weight, &bias}); !dev.is_cpu())
+        return through_host(dev, [&] { return conv2d(host(x), host(weight), host(bias), stride, padding, dilation, groups); });
     require_defined(op, x, "input");
     require_defined(op, weight, "weight");
     bool unbatched;
@@ -204,7 +205,10 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 s
 Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride, Size2 padding,
                         Size2 output_padding, int64_t groups, Size2 dilation) {
     const char* op = "conv_transpose2d";
-    require_cpu(op, {&x, &weight, &bias});
+    if (const Device dev = op_device(op, {&x, &weight, &bias}); !dev.is_cpu())
+        return through_host(dev, [&] {
+            return conv_transpose2d(host(x), host(weight), host(bias), stride, padding, output_padding, groups, dilation);
+        });
     require_defined(op, x, "input");
     require_defined(op, weight, "weight");
     bool unbatched;
@@ -235,7 +239,8 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
 
 Tensor upsample_nearest2d(const Tensor& x, double scale_h, double scale_w) {
     const char* op = "upsample_nearest2d";
-    require_cpu(op, {&x});
+    if (const Device dev = op_device(op, {&x}); !dev.is_cpu())
+        return through_host(dev, [&] { return upsample_nearest2d(host(x), scale_h, scale_w); });
     require_defined(op, x, "input");
     if (!(scale_h > 0 && scale_w > 0 && std::isfinite(scale_h) && std::isfinite(scale_w)))
         throw ValueError(std::string(op) + ": scale factors must be finite and > 0, got (" + std::to_string(scale_h) +
@@ -294,7 +299,10 @@ int64_t pool_out(int64_t in, int64_t k, int64_t pad, int64_t stride, bool ceil_m
 Tensor avg_pool2d(const Tensor& x, Size2 kernel, std::optional<Size2> stride_opt, Size2 padding, bool ceil_mode,
                   bool count_include_pad) {
     const char* op = "avg_pool2d";
-    require_cpu(op, {&x});
+    if (const Device dev = op_device(op, {&x}); !dev.is_cpu())
+        return through_host(dev, [&] {
+            return avg_pool2d(host(x), kernel, stride_opt, padding, ceil_mode, count_include_pad);
+        });
     require_defined(op, x, "input");
     require_floating(op, x);
     bool unbatched;

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "tensor/ops.h"
+#include "tensor/backend.h"
 #include "tensor/ops_internal.h"
 #include "tensor/parallel.h"
 
@@ -167,27 +168,61 @@ Tensor arith(Arith op, const Tensor& a, const Tensor& b, DType out) {
     return convert(r, out);
 }
 
+DeviceBinaryOp device_binary_op(Arith op) {
+    switch (op) {
+        case Arith::Add: return DeviceBinaryOp::Add;
+        case Arith::Sub: return DeviceBinaryOp::Sub;
+        case Arith::Mul: return DeviceBinaryOp::Mul;
+        case Arith::Div: return DeviceBinaryOp::Div;
+    }
+    return DeviceBinaryOp::Add;
+}
+
+// a op b with the device's kernel (same floating dtype on both sides), else through the host.
+Tensor arith_on_device(Device dev, Arith op, const Tensor& a, const Tensor& b, DType out) {
+    if (a.dtype() == out && b.dtype() == out)
+        if (DeviceOps* k = device_ops_for({&a, &b}))
+            if (Tensor r = k->binary(device_binary_op(op), a, b); r.defined()) return r;
+    return through_host(dev, [&] { return arith(op, host(a), host(b), out); });
+}
+
 Tensor arith_tt(Arith op, const Tensor& a, const Tensor& b) {
-    require_cpu(arith_name(op), {&a, &b});
+    const Device dev = op_device(arith_name(op), {&a, &b});
     require_defined(arith_name(op), a, "input");
     require_defined(arith_name(op), b, "other");
+    if (!dev.is_cpu()) return arith_on_device(dev, op, a, b, result_type(a, b));
     return arith(op, a, b, result_type(a, b));
+}
+
+// The scalar of a tensor-scalar op as a 0-dim tensor on dev, where a kernel can use it exactly as
+// the CPU does (float32 and float64, whose compute dtype is their own); undefined otherwise.
+Tensor device_scalar(Device dev, Scalar v, DType out) {
+    if (dev.is_cpu() || (out != DType::Float32 && out != DType::Float64)) return Tensor();
+    return scalar_tensor(v, out).to(dev);
 }
 
 // Scalars enter in the compute dtype (PyTorch's "opmath": float16 * 0.1 multiplies by 0.1f).
 Tensor arith_ts(Arith op, const Tensor& a, Scalar b) {
-    require_cpu(arith_name(op), {&a});
+    const Device dev = op_device(arith_name(op), {&a});
     require_defined(arith_name(op), a, "input");
     DType out = result_type(a, b);
     if (op == Arith::Div && !is_floating(out)) out = DType::Float32;
+    if (!dev.is_cpu()) {
+        if (const Tensor s = device_scalar(dev, b, out); s.defined()) return arith_on_device(dev, op, a, s, out);
+        return through_host(dev, [&] { return arith_ts(op, host(a), b); });
+    }
     return arith(op, a, scalar_tensor(b, compute_dtype(out)), out);
 }
 
 Tensor arith_st(Arith op, Scalar a, const Tensor& b) {
-    require_cpu(arith_name(op), {&b});
+    const Device dev = op_device(arith_name(op), {&b});
     require_defined(arith_name(op), b, "other");
     DType out = result_type(b, a);
     if (op == Arith::Div && !is_floating(out)) out = DType::Float32;
+    if (!dev.is_cpu()) {
+        if (const Tensor s = device_scalar(dev, a, out); s.defined()) return arith_on_device(dev, op, s, b, out);
+        return through_host(dev, [&] { return arith_st(op, a, host(b)); });
+    }
     return arith(op, scalar_tensor(a, compute_dtype(out)), b, out);
 }
 
@@ -227,14 +262,16 @@ Tensor compare(Cmp c, const Tensor& a, const Tensor& b, DType common) {
 }
 
 Tensor compare_tt(Cmp c, const Tensor& a, const Tensor& b) {
-    require_cpu(cmp_name(c), {&a, &b});
+    if (const Device dev = op_device(cmp_name(c), {&a, &b}); !dev.is_cpu())
+        return through_host(dev, [&] { return compare_tt(c, host(a), host(b)); });
     require_defined(cmp_name(c), a, "input");
     require_defined(cmp_name(c), b, "other");
     return compare(c, a, b, result_type(a, b));
 }
 
 Tensor compare_ts(Cmp c, const Tensor& a, Scalar b) {
-    require_cpu(cmp_name(c), {&a});
+    if (const Device dev = op_device(cmp_name(c), {&a}); !dev.is_cpu())
+        return through_host(dev, [&] { return compare_ts(c, host(a), b); });
     require_defined(cmp_name(c), a, "input");
     const DType common = result_type(a, b);
     // The scalar is first cast to the common dtype, as PyTorch compares in that dtype.
@@ -243,15 +280,41 @@ Tensor compare_ts(Cmp c, const Tensor& a, Scalar b) {
 
 // ---- unary ---------------------------------------------------------------------------------------------
 
-void check_unary(const char* op, const Tensor& t) {
-    require_cpu(op, {&t});
+// The input's device (see op_device), after checking it is defined.
+Device check_unary(const char* op, const Tensor& t) {
+    const Device dev = op_device(op, {&t});
     require_defined(op, t, "input");
+    return dev;
+}
+
+// The device kernel of a unary op (tensor/backend.h) by its name, if there is one.
+bool device_unary_op(const std::string& op, DeviceUnaryOp& out) {
+    static const std::pair<const char*, DeviceUnaryOp> kKernels[] = {
+        {"neg", DeviceUnaryOp::Neg}, {"abs", DeviceUnaryOp::Abs},   {"relu", DeviceUnaryOp::Relu},
+        {"exp", DeviceUnaryOp::Exp}, {"log", DeviceUnaryOp::Log},   {"sqrt", DeviceUnaryOp::Sqrt},
+        {"sin", DeviceUnaryOp::Sin}, {"cos", DeviceUnaryOp::Cos},   {"tanh", DeviceUnaryOp::Tanh},
+        {"sigmoid", DeviceUnaryOp::Sigmoid}};
+    for (const auto& [name, kernel] : kKernels)
+        if (op == name) return out = kernel, true;
+    return false;
+}
+
+// The device kernel's result for op(t), or undefined when there is none for t.
+Tensor unary_kernel(const char* op, const Tensor& t) {
+    DeviceUnaryOp k;
+    if (!device_unary_op(op, k)) return Tensor();
+    DeviceOps* ops = device_ops_for({&t});
+    return ops ? ops->unary(k, t) : Tensor();
 }
 
 // A floating-point function: integer and bool inputs give float32; half types run in float32.
 template <class F>
 Tensor float_unary(const char* op, const Tensor& t, F f) {
-    check_unary(op, t);
+    if (const Device dev = check_unary(op, t); !dev.is_cpu()) {
+        if (is_floating(t.dtype()))
+            if (Tensor r = unary_kernel(op, t); r.defined()) return r;
+        return through_host(dev, [&] { return float_unary(op, host(t), f); });
+    }
     const DType out = is_floating(t.dtype()) ? t.dtype() : DType::Float32;
     const DType cd = compute_dtype(out);
     const Tensor x = t.dtype() == cd ? t : t.to(cd);
@@ -269,6 +332,10 @@ void reject_bool(const char* op, const Tensor& t, const char* hint) {
 // An op defined for every numeric dtype that keeps the dtype (neg, abs, relu).
 template <class FI, class FF>
 Tensor same_dtype_unary(const char* op, const Tensor& t, FI fi, FF ff) {
+    if (const Device dev = t.device(); !dev.is_cpu()) {
+        if (Tensor r = unary_kernel(op, t); r.defined()) return r;
+        return through_host(dev, [&] { return same_dtype_unary(op, host(t), fi, ff); });
+    }
     const DType cd = compute_dtype(t.dtype());
     const Tensor x = convert(t, cd);
     Tensor r = dispatch_compute(cd, [&](auto tag) {
@@ -276,14 +343,14 @@ Tensor same_dtype_unary(const char* op, const Tensor& t, FI fi, FF ff) {
         if constexpr (std::is_same_v<C, int64_t>) return map1<C, C>(x, cd, fi);
         else return map1<C, C>(x, cd, [&](C v) { return ff(v); });
     });
-    (void)op;
     return convert(r, t.dtype());
 }
 
 // Bool results of a predicate on floating-point values; integers give `int_result` everywhere.
 template <class F>
 Tensor float_predicate(const char* op, const Tensor& t, bool int_result, F f) {
-    check_unary(op, t);
+    if (const Device dev = check_unary(op, t); !dev.is_cpu())
+        return through_host(dev, [&] { return float_predicate(op, host(t), int_result, f); });
     if (!is_floating(t.dtype())) return full(t.shape(), int_result ? 1.0 : 0.0, {DType::Bool});
     const DType cd = compute_dtype(t.dtype());
     const Tensor x = t.to(cd);
@@ -402,7 +469,8 @@ Tensor gelu(const Tensor& t, const std::string& approximate) {
 }
 
 Tensor pow(const Tensor& t, Scalar exponent) {
-    check_unary("pow", t);
+    if (const Device dev = check_unary("pow", t); !dev.is_cpu())
+        return through_host(dev, [&] { return pow(host(t), exponent); });
     const DType out = result_type(t, exponent);
     const DType cd = compute_dtype(out);
     if (cd == DType::Int64) {
@@ -434,7 +502,8 @@ Tensor pow(const Tensor& t, Scalar exponent) {
 }
 
 Tensor clamp(const Tensor& t, std::optional<Scalar> lo, std::optional<Scalar> hi) {
-    check_unary("clamp", t);
+    if (const Device dev = check_unary("clamp", t); !dev.is_cpu())
+        return through_host(dev, [&] { return clamp(host(t), lo, hi); });
     if (!lo && !hi) throw ValueError("clamp: at least one of min and max must be given");
     reject_bool("clamp", t, "");
     DType out = t.dtype();
@@ -490,21 +559,24 @@ Tensor truth(const Tensor& t) {
 }  // namespace
 
 Tensor logical_and(const Tensor& a, const Tensor& b) {
-    require_cpu("logical_and", {&a, &b});
+    if (const Device dev = op_device("logical_and", {&a, &b}); !dev.is_cpu())
+        return through_host(dev, [&] { return logical_and(host(a), host(b)); });
     require_defined("logical_and", a, "input");
     require_defined("logical_and", b, "other");
     return map2<bool, bool, bool>("logical_and", truth(a), truth(b), DType::Bool, [](bool u, bool v) { return u && v; });
 }
 
 Tensor logical_or(const Tensor& a, const Tensor& b) {
-    require_cpu("logical_or", {&a, &b});
+    if (const Device dev = op_device("logical_or", {&a, &b}); !dev.is_cpu())
+        return through_host(dev, [&] { return logical_or(host(a), host(b)); });
     require_defined("logical_or", a, "input");
     require_defined("logical_or", b, "other");
     return map2<bool, bool, bool>("logical_or", truth(a), truth(b), DType::Bool, [](bool u, bool v) { return u || v; });
 }
 
 Tensor logical_not(const Tensor& t) {
-    check_unary("logical_not", t);
+    if (const Device dev = check_unary("logical_not", t); !dev.is_cpu())
+        return through_host(dev, [&] { return logical_not(host(t)); });
     return map1<bool, bool>(truth(t), DType::Bool, [](bool v) { return !v; });
 }
 
@@ -529,31 +601,37 @@ Tensor where_impl(const Tensor& cond, const Tensor& a, const Tensor& b, DType ou
         return select3<T>(cond, x, y, out);
     });
 }
-void check_where(const Tensor& cond, const Tensor* a, const Tensor* b) {
+// The tensors' device (see op_device), after checking they are defined.
+Device check_where(const Tensor& cond, const Tensor* a, const Tensor* b) {
     const Tensor none;
-    require_cpu("where", {&cond, a ? a : &none, b ? b : &none});
+    const Device dev = op_device("where", {&cond, a ? a : &none, b ? b : &none});
     require_defined("where", cond, "condition");
     if (a) require_defined("where", *a, "input");
     if (b) require_defined("where", *b, "other");
+    return dev;
 }
 }  // namespace
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
-    check_where(cond, &a, &b);
+    if (const Device dev = check_where(cond, &a, &b); !dev.is_cpu())
+        return through_host(dev, [&] { return where(host(cond), host(a), host(b)); });
     return where_impl(cond, a, b, result_type(a, b));
 }
 Tensor where(const Tensor& cond, const Tensor& a, Scalar b) {
-    check_where(cond, &a, nullptr);
+    if (const Device dev = check_where(cond, &a, nullptr); !dev.is_cpu())
+        return through_host(dev, [&] { return where(host(cond), host(a), b); });
     const DType out = result_type(a, b);
     return where_impl(cond, a, scalar_tensor(b, out), out);
 }
 Tensor where(const Tensor& cond, Scalar a, const Tensor& b) {
-    check_where(cond, nullptr, &b);
+    if (const Device dev = check_where(cond, nullptr, &b); !dev.is_cpu())
+        return through_host(dev, [&] { return where(host(cond), a, host(b)); });
     const DType out = result_type(b, a);
     return where_impl(cond, scalar_tensor(a, out), b, out);
 }
 Tensor where(const Tensor& cond, Scalar a, Scalar b) {
-    check_where(cond, nullptr, nullptr);
+    if (const Device dev = check_where(cond, nullptr, nullptr); !dev.is_cpu())
+        return through_host(dev, [&] { return where(host(cond), a, b); });
     const DType out = promote_types(scalar_dtype(a), scalar_dtype(b));
     return where_impl(cond, scalar_tensor(a, out), scalar_tensor(b, out), out);
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tensor/ops.h"
+#include "tensor/backend.h"
 #include "tensor/ops_internal.h"
 #include "tensor/parallel.h"
 
@@ -64,7 +65,7 @@ Tensor take_along(const Tensor& t, int64_t dim, const std::vector<int64_t>& idx,
 
 Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
     const char* op = "index_select";
-    require_cpu(op, {&t, &index});
+    const Device dev = op_device(op, {&t, &index});
     require_defined(op, t, "input");
     require_defined(op, index, "index");
     require_index_dtype(op, index);
@@ -77,15 +78,21 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
     } catch (const ShapeError& e) {
         throw ShapeError(std::string(op) + ": " + e.what());
     }
-    const std::vector<int64_t> idx = checked_indices(op, index, t.shape()[d], false, d);
+    // Checked on the host on every device: a device kernel trusts its indices.
+    const std::vector<int64_t> idx = checked_indices(op, host(index), t.shape()[d], false, d);
+    if (!dev.is_cpu())
+        if (DeviceOps* k = device_ops_for({&t, &index}))
+            if (Tensor r = k->index_select(t, d, index); r.defined()) return r;
     Shape s = t.shape();
     s[d] = static_cast<int64_t>(idx.size());
+    if (!dev.is_cpu()) return through_host(dev, [&] { return take_along(host(t), d, idx, s); });
     return take_along(t, d, idx, s);
 }
 
 Tensor index(const Tensor& t, const Tensor& index) {
     const char* op = "index";
-    require_cpu(op, {&t, &index});
+    if (const Device dev = op_device(op, {&t, &index}); !dev.is_cpu())
+        return through_host(dev, [&] { return nl::index(host(t), host(index)); });
     require_defined(op, t, "input");
     require_defined(op, index, "index");
     require_index_dtype(op, index);
@@ -100,7 +107,8 @@ Tensor index(const Tensor& t, const Tensor& index) {
 
 Tensor embedding(const Tensor& indices, const Tensor& weight) {
     const char* op = "embedding";
-    require_cpu(op, {&indices, &weight});
+    if (const Device dev = op_device(op, {&indices, &weight}); !dev.is_cpu())
+        return through_host(dev, [&] { return embedding(host(indices), host(weight)); });
     require_defined(op, indices, "indices");
     require_defined(op, weight, "weight");
     require_index_dtype(op, indices);
@@ -115,7 +123,8 @@ Tensor embedding(const Tensor& indices, const Tensor& weight) {
 
 Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
     const char* op = "gather";
-    require_cpu(op, {&t, &index});
+    if (const Device dev = op_device(op, {&t, &index}); !dev.is_cpu())
+        return through_host(dev, [&] { return gather(host(t), dim, host(index)); });
     require_defined(op, t, "input");
     require_defined(op, index, "index");
     require_index_dtype(op, index);
@@ -163,10 +172,10 @@ Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
 Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     const char* op = "cat";
     if (tensors.empty()) throw ValueError("cat: expected a non-empty list of tensors");
-    for (const Tensor& t : tensors) {
-        require_cpu(op, {&t, &tensors.front()});
-        require_defined(op, t, "an input");
-    }
+    for (const Tensor& t : tensors) op_device(op, {&t, &tensors.front()});
+    if (tensors.front().defined() && !tensors.front().device().is_cpu())
+        return through_host(tensors.front().device(), [&] { return cat(host(tensors), dim); });
+    for (const Tensor& t : tensors) require_defined(op, t, "an input");
     DType dtype = tensors.front().dtype();
     for (const Tensor& t : tensors) dtype = promote_types(dtype, t.dtype());
     // Legacy rule: 1-D empty tensors are skipped whatever the other shapes.
@@ -226,7 +235,7 @@ Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
     }
     std::vector<Tensor> parts;
     for (const Tensor& t : tensors) {
-        require_cpu("stack", {&t, &ref});
+        op_device("stack", {&t, &ref});  // cat below works on any device; views need no dispatch
         require_defined("stack", t, "an input");
         if (t.shape() != ref.shape())
             throw ShapeError("stack: expected every tensor to have the same shape, got " + shape_str(ref.shape()) +
@@ -237,7 +246,8 @@ Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
 }
 
 Tensor flip(const Tensor& t, const std::vector<int64_t>& dims) {
-    require_cpu("flip", {&t});
+    if (const Device dev = op_device("flip", {&t}); !dev.is_cpu())
+        return through_host(dev, [&] { return flip(host(t), dims); });
     require_defined("flip", t, "input");
     if (dims.empty()) return t.clone();
     const std::vector<int64_t> ds = normalize_dims("flip", dims, t.dim());
@@ -254,7 +264,7 @@ Tensor flip(const Tensor& t, const std::vector<int64_t>& dims) {
 }
 
 Tensor permute(const Tensor& t, const std::vector<int64_t>& dims) {
-    require_cpu("permute", {&t});
+    // A view: no data is touched, so it is the same on every device.
     require_defined("permute", t, "input");
     if (static_cast<int64_t>(dims.size()) != t.dim())
         throw ShapeError("permute: got " + std::to_string(dims.size()) + " dims for a tensor of shape " +
@@ -271,7 +281,8 @@ Tensor permute(const Tensor& t, const std::vector<int64_t>& dims) {
 }
 
 Tensor repeat(const Tensor& t, const std::vector<int64_t>& repeats) {
-    require_cpu("repeat", {&t});
+    if (const Device dev = op_device("repeat", {&t}); !dev.is_cpu())
+        return through_host(dev, [&] { return repeat(host(t), repeats); });
     require_defined("repeat", t, "input");
     const size_t r = repeats.size();
     if (static_cast<int64_t>(r) < t.dim())
@@ -301,7 +312,8 @@ Tensor repeat(const Tensor& t, const std::vector<int64_t>& repeats) {
 
 Tensor masked_fill(const Tensor& t, const Tensor& mask, Scalar value) {
     const char* op = "masked_fill";
-    require_cpu(op, {&t, &mask});
+    if (const Device dev = op_device(op, {&t, &mask}); !dev.is_cpu())
+        return through_host(dev, [&] { return masked_fill(host(t), host(mask), value); });
     require_defined(op, t, "input");
     require_defined(op, mask, "mask");
     if (mask.dtype() != DType::Bool)

@@ -1,5 +1,5 @@
-// Helpers shared by the ops_*.cpp files (not part of the public API): the per-op device gate
-// (where the GPU backend will hook in), compute dtypes, strided/broadcast iteration, and the
+// Helpers shared by the ops_*.cpp files (not part of the public API): the per-op device dispatch,
+// compute dtypes, strided/broadcast iteration, and the
 // blocked GEMM kernel that matmul and the convolutions share.
 #pragma once
 #include <algorithm>
@@ -15,11 +15,23 @@
 
 namespace nl::ops_detail {
 
-// ---- device gate ------------------------------------------------------------------------------------
-// Every public op calls this first with all its (possibly undefined) tensor arguments. Today it
-// throws DeviceError for CUDA tensors (naming the op and the device) and for mixed devices; the GPU
-// backend will dispatch here instead.
-void require_cpu(const char* op, std::initializer_list<const Tensor*> tensors);
+// ---- device dispatch ---------------------------------------------------------------------------------
+// Every public op calls op_device first with all its (possibly undefined) tensor arguments: the
+// device they share (CPU when none is defined), or DeviceError naming the op for mixed devices.
+// On another device an op runs the backend's kernel where it has one (DeviceOps in
+// tensor/backend.h: elementwise arithmetic and math, sum, softmax, matmul, index_select), else
+// through_host: the CPU op on host copies and the result copied back, so every op works on every
+// device with the CPU's exact bits, at the price of two copies (docs/GPU.md lists which op goes
+// which way).
+Device op_device(const char* op, std::initializer_list<const Tensor*> tensors);
+// t on the CPU: t itself there, a copy from a device, undefined stays undefined.
+Tensor host(const Tensor& t);
+std::vector<Tensor> host(const std::vector<Tensor>& ts);
+// cpu_op() (which reads host() copies of the arguments) with its result moved to dev.
+template <class F>
+Tensor through_host(Device dev, F&& cpu_op) {
+    return cpu_op().to(dev);
+}
 
 // ---- dtype helpers -------------------------------------------------------------------------------------
 // The dtype elementwise math runs in: float32 for float32/float16/bfloat16, float64, and int64 for

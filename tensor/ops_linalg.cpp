@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tensor/ops.h"
+#include "tensor/backend.h"
 #include "tensor/ops_internal.h"
 #include "tensor/parallel.h"
 
@@ -360,15 +361,20 @@ Tensor finish_matmul(Tensor out, const Tensor& a, const Tensor& b, DType dtype) 
 }  // namespace
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
-    require_cpu("matmul", {&a, &b});
+    const Device dev = op_device("matmul", {&a, &b});
     require_defined("matmul", a, "input");
     require_defined("matmul", b, "other");
     check_matmul_dtypes("matmul", a, b);
+    if (!dev.is_cpu()) {
+        if (DeviceOps* k = device_ops_for({&a, &b}))
+            if (Tensor r = k->matmul(a, b); r.defined()) return r;
+        return through_host(dev, [&] { return matmul(host(a), host(b)); });
+    }
     return finish_matmul(matmul_compute(a, b), a, b, a.dtype());
 }
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
-    require_cpu("linear", {&x, &weight, &bias});
+    const Device dev = op_device("linear", {&x, &weight, &bias});
     require_defined("linear", x, "input");
     require_defined("linear", weight, "weight");
     check_matmul_dtypes("linear", x, weight);
@@ -378,6 +384,18 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     if (x.dim() == 0 || x.size(-1) != weight.size(1))
         throw ShapeError("linear: input shape " + shape_str(x.shape()) + " does not end in in_features = " +
                          std::to_string(weight.size(1)) + " of weight shape " + shape_str(weight.shape()));
+    if (!dev.is_cpu()) {
+        // x @ weight^T (+ bias) from the device's matmul and add, where it has them.
+        if (bias.defined()) check_matmul_dtypes("linear", x, bias);
+        if (bias.defined() && (bias.dim() != 1 || bias.size(0) != weight.size(0)))
+            throw ShapeError("linear: bias shape " + shape_str(bias.shape()) + " does not match out_features = " +
+                             std::to_string(weight.size(0)) + " of weight shape " + shape_str(weight.shape()));
+        // float32 / float64 only: half types add the bias before their one rounding (as addmm).
+        const bool exact_bias = x.dtype() == DType::Float32 || x.dtype() == DType::Float64;
+        if (DeviceOps* k = exact_bias ? device_ops_for({&x, &weight}) : nullptr)
+            if (Tensor y = k->matmul(x, weight.transpose(0, 1)); y.defined()) return bias.defined() ? add(y, bias) : y;
+        return through_host(dev, [&] { return linear(host(x), host(weight), host(bias)); });
+    }
     Tensor y = matmul_compute(x, weight.transpose(0, 1));
     if (bias.defined()) {
         check_matmul_dtypes("linear", x, bias);

@@ -71,7 +71,8 @@ void check_eps(const char* op, double eps) {
 
 Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight, const Tensor& bias, double eps) {
     const char* op = "group_norm";
-    require_cpu(op, {&x, &weight, &bias});
+    if (const Device dev = op_device(op, {&x, &weight, &bias}); !dev.is_cpu())
+        return through_host(dev, [&] { return group_norm(host(x), num_groups, host(weight), host(bias), eps); });
     require_defined(op, x, "input");
     require_floating(op, x);
     check_eps(op, eps);
@@ -99,7 +100,8 @@ Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight, con
 Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& weight, const Tensor& bias,
                   double eps) {
     const char* op = "layer_norm";
-    require_cpu(op, {&x, &weight, &bias});
+    if (const Device dev = op_device(op, {&x, &weight, &bias}); !dev.is_cpu())
+        return through_host(dev, [&] { return layer_norm(host(x), normalized_shape, host(weight), host(bias), eps); });
     require_defined(op, x, "input");
     require_floating(op, x);
     check_eps(op, eps);
@@ -126,7 +128,10 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
 Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
                   const Tensor& bias, double eps) {
     const char* op = "batch_norm";
-    require_cpu(op, {&x, &running_mean, &running_var, &weight, &bias});
+    if (const Device dev = op_device(op, {&x, &running_mean, &running_var, &weight, &bias}); !dev.is_cpu())
+        return through_host(dev, [&] {
+            return batch_norm(host(x), host(running_mean), host(running_var), host(weight), host(bias), eps);
+        });
     require_defined(op, x, "input");
     require_defined(op, running_mean, "running_mean");
     require_defined(op, running_var, "running_var");

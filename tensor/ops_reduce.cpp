@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tensor/ops.h"
+#include "tensor/backend.h"
 #include "tensor/ops_internal.h"
 #include "tensor/parallel.h"
 
@@ -50,9 +51,11 @@ Rows plan(const char* op, const Tensor& t, const std::vector<int64_t>& dims_in, 
     return r;
 }
 
-void check(const char* op, const Tensor& t) {
-    require_cpu(op, {&t});
+// The input's device (see op_device), after checking it is defined.
+Device check(const char* op, const Tensor& t) {
+    const Device dev = op_device(op, {&t});
     require_defined(op, t, "input");
+    return dev;
 }
 
 // Per-row double totals of block_fn(row, begin, end) over blocks of kBlock, added in block order.
@@ -99,7 +102,12 @@ Tensor from_doubles(const std::vector<double>& v, const Shape& s, DType d) {
 }
 
 Tensor sum_impl(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim) {
-    check("sum", t);
+    if (const Device dev = check("sum", t); !dev.is_cpu()) {
+        if (dims.empty() && !keepdim)
+            if (DeviceOps* k = device_ops_for({&t}))
+                if (Tensor r = k->sum(t); r.defined()) return r;
+        return through_host(dev, [&] { return sum_impl(host(t), dims, keepdim); });
+    }
     Rows r = plan("sum", t, dims, keepdim);
     if (is_floating(t.dtype())) {
         return dispatch_dtype(t.dtype(), [&](auto tag) {
@@ -138,7 +146,8 @@ auto dispatch_float(DType d, F&& f) {
 }
 
 Tensor mean_impl(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim) {
-    check("mean", t);
+    if (const Device dev = check("mean", t); !dev.is_cpu())
+        return through_host(dev, [&] { return mean_impl(host(t), dims, keepdim); });
     require_floating("mean", t);
     Rows r = plan("mean", t, dims, keepdim);
     return dispatch_float(t.dtype(), [&](auto tag) {
@@ -151,7 +160,8 @@ Tensor mean_impl(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim
 
 Tensor var_impl(const char* op, const Tensor& t, const std::vector<int64_t>& dims, bool unbiased, bool keepdim,
                 bool take_sqrt) {
-    check(op, t);
+    if (const Device dev = check(op, t); !dev.is_cpu())
+        return through_host(dev, [&] { return var_impl(op, host(t), dims, unbiased, keepdim, take_sqrt); });
     require_floating(op, t);
     Rows r = plan(op, t, dims, keepdim);
     return dispatch_float(t.dtype(), [&](auto tag) {
@@ -211,7 +221,10 @@ int64_t extreme_index(const T* p, int64_t n) {
 // values (t's dtype) and indices (int64) of the extreme of each row.
 template <bool IsMax>
 ValuesIndices extreme(const char* op, const Tensor& t, const std::vector<int64_t>& dims, bool keepdim) {
-    check(op, t);
+    if (const Device dev = check(op, t); !dev.is_cpu()) {
+        const ValuesIndices h = extreme<IsMax>(op, host(t), dims, keepdim);
+        return {h.values.to(dev), h.indices.to(dev)};
+    }
     Rows r = plan(op, t, dims, keepdim);
     if (r.inner == 0)
         throw ShapeError(std::string(op) + ": cannot reduce over an empty dimension (input shape " +
@@ -295,7 +308,8 @@ AroundDim around(const char* op, const Tensor& t, int64_t dim) {
 }  // namespace
 
 Tensor cumsum(const Tensor& t, int64_t dim) {
-    check("cumsum", t);
+    if (const Device dev = check("cumsum", t); !dev.is_cpu())
+        return through_host(dev, [&] { return cumsum(host(t), dim); });
     AroundDim a = around("cumsum", t, dim);
     const int64_t outer = a.outer, n = a.n, inner = a.inner;
     if (!is_floating(t.dtype())) {
@@ -339,7 +353,13 @@ Tensor cumsum(const Tensor& t, int64_t dim) {
 
 namespace {
 Tensor softmax_impl(const char* op, const Tensor& t, int64_t dim, bool log) {
-    check(op, t);
+    if (const Device dev = check(op, t); !dev.is_cpu()) {
+        require_floating(op, t);
+        DeviceOps* k = device_ops_for({&t});
+        if (k && t.dim() >= 1 && dim >= -t.dim() && dim < t.dim())
+            if (Tensor r = k->softmax(t, dim < 0 ? dim + t.dim() : dim, log); r.defined()) return r;
+        return through_host(dev, [&] { return softmax_impl(op, host(t), dim, log); });
+    }
     require_floating(op, t);
     AroundDim a = around(op, t, dim);
     const int64_t n = a.n, inner = a.inner;

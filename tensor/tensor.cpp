@@ -378,7 +378,7 @@ Tensor Tensor::clone() const {
         if (is_contiguous()) std::memcpy(out.data_ptr(), data_ptr(), nbytes());
         else convert_copy_cpu(*this, out);
     } else {
-        if (!is_contiguous()) return cpu().clone().to(device());
+        if (!is_contiguous()) return cpu().to(device());  // cpu() compacts the view (see to(Device))
         backend_for(device()).copy_on_device(out.data_ptr(), data_ptr(), nbytes(), device().index);
     }
     return out;
@@ -394,6 +394,16 @@ Tensor Tensor::to(DType dtype) const {
 
 Tensor Tensor::to(Device dev) const {
     if (dev == device()) return *this;
+    if (!device().is_cpu() && !is_contiguous()) {
+        // A strided view on a device (a transpose, a permute): bring its whole storage to the
+        // host, view it there and compact it. (contiguous() would come back here through clone.)
+        Backend& be = backend_for(device());
+        const int64_t slots = static_cast<int64_t>(storage_->bytes() / element_size());
+        Tensor mirror = Tensor::empty({slots}, {dtype_, Device::cpu()});
+        be.copy_to_host(mirror.data_ptr(), storage_->data(), storage_->bytes(), device().index);
+        const Tensor host = make_view(mirror, shape_, strides_, offset_).contiguous();
+        return dev.is_cpu() ? host : host.to(dev);
+    }
     Tensor src = contiguous();
     Tensor out = Tensor::empty(shape_, {dtype_, dev});
     if (src.device().is_cpu()) {

@@ -7,6 +7,7 @@
 
 #include "gpu_test_util.h"
 #include "tensor/backend.h"
+#include "tensor/errors.h"
 #include "tensor/ops.h"
 #include "tensor/random.h"
 
@@ -133,6 +134,43 @@ TEST(GpuOps, MatmulThroughCublas) {
     // Integer matmul has no cuBLAS kernel: undefined.
     const Tensor i = zeros({2, 2}, {DType::Int64, Device::cuda()});
     EXPECT_FALSE(cuda_ops()->matmul(i, i).defined());
+}
+
+// The public ops (tensor/ops.h) on CUDA tensors, through the dispatch of tensor/ops_internal.h:
+// the result stays on the GPU and matches the CPU (exactly where the op runs through the host or
+// on an exact kernel; within the tolerances above for CUDA's math, summation order and cuBLAS).
+TEST(GpuOps, PublicOpsDispatchToTheGpu) {
+    NL_REQUIRE_GPU();
+    const Device gpu = Device::cuda();
+    const Tensor x = data({64, 33}, DType::Float32, 21), y = data({64, 33}, DType::Float32, 22);
+    const Tensor w = data({17, 33}, DType::Float32, 23), b = data({17}, DType::Float32, 24);
+    const Tensor im = data({2, 4, 9, 9}, DType::Float32, 25), k = data({8, 4, 3, 3}, DType::Float32, 26);
+    const Tensor gx = x.to(gpu), gy = y.to(gpu), gw = w.to(gpu), gb = b.to(gpu), gim = im.to(gpu), gk = k.to(gpu);
+    auto on_gpu = [](const Tensor& t) { return t.device().is_cuda(); };
+    // Exact: kernels doing the CPU's IEEE operations, and ops that run through the host.
+    for (const auto& [cpu, dev] : std::vector<std::pair<Tensor, Tensor>>{
+             {x + y, gx + gy},
+             {x * 0.25, gx * 0.25},
+             {relu(x), relu(gx)},
+             {silu(x), silu(gx)},
+             {clamp(x, -1.0, 1.0), clamp(gx, -1.0, 1.0)},
+             {where(gt(x, 0.0), x, y), where(gt(gx, 0.0), gx, gy)},
+             {sum(x, 1), sum(gx, 1)},
+             {conv2d(im, k, Tensor(), {1, 1}, {1, 1}), conv2d(gim, gk, Tensor(), {1, 1}, {1, 1})},
+             {group_norm(im, 2), group_norm(gim, 2)},
+             {cat({x, y}, 1), cat({gx, gy}, 1)},
+             {permute(x, {1, 0}).contiguous(), permute(gx, {1, 0}).contiguous()},
+         }) {
+        EXPECT_TRUE(on_gpu(dev));
+        EXPECT_TRUE(same_bytes(cpu, dev));
+    }
+    // Within tolerance: CUDA's exp, softmax in double, cuBLAS.
+    EXPECT_LT(max_rel(exp(x), exp(gx).cpu(), 0), 1e-6);
+    EXPECT_LT(max_rel(softmax(x, -1), softmax(gx, -1).cpu(), 1e-30), 3e-7);
+    const Tensor lin = linear(x, w, b), glin = linear(gx, gw, gb);
+    EXPECT_TRUE(on_gpu(glin));
+    EXPECT_LT(max_rel(lin, glin.cpu(), 1e-2), 1e-5);
+    EXPECT_THROW(add(x, gy), DeviceError);
 }
 
 }  // namespace
