@@ -362,6 +362,13 @@ Tensor draw_with_replacement(const Rows& r, int64_t num_samples, const Shape& ou
     Generator& g = resolve(gen, dev);
     const int64_t total = r.rows * num_samples;
     const uint64_t offset = g.reserve(static_cast<uint64_t>((total + 1) / 2));
+    if (!dev.is_cpu()) {  // the device's own kernel where it has one: same words, same draws
+        const Tensor w = from_vector(r.w, {r.rows, r.cols}, {DType::Float64}).to(dev);
+        Tensor out = Tensor::empty(out_shape, {DType::Int64, dev});
+        if (backend_for(dev).categorical(w.data<double>(), r.rows, r.cols, num_samples, g.initial_seed(), offset,
+                                         g.stream(), out.data<int64_t>(), dev.index))
+            return out;
+    }
     Tensor out = Tensor::empty(out_shape, {DType::Int64, Device::cpu()});
     int64_t* o = out.data<int64_t>();
     simd::draw_with_replacement(r.w.data(), r.rows, r.cols, num_samples, g.initial_seed(), offset, g.stream(), o);

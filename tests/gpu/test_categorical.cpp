@@ -86,6 +86,25 @@ TEST(GpuCategorical, BackendHookMatchesTheCpuDraws) {
     EXPECT_TRUE(same_bytes(expected, out));
 }
 
+// The public nl::multinomial / nl::sample_logits given CUDA tensors draw through the backend's
+// kernel (tensor/random.cpp): the result stays on the GPU and has the CPU's draws.
+TEST(GpuCategorical, PublicOpsOnCudaTensorsDrawOnTheGpu) {
+    NL_REQUIRE_GPU();
+    Generator pg(7);
+    const Tensor p = rand({8, 300}, {DType::Float64}, &pg), logits = randn({8, 300}, {}, &pg);
+    for (bool repl : {true, false}) {
+        Generator a(9), b(9);
+        const Tensor c = multinomial(p, 12, repl, &a), g = multinomial(p.to(Device::cuda()), 12, repl, &b);
+        EXPECT_TRUE(g.device().is_cuda());
+        EXPECT_TRUE(same_bytes(c, g)) << "replacement " << repl;
+        EXPECT_EQ(a.offset(), b.offset());
+    }
+    Generator a(10), b(10);
+    const Tensor g = sample_logits(logits.to(Device::cuda()), 0.8, 3, &b);
+    EXPECT_TRUE(g.device().is_cuda());
+    EXPECT_TRUE(same_bytes(sample_logits(logits, 0.8, 3, &a), g));
+}
+
 template <class F>
 std::string error_of(F&& f) {
     try {
