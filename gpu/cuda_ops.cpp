@@ -1,6 +1,7 @@
 // The CUDA DeviceOps (tensor/backend.h): elementwise arithmetic and math, sum, softmax,
-// index_select with our kernels (ops_kernels.cu), matmul through cuBLAS (loaded on first use: gpu/cublas_library.h). Each returns an undefined
-// Tensor for arguments it has no kernel for, so the caller falls back to its own path. Results
+// index_select with our kernels (ops_kernels.cu), matmul through cuBLAS (loaded on first use:
+// gpu/cublas_library.h). Each returns an undefined Tensor for arguments it has no kernel for,
+// so the caller falls back to its own path. Results
 // follow tensor/ops.h (dtypes, shapes); the values match the CPU exactly for +, -, *, /, neg, abs,
 // relu, sqrt and index_select, and within the tolerances of docs/GPU.md for the rest (CUDA's math
 // library, other summation orders, cuBLAS).
@@ -39,18 +40,23 @@ public:
         cublasHandle_t& h = handles_[static_cast<size_t>(device)];
         if (!h) {
             DeviceGuard guard(device);
-            NL_CUBLAS_CHECK(cublas_library().create(&h));
+            const CublasLibrary& library = cublas_library();
+            NL_CUBLAS_CHECK(library.create(&h));
+            destroy_ = library.destroy;
         }
         return h;
     }
+    // Uses the destroy pointer kept at creation, not cublas_library(), whose statics may already
+    // be gone at exit; errors are ignored (the process is ending).
     ~CublasHandles() {
         for (cublasHandle_t h : handles_)
-            if (h) cublas_library().destroy(h);  // errors ignored at exit (the library is loaded: h exists)
+            if (h) destroy_(h);
     }
 
 private:
     std::mutex mutex_;
     std::vector<cublasHandle_t> handles_;
+    decltype(CublasLibrary::destroy) destroy_ = nullptr;  // set with the first handle
 };
 
 CublasHandles& cublas() {
