@@ -169,13 +169,19 @@ public:
         else if (bb == 1 && batch_b.size() <= batch_a.size()) batch = batch_a;
         else if (ba == 1 && batch_a.size() <= batch_b.size()) batch = batch_b;
         else return Tensor();  // general batch broadcasting: not on the GPU yet
-        const int64_t batches = std::max(ba, bb);
+        const int64_t batches = shape_numel(batch);  // 0 when either side's batch is empty
         if (M > INT32_MAX || N > INT32_MAX || K > INT32_MAX || batches > INT32_MAX) return Tensor();
         const Tensor x = dense(a), y = dense(b);
         Shape out_shape = batch;
         out_shape.push_back(M);
         out_shape.push_back(N);
+        auto squeezed = [&](Tensor t) {  // undo the 1-D operands' unsqueeze
+            if (a0.dim() == 1) t = t.squeeze(-2);
+            if (b0.dim() == 1) t = t.squeeze(-1);
+            return t;
+        };
         Tensor out = Tensor::empty(out_shape, {a.dtype(), a.device()});
+        if (out.numel() == 0) return squeezed(out);  // nothing to compute (an empty batch, M or N)
         const int dev = a.device().index;
         DeviceGuard guard(dev);
         cublasHandle_t h = cublas().get(dev);
@@ -206,9 +212,7 @@ public:
                     static_cast<int>(batches), compute, CUBLAS_GEMM_DEFAULT));
             }
         }
-        if (a0.dim() == 1) out = out.squeeze(-2);
-        if (b0.dim() == 1) out = out.squeeze(-1);
-        return out;
+        return squeezed(out);
     }
 };
 

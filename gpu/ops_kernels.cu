@@ -226,8 +226,8 @@ template <class C>
 __device__ __forceinline__ C unary_value(int op, C x) {
     switch (op) {
         case 0: return -x;
-        case 1: return x < C(0) ? -x : x;
-        case 2: return x > C(0) ? x : (x != x ? x : C(0));
+        case 1: return fabs(x);                // as std::abs: -0 -> +0, the sign of NaN cleared
+        case 2: return x < C(0) ? C(0) : x;    // as the CPU's relu: -0 and NaN pass unchanged
         case 3: return exp(x);
         case 4: return log(x);
         case 5: return sqrt(x);

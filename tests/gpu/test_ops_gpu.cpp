@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "gpu_test_util.h"
 #include "tensor/backend.h"
@@ -171,6 +172,16 @@ TEST(GpuOps, PublicOpsDispatchToTheGpu) {
     EXPECT_TRUE(on_gpu(glin));
     EXPECT_LT(max_rel(lin, glin.cpu(), 1e-2), 1e-5);
     EXPECT_THROW(add(x, gy), DeviceError);
+    // Signed zeros and NaNs: abs clears the sign (std::abs), relu passes -0 and NaN unchanged.
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const Tensor z = from_vector({-0.0, 0.0, -nan, nan, -1.5, 2.0}, {6}), gz = z.to(gpu);
+    EXPECT_TRUE(same_bytes(abs(z), abs(gz)));
+    EXPECT_TRUE(same_bytes(relu(z), relu(gz)));
+    EXPECT_TRUE(same_bytes(-z, -gz));
+    // Empty operands: nothing computed, the CPU's shapes.
+    EXPECT_TRUE(same_bytes(matmul(zeros({0, 4, 5}), w.narrow(1, 0, 5).transpose(0, 1)),
+                           matmul(zeros({0, 4, 5}).to(gpu), gw.narrow(1, 0, 5).transpose(0, 1))));
+    EXPECT_TRUE(same_bytes(matmul(x.narrow(0, 0, 0), w.transpose(0, 1)), matmul(gx.narrow(0, 0, 0), gw.transpose(0, 1))));
 }
 
 }  // namespace
