@@ -15,8 +15,8 @@ namespace nl {
 class Tensor;
 
 // Non-random ops (ops.h) that a device backend implements itself (gpu/ registers the CUDA ones).
-// An op's entry point may ask device_ops_for() its tensors' backend first and fall back to its own
-// path (today: the device gate's DeviceError) when the answer is an undefined Tensor, which every
+// An op's entry point asks device_ops_for() its tensors' backend first and falls back to running
+// through the host (tensor/ops_internal.h) when the answer is an undefined Tensor, which every
 // method returns for arguments it has no kernel for. Arguments come already validated by the op;
 // results follow ops.h's semantics (dtypes, shapes), values within the tolerances docs/GPU.md states.
 enum class DeviceBinaryOp : uint8_t { Add, Sub, Mul, Div };

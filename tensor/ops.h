@@ -1,7 +1,8 @@
 // Non-random tensor ops with PyTorch's names and semantics: elementwise math and comparisons,
 // reductions, softmax, matmul/linear, conv2d and friends, normalisations, indexing, joining.
-// CPU path; every op also accepts CUDA tensors at its single entry point and, until the GPU
-// backend hooks it there, throws DeviceError naming the op and the device.
+// Every op accepts tensors on any one device: on CUDA it runs the backend's kernel where there is
+// one and otherwise the CPU code on host copies (docs/GPU.md lists which); tensors on different
+// devices (a 0-dim CPU tensor included, unlike PyTorch) are a DeviceError naming the op.
 //
 // Conventions shared by every op (PyTorch's):
 // - Broadcasting follows NumPy's rules (broadcast_shapes); outputs are new contiguous tensors,

@@ -190,15 +190,19 @@ Tensor arith_tt(Arith op, const Tensor& a, const Tensor& b) {
     const Device dev = op_device(arith_name(op), {&a, &b});
     require_defined(arith_name(op), a, "input");
     require_defined(arith_name(op), b, "other");
-    if (!dev.is_cpu()) return arith_on_device(dev, op, a, b, result_type(a, b));
+    if (!dev.is_cpu()) {
+        broadcast_for(arith_name(op), a.shape(), b.shape());  // the CPU's shape error, before any kernel
+        return arith_on_device(dev, op, a, b, result_type(a, b));
+    }
     return arith(op, a, b, result_type(a, b));
 }
 
-// The scalar of a tensor-scalar op as a 0-dim tensor on dev, where a kernel can use it exactly as
-// the CPU does (float32 and float64, whose compute dtype is their own); undefined otherwise.
-Tensor device_scalar(Device dev, Scalar v, DType out) {
-    if (dev.is_cpu() || (out != DType::Float32 && out != DType::Float64)) return Tensor();
-    return scalar_tensor(v, out).to(dev);
+// The scalar of a tensor-scalar op as a 0-dim tensor on the tensor's device, where a kernel can
+// use it exactly as the CPU does: the tensor already has the result dtype, float32 or float64
+// (their compute dtype is their own). Undefined otherwise (the op then runs through the host).
+Tensor device_scalar(const Tensor& t, Scalar v, DType out) {
+    if (t.dtype() != out || (out != DType::Float32 && out != DType::Float64)) return Tensor();
+    return scalar_tensor(v, out).to(t.device());
 }
 
 // Scalars enter in the compute dtype (PyTorch's "opmath": float16 * 0.1 multiplies by 0.1f).
@@ -208,7 +212,7 @@ Tensor arith_ts(Arith op, const Tensor& a, Scalar b) {
     DType out = result_type(a, b);
     if (op == Arith::Div && !is_floating(out)) out = DType::Float32;
     if (!dev.is_cpu()) {
-        if (const Tensor s = device_scalar(dev, b, out); s.defined()) return arith_on_device(dev, op, a, s, out);
+        if (const Tensor s = device_scalar(a, b, out); s.defined()) return arith_on_device(dev, op, a, s, out);
         return through_host(dev, [&] { return arith_ts(op, host(a), b); });
     }
     return arith(op, a, scalar_tensor(b, compute_dtype(out)), out);
@@ -220,7 +224,7 @@ Tensor arith_st(Arith op, Scalar a, const Tensor& b) {
     DType out = result_type(b, a);
     if (op == Arith::Div && !is_floating(out)) out = DType::Float32;
     if (!dev.is_cpu()) {
-        if (const Tensor s = device_scalar(dev, a, out); s.defined()) return arith_on_device(dev, op, s, b, out);
+        if (const Tensor s = device_scalar(b, a, out); s.defined()) return arith_on_device(dev, op, s, b, out);
         return through_host(dev, [&] { return arith_st(op, a, host(b)); });
     }
     return arith(op, scalar_tensor(a, compute_dtype(out)), b, out);

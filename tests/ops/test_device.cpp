@@ -149,6 +149,14 @@ TEST_F(DeviceOpsTest, EveryOpRunsOnTheDeviceWithTheCpusResult) {
         {"permute", [&](auto p) { return permute(p(x), {1, 0}); }},
         {"repeat", [&](auto p) { return repeat(p(x), {2, 1}); }},
         {"masked_fill", [&](auto p) { return masked_fill(p(x), p(ib), -7.0); }},
+        // Edge shapes and strided inputs (a view with a storage offset, transposed).
+        {"matmul empty batch", [&](auto p) { return matmul(p(zeros({0, 3, 3})), p(sq)); }},
+        {"matmul 1-D", [&](auto p) { return matmul(p(x.select(0, 1)), p(sq)); }},
+        {"linear no bias, 1-D input", [&](auto p) { return linear(p(x.select(0, 0)), p(w)); }},
+        {"sum 0-dim", [&](auto p) { return sum(p(full({}, 2.5))); }},
+        {"softmax 0-dim", [&](auto p) { return softmax(p(full({}, 2.5)), 0); }},
+        {"exp of a strided view", [&](auto p) { return exp(p(sq).narrow(0, 1, 2).transpose(0, 1)); }},
+        {"add strided views", [&](auto p) { return add(p(sq).narrow(1, 1, 2), p(sq).narrow(0, 1, 2).transpose(0, 1)); }},
     };
     for (bool kernels : {false, true}) {
         use_kernels(kernels);
@@ -198,6 +206,17 @@ TEST_F(DeviceOpsTest, KernelsAreUsedWhereTheyApply) {
     // Indices are checked before any kernel sees them.
     expect_error<ShapeError>([&] { index_select(x, 1, dev(tensor({3}, {DType::Int64}))); }, {"index 3", "out of bounds"});
     EXPECT_EQ(calls["index_select"], 1);
+}
+
+// With kernels on, bad arguments give the CPU's messages (the op checks before a kernel runs).
+TEST_F(DeviceOpsTest, ErrorsAreTheCpusWithKernels) {
+    use_kernels(true);
+    const Tensor a = test::random_tensor({2, 3}, 1), b = test::random_tensor({4}, 2);
+    expect_error<ShapeError>([&] { add(dev(a), dev(b)); }, {"add:", "broadcast"});
+    expect_error<ShapeError>([&] { matmul(dev(a), dev(a)); }, {"matmul"});
+    expect_error<ShapeError>([&] { softmax(dev(a), 2); }, {"softmax"});
+    expect_error<DTypeError>([&] { softmax(dev(tensor({1, 2}, {DType::Int64})), 0); }, {"softmax"});
+    EXPECT_EQ(kernels_.calls["binary"] + kernels_.calls["softmax"], 0);
 }
 
 TEST_F(DeviceOpsTest, MixedDevicesAreRefused) {

@@ -1,13 +1,18 @@
 // A stand-in for the CUDA backend that keeps "device" memory on the host, so that tests on
 // machines without a GPU can make cuda:0 tensors and run every op, model and sampler on them
-// through the device dispatch (tensor/ops_internal.h). Random ops delegate to the CPU backend
-// (same words, same bits); optional stand-in kernels (DeviceOps) can be plugged in through ops().
-// Install it for a test with HostMemoryCuda::Install, which restores the real backend afterwards.
+// through the device dispatch (tensor/ops_internal.h). Device memory holds every byte
+// complemented, so code that reads or writes a device tensor's memory directly from the host
+// (instead of through the backend's copies) gets wrong values and fails the tests, as it would
+// crash on a GPU. Random ops delegate to the CPU backend (same words, same bits); optional
+// stand-in kernels (DeviceOps) can be plugged in through ops(). Install it for a test with
+// HostMemoryCuda::Install, which restores the real backend afterwards.
 #pragma once
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "tensor/backend.h"
+#include "tensor/dtype.h"
 
 namespace nl::test {
 
@@ -18,12 +23,22 @@ public:
     size_t available_memory(int) const override { return size_t{1} << 30; }
     void* allocate(size_t bytes, int) override { return std::malloc(bytes); }
     void deallocate(void* p, size_t, int) override { std::free(p); }
-    void copy_from_host(void* dst, const void* src, size_t bytes, int) override { std::memcpy(dst, src, bytes); }
-    void copy_to_host(void* dst, const void* src, size_t bytes, int) override { std::memcpy(dst, src, bytes); }
+    void copy_from_host(void* dst, const void* src, size_t bytes, int) override { complemented(dst, src, bytes); }
+    void copy_to_host(void* dst, const void* src, size_t bytes, int) override { complemented(dst, src, bytes); }
     void copy_on_device(void* dst, const void* src, size_t bytes, int) override { std::memcpy(dst, src, bytes); }
-    void random_fill(const RandomRequest& req, void* out, int) override { cpu().random_fill(req, out, 0); }
+    void random_fill(const RandomRequest& req, void* out, int) override {
+        // Per-element parameters live on the device too: give the CPU backend their host values.
+        const size_t n = static_cast<size_t>(req.numel);
+        std::vector<double> a(req.a_per_elem ? n : 0), b(req.b_per_elem ? n : 0);
+        RandomRequest host = req;
+        if (req.a_per_elem) complemented(a.data(), req.a_per_elem, n * sizeof(double)), host.a_per_elem = a.data();
+        if (req.b_per_elem) complemented(b.data(), req.b_per_elem, n * sizeof(double)), host.b_per_elem = b.data();
+        cpu().random_fill(host, out, 0);
+        complemented(out, out, n * dtype_size(req.dtype));
+    }
     void randperm(int64_t n, uint64_t seed, uint64_t offset, uint32_t stream, int64_t* out, int) override {
         cpu().randperm(n, seed, offset, stream, out, 0);
+        complemented(out, out, static_cast<size_t>(n) * sizeof(int64_t));
     }
     DeviceOps* ops() override { return kernels; }
     DeviceOps* kernels = nullptr;  // stand-in kernels, or none: every op then runs through the host
@@ -46,6 +61,11 @@ public:
 
 private:
     static Backend& cpu() { return *find_backend(DeviceType::CPU); }
+    static void complemented(void* dst, const void* src, size_t bytes) {
+        auto* d = static_cast<unsigned char*>(dst);
+        const auto* s = static_cast<const unsigned char*>(src);
+        for (size_t i = 0; i < bytes; ++i) d[i] = static_cast<unsigned char>(~s[i]);
+    }
 };
 
 }  // namespace nl::test
