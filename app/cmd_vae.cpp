@@ -54,7 +54,7 @@ int cmd_vae(int argc, char** argv) {
                 if (x.dim() != 4 || x.size(1) != 1 || x.size(2) != 20 || x.size(3) != 20)
                     throw ShapeError("--from " + from + ": expected [n, 1, 20, 20], got " + shape_str(x.shape()));
             } else {
-                x = models::heldout_digits(models::load_digits_sheet(models::default_digits_path()), std::min<int64_t>(f.n, 500));
+                x = models::shipped_heldout_digits(std::min<int64_t>(f.n, 500));
             }
             Tensor mu, logvar;
             vae.encode(((x + 1.0) * 0.5).to(dev), mu, logvar);

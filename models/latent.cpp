@@ -7,6 +7,7 @@
 
 #include <stb_image.h>
 
+#include "models/weights.h"
 #include "tensor/errors.h"
 #include "tensor/ops.h"
 #include "tensor/random.h"
@@ -101,6 +102,19 @@ Tensor heldout_digits(const Tensor& sheet, int64_t n, std::vector<int64_t>* labe
         if (labels) labels->push_back(cls);
     }
     return cat(parts, 0);
+}
+
+Tensor shipped_heldout_digits(int64_t n, std::vector<int64_t>* labels) {
+    if (n < 1 || n > 500) throw ValueError("held-out digits n = " + std::to_string(n) + " is out of range; valid: 1 to 500");
+    const std::string path = asset_path("digits_heldout.safetensors");
+    const Weights w = Weights::load(path);
+    const Tensor pixels = w.get("pixels", {500, 1, 20, 20}, DType::UInt8), all = w.get("labels", {500}, DType::Int64);
+    if (labels) {
+        const std::vector<int64_t> v = all.narrow(0, 0, n).to_int_vector();
+        labels->assign(v.begin(), v.end());
+    }
+    // p / 127.5f - 1, as load_digits_sheet computes it from the PNG's bytes.
+    return pixels.narrow(0, 0, n).to(DType::Float32) / 127.5 - 1.0;
 }
 
 }  // namespace nl::models

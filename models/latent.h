@@ -1,6 +1,6 @@
 // Latent-space tools for the GAN and the VAE: seeded latents with temperature and truncation,
 // lerp / slerp paths between two latents, the 2-D latent map of the VAE, and the digits sheet
-// (shared/data/digits.png) as tensors for reconstructions.
+// (shared/data/digits.png, and the held-out digits Noise Lab ships) as tensors for reconstructions.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -30,5 +30,9 @@ Tensor load_digits_sheet(const std::string& path);
 std::string default_digits_path();  // $NOISELAB_SHARED/data/digits.png or <source>/../shared/data/digits.png
 // n held-out digits (cycling through the classes 0..9) and their labels.
 Tensor heldout_digits(const Tensor& sheet, int64_t n, std::vector<int64_t>* labels = nullptr);
+// The same n held-out digits from the copy Noise Lab ships (assets/digits_heldout.safetensors:
+// 8-bit pixels and labels of all 500, giving back the sheet's exact values), so reconstructions
+// work where shared/data/ is absent. IOError naming the file when it is missing or malformed.
+Tensor shipped_heldout_digits(int64_t n, std::vector<int64_t>* labels = nullptr);
 
 }  // namespace nl::models
