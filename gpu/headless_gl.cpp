@@ -234,7 +234,7 @@ std::string gl_string(GLenum name) {
 
 HeadlessGl::HeadlessGl(int cuda_device) {
     std::string reasons;
-    bool initialised = false;  // some display answered: an EGL driver is there
+    bool initialised = false;  // some display was initialised: an EGL driver is there
     for (const Candidate& c : candidates(cuda_device, reasons)) {
         std::string why;
         if (!acquire_display(c.display, why)) {
@@ -264,8 +264,8 @@ HeadlessGl::HeadlessGl(int cuda_device) {
     }
     if (reasons.size() >= 2) reasons.resize(reasons.size() - 2);
     if (!initialised)
-        reasons += " (no EGL driver answered: glvnd's libEGL reads vendor files from "
-                   "/usr/share/glvnd/egl_vendor.d or __EGL_VENDOR_LIBRARY_FILENAMES)";
+        reasons += " (no EGL display could be initialised: is an EGL driver installed? glvnd's libEGL "
+                   "reads vendor files from /usr/share/glvnd/egl_vendor.d or __EGL_VENDOR_LIBRARY_FILENAMES)";
     throw DeviceError("no headless OpenGL 3.3 context through EGL: " + (reasons.empty() ? "no display" : reasons));
 }
 
@@ -281,6 +281,11 @@ void HeadlessGl::close() {
     if (surface_) eglDestroySurface(d, static_cast<EGLSurface>(surface_));
     release_display(d);
     display_ = context_ = surface_ = nullptr;
+}
+
+bool HeadlessGl::drives_cuda_device(int device) const {
+    if (cuda_device_ >= 0) return cuda_device_ == device;
+    return vendor_.find("NVIDIA") != std::string::npos;
 }
 
 std::string HeadlessGl::unavailable_reason(int cuda_device) {

@@ -38,6 +38,9 @@ public:
     int gl_major() const { return major_; }
     int gl_minor() const { return minor_; }
     int cuda_device() const { return cuda_device_; }  // the EGL device's CUDA ordinal, -1 unknown
+    // Whether CUDA-GL interop with CUDA device `device` can work in this context: EGL says the
+    // context's device is that GPU, or, where EGL does not say, GL's vendor is NVIDIA (not Mesa).
+    bool drives_cuda_device(int device) const;
 
 private:
     void close();              // releases and destroys the context, lets go of the display

@@ -153,6 +153,12 @@ int run(const Args& args) {
         std::printf("noiselab_interop_bench: no OpenGL context, nothing to measure (%s)\n", e.what());
         return 0;
     }
+    if (!gl->drives_cuda_device(0)) {
+        std::printf("noiselab_interop_bench: EGL made its context on %s (%s), not on cuda:0; interop needs the "
+                    "GPU's own GL driver, nothing to measure\n",
+                    gl->display_name().c_str(), gl->gl_renderer().c_str());
+        return 0;
+    }
     const int s = args.size;
     std::printf("noiselab_interop_bench: %dx%d RGBA8 texture, gray colormap (256 entries), values -3..3; "
                 "a frame = refresh + blit to %dx%d + glFinish\n",

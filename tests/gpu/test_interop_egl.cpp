@@ -51,6 +51,16 @@ std::unique_ptr<gpu::HeadlessGl> make_context_or_skip(int cuda_device, std::stri
     auto var = make_context_or_skip(cuda_device, var##_why);            \
     if (!var) GTEST_SKIP() << var##_why
 
+// Declares `var`, a current context on CUDA device 0's GL driver, or skips naming why.
+#define NL_REQUIRE_EGL_ON_GPU0(var)                                                     \
+    NL_REQUIRE_EGL(var, 0);                                                             \
+    if (!var->drives_cuda_device(0)) {                                                  \
+        const std::string msg = "EGL made its context on " + var->display_name() + " (" + \
+                                var->gl_renderer() + "), not on cuda:0's GL driver";    \
+        if (egl_required()) ADD_FAILURE() << "NOISELAB_REQUIRE_EGL=1 but " << msg;      \
+        GTEST_SKIP() << msg;                                                            \
+    }
+
 // The grid of the tests: [n, 1, 5, 7] tensors, padding 1, scale 2, `columns` tiles a row, value
 // range [-2, 2], the CPU renderer's background and NaN colours, a LUT of `entries` from `map`.
 gpu::GridSpec small_spec(int64_t n, int columns, render::Colormap map, int entries) {
@@ -160,7 +170,7 @@ TEST(HeadlessGl, ContextsCanBeMadeAgainAndNested) {
 
 TEST(GpuInteropEgl, TextureEqualsRenderGridRgba) {
     NL_REQUIRE_GPU();
-    NL_REQUIRE_EGL(gl, 0);
+    NL_REQUIRE_EGL_ON_GPU0(gl);
     std::cout << "[ context  ] " << gl->display_name() << ": " << gl->gl_renderer() << "\n";
     const Tensor x = three_images(11);
     for (auto [map, entries] : {std::pair{render::Colormap::Gray, 256}, std::pair{render::Colormap::Viridis, 4096}}) {
@@ -201,7 +211,7 @@ TEST(GpuInteropEgl, TextureEqualsRenderGridRgba) {
 
 TEST(GpuInteropEgl, WrongGridsAreRefusedAndLeaveTheTexture) {
     NL_REQUIRE_GPU();
-    NL_REQUIRE_EGL(gl, 0);
+    NL_REQUIRE_EGL_ON_GPU0(gl);
     const gpu::GridSpec spec = small_spec(3, 2, render::Colormap::Gray, 256);
     gpu::GlRgbaTexture tex(spec.width(), spec.height());
     gpu::GlInteropTexture interop(tex.name(), tex.width(), tex.height(), 0);
@@ -225,7 +235,7 @@ TEST(GpuInteropEgl, WrongGridsAreRefusedAndLeaveTheTexture) {
 
 TEST(GpuInteropEgl, RegisteringAgainAfterUnregisteringWorks) {
     NL_REQUIRE_GPU();
-    NL_REQUIRE_EGL(gl, 0);
+    NL_REQUIRE_EGL_ON_GPU0(gl);
     const gpu::GridSpec spec = small_spec(3, 2, render::Colormap::Viridis, 4096);
     // The same texture registered, written and unregistered twice; then a new texture (GL may
     // hand out the old name again) registered while another registration is alive.
