@@ -1,10 +1,11 @@
-// The CUDA DeviceOps (tensor/backend.h): elementwise arithmetic and math, sum, softmax,
-// index_select with our kernels (ops_kernels.cu), matmul through cuBLAS (loaded on first use:
-// gpu/cublas_library.h). Each returns an undefined Tensor for arguments it has no kernel for,
-// so the caller falls back to its own path. Results
-// follow tensor/ops.h (dtypes, shapes); the values match the CPU exactly for +, -, *, /, neg, abs,
-// relu, sqrt and index_select, and within the tolerances of docs/GPU.md for the rest (CUDA's math
-// library, other summation orders, cuBLAS).
+// The CUDA DeviceOps (tensor/backend.h): elementwise arithmetic and math, sum, softmax and
+// index_select with the kernels of ops_kernels.cu; the models' layers (conv2d, group_norm, silu /
+// gelu, clamp, nearest upsampling, cat, tensor-scalar arithmetic) with nn_kernels.cu; matmul
+// through cuBLAS (loaded on first use: gpu/cublas_library.h). Each returns an undefined Tensor
+// for arguments it has no kernel for, so the caller falls back to its own path. Results follow
+// tensor/ops.h (dtypes, shapes); the values match the CPU exactly for +, -, *, /, neg, abs, relu,
+// sqrt, clamp, conv2d, upsampling, cat and index_select, and within the tolerances of docs/GPU.md
+// for the rest (CUDA's math library, other summation orders, cuBLAS).
 #include <cublas_v2.h>
 #include <cuda_runtime_api.h>
 
@@ -28,9 +29,48 @@ namespace {
 
 bool floating(DType d) { return is_floating(d); }
 
-// A contiguous copy on the same device (Tensor::contiguous goes through the host for CUDA
-// tensors; fine for the rare strided input).
-Tensor dense(const Tensor& t) { return t.is_contiguous() ? t : t.contiguous(); }
+// A contiguous copy on the same device, by a strided-copy kernel (Tensor::contiguous of a CUDA
+// view goes through the host). Views of more than kMaxDims dims (after merging) take that path.
+Tensor dense(const Tensor& t) {
+    if (t.is_contiguous()) return t;
+    // Merge dims that are contiguous with each other and drop size-1 dims, as the CPU's walk does.
+    std::vector<int64_t> size, stride;
+    for (int64_t d = 0; d < t.dim(); ++d) {
+        const int64_t n = t.size(d), st = t.strides()[static_cast<size_t>(d)];
+        if (n == 1) continue;
+        if (!size.empty() && stride.back() == st * n) {
+            size.back() *= n;
+            stride.back() = st;
+        } else {
+            size.push_back(n);
+            stride.push_back(st);
+        }
+    }
+    if (static_cast<int>(size.size()) > detail::kMaxDims) return t.contiguous();
+    Tensor out = Tensor::empty(t.shape(), {t.dtype(), t.device()});
+    if (out.numel() == 0) return out;
+    detail::StridedLayout L{};
+    L.ndim = static_cast<int>(size.size());
+    for (size_t d = 0; d < size.size(); ++d) {
+        L.size[d] = size[d];
+        L.stride[d] = stride[d];
+    }
+    const int dev = t.device().index;
+    DeviceGuard guard(dev);
+    detail::launch_strided_copy(t.data_ptr(), out.data_ptr(), t.element_size(), out.numel(), L, current_stream(dev));
+    return out;
+}
+
+// t's strides read as if expanded to `shape` (0 along broadcast and leading dims), into out.
+void broadcast_strides_into(const Tensor& t, const Shape& shape, int64_t* out) {
+    const size_t r = shape.size(), lead = r - static_cast<size_t>(t.dim());
+    for (size_t d = 0; d < r; ++d)
+        out[d] = d < lead || t.shape()[d - lead] == 1 ? 0 : t.strides()[d - lead];
+}
+
+// A defined tensor must have `dtype`; an undefined one (an absent weight or bias) passes.
+bool absent_or(const Tensor& t, DType dtype) { return !t.defined() || t.dtype() == dtype; }
+const void* data_or_null(const Tensor& t) { return t.defined() ? t.data_ptr() : nullptr; }
 
 class CublasHandles {
 public:
@@ -92,13 +132,170 @@ public:
         return out;
     }
 
+    Tensor binary_scalar(DeviceBinaryOp op, const Tensor& t, double s, bool scalar_first) override {
+        if (!floating(t.dtype())) return Tensor();
+        const Tensor x = dense(t);
+        Tensor out = Tensor::empty(t.shape(), {t.dtype(), t.device()});
+        const int dev = t.device().index;
+        DeviceGuard guard(dev);
+        detail::launch_binary_scalar(static_cast<int>(op), x.data_ptr(), s, scalar_first, out.data_ptr(), t.dtype(),
+                                     t.numel(), current_stream(dev));
+        return out;
+    }
+
     Tensor unary(DeviceUnaryOp op, const Tensor& t) override {
         if (!floating(t.dtype())) return Tensor();
         const Tensor x = dense(t);
         Tensor out = Tensor::empty(t.shape(), {t.dtype(), t.device()});
-        DeviceGuard guard(t.device().index);
-        detail::launch_unary(static_cast<int>(op), x.data_ptr(), out.data_ptr(), t.dtype(), t.numel(),
-                             current_stream(t.device().index));
+        const int dev = t.device().index;
+        DeviceGuard guard(dev);
+        switch (op) {
+            case DeviceUnaryOp::Silu:
+            case DeviceUnaryOp::Gelu:
+            case DeviceUnaryOp::GeluTanh: {
+                const detail::Activation act = op == DeviceUnaryOp::Silu   ? detail::Activation::Silu
+                                               : op == DeviceUnaryOp::Gelu ? detail::Activation::Gelu
+                                                                           : detail::Activation::GeluTanh;
+                detail::launch_activation(act, x.data_ptr(), out.data_ptr(), t.dtype(), t.numel(), current_stream(dev));
+                break;
+            }
+            default:
+                detail::launch_unary(static_cast<int>(op), x.data_ptr(), out.data_ptr(), t.dtype(), t.numel(),
+                                     current_stream(dev));
+        }
+        return out;
+    }
+
+    Tensor clamp(const Tensor& t, bool has_lo, double lo, bool has_hi, double hi) override {
+        if (!floating(t.dtype())) return Tensor();
+        const Tensor x = dense(t);
+        Tensor out = Tensor::empty(t.shape(), {t.dtype(), t.device()});
+        const int dev = t.device().index;
+        DeviceGuard guard(dev);
+        detail::launch_clamp(x.data_ptr(), out.data_ptr(), t.dtype(), t.numel(), has_lo, lo, has_hi, hi,
+                             current_stream(dev));
+        return out;
+    }
+
+    Tensor compare(DeviceCompareOp op, const Tensor& a, const Tensor& b) override {
+        if (a.dtype() != b.dtype()) return Tensor();
+        const Shape shape = broadcast_shapes(a.shape(), b.shape());
+        if (static_cast<int>(shape.size()) > detail::kMaxDims) return Tensor();
+        detail::BroadcastLayout L{};
+        L.ndim = static_cast<int>(shape.size());
+        for (size_t d = 0; d < shape.size(); ++d) L.size[d] = shape[d];
+        broadcast_strides_into(a, shape, L.stride_a);
+        broadcast_strides_into(b, shape, L.stride_b);
+        Tensor out = Tensor::empty(shape, {DType::Bool, a.device()});
+        const int dev = a.device().index;
+        DeviceGuard guard(dev);
+        detail::launch_compare(static_cast<int>(op), a.data_ptr(), b.data_ptr(), out.data<bool>(), a.dtype(), out.numel(), L,
+                               current_stream(dev));
+        return out;
+    }
+
+    Tensor compare_scalar(DeviceCompareOp op, const Tensor& t, double s) override {
+        const Tensor x = dense(t);
+        Tensor out = Tensor::empty(t.shape(), {DType::Bool, t.device()});
+        const int dev = t.device().index;
+        DeviceGuard guard(dev);
+        detail::launch_compare_scalar(static_cast<int>(op), x.data_ptr(), s, out.data<bool>(), t.dtype(), t.numel(),
+                                      current_stream(dev));
+        return out;
+    }
+
+    Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) override {
+        if (cond.dtype() != DType::Bool || a.dtype() != b.dtype()) return Tensor();
+        const Shape shape = broadcast_shapes(broadcast_shapes(cond.shape(), a.shape()), b.shape());
+        if (static_cast<int>(shape.size()) > detail::kMaxDims) return Tensor();
+        detail::WhereLayout L{};
+        L.ndim = static_cast<int>(shape.size());
+        for (size_t d = 0; d < shape.size(); ++d) L.size[d] = shape[d];
+        broadcast_strides_into(cond, shape, L.stride_cond);
+        broadcast_strides_into(a, shape, L.stride_a);
+        broadcast_strides_into(b, shape, L.stride_b);
+        Tensor out = Tensor::empty(shape, {a.dtype(), a.device()});
+        const int dev = a.device().index;
+        DeviceGuard guard(dev);
+        detail::launch_where(cond.data<bool>(), a.data_ptr(), b.data_ptr(), out.data_ptr(), a.element_size(), out.numel(),
+                             L, current_stream(dev));
+        return out;
+    }
+
+    Tensor conv2d(const Tensor& x0, const Tensor& w0, const Tensor& b0, const DeviceConvOptions& o, int64_t Ho,
+                  int64_t Wo) override {
+        const DType dt = x0.dtype();
+        if (!floating(dt) || x0.dim() != 4 || w0.dim() != 4 || w0.dtype() != dt || !absent_or(b0, dt)) return Tensor();
+        const detail::ConvGeometry g{x0.size(0), x0.size(1), x0.size(2), x0.size(3), w0.size(0), w0.size(2), w0.size(3),
+                                     Ho,         Wo,         o.groups,   o.stride_h, o.stride_w, o.pad_h,     o.pad_w,
+                                     o.dil_h,    o.dil_w};
+        const Tensor x = dense(x0), w = dense(w0), b = b0.defined() ? dense(b0) : b0;
+        Tensor y = Tensor::empty({g.N, g.O, Ho, Wo}, {dt, x0.device()});
+        const int dev = x0.device().index;
+        DeviceGuard guard(dev);
+        if (!detail::launch_conv2d(x.data_ptr(), w.data_ptr(), data_or_null(b), y.data_ptr(), dt, g, current_stream(dev)))
+            return Tensor();
+        return y;
+    }
+
+    Tensor group_norm(const Tensor& x0, int64_t num_groups, const Tensor& w0, const Tensor& b0, double eps) override {
+        const DType dt = x0.dtype();
+        if (!floating(dt) || x0.dim() < 2 || !absent_or(w0, dt) || !absent_or(b0, dt)) return Tensor();
+        const int64_t N = x0.size(0), C = x0.size(1);
+        const int64_t spatial = N == 0 || C == 0 ? 0 : x0.numel() / (N * C);
+        const Tensor x = dense(x0), w = w0.defined() ? dense(w0) : w0, b = b0.defined() ? dense(b0) : b0;
+        Tensor y = Tensor::empty(x0.shape(), {dt, x0.device()});
+        const int dev = x0.device().index;
+        DeviceGuard guard(dev);
+        detail::launch_group_norm(x.data_ptr(), data_or_null(w), data_or_null(b), y.data_ptr(), dt, N, C, spatial,
+                                  num_groups, eps, current_stream(dev));
+        return y;
+    }
+
+    Tensor upsample_nearest2d(const Tensor& x0, int64_t Ho, int64_t Wo, double scale_h, double scale_w) override {
+        if (x0.dim() != 4) return Tensor();
+        const Tensor x = dense(x0);
+        const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
+        Tensor y = Tensor::empty({N, C, Ho, Wo}, {x.dtype(), x.device()});
+        const int dev = x.device().index;
+        DeviceGuard guard(dev);
+        // ops_conv.cpp's factor: float(1 / scale), the division in double.
+        detail::launch_upsample_nearest2d(x.data_ptr(), y.data_ptr(), x.element_size(), N * C, H, W, Ho, Wo,
+                                          static_cast<float>(1.0 / scale_h), static_cast<float>(1.0 / scale_w),
+                                          current_stream(dev));
+        return y;
+    }
+
+    Tensor cat(const std::vector<Tensor>& parts, int64_t dim, const std::vector<int64_t>& out_shape) override {
+        if (parts.empty()) return Tensor();
+        const DType dt = parts.front().dtype();
+        for (const Tensor& p : parts)
+            if (p.dtype() != dt || p.dim() != static_cast<int64_t>(out_shape.size())) return Tensor();
+        const Device device = parts.front().device();
+        Tensor out = Tensor::empty(out_shape, {dt, device});
+        if (out.numel() == 0) return out;
+        int64_t outer = 1, inner = 1;
+        for (size_t i = 0; i < out_shape.size(); ++i) {
+            if (static_cast<int64_t>(i) < dim) outer *= out_shape[i];
+            if (static_cast<int64_t>(i) > dim) inner *= out_shape[i];
+        }
+        const int dev = device.index;
+        std::vector<Tensor> keep;  // dense copies of strided parts live until their launch is queued
+        detail::CatLayout L{};
+        L.outer = outer;
+        L.out_row = out_shape[static_cast<size_t>(dim)] * inner;
+        int64_t col = 0;
+        DeviceGuard guard(dev);
+        for (size_t i = 0; i < parts.size(); ++i) {
+            keep.push_back(dense(parts[i]));
+            const int64_t row = parts[i].size(dim) * inner;
+            L.parts[L.count++] = {keep.back().data_ptr(), row, col};
+            col += row;
+            if (L.count == detail::kMaxCatParts || i + 1 == parts.size()) {
+                detail::launch_cat(L, out.data_ptr(), out.element_size(), current_stream(dev));
+                L.count = 0;
+            }
+        }
         return out;
     }
 
@@ -131,25 +328,32 @@ public:
         if (index.dim() > 1 || (index.dtype() != DType::Int64 && index.dtype() != DType::Int32) || t.dim() == 0)
             return Tensor();
         dim = wrap_dim(dim, t.dim());
-        // Indices are checked on the host (they are few); a bad one sends the call back to the
-        // caller's own path, which raises its usual error.
-        const std::vector<int64_t> idx = index.cpu().to_int_vector();
+        // The op has checked the indices (tensor/backend.h): int64 ones are used where they lie,
+        // with no copy to the host (which would wait for the stream). int32 ones are rare: widened
+        // on the host, and checked again there since that costs nothing more.
         const int64_t n = t.size(dim);
-        for (int64_t v : idx)
-            if (v < 0 || v >= n) return Tensor();
+        const int dev = t.device().index;
+        Tensor didx;
+        if (index.dtype() == DType::Int64) {
+            didx = dense(index.reshape({index.numel()}));
+        } else {
+            const std::vector<int64_t> idx = index.cpu().to_int_vector();
+            for (int64_t v : idx)
+                if (v < 0 || v >= n) return Tensor();
+            didx = Tensor::empty({static_cast<int64_t>(idx.size())}, {DType::Int64, t.device()});
+            if (!idx.empty()) backend_for(t.device()).copy_from_host(didx.data_ptr(), idx.data(), idx.size() * 8, dev);
+        }
+        const int64_t k_count = didx.numel();
         const Tensor x = dense(t);
         int64_t outer = 1, inner = 1;
         for (int64_t d = 0; d < dim; ++d) outer *= t.size(d);
         for (int64_t d = dim + 1; d < t.dim(); ++d) inner *= t.size(d);
         Shape shape = t.shape();
-        shape[static_cast<size_t>(dim)] = static_cast<int64_t>(idx.size());
+        shape[static_cast<size_t>(dim)] = k_count;
         Tensor out = Tensor::empty(shape, {t.dtype(), t.device()});
-        const int dev = t.device().index;
-        Tensor didx = Tensor::empty({static_cast<int64_t>(idx.size())}, {DType::Int64, t.device()});
-        if (!idx.empty()) backend_for(t.device()).copy_from_host(didx.data_ptr(), idx.data(), idx.size() * 8, dev);
         DeviceGuard guard(dev);
         detail::launch_index_select(x.data_ptr(), out.data_ptr(), t.element_size(), outer, n, inner, didx.data<int64_t>(),
-                                    static_cast<int64_t>(idx.size()), current_stream(dev));
+                                    k_count, current_stream(dev));
         return out;
     }
 

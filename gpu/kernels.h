@@ -93,4 +93,72 @@ void launch_softmax(const void* in, void* out, DType dtype, int64_t outer, int64
 void launch_index_select(const void* in, void* out, size_t elem_bytes, int64_t outer, int64_t n, int64_t inner,
                          const int64_t* index, int64_t k_count, StreamHandle stream);
 
+// ---- nn_kernels.cu: the layers of the models (cuda_ops.cpp) ------------------------------------
+// A contiguous copy of a strided view: out[i] (row-major over size) = in[sum idx[d] * stride[d]],
+// elements of elem_bytes (1, 2, 4 or 8).
+struct StridedLayout {
+    int ndim;
+    int64_t size[kMaxDims];
+    int64_t stride[kMaxDims];
+};
+void launch_strided_copy(const void* in, void* out, size_t elem_bytes, int64_t n, const StridedLayout& layout,
+                         StreamHandle stream);
+// out[i] = in[i] op s, or s op in[i] when scalar_first (op as launch_binary), contiguous, in the
+// compute type (float for float32 and the 16-bit types, double for float64) with s cast to it.
+void launch_binary_scalar(int op, const void* in, double s, bool scalar_first, void* out, DType dtype, int64_t n,
+                          StreamHandle stream);
+// silu, gelu (erf) and gelu (tanh) as ops.h writes them, in the compute type; contiguous.
+enum class Activation : int { Silu = 0, Gelu = 1, GeluTanh = 2 };
+void launch_activation(Activation act, const void* in, void* out, DType dtype, int64_t n, StreamHandle stream);
+// clamp in the compute type: v < lo -> lo, v > hi -> hi (NaN passes); contiguous.
+void launch_clamp(const void* in, void* out, DType dtype, int64_t n, bool has_lo, double lo, bool has_hi, double hi,
+                  StreamHandle stream);
+// Direct convolution of contiguous x [N, C, H, W] with weight [O, C/groups, kh, kw] (+ bias [O]
+// or null) into y [N, O, Ho, Wo]; each output is the CPU's sum (ops_conv.cpp: k = (c, ki, kj) in
+// increasing order from 0, no fma, then + bias), skipping the padding's zero terms. Returns false
+// (nothing launched) where a kernel window's weights do not fit in shared memory or an index
+// does not fit the kernel's 32-bit plane arithmetic.
+struct ConvGeometry {
+    int64_t N, C, H, W, O, kh, kw, Ho, Wo, groups, sh, sw, ph, pw, dh, dw;
+};
+bool launch_conv2d(const void* x, const void* w, const void* bias, void* y, DType dtype, const ConvGeometry& g,
+                   StreamHandle stream);
+// GroupNorm of contiguous x viewed as [N * groups, (C / groups) * spatial] rows; weight / bias
+// [C] of x's dtype or null. Statistics in double per row (block reductions), as ops_norm.cpp.
+void launch_group_norm(const void* x, const void* w, const void* b, void* y, DType dtype, int64_t N, int64_t C,
+                       int64_t spatial, int64_t groups, double eps, StreamHandle stream);
+// Nearest upsampling of contiguous [planes, H, W] into [planes, Ho, Wo] by ops_conv.cpp's rule
+// (same size: identity; 2x: dst >> 1; else floor(dst * inv) with inv = float(1 / scale)).
+void launch_upsample_nearest2d(const void* x, void* y, size_t elem_bytes, int64_t planes, int64_t H, int64_t W,
+                               int64_t Ho, int64_t Wo, float inv_h, float inv_w, StreamHandle stream);
+// Concatenation of contiguous parts viewed as [outer, row]: part p fills output columns
+// [col, col + row) of each output row of out_row elements. Up to kMaxCatParts per launch.
+constexpr int kMaxCatParts = 8;
+struct CatPart {
+    const void* src;
+    int64_t row, col;
+};
+struct CatLayout {
+    int count;
+    int64_t outer, out_row;
+    CatPart parts[kMaxCatParts];
+};
+void launch_cat(const CatLayout& layout, void* out, size_t elem_bytes, StreamHandle stream);
+// Comparisons into bool (op: DeviceCompareOp order) in the compute type of dtype (int64 for
+// integers and bool): a and b at their broadcast strides (layout as launch_binary), or a
+// contiguous `in` against the scalar s.
+void launch_compare(int op, const void* a, const void* b, bool* out, DType dtype, int64_t n,
+                    const BroadcastLayout& layout, StreamHandle stream);
+void launch_compare_scalar(int op, const void* in, double s, bool* out, DType dtype, int64_t n, StreamHandle stream);
+// out[i] = cond[i] ? a[i] : b[i], each read at its broadcast strides; elements of elem_bytes.
+struct WhereLayout {
+    int ndim;
+    int64_t size[kMaxDims];
+    int64_t stride_cond[kMaxDims];
+    int64_t stride_a[kMaxDims];
+    int64_t stride_b[kMaxDims];
+};
+void launch_where(const bool* cond, const void* a, const void* b, void* out, size_t elem_bytes, int64_t n,
+                  const WhereLayout& layout, StreamHandle stream);
+
 }  // namespace nl::gpu::detail

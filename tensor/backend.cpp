@@ -56,6 +56,17 @@ Tensor DeviceOps::sum(const Tensor&) { return Tensor(); }
 Tensor DeviceOps::softmax(const Tensor&, int64_t, bool) { return Tensor(); }
 Tensor DeviceOps::matmul(const Tensor&, const Tensor&) { return Tensor(); }
 Tensor DeviceOps::index_select(const Tensor&, int64_t, const Tensor&) { return Tensor(); }
+Tensor DeviceOps::binary_scalar(DeviceBinaryOp, const Tensor&, double, bool) { return Tensor(); }
+Tensor DeviceOps::conv2d(const Tensor&, const Tensor&, const Tensor&, const DeviceConvOptions&, int64_t, int64_t) {
+    return Tensor();
+}
+Tensor DeviceOps::group_norm(const Tensor&, int64_t, const Tensor&, const Tensor&, double) { return Tensor(); }
+Tensor DeviceOps::upsample_nearest2d(const Tensor&, int64_t, int64_t, double, double) { return Tensor(); }
+Tensor DeviceOps::cat(const std::vector<Tensor>&, int64_t, const std::vector<int64_t>&) { return Tensor(); }
+Tensor DeviceOps::clamp(const Tensor&, bool, double, bool, double) { return Tensor(); }
+Tensor DeviceOps::compare(DeviceCompareOp, const Tensor&, const Tensor&) { return Tensor(); }
+Tensor DeviceOps::compare_scalar(DeviceCompareOp, const Tensor&, double) { return Tensor(); }
+Tensor DeviceOps::where(const Tensor&, const Tensor&, const Tensor&) { return Tensor(); }
 
 DeviceOps* device_ops_for(std::initializer_list<const Tensor*> tensors) {
     const Tensor* first = nullptr;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "tensor/device.h"
 #include "tensor/random_request.h"
@@ -20,16 +21,47 @@ class Tensor;
 // method returns for arguments it has no kernel for. Arguments come already validated by the op;
 // results follow ops.h's semantics (dtypes, shapes), values within the tolerances docs/GPU.md states.
 enum class DeviceBinaryOp : uint8_t { Add, Sub, Mul, Div };
-enum class DeviceUnaryOp : uint8_t { Neg, Abs, Relu, Exp, Log, Sqrt, Sin, Cos, Tanh, Sigmoid };
+// New entries go at the end: the CUDA kernels switch on the number.
+enum class DeviceUnaryOp : uint8_t { Neg, Abs, Relu, Exp, Log, Sqrt, Sin, Cos, Tanh, Sigmoid, Silu, Gelu, GeluTanh };
+enum class DeviceCompareOp : uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
+// conv2d's options (ops.h), already checked by the op (stride, dilation, groups >= 1, padding >= 0).
+struct DeviceConvOptions {
+    int64_t stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0, dil_h = 1, dil_w = 1, groups = 1;
+};
 class DeviceOps {
 public:
     virtual ~DeviceOps() = default;
     virtual Tensor binary(DeviceBinaryOp op, const Tensor& a, const Tensor& b);  // broadcasting, same dtype
+    // t op s (scalar_first: s op t) with s already in t's compute dtype (float for float32 and the
+    // 16-bit types, double for float64), as the CPU computes a tensor-scalar op; floating t only.
+    virtual Tensor binary_scalar(DeviceBinaryOp op, const Tensor& t, double s, bool scalar_first);
     virtual Tensor unary(DeviceUnaryOp op, const Tensor& t);
     virtual Tensor sum(const Tensor& t);                                      // all elements, 0-dim
     virtual Tensor softmax(const Tensor& t, int64_t dim, bool log);
     virtual Tensor matmul(const Tensor& a, const Tensor& b);
+    // Indices already checked by the op (in [0, size of dim)); the kernel trusts them.
     virtual Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index);
+    // x [N, C, H, W], weight [O, C/groups, kh, kw], bias [O] or undefined, all of x's dtype; the
+    // output [N, O, Ho, Wo] as ops.h's conv2d (Ho, Wo given by the op).
+    virtual Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const DeviceConvOptions& o,
+                          int64_t Ho, int64_t Wo);
+    // x [N, C, *]; weight / bias [C] or undefined.
+    virtual Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight, const Tensor& bias,
+                              double eps);
+    // x [N, C, H, W] -> [N, C, Ho, Wo] by ops.h's nearest rule for these scale factors.
+    virtual Tensor upsample_nearest2d(const Tensor& x, int64_t Ho, int64_t Wo, double scale_h, double scale_w);
+    // Parts already checked (same dtype and rank, equal sizes except along dim; none a skipped
+    // 1-D empty tensor); out_shape is their concatenation along dim.
+    virtual Tensor cat(const std::vector<Tensor>& parts, int64_t dim, const std::vector<int64_t>& out_shape);
+    // clamp with t's dtype as the result dtype (floating t); bounds in t's compute dtype.
+    virtual Tensor clamp(const Tensor& t, bool has_lo, double lo, bool has_hi, double hi);
+    // a op b -> bool with broadcasting (shapes already checked), a and b of one dtype, compared in
+    // its compute dtype (int64 for integers and bool).
+    virtual Tensor compare(DeviceCompareOp op, const Tensor& a, const Tensor& b);
+    // t op s -> bool, s the scalar as the CPU stores it in t's dtype (an integer for integer t).
+    virtual Tensor compare_scalar(DeviceCompareOp op, const Tensor& t, double s);
+    // cond ? a : b with broadcasting (shapes already checked); cond bool, a and b of one dtype.
+    virtual Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
 };
 
 class Backend {

@@ -1,5 +1,6 @@
 // Type promotion (torch.promote_types / torch.result_type), Scalar, the per-op device dispatch and the
 // small helpers every ops_*.cpp file shares.
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -137,6 +138,12 @@ Device op_device(const char* op, std::initializer_list<const Tensor*> tensors) {
     }
     return first ? first->device() : Device::cpu();
 }
+
+namespace {
+std::atomic<int64_t> g_through_host_calls{0};
+}  // namespace
+int64_t through_host_calls() { return g_through_host_calls.load(std::memory_order_relaxed); }
+void count_through_host() { g_through_host_calls.fetch_add(1, std::memory_order_relaxed); }
 
 Tensor host(const Tensor& t) { return t.defined() && !t.device().is_cpu() ? t.cpu() : t; }
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <vector>
 
+#include "tensor/backend.h"
 #include "tensor/ops.h"
 #include "tensor/ops_internal.h"
 #include "tensor/parallel.h"
@@ -178,8 +179,7 @@ Tensor run_conv(const ConvGeom& g, const Tensor& x4, const Tensor& weight, const
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride, Size2 padding, Size2 dilation,
               int64_t groups) {
     const char* op = "conv2d";
-    if (const Device dev = op_device(op, {&x, &weight, &bias}); !dev.is_cpu())
-        return through_host(dev, [&] { return conv2d(host(x), host(weight), host(bias), stride, padding, dilation, groups); });
+    const Device dev = op_device(op, {&x, &weight, &bias});
     require_defined(op, x, "input");
     require_defined(op, weight, "weight");
     bool unbatched;
@@ -199,6 +199,14 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 s
                          pair_str({eh, ew}) + " of weight shape " + shape_str(weight.shape()));
     g.Ho = (g.H + 2 * padding.h - eh) / stride.h + 1;
     g.Wo = (g.W + 2 * padding.w - ew) / stride.w + 1;
+    if (!dev.is_cpu()) {
+        // Checked above on the shapes alone: the device's kernel, else the CPU's code on host copies.
+        if (DeviceOps* k = device_ops_for({&x, &weight, &bias})) {
+            const DeviceConvOptions o{stride.h, stride.w, padding.h, padding.w, dilation.h, dilation.w, groups};
+            if (Tensor y = k->conv2d(x4, weight, bias, o, g.Ho, g.Wo); y.defined()) return unbatched ? y.squeeze(0) : y;
+        }
+        return through_host(dev, [&] { return conv2d(host(x), host(weight), host(bias), stride, padding, dilation, groups); });
+    }
     return run_conv(g, x4, weight, bias, unbatched, [](const ConvGeom& gg, auto... p) { conv2d_kernel(gg, p...); });
 }
 
@@ -239,15 +247,14 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
 
 Tensor upsample_nearest2d(const Tensor& x, double scale_h, double scale_w) {
     const char* op = "upsample_nearest2d";
-    if (const Device dev = op_device(op, {&x}); !dev.is_cpu())
-        return through_host(dev, [&] { return upsample_nearest2d(host(x), scale_h, scale_w); });
+    const Device dev = op_device(op, {&x});
     require_defined(op, x, "input");
     if (!(scale_h > 0 && scale_w > 0 && std::isfinite(scale_h) && std::isfinite(scale_w)))
         throw ValueError(std::string(op) + ": scale factors must be finite and > 0, got (" + std::to_string(scale_h) +
                          ", " + std::to_string(scale_w) + ")");
     bool unbatched;
-    const Tensor x4 = materialize(as_batched(op, x, unbatched));
-    const int64_t N = x4.size(0), C = x4.size(1), H = x4.size(2), W = x4.size(3);
+    const Tensor xb = as_batched(op, x, unbatched);
+    const int64_t N = xb.size(0), C = xb.size(1), H = xb.size(2), W = xb.size(3);
     if (static_cast<double>(H) * scale_h >= 0x1p62 || static_cast<double>(W) * scale_w >= 0x1p62)
         throw ShapeError(std::string(op) + ": scale factors (" + std::to_string(scale_h) + ", " +
                          std::to_string(scale_w) + ") make the output of input shape " + shape_str(x.shape()) +
@@ -257,6 +264,13 @@ Tensor upsample_nearest2d(const Tensor& x, double scale_h, double scale_w) {
     if (Ho <= 0 || Wo <= 0)
         throw ShapeError(std::string(op) + ": output size " + pair_str({Ho, Wo}) + " of input shape " +
                          shape_str(x.shape()) + " must be positive");
+    if (!dev.is_cpu()) {
+        if (DeviceOps* k = device_ops_for({&x}))
+            if (Tensor y = k->upsample_nearest2d(xb, Ho, Wo, scale_h, scale_w); y.defined())
+                return unbatched ? y.squeeze(0) : y;
+        return through_host(dev, [&] { return upsample_nearest2d(host(x), scale_h, scale_w); });
+    }
+    const Tensor x4 = materialize(xb);
     // PyTorch's nearest_idx: exact for same size and 2x; else floor(dst * float(1/scale)).
     auto src_index = [](int64_t dst, int64_t in, int64_t out, double scale) {
         if (out == in) return dst;

@@ -197,12 +197,17 @@ Tensor arith_tt(Arith op, const Tensor& a, const Tensor& b) {
     return arith(op, a, b, result_type(a, b));
 }
 
-// The scalar of a tensor-scalar op as a 0-dim tensor on the tensor's device, where a kernel can
-// use it exactly as the CPU does: the tensor already has the result dtype, float32 or float64
-// (their compute dtype is their own). Undefined otherwise (the op then runs through the host).
-Tensor device_scalar(const Tensor& t, Scalar v, DType out) {
-    if (t.dtype() != out || (out != DType::Float32 && out != DType::Float64)) return Tensor();
-    return scalar_tensor(v, out).to(t.device());
+// t op s (scalar_first: s op t) with the device's kernel where the CPU would compute it in t's own
+// compute dtype: t already has the result dtype and is floating (the 16-bit types run in float32
+// with the scalar as a float, as arith does). Undefined otherwise (the op then runs through the host).
+Tensor scalar_kernel(Arith op, const Tensor& t, Scalar s, bool scalar_first, DType out) {
+    if (t.dtype() != out || !is_floating(out)) return Tensor();
+    DeviceOps* k = device_ops_for({&t});
+    if (!k) return Tensor();
+    // The scalar as the CPU stores it (scalar_tensor in the compute dtype).
+    const double v = compute_dtype(out) == DType::Float64 ? s.to_double()
+                                                          : static_cast<double>(static_cast<float>(s.to_double()));
+    return k->binary_scalar(device_binary_op(op), t, v, scalar_first);
 }
 
 // Scalars enter in the compute dtype (PyTorch's "opmath": float16 * 0.1 multiplies by 0.1f).
@@ -212,7 +217,7 @@ Tensor arith_ts(Arith op, const Tensor& a, Scalar b) {
     DType out = result_type(a, b);
     if (op == Arith::Div && !is_floating(out)) out = DType::Float32;
     if (!dev.is_cpu()) {
-        if (const Tensor s = device_scalar(a, b, out); s.defined()) return arith_on_device(dev, op, a, s, out);
+        if (Tensor r = scalar_kernel(op, a, b, false, out); r.defined()) return r;
         return through_host(dev, [&] { return arith_ts(op, host(a), b); });
     }
     return arith(op, a, scalar_tensor(b, compute_dtype(out)), out);
@@ -224,7 +229,7 @@ Tensor arith_st(Arith op, Scalar a, const Tensor& b) {
     DType out = result_type(b, a);
     if (op == Arith::Div && !is_floating(out)) out = DType::Float32;
     if (!dev.is_cpu()) {
-        if (const Tensor s = device_scalar(b, a, out); s.defined()) return arith_on_device(dev, op, s, b, out);
+        if (Tensor r = scalar_kernel(op, b, a, true, out); r.defined()) return r;
         return through_host(dev, [&] { return arith_st(op, a, host(b)); });
     }
     return arith(op, scalar_tensor(a, compute_dtype(out)), b, out);
@@ -265,21 +270,52 @@ Tensor compare(Cmp c, const Tensor& a, const Tensor& b, DType common) {
     });
 }
 
+DeviceCompareOp device_compare_op(Cmp c) {
+    switch (c) {
+        case Cmp::Eq: return DeviceCompareOp::Eq;
+        case Cmp::Ne: return DeviceCompareOp::Ne;
+        case Cmp::Lt: return DeviceCompareOp::Lt;
+        case Cmp::Le: return DeviceCompareOp::Le;
+        case Cmp::Gt: return DeviceCompareOp::Gt;
+        case Cmp::Ge: return DeviceCompareOp::Ge;
+    }
+    return DeviceCompareOp::Eq;
+}
+
 Tensor compare_tt(Cmp c, const Tensor& a, const Tensor& b) {
-    if (const Device dev = op_device(cmp_name(c), {&a, &b}); !dev.is_cpu())
-        return through_host(dev, [&] { return compare_tt(c, host(a), host(b)); });
+    const Device dev = op_device(cmp_name(c), {&a, &b});
     require_defined(cmp_name(c), a, "input");
     require_defined(cmp_name(c), b, "other");
+    if (!dev.is_cpu()) {
+        broadcast_for(cmp_name(c), a.shape(), b.shape());  // the CPU's shape error, before any kernel
+        // Same dtypes compare in their compute dtype on the device; promotion runs on the host.
+        if (a.dtype() == b.dtype())
+            if (DeviceOps* k = device_ops_for({&a, &b}))
+                if (Tensor r = k->compare(device_compare_op(c), a, b); r.defined()) return r;
+        return through_host(dev, [&] { return compare_tt(c, host(a), host(b)); });
+    }
     return compare(c, a, b, result_type(a, b));
 }
 
 Tensor compare_ts(Cmp c, const Tensor& a, Scalar b) {
-    if (const Device dev = op_device(cmp_name(c), {&a}); !dev.is_cpu())
-        return through_host(dev, [&] { return compare_ts(c, host(a), b); });
+    const Device dev = op_device(cmp_name(c), {&a});
     require_defined(cmp_name(c), a, "input");
     const DType common = result_type(a, b);
     // The scalar is first cast to the common dtype, as PyTorch compares in that dtype.
-    return compare(c, a, scalar_tensor(b, common), common);
+    const Tensor s = scalar_tensor(b, common);
+    if (!dev.is_cpu()) {
+        // On the device when a already has the common dtype and the stored scalar is exact as a
+        // double (every floating value; integers up to 2^53).
+        if (a.dtype() == common)
+            if (DeviceOps* k = device_ops_for({&a})) {
+                const double v = s.to_vector()[0];
+                const bool exact = is_floating(common) || std::abs(v) < 0x1p53;
+                if (exact)
+                    if (Tensor r = k->compare_scalar(device_compare_op(c), a, v); r.defined()) return r;
+            }
+        return through_host(dev, [&] { return compare_ts(c, host(a), b); });
+    }
+    return compare(c, a, s, common);
 }
 
 // ---- unary ---------------------------------------------------------------------------------------------
@@ -297,7 +333,8 @@ bool device_unary_op(const std::string& op, DeviceUnaryOp& out) {
         {"neg", DeviceUnaryOp::Neg}, {"abs", DeviceUnaryOp::Abs},   {"relu", DeviceUnaryOp::Relu},
         {"exp", DeviceUnaryOp::Exp}, {"log", DeviceUnaryOp::Log},   {"sqrt", DeviceUnaryOp::Sqrt},
         {"sin", DeviceUnaryOp::Sin}, {"cos", DeviceUnaryOp::Cos},   {"tanh", DeviceUnaryOp::Tanh},
-        {"sigmoid", DeviceUnaryOp::Sigmoid}};
+        {"sigmoid", DeviceUnaryOp::Sigmoid}, {"silu", DeviceUnaryOp::Silu}, {"gelu", DeviceUnaryOp::Gelu},
+        {"gelu_tanh", DeviceUnaryOp::GeluTanh}};
     for (const auto& [name, kernel] : kKernels)
         if (op == name) return out = kernel, true;
     return false;
@@ -462,8 +499,8 @@ Tensor gelu(const Tensor& t, const std::string& approximate) {
             using C = decltype(v);
             return v * C(0.5) * (C(1) + std::erf(v * C(M_SQRT1_2)));
         });
-    if (approximate == "tanh")
-        return float_unary("gelu", t, [](auto v) {
+    if (approximate == "tanh")  // "gelu_tanh" names its device kernel (unary_kernel)
+        return float_unary("gelu_tanh", t, [](auto v) {
             using C = decltype(v);
             const C beta = C(M_SQRT2 * M_2_SQRTPI * 0.5), kappa = C(0.044715);
             const C inner = beta * (v + kappa * v * v * v);
@@ -506,13 +543,22 @@ Tensor pow(const Tensor& t, Scalar exponent) {
 }
 
 Tensor clamp(const Tensor& t, std::optional<Scalar> lo, std::optional<Scalar> hi) {
-    if (const Device dev = check_unary("clamp", t); !dev.is_cpu())
-        return through_host(dev, [&] { return clamp(host(t), lo, hi); });
+    const Device dev = check_unary("clamp", t);
     if (!lo && !hi) throw ValueError("clamp: at least one of min and max must be given");
     reject_bool("clamp", t, "");
     DType out = t.dtype();
     if (lo && hi) out = result_type_scalars(t, {*lo, *hi});
     else out = result_type(t, lo ? *lo : *hi);
+    if (!dev.is_cpu()) {
+        // The kernel compares in t's compute dtype with the bounds cast to it, as below.
+        if (out == t.dtype() && is_floating(out))
+            if (DeviceOps* k = device_ops_for({&t}))
+                if (Tensor r = k->clamp(t, lo.has_value(), lo ? lo->to_double() : 0.0, hi.has_value(),
+                                        hi ? hi->to_double() : 0.0);
+                    r.defined())
+                    return r;
+        return through_host(dev, [&] { return clamp(host(t), lo, hi); });
+    }
     const DType cd = compute_dtype(out);
     const Tensor x = convert(t, cd);
     Tensor r = dispatch_compute(cd, [&](auto tag) {
@@ -617,8 +663,17 @@ Device check_where(const Tensor& cond, const Tensor* a, const Tensor* b) {
 }  // namespace
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
-    if (const Device dev = check_where(cond, &a, &b); !dev.is_cpu())
+    if (const Device dev = check_where(cond, &a, &b); !dev.is_cpu()) {
+        // The kernel picks bytes: a bool condition, both sides of the result dtype, shapes that
+        // broadcast (else the host path raises the CPU's error).
+        const DType out = result_type(a, b);
+        if (cond.dtype() == DType::Bool && a.dtype() == out && b.dtype() == out) {
+            broadcast_for("where", broadcast_for("where", cond.shape(), a.shape()), b.shape());
+            if (DeviceOps* k = device_ops_for({&cond, &a, &b}))
+                if (Tensor r = k->where(cond, a, b); r.defined()) return r;
+        }
         return through_host(dev, [&] { return where(host(cond), host(a), host(b)); });
+    }
     return where_impl(cond, a, b, result_type(a, b));
 }
 Tensor where(const Tensor& cond, const Tensor& a, Scalar b) {

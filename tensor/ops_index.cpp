@@ -107,17 +107,23 @@ Tensor index(const Tensor& t, const Tensor& index) {
 
 Tensor embedding(const Tensor& indices, const Tensor& weight) {
     const char* op = "embedding";
-    if (const Device dev = op_device(op, {&indices, &weight}); !dev.is_cpu())
-        return through_host(dev, [&] { return embedding(host(indices), host(weight)); });
+    const Device dev = op_device(op, {&indices, &weight});
     require_defined(op, indices, "indices");
     require_defined(op, weight, "weight");
     require_index_dtype(op, indices);
     if (weight.dim() != 2)
         throw ShapeError("embedding: weight must be 2-D [num_embeddings, embedding_dim], got shape " +
                          shape_str(weight.shape()));
-    const std::vector<int64_t> idx = checked_indices(op, indices, weight.size(0), false, 0);
+    // Checked on the host on every device: a device kernel trusts its indices.
+    const std::vector<int64_t> idx = checked_indices(op, host(indices), weight.size(0), false, 0);
     Shape s = indices.shape();
     s.push_back(weight.size(1));
+    if (!dev.is_cpu()) {
+        // Rows of weight: the device's index_select over the flattened indices.
+        if (DeviceOps* k = device_ops_for({&indices, &weight}))
+            if (Tensor r = k->index_select(weight, 0, indices.reshape({indices.numel()})); r.defined()) return r.view(s);
+        return through_host(dev, [&] { return embedding(host(indices), host(weight)); });
+    }
     return take_along(weight, 0, idx, {static_cast<int64_t>(idx.size()), weight.size(1)}).view(s);
 }
 
@@ -173,8 +179,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     const char* op = "cat";
     if (tensors.empty()) throw ValueError("cat: expected a non-empty list of tensors");
     for (const Tensor& t : tensors) op_device(op, {&t, &tensors.front()});
-    if (tensors.front().defined() && !tensors.front().device().is_cpu())
-        return through_host(tensors.front().device(), [&] { return cat(host(tensors), dim); });
+    const Device dev = tensors.front().defined() ? tensors.front().device() : Device::cpu();
     for (const Tensor& t : tensors) require_defined(op, t, "an input");
     DType dtype = tensors.front().dtype();
     for (const Tensor& t : tensors) dtype = promote_types(dtype, t.dtype());
@@ -182,7 +187,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     std::vector<const Tensor*> parts;
     for (const Tensor& t : tensors)
         if (!(t.dim() == 1 && t.numel() == 0)) parts.push_back(&t);
-    if (parts.empty()) return Tensor::empty({0}, {dtype, Device::cpu()});
+    if (parts.empty()) return Tensor::empty({0}, {dtype, dev});
     const Tensor& ref = *parts.front();
     if (ref.dim() == 0) throw ShapeError("cat: zero-dimensional tensors cannot be concatenated; use stack()");
     int64_t d;
@@ -200,6 +205,20 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
             throw ShapeError("cat: shapes " + shape_str(ref.shape()) + " and " + shape_str(t->shape()) +
                              " must match except in dimension " + std::to_string(d));
         out_shape[d] += t->shape()[d];
+    }
+    if (!dev.is_cpu()) {
+        // Checked above on the shapes alone. The device copies bytes: every part must already have
+        // the result dtype (promotion converts on the host).
+        bool same = true;
+        std::vector<Tensor> ps;
+        for (const Tensor* t : parts) {
+            same = same && t->dtype() == dtype;
+            ps.push_back(*t);
+        }
+        if (same)
+            if (DeviceOps* k = device_ops_for({&ref}))
+                if (Tensor r = k->cat(ps, d, out_shape); r.defined()) return r;
+        return through_host(dev, [&] { return cat(host(tensors), dim); });
     }
     Tensor out = Tensor::empty(out_shape, {dtype, Device::cpu()});
     if (out.numel() == 0) return out;

@@ -27,9 +27,14 @@ Device op_device(const char* op, std::initializer_list<const Tensor*> tensors);
 // t on the CPU: t itself there, a copy from a device, undefined stays undefined.
 Tensor host(const Tensor& t);
 std::vector<Tensor> host(const std::vector<Tensor>& ts);
+// How many times through_host has run in this process (all threads): tests check that a model's
+// forward pass on a device whose backend has every kernel it needs never takes that path.
+int64_t through_host_calls();
+void count_through_host();
 // cpu_op() (which reads host() copies of the arguments) with its result moved to dev.
 template <class F>
 Tensor through_host(Device dev, F&& cpu_op) {
+    count_through_host();
     return cpu_op().to(dev);
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "tensor/backend.h"
 #include "tensor/ops.h"
 #include "tensor/ops_internal.h"
 #include "tensor/parallel.h"
@@ -14,14 +15,20 @@ using namespace ops_detail;
 
 namespace {
 
-// A floating-point parameter vector as doubles (empty when undefined), checked to hold n values.
-std::vector<double> param(const char* op, const Tensor& p, const char* what, int64_t n, const Shape& expected) {
-    if (!p.defined()) return {};
+// Checks a floating-point parameter (when defined) holds n values; reads nothing, so it also
+// serves device tensors before their kernel runs.
+void check_param(const char* op, const Tensor& p, const char* what, int64_t n, const Shape& expected) {
+    if (!p.defined()) return;
     require_floating(op, p);
     if (p.numel() != n || (!expected.empty() && p.shape() != expected))
         throw ShapeError(std::string(op) + ": " + what + " has shape " + shape_str(p.shape()) + ", expected " +
                          (expected.empty() ? "[" + std::to_string(n) + "]" : shape_str(expected)));
-    return p.to_vector();
+}
+
+// A floating-point parameter vector as doubles (empty when undefined), checked to hold n values.
+std::vector<double> param(const char* op, const Tensor& p, const char* what, int64_t n, const Shape& expected) {
+    check_param(op, p, what, n, expected);
+    return p.defined() ? p.to_vector() : std::vector<double>{};
 }
 
 // Normalises rows of x (contiguous, [rows, len]); channel_of(row, i) picks the affine parameter.
@@ -71,8 +78,7 @@ void check_eps(const char* op, double eps) {
 
 Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight, const Tensor& bias, double eps) {
     const char* op = "group_norm";
-    if (const Device dev = op_device(op, {&x, &weight, &bias}); !dev.is_cpu())
-        return through_host(dev, [&] { return group_norm(host(x), num_groups, host(weight), host(bias), eps); });
+    const Device dev = op_device(op, {&x, &weight, &bias});
     require_defined(op, x, "input");
     require_floating(op, x);
     check_eps(op, eps);
@@ -81,6 +87,13 @@ Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight, con
     if (num_groups < 1 || C % num_groups != 0)
         throw ValueError(std::string(op) + ": num_groups must be >= 1 and divide the " + std::to_string(C) +
                          " channels of input shape " + shape_str(x.shape()) + ", got " + std::to_string(num_groups));
+    if (!dev.is_cpu()) {
+        check_param(op, weight, "weight", C, {C});
+        check_param(op, bias, "bias", C, {C});
+        if (DeviceOps* k = device_ops_for({&x, &weight, &bias}))
+            if (Tensor y = k->group_norm(x, num_groups, weight, bias, eps); y.defined()) return y;
+        return through_host(dev, [&] { return group_norm(host(x), num_groups, host(weight), host(bias), eps); });
+    }
     const std::vector<double> w = param(op, weight, "weight", C, {C});
     const std::vector<double> b = param(op, bias, "bias", C, {C});
     const int64_t spatial = C == 0 || N == 0 ? 0 : x.numel() / (N * C);

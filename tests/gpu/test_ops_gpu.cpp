@@ -112,8 +112,10 @@ TEST(GpuOps, IndexSelectIsExact) {
                 << dtype_name(dt) << " dim " << dim;
         }
     }
+    // int64 indices are trusted (the op checks them on the host first); int32 ones are widened on
+    // the host, where a bad one sends the call back to the op's own path.
     const Tensor t = zeros({3, 3}, {Device::cuda()});
-    EXPECT_FALSE(cuda_ops()->index_select(t, 0, from_vector({3}, {1}, {DType::Int64}).to(Device::cuda())).defined());
+    EXPECT_FALSE(cuda_ops()->index_select(t, 0, from_vector({3}, {1}, {DType::Int32}).to(Device::cuda())).defined());
 }
 
 TEST(GpuOps, MatmulThroughCublas) {
@@ -148,25 +150,26 @@ TEST(GpuOps, PublicOpsDispatchToTheGpu) {
     const Tensor im = data({2, 4, 9, 9}, DType::Float32, 25), k = data({8, 4, 3, 3}, DType::Float32, 26);
     const Tensor gx = x.to(gpu), gy = y.to(gpu), gw = w.to(gpu), gb = b.to(gpu), gim = im.to(gpu), gk = k.to(gpu);
     auto on_gpu = [](const Tensor& t) { return t.device().is_cuda(); };
-    // Exact: kernels doing the CPU's IEEE operations, and ops that run through the host.
+    // Exact: kernels doing the CPU's IEEE operations (conv2d, clamp, where, cat included), and ops
+    // that run through the host.
     for (const auto& [cpu, dev] : std::vector<std::pair<Tensor, Tensor>>{
              {x + y, gx + gy},
              {x * 0.25, gx * 0.25},
              {relu(x), relu(gx)},
-             {silu(x), silu(gx)},
              {clamp(x, -1.0, 1.0), clamp(gx, -1.0, 1.0)},
              {where(gt(x, 0.0), x, y), where(gt(gx, 0.0), gx, gy)},
              {sum(x, 1), sum(gx, 1)},
              {conv2d(im, k, Tensor(), {1, 1}, {1, 1}), conv2d(gim, gk, Tensor(), {1, 1}, {1, 1})},
-             {group_norm(im, 2), group_norm(gim, 2)},
              {cat({x, y}, 1), cat({gx, gy}, 1)},
              {permute(x, {1, 0}).contiguous(), permute(gx, {1, 0}).contiguous()},
          }) {
         EXPECT_TRUE(on_gpu(dev));
         EXPECT_TRUE(same_bytes(cpu, dev));
     }
-    // Within tolerance: CUDA's exp, softmax in double, cuBLAS.
+    // Within tolerance: CUDA's exp, softmax in double, cuBLAS, group_norm's summation order.
     EXPECT_LT(max_rel(exp(x), exp(gx).cpu(), 0), 1e-6);
+    EXPECT_LT(max_rel(silu(x), silu(gx).cpu(), 1e-30), 1e-6);
+    EXPECT_LT(max_rel(group_norm(im, 2), group_norm(gim, 2).cpu(), 1.0), 2.5e-7);
     EXPECT_LT(max_rel(softmax(x, -1), softmax(gx, -1).cpu(), 1e-30), 3e-7);
     const Tensor lin = linear(x, w, b), glin = linear(gx, gw, gb);
     EXPECT_TRUE(on_gpu(glin));

@@ -1,69 +1,26 @@
 // Ops on a device: every op given device tensors runs there (with the backend's kernel where it
 // has one, else on host copies) and returns the CPU's exact result on that device; kernels are
-// preferred where they apply and skipped where they do not; mixed devices are refused. A
-// host-memory stand-in for the CUDA backend (tests/support) lets the test make "cuda:0" tensors
-// on a machine without a GPU; the stand-in kernels here count their calls.
+// preferred where they apply, get the arguments the CPU op would use, and are skipped where they
+// do not apply; mixed devices are refused. A host-memory stand-in for the CUDA backend
+// (tests/support) lets the test make "cuda:0" tensors on a machine without a GPU; the stand-in
+// kernels count their calls and record their arguments.
 #include <cstring>
 #include <map>
 #include <string>
 
 #include "ops_test_util.h"
 #include "tensor/backend.h"
+#include "tensor/ops_internal.h"
+#include "tests/support/fake_device_ops.h"
 #include "tests/support/host_memory_backend.h"
 
 namespace nl {
 namespace {
 using test::expect_error;
 
-// Stand-in kernels: each counts its calls and computes on host copies with the CPU ops (so the
-// values are the CPU's), returning its result on the tensors' device. Like CudaOps, they decline
-// (undefined Tensor) what a real kernel would: mixed or non-floating dtypes.
-class FakeKernels final : public DeviceOps {
-public:
-    std::map<std::string, int> calls;
-    Tensor binary(DeviceBinaryOp op, const Tensor& a, const Tensor& b) override {
-        if (a.dtype() != b.dtype() || !is_floating(a.dtype())) return Tensor();
-        ++calls["binary"];
-        const Tensor x = a.cpu(), y = b.cpu();
-        switch (op) {
-            case DeviceBinaryOp::Add: return add(x, y).to(a.device());
-            case DeviceBinaryOp::Sub: return sub(x, y).to(a.device());
-            case DeviceBinaryOp::Mul: return mul(x, y).to(a.device());
-            case DeviceBinaryOp::Div: return div(x, y).to(a.device());
-        }
-        return Tensor();
-    }
-    Tensor unary(DeviceUnaryOp op, const Tensor& t) override {
-        if (!is_floating(t.dtype())) return Tensor();
-        ++calls["unary"];
-        const Tensor x = t.cpu();
-        switch (op) {
-            case DeviceUnaryOp::Neg: return neg(x).to(t.device());
-            case DeviceUnaryOp::Exp: return exp(x).to(t.device());
-            case DeviceUnaryOp::Relu: return relu(x).to(t.device());
-            default: --calls["unary"]; return Tensor();  // the test uses only these
-        }
-    }
-    Tensor sum(const Tensor& t) override {
-        ++calls["sum"];
-        return nl::sum(t.cpu()).to(t.device());
-    }
-    Tensor softmax(const Tensor& t, int64_t dim, bool log) override {
-        ++calls["softmax"];
-        dims.push_back(dim);
-        return (log ? log_softmax(t.cpu(), dim) : nl::softmax(t.cpu(), dim)).to(t.device());
-    }
-    Tensor matmul(const Tensor& a, const Tensor& b) override {
-        ++calls["matmul"];
-        return nl::matmul(a.cpu(), b.cpu()).to(a.device());
-    }
-    Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) override {
-        ++calls["index_select"];
-        dims.push_back(dim);
-        return nl::index_select(t.cpu(), dim, index.cpu()).to(t.device());
-    }
-    std::vector<int64_t> dims;  // the dims softmax and index_select were given (already wrapped)
-};
+// Stand-in kernels (tests/support/fake_device_ops.h): each counts its calls and computes with the
+// CPU ops on host copies.
+using FakeKernels = test::FakeDeviceOps;
 
 ::testing::AssertionResult same_on_device(const Tensor& cpu, const Tensor& dev) {
     if (!dev.device().is_cuda()) return ::testing::AssertionFailure() << "result on " << dev.device().str();
@@ -93,6 +50,7 @@ TEST_F(DeviceOpsTest, EveryOpRunsOnTheDeviceWithTheCpusResult) {
     const Tensor i = tensor({2, 0}, {DType::Int64}), ib = tensor({1, 0, 1, 1, 0, 0}, {DType::Bool}).view({2, 3});
     const Tensor im = test::random_tensor({1, 2, 4, 4}, 6), k = test::random_tensor({2, 2, 3, 3}, 7);
     const Tensor half = test::random_tensor({2, 3}, 8, DType::Float16), ints = tensor({3, -1, 4, 1, -5, 9}, {DType::Int64});
+    const Tensor im5 = test::random_tensor({3, 2, 5, 5}, 9);
     struct Case {
         const char* name;
         std::function<Tensor(const std::function<Tensor(const Tensor&)>&)> run;  // the op on place(inputs)
@@ -157,6 +115,42 @@ TEST_F(DeviceOpsTest, EveryOpRunsOnTheDeviceWithTheCpusResult) {
         {"softmax 0-dim", [&](auto p) { return softmax(p(full({}, 2.5)), 0); }},
         {"exp of a strided view", [&](auto p) { return exp(p(sq).narrow(0, 1, 2).transpose(0, 1)); }},
         {"add strided views", [&](auto p) { return add(p(sq).narrow(1, 1, 2), p(sq).narrow(0, 1, 2).transpose(0, 1)); }},
+        // The models' layers, with the options and edge cases their kernels must honour.
+        {"float16 * scalar", [&](auto p) { return p(half) * 0.1; }},
+        {"scalar - float16", [&](auto p) { return 0.3 - p(half); }},
+        {"float64 / scalar", [&](auto p) { return p(sq.to(DType::Float64)) / 3.0; }},
+        {"scalar / strided", [&](auto p) { return 1.5 / p(sq).transpose(0, 1); }},
+        {"gelu tanh", [&](auto p) { return gelu(p(x), "tanh"); }},
+        {"silu float16", [&](auto p) { return silu(p(half)); }},
+        {"clamp min only", [&](auto p) { return clamp(p(x), -0.25); }},
+        {"clamp max only", [&](auto p) { return clamp(p(x), std::nullopt, 0.25); }},
+        {"clamp int64", [&](auto p) { return clamp(p(ints), 0, 3); }},
+        {"clamp int64 by a float", [&](auto p) { return clamp(p(ints), 0.5, 3); }},
+        {"clamp float16", [&](auto p) { return clamp(p(half), -0.3, 0.3); }},
+        {"conv2d stride 2, bias", [&](auto p) { return conv2d(p(im5), p(k), p(bias.narrow(0, 0, 2)), 2, 1); }},
+        {"conv2d 1x1", [&](auto p) { return conv2d(p(im5), p(k.narrow(2, 0, 1).narrow(3, 0, 1)), p(bias.narrow(0, 0, 2))); }},
+        {"conv2d unbatched, dilation", [&](auto p) { return conv2d(p(im5.select(0, 1)), p(k), Tensor(), 1, 2, 2); }},
+        {"conv2d groups, rectangular", [&](auto p) { return conv2d(p(im5), p(k.narrow(1, 0, 1)), Tensor(), {2, 1}, {0, 1}, 1, 2); }},
+        {"conv2d empty batch", [&](auto p) { return conv2d(p(im5.narrow(0, 0, 0)), p(k)); }},
+        {"conv2d strided input", [&](auto p) { return conv2d(p(im5).transpose(2, 3), p(k), Tensor(), 1, 1); }},
+        {"upsample 1.5", [&](auto p) { return upsample_nearest2d(p(im5), 1.5, 0.6); }},
+        {"upsample unbatched", [&](auto p) { return upsample_nearest2d(p(im5.select(0, 0)), 2.0); }},
+        {"group_norm affine", [&](auto p) { return group_norm(p(im5), 2, p(bias.narrow(0, 0, 2)), p(bias.narrow(0, 2, 2))); }},
+        {"group_norm 3-D", [&](auto p) { return group_norm(p(im5.reshape({3, 2, 25})), 1); }},
+        {"group_norm float64 weight", [&](auto p) { return group_norm(p(im5), 2, p(bias.narrow(0, 0, 2).to(DType::Float64))); }},
+        {"cat dim 0", [&](auto p) { return cat({p(x), p(y), p(x)}, 0); }},
+        {"cat negative dim, strided part", [&](auto p) { return cat({p(sq).transpose(0, 1), p(x.transpose(0, 1))}, -1); }},
+        {"cat int64", [&](auto p) { return cat({p(ints), p(ints)}); }},
+        {"cat mixed dtypes", [&](auto p) { return cat({p(x), p(x.to(DType::Float64))}, 0); }},
+        {"cat skips 1-D empty", [&](auto p) { return cat({p(x), p(zeros({0}))}, 1); }},
+        {"cat only 1-D empty", [&](auto p) { return cat({p(zeros({0})), p(zeros({0}))}); }},
+        {"cat many parts", [&](auto p) {
+             std::vector<Tensor> ps;
+             for (int r = 0; r < 11; ++r) ps.push_back(p(x).narrow(1, r % 3, 1));
+             return cat(ps, 1);
+         }},
+        {"embedding 2-D indices", [&](auto p) { return embedding(p(tensor({2, 0, 1, 2}, {DType::Int64}).view({2, 2})), p(sq)); }},
+        {"embedding int32 0-dim", [&](auto p) { return embedding(p(full({}, 1, {DType::Int32})), p(sq)); }},
     };
     for (bool kernels : {false, true}) {
         use_kernels(kernels);
@@ -176,13 +170,20 @@ TEST_F(DeviceOpsTest, KernelsAreUsedWhereTheyApply) {
     const Tensor x = dev(test::random_tensor({2, 3}, 1)), ints = dev(tensor({1, 2, 3}, {DType::Int64}));
     const Tensor h = dev(test::random_tensor({3}, 2, DType::Float16)), d = dev(test::random_tensor({3}, 3, DType::Float64));
     add(x, x);
+    EXPECT_EQ(calls["binary"], 1) << "float32 tensor-tensor arithmetic";
     x * 2.0;
     3.0 - d;
-    EXPECT_EQ(calls["binary"], 3) << "float32 / float64 tensor-tensor and tensor-scalar arithmetic";
+    h * 0.1;  // float16 computes with the scalar in float32, as the kernel does
+    EXPECT_EQ(calls["binary_scalar"], 3) << "tensor-scalar arithmetic of floating tensors";
+    EXPECT_EQ(kernels_.scalar_first, (std::vector<bool>{false, true, false}));
+    EXPECT_EQ(kernels_.scalars, (std::vector<double>{2.0, 3.0, static_cast<double>(0.1f)}))
+        << "the scalar in the tensor's compute dtype";
     add(ints, ints);
-    h * 2.0;  // float16 computes with the scalar in float32: no kernel matches that
+    ints * 2;
+    ints / 2;   // true division: float32 result from int64, converted on the host
     add(h, d);  // mixed dtypes promote on the host
-    EXPECT_EQ(calls["binary"], 3) << "int64, float16 with a scalar, and mixed dtypes go through the host";
+    EXPECT_EQ(calls["binary"], 1) << "int64 and mixed dtypes go through the host";
+    EXPECT_EQ(calls["binary_scalar"], 3);
     exp(x);
     -x;
     relu(x);
@@ -206,6 +207,59 @@ TEST_F(DeviceOpsTest, KernelsAreUsedWhereTheyApply) {
     // Indices are checked before any kernel sees them.
     expect_error<ShapeError>([&] { index_select(x, 1, dev(tensor({3}, {DType::Int64}))); }, {"index 3", "out of bounds"});
     EXPECT_EQ(calls["index_select"], 1);
+}
+
+// The models' layers reach their kernels with the arguments the CPU op uses, and nothing goes
+// through the host; what a kernel declines still runs (through the host).
+TEST_F(DeviceOpsTest, LayerKernelsGetTheCpusArguments) {
+    use_kernels(true);
+    auto& calls = kernels_.calls;
+    const Tensor im = dev(test::random_tensor({2, 4, 7, 7}, 1)), k = dev(test::random_tensor({6, 2, 3, 3}, 2));
+    const Tensor b6 = dev(test::random_tensor({6}, 3)), w4 = dev(test::random_tensor({4}, 4));
+    const int64_t before = ops_detail::through_host_calls();
+    conv2d(im, k, b6, {2, 1}, {1, 0}, {1, 2}, 2);
+    conv2d(im.select(0, 0), k.narrow(1, 0, 1).narrow(0, 0, 4), Tensor(), 1, 0, 1, 4);  // unbatched, depthwise
+    ASSERT_EQ(calls["conv2d"], 2);
+    const DeviceConvOptions& o = kernels_.conv_options[0];
+    EXPECT_EQ(std::vector<int64_t>({o.stride_h, o.stride_w, o.pad_h, o.pad_w, o.dil_h, o.dil_w, o.groups}),
+              std::vector<int64_t>({2, 1, 1, 0, 1, 2, 2}));
+    EXPECT_EQ(kernels_.shapes[1], (Shape{1, 4, 7, 7})) << "an unbatched input reaches the kernel as [1, C, H, W]";
+    group_norm(im, 2, w4, w4);
+    group_norm(im, 4);
+    EXPECT_EQ(calls["group_norm"], 2);
+    silu(im);
+    gelu(im);
+    gelu(im, "tanh");
+    EXPECT_EQ(kernels_.unary_ops, (std::vector<DeviceUnaryOp>{DeviceUnaryOp::Silu, DeviceUnaryOp::Gelu, DeviceUnaryOp::GeluTanh}));
+    upsample_nearest2d(im, 2.0);
+    EXPECT_EQ(calls["upsample_nearest2d"], 1);
+    cat({im, im.narrow(1, 0, 1)}, -3);
+    EXPECT_EQ(calls["cat"], 1);
+    EXPECT_EQ(kernels_.dims.back(), 1) << "cat gets the wrapped dim";
+    EXPECT_EQ(kernels_.shapes.back(), (Shape{2, 5, 7, 7}));
+    clamp(im, -1.0, 1.0);
+    EXPECT_EQ(calls["clamp"], 1);
+    embedding(dev(tensor({1, 0, 1}, {DType::Int64})), dev(test::random_tensor({2, 5}, 5)));
+    EXPECT_EQ(calls["index_select"], 1) << "embedding selects rows";
+    EXPECT_EQ(kernels_.dims.back(), 0);
+    EXPECT_EQ(ops_detail::through_host_calls(), before) << "every call above ran on its kernel";
+    // Declined by the kernels: mixed dtypes and integers go through the host.
+    cat({im, im.to(DType::Float64)}, 1);
+    group_norm(im, 2, w4.to(DType::Float64));
+    clamp(dev(tensor({1, 5}, {DType::Int64})), 0, 3);
+    EXPECT_EQ(calls["cat"], 1);
+    EXPECT_EQ(calls["group_norm"], 2);
+    EXPECT_EQ(calls["clamp"], 1);
+    EXPECT_EQ(ops_detail::through_host_calls(), before + 3);
+    // Bad arguments are refused before any kernel, with the CPU's messages.
+    expect_error<ShapeError>([&] { conv2d(im, k); }, {"conv2d", "groups=1"});
+    expect_error<ValueError>([&] { group_norm(im, 3); }, {"group_norm", "num_groups"});
+    expect_error<ShapeError>([&] { group_norm(im, 2, b6); }, {"group_norm", "weight"});
+    expect_error<ShapeError>([&] { cat({im, dev(test::random_tensor({2, 4, 7, 6}, 6))}, 1); }, {"cat", "must match"});
+    expect_error<ShapeError>([&] { embedding(dev(tensor({2}, {DType::Int64})), dev(test::random_tensor({2, 5}, 5))); },
+                             {"embedding", "out of bounds"});
+    expect_error<ValueError>([&] { clamp(im, std::nullopt, std::nullopt); }, {"clamp", "at least one"});
+    EXPECT_EQ(calls["conv2d"] + calls["group_norm"] + calls["cat"] + calls["index_select"] + calls["clamp"], 2 + 2 + 1 + 1 + 1);
 }
 
 // With kernels on, bad arguments give the CPU's messages (the op checks before a kernel runs).

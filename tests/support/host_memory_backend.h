@@ -24,7 +24,10 @@ public:
     void* allocate(size_t bytes, int) override { return std::malloc(bytes); }
     void deallocate(void* p, size_t, int) override { std::free(p); }
     void copy_from_host(void* dst, const void* src, size_t bytes, int) override { complemented(dst, src, bytes); }
-    void copy_to_host(void* dst, const void* src, size_t bytes, int) override { complemented(dst, src, bytes); }
+    void copy_to_host(void* dst, const void* src, size_t bytes, int) override {
+        if (kernel_depth() == 0) ++copies_to_host;
+        complemented(dst, src, bytes);
+    }
     void copy_on_device(void* dst, const void* src, size_t bytes, int) override { std::memcpy(dst, src, bytes); }
     void random_fill(const RandomRequest& req, void* out, int) override {
         // Per-element parameters live on the device too: give the CPU backend their host values.
@@ -43,6 +46,18 @@ public:
     DeviceOps* ops() override { return kernels; }
     DeviceOps* kernels = nullptr;  // stand-in kernels, or none: every op then runs through the host
 
+    // Copies from device to host memory made by the code under test: on a GPU each one waits for
+    // the stream. Stand-in kernels read their inputs on the host inside a KernelScope, which a
+    // real kernel would not do, so those copies are not counted.
+    int64_t copies_to_host = 0;
+    class KernelScope {
+    public:
+        KernelScope() { ++kernel_depth(); }
+        ~KernelScope() { --kernel_depth(); }
+        KernelScope(const KernelScope&) = delete;
+        KernelScope& operator=(const KernelScope&) = delete;
+    };
+
     // Registers a HostMemoryCuda for DeviceType::CUDA for its lifetime. find_backend is asked
     // first so that a real CUDA backend is probed (once per process) before being replaced, and
     // is put back at the end.
@@ -60,6 +75,10 @@ public:
     };
 
 private:
+    static int& kernel_depth() {
+        static thread_local int depth = 0;
+        return depth;
+    }
     static Backend& cpu() { return *find_backend(DeviceType::CPU); }
     static void complemented(void* dst, const void* src, size_t bytes) {
         auto* d = static_cast<unsigned char*>(dst);

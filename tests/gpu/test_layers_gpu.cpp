@@ -1,0 +1,186 @@
+// The models' layers on the GPU (gpu/nn_kernels.cu through CudaOps) against tensor/ops.h on the
+// CPU, on the shapes DigitsUNet runs (512 images of 1x20x20, widths 16/32/64, GroupNorm(8)) cut
+// to a few images, plus edge cases: stride 2 on odd sizes, no padding, no bias, empty and single
+// batches, strided inputs, channel counts that take several shared-memory chunks. Exact where
+// the kernel does the CPU's IEEE operations in the CPU's order (conv2d, clamp, upsampling, cat,
+// tensor-scalar arithmetic); within docs/GPU.md's tolerances elsewhere (CUDA's exp / erf / tanh,
+// group_norm's summation order).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "gpu_test_util.h"
+#include "tensor/backend.h"
+#include "tensor/ops.h"
+#include "tensor/ops_internal.h"
+#include "tensor/random.h"
+
+namespace nl {
+namespace {
+
+using gpu_test::same_bytes;
+
+Tensor data(const Shape& s, DType dt, uint64_t seed, double scale = 1.0) {
+    Generator g(seed);
+    return (randn(s, {DType::Float64}, &g) * scale).to(dt);
+}
+Tensor gpu(const Tensor& t) { return t.to(Device::cuda()); }
+
+// max |g - c| / (|c| + floor) over all elements (NaN where both are NaN counts as equal).
+double max_rel(const Tensor& cpu, const Tensor& dev, double floor) {
+    EXPECT_EQ(cpu.shape(), dev.shape());
+    EXPECT_EQ(cpu.dtype(), dev.dtype());
+    EXPECT_TRUE(dev.device().is_cuda());
+    const std::vector<double> c = cpu.to_vector(), g = dev.to_vector();
+    double worst = 0;
+    for (size_t i = 0; i < c.size(); ++i) {
+        if (std::isnan(c[i]) && std::isnan(g[i])) continue;
+        worst = std::max(worst, std::abs(g[i] - c[i]) / (std::abs(c[i]) + floor));
+    }
+    return worst;
+}
+
+TEST(GpuLayers, Conv2dIsTheCpusSum) {
+    NL_REQUIRE_GPU();
+    struct Case {
+        const char* name;
+        Shape x, w;
+        bool bias;
+        Size2 stride, padding, dilation;
+        int64_t groups;
+    } cases[] = {
+        {"conv_in", {3, 1, 20, 20}, {16, 1, 3, 3}, true, 1, 1, 1, 1},
+        {"res1 conv", {3, 16, 20, 20}, {16, 16, 3, 3}, true, 1, 1, 1, 1},
+        {"down1 (stride 2)", {3, 16, 20, 20}, {32, 16, 3, 3}, true, 2, 1, 1, 1},
+        {"down2 (stride 2, 10 -> 5)", {3, 32, 10, 10}, {32, 32, 3, 3}, true, 2, 1, 1, 1},
+        {"res3 conv1 (C*9 = 576)", {3, 64, 10, 10}, {32, 64, 3, 3}, true, 1, 1, 1, 1},
+        {"res3 skip (1x1)", {3, 64, 10, 10}, {32, 64, 1, 1}, true, 1, 0, 1, 1},
+        {"conv_out (one channel)", {3, 16, 20, 20}, {1, 16, 3, 3}, true, 1, 1, 1, 1},
+        {"odd sizes, stride 2, no padding, no bias", {2, 3, 7, 9}, {5, 3, 3, 3}, false, 2, 0, 1, 1},
+        {"rectangular stride and padding", {2, 3, 8, 11}, {4, 3, 2, 3}, true, {1, 3}, {2, 0}, 1, 1},
+        {"dilation and groups", {2, 4, 9, 9}, {6, 2, 3, 3}, true, 1, 2, 2, 2},
+        {"depthwise", {2, 8, 6, 6}, {8, 1, 3, 3}, false, 1, 1, 1, 8},
+        {"single image", {1, 2, 5, 5}, {3, 2, 3, 3}, true, 1, 1, 1, 1},
+        {"empty batch", {0, 2, 5, 5}, {3, 2, 3, 3}, true, 1, 1, 1, 1},
+        {"several weight chunks", {2, 300, 6, 6}, {10, 300, 3, 3}, true, 1, 1, 1, 1},
+        {"large image (two pixel tiles per row block)", {1, 2, 37, 41}, {3, 2, 3, 3}, true, 1, 1, 1, 1},
+    };
+    for (DType dt : {DType::Float32, DType::Float64, DType::Float16}) {
+        for (const Case& c : cases) {
+            const Tensor x = data(c.x, dt, 1), w = data(c.w, dt, 2), b = c.bias ? data({c.w[0]}, dt, 3) : Tensor();
+            const Tensor cpu = conv2d(x, w, b, c.stride, c.padding, c.dilation, c.groups);
+            const int64_t before = ops_detail::through_host_calls();
+            const Tensor dev = conv2d(gpu(x), gpu(w), c.bias ? gpu(b) : b, c.stride, c.padding, c.dilation, c.groups);
+            EXPECT_EQ(ops_detail::through_host_calls(), before) << c.name << ": ran through the host";
+            EXPECT_TRUE(dev.device().is_cuda());
+            EXPECT_TRUE(same_bytes(cpu, dev)) << c.name << ", " << dtype_name(dt);
+        }
+    }
+    // Unbatched and strided inputs (made dense on the device first).
+    const Tensor x = data({2, 16, 20, 20}, DType::Float32, 4), w = data({16, 16, 3, 3}, DType::Float32, 5);
+    EXPECT_TRUE(same_bytes(conv2d(x.select(0, 1), w, Tensor(), 1, 1), conv2d(gpu(x).select(0, 1), gpu(w), Tensor(), 1, 1)));
+    EXPECT_TRUE(same_bytes(conv2d(x.transpose(2, 3), w, Tensor(), 2, 1), conv2d(gpu(x).transpose(2, 3), gpu(w), Tensor(), 2, 1)));
+    EXPECT_TRUE(same_bytes(conv2d(x, w.transpose(2, 3), Tensor(), 1, 1), conv2d(gpu(x), gpu(w).transpose(2, 3), Tensor(), 1, 1)));
+}
+
+TEST(GpuLayers, GroupNorm) {
+    NL_REQUIRE_GPU();
+    struct Case {
+        Shape x;
+        int64_t groups;
+        bool affine;
+    } cases[] = {{{4, 16, 20, 20}, 8, true}, {{4, 32, 10, 10}, 8, true}, {{4, 64, 5, 5}, 8, true},
+                 {{3, 6, 7}, 3, false},      {{2, 4}, 2, true},            {{1, 8, 33, 33}, 1, true},
+                 {{0, 8, 4, 4}, 8, true}};
+    for (DType dt : {DType::Float32, DType::Float64, DType::BFloat16}) {
+        for (const Case& c : cases) {
+            // An offset and a scale that make the two-pass statistics matter.
+            const Tensor x = data(c.x, dt, 6, 3.0) + 5.0;
+            const int64_t C = c.x[1];
+            const Tensor w = c.affine ? data({C}, dt, 7) : Tensor(), b = c.affine ? data({C}, dt, 8) : Tensor();
+            const Tensor cpu = group_norm(x, c.groups, w, b);
+            const int64_t before = ops_detail::through_host_calls();
+            const Tensor dev = group_norm(gpu(x), c.groups, c.affine ? gpu(w) : w, c.affine ? gpu(b) : b);
+            EXPECT_EQ(ops_detail::through_host_calls(), before);
+            // The statistics are summed in another order (double): float32 results within 1 ulp
+            // of values around 1, float64 within 1e-13; bfloat16 within one rounding step.
+            const double tol = dt == DType::Float64 ? 1e-13 : dt == DType::Float32 ? 2.5e-7 : 8e-3;
+            EXPECT_LT(max_rel(cpu, dev, 1.0), tol) << shape_str(c.x) << " " << dtype_name(dt);
+        }
+    }
+}
+
+TEST(GpuLayers, SiluAndGelu) {
+    NL_REQUIRE_GPU();
+    for (DType dt : {DType::Float32, DType::Float64}) {
+        Tensor x = data({4096}, dt, 9, 4.0);
+        const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+        x = cat({x, from_vector({0.0, -0.0, nan, inf, -inf, 90.0, -90.0, 1e-30}, {8}, {dt})});
+        const Tensor gx = gpu(x);
+        // CUDA's exp / erf / tanh against the C library's: relative to the value for silu; gelu
+        // relative to max(|x|, 1) since 1 + erf(x / sqrt 2) cancels for negative x.
+        const double tol = dt == DType::Float32 ? 1e-6 : 1e-14;
+        EXPECT_LT(max_rel(silu(x), silu(gx), 1e-30), tol) << dtype_name(dt);
+        EXPECT_LT(max_rel(gelu(x), gelu(gx), 1.0), tol) << dtype_name(dt);
+        EXPECT_LT(max_rel(gelu(x, "tanh"), gelu(gx, "tanh"), 1.0), tol) << dtype_name(dt);
+    }
+    const Tensor h = data({1000}, DType::Float16, 10, 3.0);
+    EXPECT_LT(max_rel(silu(h), silu(gpu(h)), 1e-3), 1e-3) << "float16: one rounding of the float32 value";
+}
+
+TEST(GpuLayers, ExactElementwiseAndCopies) {
+    NL_REQUIRE_GPU();
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (DType dt : {DType::Float32, DType::Float64, DType::Float16, DType::BFloat16}) {
+        SCOPED_TRACE(dtype_name(dt));
+        const Tensor x = cat({data({1000}, dt, 11, 2.0), from_vector({nan, -0.0, 1.0, -1.0}, {4}, {dt})});
+        const Tensor gx = gpu(x);
+        const int64_t before = ops_detail::through_host_calls();
+        // Tensor-scalar arithmetic: the scalar in the compute dtype (0.1 as a float for float32).
+        EXPECT_TRUE(same_bytes(x * 0.1, gx * 0.1));
+        EXPECT_TRUE(same_bytes(x + 3.0, gx + 3.0));
+        EXPECT_TRUE(same_bytes(x - 0.7, gx - 0.7));
+        EXPECT_TRUE(same_bytes(x / 7.0, gx / 7.0));
+        EXPECT_TRUE(same_bytes(1.0 - x, 1.0 - gx));
+        EXPECT_TRUE(same_bytes(2.0 / x, 2.0 / gx));
+        EXPECT_TRUE(same_bytes(0.5 * x.narrow(0, 1, 500), 0.5 * gx.narrow(0, 1, 500)));  // an offset view
+        // clamp: NaN passes, -0 stays, one-sided bounds.
+        EXPECT_TRUE(same_bytes(clamp(x, -1.0, 1.0), clamp(gx, -1.0, 1.0)));
+        EXPECT_TRUE(same_bytes(clamp(x, 0.3), clamp(gx, 0.3)));
+        EXPECT_TRUE(same_bytes(clamp(x, std::nullopt, -0.2), clamp(gx, std::nullopt, -0.2)));
+        EXPECT_EQ(ops_detail::through_host_calls(), before);
+    }
+    const Tensor im = data({3, 32, 5, 5}, DType::Float32, 12), gim = gpu(im);
+    const int64_t before = ops_detail::through_host_calls();
+    // Nearest upsampling: the UNet's 2x, same size, and other factors (float(1 / scale) rule).
+    EXPECT_TRUE(same_bytes(upsample_nearest2d(im, 2.0), upsample_nearest2d(gim, 2.0)));
+    EXPECT_TRUE(same_bytes(upsample_nearest2d(im, 1.0), upsample_nearest2d(gim, 1.0)));
+    EXPECT_TRUE(same_bytes(upsample_nearest2d(im, 1.7, 0.5), upsample_nearest2d(gim, 1.7, 0.5)));
+    EXPECT_TRUE(same_bytes(upsample_nearest2d(im.select(0, 2), 3.0), upsample_nearest2d(gim.select(0, 2), 3.0)));
+    EXPECT_TRUE(same_bytes(upsample_nearest2d(im.transpose(2, 3), 2.0), upsample_nearest2d(gim.transpose(2, 3), 2.0)));
+    // cat: the UNet's channel cat, other dims, strided and empty parts, more parts than one launch takes.
+    const Tensor other = data({3, 16, 5, 5}, DType::Float32, 13), go = gpu(other);
+    EXPECT_TRUE(same_bytes(cat({im, other}, 1), cat({gim, go}, 1)));
+    EXPECT_TRUE(same_bytes(cat({im, im}, 0), cat({gim, gim}, 0)));
+    EXPECT_TRUE(same_bytes(cat({im, im.transpose(2, 3)}, -1), cat({gim, gim.transpose(2, 3)}, -1)));
+    EXPECT_TRUE(same_bytes(cat({im.narrow(1, 0, 0), other}, 1), cat({gim.narrow(1, 0, 0), go}, 1)));
+    std::vector<Tensor> parts, gparts;
+    for (int i = 0; i < 19; ++i) {
+        parts.push_back(im.narrow(1, i, 1 + i % 3));
+        gparts.push_back(gim.narrow(1, i, 1 + i % 3));
+    }
+    EXPECT_TRUE(same_bytes(cat(parts, 1), cat(gparts, 1)));
+    const Tensor li = from_vector({3, 1, 4}, {3}, {DType::Int64}), lb = from_vector({1, 0}, {2}, {DType::Bool});
+    EXPECT_TRUE(same_bytes(cat({li, li}), cat({gpu(li), gpu(li)})));
+    EXPECT_TRUE(same_bytes(cat({lb, lb, lb}), cat({gpu(lb), gpu(lb), gpu(lb)})));
+    // embedding: rows of the table by index_select, no host check beyond the op's own.
+    const Tensor table = data({11, 64}, DType::Float32, 14);
+    const Tensor labels = from_vector({3, 10, 0, 10, 7}, {5}, {DType::Int64});
+    EXPECT_TRUE(same_bytes(embedding(labels, table), embedding(gpu(labels), gpu(table))));
+    EXPECT_TRUE(same_bytes(embedding(labels.view({5, 1}), table), embedding(gpu(labels).view({5, 1}), gpu(table))));
+    EXPECT_EQ(ops_detail::through_host_calls(), before);
+}
+
+}  // namespace
+}  // namespace nl

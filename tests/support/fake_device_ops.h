@@ -1,0 +1,188 @@
+// Stand-in DeviceOps for the host-memory CUDA stand-in (host_memory_backend.h): every method
+// counts its calls, records the arguments the dispatch gave it, and computes on host copies with
+// the CPU ops, returning its result on the tensors' device, so values are the CPU's. Like CudaOps
+// they decline (undefined Tensor) what the real kernels decline: mixed or non-floating dtypes.
+// Plug them in with HostMemoryCuda::kernels; tests then see which ops reach a kernel, with which
+// arguments, and (ops_detail::through_host_calls) which still go through the host. Their own
+// reads of device memory run in a KernelScope, so HostMemoryCuda::copies_to_host counts only
+// the copies the code under test makes.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tensor/backend.h"
+#include "tensor/ops.h"
+#include "tensor/tensor.h"
+#include "tests/support/host_memory_backend.h"
+
+namespace nl::test {
+
+class FakeDeviceOps final : public DeviceOps {
+public:
+    std::map<std::string, int> calls;
+    std::vector<int64_t> dims;          // the dims softmax, index_select and cat were given (already wrapped)
+    std::vector<bool> scalar_first;     // binary_scalar's flag, per call
+    std::vector<double> scalars;        // binary_scalar's scalar, per call
+    std::vector<DeviceConvOptions> conv_options;
+    std::vector<Shape> shapes;          // conv2d / upsample: the 4-D input's shape; cat: out_shape
+    std::vector<DeviceUnaryOp> unary_ops;
+
+    Tensor binary(DeviceBinaryOp op, const Tensor& a, const Tensor& b) override {
+        const HostMemoryCuda::KernelScope scope;
+        if (a.dtype() != b.dtype() || !is_floating(a.dtype())) return Tensor();
+        ++calls["binary"];
+        return apply(op, a.cpu(), b.cpu()).to(a.device());
+    }
+    Tensor binary_scalar(DeviceBinaryOp op, const Tensor& t, double s, bool first) override {
+        const HostMemoryCuda::KernelScope scope;
+        if (!is_floating(t.dtype())) return Tensor();
+        ++calls["binary_scalar"];
+        scalar_first.push_back(first);
+        scalars.push_back(s);
+        // s is already in t's compute dtype: the CPU op with it gives the CPU's bits.
+        const Tensor x = t.cpu();
+        switch (op) {
+            case DeviceBinaryOp::Add: return (first ? add(Scalar(s), x) : add(x, Scalar(s))).to(t.device());
+            case DeviceBinaryOp::Sub: return (first ? sub(Scalar(s), x) : sub(x, Scalar(s))).to(t.device());
+            case DeviceBinaryOp::Mul: return (first ? mul(Scalar(s), x) : mul(x, Scalar(s))).to(t.device());
+            case DeviceBinaryOp::Div: return (first ? div(Scalar(s), x) : div(x, Scalar(s))).to(t.device());
+        }
+        return Tensor();
+    }
+    Tensor unary(DeviceUnaryOp op, const Tensor& t) override {
+        const HostMemoryCuda::KernelScope scope;
+        if (!is_floating(t.dtype())) return Tensor();
+        const Tensor x = t.cpu();
+        Tensor r;
+        switch (op) {
+            case DeviceUnaryOp::Neg: r = neg(x); break;
+            case DeviceUnaryOp::Exp: r = exp(x); break;
+            case DeviceUnaryOp::Relu: r = relu(x); break;
+            case DeviceUnaryOp::Sin: r = sin(x); break;
+            case DeviceUnaryOp::Cos: r = cos(x); break;
+            case DeviceUnaryOp::Sqrt: r = nl::sqrt(x); break;
+            case DeviceUnaryOp::Silu: r = silu(x); break;
+            case DeviceUnaryOp::Gelu: r = gelu(x); break;
+            case DeviceUnaryOp::GeluTanh: r = gelu(x, "tanh"); break;
+            default: return Tensor();  // declined (log, tanh, ...): the tests check the fallback
+        }
+        ++calls["unary"];
+        unary_ops.push_back(op);
+        return r.to(t.device());
+    }
+    Tensor sum(const Tensor& t) override {
+        const HostMemoryCuda::KernelScope scope;
+        ++calls["sum"];
+        return nl::sum(t.cpu()).to(t.device());
+    }
+    Tensor softmax(const Tensor& t, int64_t dim, bool log) override {
+        const HostMemoryCuda::KernelScope scope;
+        ++calls["softmax"];
+        dims.push_back(dim);
+        return (log ? log_softmax(t.cpu(), dim) : nl::softmax(t.cpu(), dim)).to(t.device());
+    }
+    Tensor matmul(const Tensor& a, const Tensor& b) override {
+        const HostMemoryCuda::KernelScope scope;
+        ++calls["matmul"];
+        return nl::matmul(a.cpu(), b.cpu()).to(a.device());
+    }
+    Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) override {
+        const HostMemoryCuda::KernelScope scope;
+        ++calls["index_select"];
+        dims.push_back(dim);
+        return nl::index_select(t.cpu(), dim, index.cpu()).to(t.device());
+    }
+    Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, const DeviceConvOptions& o, int64_t Ho,
+                  int64_t Wo) override {
+        const HostMemoryCuda::KernelScope scope;
+        if (x.dim() != 4 || w.dtype() != x.dtype() || (b.defined() && b.dtype() != x.dtype())) return Tensor();
+        ++calls["conv2d"];
+        conv_options.push_back(o);
+        shapes.push_back(x.shape());
+        const Tensor y = nl::conv2d(x.cpu(), w.cpu(), b.defined() ? b.cpu() : b, {o.stride_h, o.stride_w},
+                                    {o.pad_h, o.pad_w}, {o.dil_h, o.dil_w}, o.groups);
+        if (y.size(2) != Ho || y.size(3) != Wo) return Tensor();  // a wrong size fails the caller's test
+        return y.to(x.device());
+    }
+    Tensor group_norm(const Tensor& x, int64_t groups, const Tensor& w, const Tensor& b, double eps) override {
+        const HostMemoryCuda::KernelScope scope;
+        if ((w.defined() && w.dtype() != x.dtype()) || (b.defined() && b.dtype() != x.dtype())) return Tensor();
+        ++calls["group_norm"];
+        return nl::group_norm(x.cpu(), groups, w.defined() ? w.cpu() : w, b.defined() ? b.cpu() : b, eps).to(x.device());
+    }
+    Tensor upsample_nearest2d(const Tensor& x, int64_t Ho, int64_t Wo, double sh, double sw) override {
+        const HostMemoryCuda::KernelScope scope;
+        if (x.dim() != 4) return Tensor();
+        ++calls["upsample_nearest2d"];
+        shapes.push_back(x.shape());
+        const Tensor y = nl::upsample_nearest2d(x.cpu(), sh, sw);
+        if (y.size(2) != Ho || y.size(3) != Wo) return Tensor();
+        return y.to(x.device());
+    }
+    Tensor cat(const std::vector<Tensor>& parts, int64_t dim, const std::vector<int64_t>& out_shape) override {
+        const HostMemoryCuda::KernelScope scope;
+        for (const Tensor& p : parts)
+            if (p.dtype() != parts.front().dtype()) return Tensor();
+        ++calls["cat"];
+        dims.push_back(dim);
+        shapes.push_back(out_shape);
+        std::vector<Tensor> host;
+        for (const Tensor& p : parts) host.push_back(p.cpu());
+        return nl::cat(host, dim).to(parts.front().device());
+    }
+    Tensor clamp(const Tensor& t, bool has_lo, double lo, bool has_hi, double hi) override {
+        const HostMemoryCuda::KernelScope scope;
+        if (!is_floating(t.dtype())) return Tensor();
+        ++calls["clamp"];
+        return nl::clamp(t.cpu(), has_lo ? std::optional<Scalar>(lo) : std::nullopt,
+                         has_hi ? std::optional<Scalar>(hi) : std::nullopt)
+            .to(t.device());
+    }
+
+    Tensor compare(DeviceCompareOp op, const Tensor& a, const Tensor& b) override {
+        const HostMemoryCuda::KernelScope scope;
+        if (a.dtype() != b.dtype()) return Tensor();
+        ++calls["compare"];
+        return compare_cpu(op, a.cpu(), b.cpu()).to(a.device());
+    }
+    Tensor compare_scalar(DeviceCompareOp op, const Tensor& t, double s) override {
+        const HostMemoryCuda::KernelScope scope;
+        ++calls["compare_scalar"];
+        scalars.push_back(s);
+        // s as a 0-dim tensor of t's dtype (exact: the op sends only exact values): the CPU then
+        // compares in that dtype's compute dtype.
+        return compare_cpu(op, t.cpu(), full({}, s, {t.dtype()})).to(t.device());
+    }
+    Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) override {
+        const HostMemoryCuda::KernelScope scope;
+        if (cond.dtype() != DType::Bool || a.dtype() != b.dtype()) return Tensor();
+        ++calls["where"];
+        return nl::where(cond.cpu(), a.cpu(), b.cpu()).to(a.device());
+    }
+
+private:
+    static Tensor compare_cpu(DeviceCompareOp op, const Tensor& x, const Tensor& y) {
+        switch (op) {
+            case DeviceCompareOp::Eq: return eq(x, y);
+            case DeviceCompareOp::Ne: return ne(x, y);
+            case DeviceCompareOp::Lt: return lt(x, y);
+            case DeviceCompareOp::Le: return le(x, y);
+            case DeviceCompareOp::Gt: return gt(x, y);
+            case DeviceCompareOp::Ge: return ge(x, y);
+        }
+        return Tensor();
+    }
+    static Tensor apply(DeviceBinaryOp op, const Tensor& x, const Tensor& y) {
+        switch (op) {
+            case DeviceBinaryOp::Add: return add(x, y);
+            case DeviceBinaryOp::Sub: return sub(x, y);
+            case DeviceBinaryOp::Mul: return mul(x, y);
+            case DeviceBinaryOp::Div: return div(x, y);
+        }
+        return Tensor();
+    }
+};
+
+}  // namespace nl::test
