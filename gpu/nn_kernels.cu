@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "gpu/cuda_check.h"
+#include "gpu/device_util.cuh"
 #include "gpu/kernels.h"
 #include "tensor/errors.h"
 #include "tensor/half.h"
@@ -20,42 +21,11 @@ namespace nl::gpu::detail {
 
 namespace {
 
-__device__ __forceinline__ uint64_t global_thread() {
-    return static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-}
-__device__ __forceinline__ uint64_t grid_threads() { return static_cast<uint64_t>(gridDim.x) * blockDim.x; }
-
 int grid_for(int64_t n, int block = 256) {
     int dev = 0;
     NL_CUDA_CHECK(cudaGetDevice(&dev));
     return auto_grid(dev, static_cast<uint64_t>(n), block);
 }
-
-// The compute type of a storage type (ops_internal.h's compute_dtype): float for float32 and the
-// 16-bit types, double for float64.
-template <class T> struct Compute { using type = float; };
-template <> struct Compute<double> { using type = double; };
-
-template <class T>
-__device__ __forceinline__ typename Compute<T>::type load_c(const T* p) {
-    if constexpr (std::is_same<T, double>::value) return *p;
-    else return static_cast<float>(*p);
-}
-// One rounding into T (the 16-bit types from float, as the CPU's conversions).
-template <class T, class C>
-__device__ __forceinline__ T store_c(C v) {
-    if constexpr (std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value) return T(static_cast<float>(v));
-    else return static_cast<T>(v);
-}
-
-__device__ __forceinline__ float add_rn(float a, float b) { return __fadd_rn(a, b); }
-__device__ __forceinline__ double add_rn(double a, double b) { return __dadd_rn(a, b); }
-__device__ __forceinline__ float sub_rn(float a, float b) { return __fsub_rn(a, b); }
-__device__ __forceinline__ double sub_rn(double a, double b) { return __dsub_rn(a, b); }
-__device__ __forceinline__ float mul_rn(float a, float b) { return __fmul_rn(a, b); }
-__device__ __forceinline__ double mul_rn(double a, double b) { return __dmul_rn(a, b); }
-__device__ __forceinline__ float div_rn(float a, float b) { return __fdiv_rn(a, b); }
-__device__ __forceinline__ double div_rn(double a, double b) { return __ddiv_rn(a, b); }
 
 template <class F>
 void dispatch_floating(DType d, const char* what, F&& f) {
@@ -99,16 +69,6 @@ __global__ void k_strided_copy(const E* in, E* out, int64_t n, StridedLayout L) 
 }
 
 // ---- elementwise -------------------------------------------------------------------------------
-
-template <class C>
-__device__ __forceinline__ C arith(int op, C x, C y) {
-    switch (op) {
-        case 0: return add_rn(x, y);
-        case 1: return sub_rn(x, y);
-        case 2: return mul_rn(x, y);
-        default: return div_rn(x, y);
-    }
-}
 
 template <class T>
 __global__ void k_binary_scalar(int op, const T* in, typename Compute<T>::type s, bool scalar_first, T* out, int64_t n) {

@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "gpu/cuda_check.h"
+#include "gpu/device_util.cuh"
 #include "gpu/kernels.h"
 #include "tensor/errors.h"
 #include "tensor/half.h"
@@ -17,11 +18,6 @@
 namespace nl::gpu::detail {
 
 namespace {
-
-__device__ __forceinline__ uint64_t global_thread() {
-    return static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-}
-__device__ __forceinline__ uint64_t grid_threads() { return static_cast<uint64_t>(gridDim.x) * blockDim.x; }
 
 template <class D, class S>
 __device__ __forceinline__ D convert_value(S v) {
@@ -183,22 +179,6 @@ namespace nl::gpu::detail {
 
 namespace {
 
-template <class T> struct Compute { using type = float; };
-template <> struct Compute<double> { using type = double; };
-
-template <class T>
-__device__ __forceinline__ typename Compute<T>::type load_c(const T* p) {
-    return static_cast<typename Compute<T>::type>(static_cast<float>(*p));
-}
-template <>
-__device__ __forceinline__ double load_c<double>(const double* p) { return *p; }
-
-template <class T, class C>
-__device__ __forceinline__ T store_c(C v) {
-    if constexpr (std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value) return T(static_cast<float>(v));
-    else return static_cast<T>(v);
-}
-
 template <class T>
 __global__ void k_binary(int op, const T* a, const T* b, T* out, int64_t n, BroadcastLayout L) {
     using C = typename Compute<T>::type;
@@ -210,27 +190,22 @@ __global__ void k_binary(int op, const T* a, const T* b, T* out, int64_t n, Broa
             oa += idx * L.stride_a[d];
             ob += idx * L.stride_b[d];
         }
-        const C x = load_c(a + oa), y = load_c(b + ob);
-        C r;
-        switch (op) {
-            case 0: r = x + y; break;
-            case 1: r = x - y; break;
-            case 2: r = x * y; break;
-            default: r = x / y; break;
-        }
-        out[i] = store_c<T>(r);
+        out[i] = store_c<T>(arith<C>(op, load_c(a + oa), load_c(b + ob)));
     }
 }
 
 template <class C>
 __device__ __forceinline__ C unary_value(int op, C x) {
     switch (op) {
-        case 0: return -x;
-        case 1: return fabs(x);                // as std::abs: -0 -> +0, the sign of NaN cleared
+        case 0: return flip_sign(x);           // as the CPU's -x: only the sign bit changes
+        case 1: return clear_sign(x);          // as std::abs: -0 -> +0, the sign of NaN cleared
         case 2: return x < C(0) ? C(0) : x;    // as the CPU's relu: -0 and NaN pass unchanged
         case 3: return exp(x);
         case 4: return log(x);
-        case 5: return sqrt(x);
+        case 5: {  // sqrt of a negative number: the CPU's default NaN (x86_nan)
+            const C r = sqrt(x);
+            return r != r ? x86_nan(x, x) : r;
+        }
         case 6: return sin(x);
         case 7: return cos(x);
         case 8: return tanh(x);

@@ -95,7 +95,9 @@ TEST(GpuOps, Softmax) {
         const double tol = dt == DType::Float64 ? 1e-14 : dt == DType::Float32 ? 3e-7 : 8e-3;
         for (int64_t dim : {0, 1, -1}) {
             EXPECT_LT(max_rel(softmax(x, dim), cuda_ops()->softmax(gx, dim, false), 0), tol) << dtype_name(dt) << " dim " << dim;
-            EXPECT_LT(max_rel(log_softmax(x, dim), cuda_ops()->softmax(gx, dim, true), 1e-6), tol) << dtype_name(dt) << " dim " << dim;
+            // Log-probabilities relative to max(|value|, 1): near 0, (x - max) - log(sum) cancels,
+            // and an absolute error of 1e-17 there was a relative one of 1e-11 (H100, float64).
+            EXPECT_LT(max_rel(log_softmax(x, dim), cuda_ops()->softmax(gx, dim, true), 1.0), tol) << dtype_name(dt) << " dim " << dim;
         }
     }
 }
@@ -173,7 +175,10 @@ TEST(GpuOps, PublicOpsDispatchToTheGpu) {
     EXPECT_LT(max_rel(softmax(x, -1), softmax(gx, -1).cpu(), 1e-30), 3e-7);
     const Tensor lin = linear(x, w, b), glin = linear(gx, gw, gb);
     EXPECT_TRUE(on_gpu(glin));
-    EXPECT_LT(max_rel(lin, glin.cpu(), 1e-2), 1e-5);
+    // As for matmul: relative to the size of the terms (sqrt(K) |x| |w| ~ 6 for K = 33), since a
+    // sum that cancels to near 0 has cuBLAS's rounding in another order (2.6e-5 of a value near
+    // 1e-2 on the H100).
+    EXPECT_LT(max_rel(lin, glin.cpu(), 6.0), 1e-5);
     EXPECT_THROW(add(x, gy), DeviceError);
     // Signed zeros and NaNs: abs clears the sign (std::abs), relu passes -0 and NaN unchanged.
     const double nan = std::numeric_limits<double>::quiet_NaN();
