@@ -5,9 +5,11 @@
 #include <cuda_runtime_api.h>
 
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "gpu/allocator.h"
+#include "gpu/categorical_kernels.h"
 #include "gpu/cuda_check.h"
 #include "gpu/device.h"
 #include "gpu/kernels.h"
@@ -62,6 +64,40 @@ Tensor draw(const Tensor& x, int64_t rows, int64_t cols, detail::RowMode mode, d
     // pageable host-to-device copy has consumed `checks` by the time cudaMemcpyAsync returns.
     return out;
 }
+int multiprocessors(int device) {
+    int n = 0;
+    NL_CUDA_CHECK(cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, device));
+    return n;
+}
+
+// Rows of many categories (categorical_kernels.h): checks and draws in one go, several blocks per
+// row; the row checks come back once (the only synchronisation). An invalid row gives nothing:
+// the generator is put back where it was and the caller runs the CPU op, which reports the error.
+std::optional<Tensor> wide_draw(const Tensor& x, int64_t rows, int64_t cols, detail::RowMode mode, double temperature,
+                                int64_t num_samples, const Shape& out_shape, Generator& g) {
+    const int dev = x.device().index;
+    DeviceGuard guard(dev);
+    const StreamHandle s = current_stream(dev);
+    const detail::WideDrawPlan plan = detail::plan_wide_draw(rows, cols, multiprocessors(dev));
+    const uint64_t before = g.offset();
+    const uint64_t offset = g.reserve(static_cast<uint64_t>((rows * num_samples + 1) / 2));
+    Tensor out = Tensor::empty(out_shape, {DType::Int64, x.device()});
+    DeviceBuffer checks(static_cast<size_t>(rows) * sizeof(detail::RowCheck), dev);
+    DeviceBuffer scratch(plan.scratch_bytes, dev);
+    detail::launch_wide_draw(plan, x.data_ptr(), x.dtype(), mode, temperature, g.initial_seed(), offset, g.stream(),
+                             num_samples, out.data<int64_t>(), checks.as<detail::RowCheck>(), scratch.get(), s);
+    std::vector<detail::RowCheck> host(static_cast<size_t>(rows));
+    NL_CUDA_CHECK(cudaMemcpyAsync(host.data(), checks.get(), checks.bytes(), cudaMemcpyDeviceToHost, s));
+    NL_CUDA_CHECK(cudaStreamSynchronize(s));
+    for (const detail::RowCheck& c : host) {
+        const bool ok = c.first_bad >= cols && (mode == detail::RowMode::Logits ? c.argmax >= 0 : c.nonzero > 0);
+        if (!ok) {
+            g.set_offset(before);
+            return std::nullopt;
+        }
+    }
+    return out;
+}
 }  // namespace
 
 void categorical(const double* weights, int64_t rows, int64_t cols, int64_t num_samples, uint64_t seed,
@@ -69,6 +105,15 @@ void categorical(const double* weights, int64_t rows, int64_t cols, int64_t num_
     if (rows <= 0 || cols <= 0 || num_samples <= 0) return;
     DeviceGuard guard(device);
     const StreamHandle s = current_stream(device);
+    if (cols >= detail::kWideMinCols) {
+        // random.cpp has checked the rows: the row checks stay on the device, nothing waits.
+        const detail::WideDrawPlan plan = detail::plan_wide_draw(rows, cols, multiprocessors(device));
+        DeviceBuffer checks(static_cast<size_t>(rows) * sizeof(detail::RowCheck), device);
+        DeviceBuffer scratch(plan.scratch_bytes, device);
+        detail::launch_wide_draw(plan, weights, DType::Float64, detail::RowMode::Weights, 1.0, seed, offset, stream,
+                                 num_samples, out, checks.as<detail::RowCheck>(), scratch.get(), s);
+        return;
+    }
     DeviceBuffer scratch(static_cast<size_t>(rows) * static_cast<size_t>(cols) * 16, device);
     detail::launch_row_draw(weights, DType::Float64, rows, cols, detail::RowMode::Weights, 1.0, nullptr, seed,
                             offset, stream, num_samples, out, scratch.get(), s);
@@ -81,13 +126,18 @@ Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement, G
     if (!basic_shape_ok(probs) || num_samples <= 0 || (!replacement && num_samples > probs.size(-1))) return on_cpu();
     const int64_t rows = probs.dim() == 2 ? probs.size(0) : 1, cols = probs.size(-1);
     const Tensor x = probs.contiguous();
+    const Shape out_shape = probs.dim() == 2 ? Shape{rows, num_samples} : Shape{num_samples};
+    if (replacement && cols >= detail::kWideMinCols) {
+        if (std::optional<Tensor> out = wide_draw(x, rows, cols, detail::RowMode::Weights, 1.0, num_samples, out_shape, g))
+            return *out;
+        return on_cpu();
+    }
     const std::vector<detail::RowCheck> checks = check_rows(x, rows, cols, detail::RowMode::Weights);
     for (const detail::RowCheck& c : checks)
         if (c.first_bad < cols || c.nonzero == 0 || (!replacement && c.nonzero < num_samples)) return on_cpu();
     // Without replacement (the exponential race: a top-k per row) draws on the CPU from the same
     // generator, so the values are those of nl::multinomial.
     if (!replacement) return on_cpu();
-    const Shape out_shape = probs.dim() == 2 ? Shape{rows, num_samples} : Shape{num_samples};
     return draw(x, rows, cols, detail::RowMode::Weights, 1.0, checks, num_samples, out_shape, g);
 }
 
@@ -99,10 +149,16 @@ Tensor sample_logits(const Tensor& logits, double temperature, int64_t num_sampl
         return on_cpu();
     const int64_t rows = logits.dim() == 2 ? logits.size(0) : 1, cols = logits.size(-1);
     const Tensor x = logits.contiguous();
+    const Shape out_shape = logits.dim() == 2 ? Shape{rows, num_samples} : Shape{num_samples};
+    if (temperature > 0.0 && cols >= detail::kWideMinCols) {
+        if (std::optional<Tensor> out = wide_draw(x, rows, cols, detail::RowMode::Logits, temperature, num_samples,
+                                                  out_shape, g))
+            return *out;
+        return on_cpu();
+    }
     const std::vector<detail::RowCheck> checks = check_rows(x, rows, cols, detail::RowMode::Logits);
     for (const detail::RowCheck& c : checks)
         if (c.first_bad < cols || c.argmax < 0) return on_cpu();
-    const Shape out_shape = logits.dim() == 2 ? Shape{rows, num_samples} : Shape{num_samples};
     if (temperature == 0.0) {  // argmax: deterministic, no random words consumed
         std::vector<double> idx(static_cast<size_t>(rows * num_samples));
         for (int64_t r = 0; r < rows; ++r)

@@ -5,6 +5,9 @@
 #include <cstring>
 
 #include "tensor/host_device.h"
+#if defined(__CUDACC__)
+#include <cuda_fp16.h>
+#endif
 
 namespace nl {
 
@@ -27,8 +30,10 @@ NL_HOST_DEVICE float f32_from_bits(uint32_t b) {
 #endif
 }
 
-// float32 -> binary16, round to nearest even; overflow gives inf, NaN stays NaN.
-NL_HOST_DEVICE uint16_t float_to_half_bits(float f) {
+// float32 -> binary16, round to nearest even; overflow gives inf, NaN stays NaN. The definition,
+// in integer operations (the GPU checks its conversion instruction against it for all 2^32 inputs:
+// gpu/conversion_check.h).
+NL_HOST_DEVICE uint16_t float_to_half_bits_portable(float f) {
     const uint32_t x = f32_bits(f);
     const uint32_t sign = (x >> 16) & 0x8000u;
     const uint32_t absx = x & 0x7FFFFFFFu;
@@ -51,6 +56,19 @@ NL_HOST_DEVICE uint16_t float_to_half_bits(float f) {
     const uint32_t rem = absx & 0x1FFFu;
     if (rem > 0x1000u || (rem == 0x1000u && (h & 1u))) ++h;
     return static_cast<uint16_t>(sign | h);
+}
+
+NL_HOST_DEVICE uint16_t float_to_half_bits(float f) {
+#if defined(__CUDA_ARCH__)
+    // The GPU's conversion instruction rounds to nearest even too, with the same overflow to inf
+    // and subnormal results: one instruction instead of about fifteen (the integer version made
+    // float16 randn 35% slower than float32 on an H100). NaN keeps the portable bits (the
+    // instruction's NaN is another pattern).
+    if ((f32_bits(f) & 0x7FFFFFFFu) > 0x7F800000u) return float_to_half_bits_portable(f);
+    return __half_as_ushort(__float2half_rn(f));
+#else
+    return float_to_half_bits_portable(f);
+#endif
 }
 
 NL_HOST_DEVICE float half_bits_to_float(uint16_t h) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "gpu/random_ops.h"
 #include "gpu_test_util.h"
@@ -16,6 +17,16 @@ namespace nl {
 namespace {
 
 using gpu_test::same_bytes;
+
+template <class F>
+std::string error_of(F&& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return typeid(e).name() + std::string(": ") + e.what();
+    }
+    return "(no error)";
+}
 
 Tensor logits_64x50000() {
     Generator g(2);
@@ -43,6 +54,61 @@ TEST(GpuCategorical, SampleLogitsMatchesTheCpu) {
         EXPECT_TRUE(same_bytes(sample_logits(v.to(dt), 0.7, 1000, &a), gpu::sample_logits(v.to(dt).to(Device::cuda()), 0.7, 1000, &b)))
             << dtype_name(dt);
     }
+}
+
+// Rows of 4096 categories or more take the wide kernels (gpu/categorical_kernels.h: several
+// blocks per row, then segment -> thread -> column search): the same draws as the CPU for every
+// dtype, for zero weights in whole segments, -inf logits, many samples, and the CPU's errors.
+TEST(GpuCategorical, WideRowsMatchTheCpu) {
+    NL_REQUIRE_GPU();
+    const double inf = std::numeric_limits<double>::infinity();
+    Generator pg(41);
+    Tensor p = rand({5, 9000}, {DType::Float64}, &pg);
+    std::vector<double> pv = p.to_vector();
+    for (int64_t j = 0; j < 9000; ++j) {
+        if (j < 6000) pv[static_cast<size_t>(1 * 9000 + j)] = 0.0;      // row 1: zero except the last 3000
+        if (j != 8999) pv[static_cast<size_t>(2 * 9000 + j)] = 0.0;     // row 2: only the last column
+        if (j % 2) pv[static_cast<size_t>(3 * 9000 + j)] = 1e-30;       // row 3: tiny weights raised to 1
+    }
+    p = from_vector(pv, {5, 9000}, {DType::Float64});
+    for (DType dt : {DType::Float64, DType::Float32, DType::Float16, DType::BFloat16}) {
+        for (int64_t ns : {1, 2000}) {
+            Generator a(5), b(5);
+            const Tensor c = multinomial(p.to(dt), ns, true, &a);
+            const Tensor g = gpu::multinomial(p.to(dt).to(Device::cuda()), ns, true, &b);
+            EXPECT_TRUE(same_bytes(c, g)) << dtype_name(dt) << ", samples " << ns;
+            EXPECT_EQ(a.offset(), b.offset());
+        }
+    }
+    Tensor l = randn({3, 70001}, {}, &pg);
+    std::vector<double> lv = l.to_vector();
+    for (int64_t j = 0; j < 70001; j += 3) lv[static_cast<size_t>(j)] = -inf;  // row 0: every third -inf
+    for (int64_t j = 0; j < 70000; ++j) lv[static_cast<size_t>(70001 + j)] = -inf;  // row 1: the last one only
+    l = from_vector(lv, {3, 70001});
+    for (DType dt : {DType::Float32, DType::Float64, DType::BFloat16}) {
+        Generator a(6), b(6);
+        EXPECT_TRUE(same_bytes(sample_logits(l.to(dt), 0.9, 300, &a), gpu::sample_logits(l.to(dt).to(Device::cuda()), 0.9, 300, &b)))
+            << dtype_name(dt);
+        EXPECT_EQ(a.offset(), b.offset());
+    }
+    const Tensor one_d = randn({4096}, {}, &pg);
+    Generator a(7), b(7);
+    EXPECT_TRUE(same_bytes(sample_logits(one_d, 2.0, 64, &a), gpu::sample_logits(one_d.to(Device::cuda()), 2.0, 64, &b)));
+    // Errors in a wide row: the CPU's message, and the generator where the CPU leaves it.
+    std::vector<double> bad = randn({4, 40000}, {}, &pg).to_vector();
+    bad[static_cast<size_t>(2 * 40000 + 30000)] = std::numeric_limits<double>::quiet_NaN();
+    const Tensor bl = from_vector(bad, {4, 40000});
+    Generator c(8), d(8);
+    const std::string ec = error_of([&] { sample_logits(bl, 1.0, 1, &c); });
+    EXPECT_NE(ec, "(no error)");
+    EXPECT_EQ(ec, error_of([&] { gpu::sample_logits(bl.to(Device::cuda()), 1.0, 1, &d); }));
+    EXPECT_EQ(c.offset(), d.offset());
+    std::vector<double> neg = rand({2, 5000}, {DType::Float64}, &pg).to_vector();
+    neg[7000] = -0.5;
+    const Tensor np = from_vector(neg, {2, 5000}, {DType::Float64});
+    Generator e(9), f(9);
+    EXPECT_EQ(error_of([&] { multinomial(np, 1, true, &e); }), error_of([&] { gpu::multinomial(np.to(Device::cuda()), 1, true, &f); }));
+    EXPECT_EQ(e.offset(), f.offset());
 }
 
 TEST(GpuCategorical, ArgmaxAtTemperatureZero) {
@@ -84,6 +150,14 @@ TEST(GpuCategorical, BackendHookMatchesTheCpuDraws) {
     const Tensor expected = multinomial(p, 11, true, &ref);
     ASSERT_TRUE(be.categorical(pd.data<double>(), 3, 257, 11, 12, 0, 0, out.data<int64_t>(), 0));
     EXPECT_TRUE(same_bytes(expected, out));
+    // Wide rows take the wide kernels (no read-back of the row checks).
+    const Tensor wide = rand({2, 5000}, {DType::Float64}, &pg);
+    Tensor wout = Tensor::empty({2, 7}, {DType::Int64, Device::cuda()});
+    const Tensor wd = wide.to(Device::cuda());
+    Generator wref(13);
+    const Tensor wexpected = multinomial(wide, 7, true, &wref);
+    ASSERT_TRUE(be.categorical(wd.data<double>(), 2, 5000, 7, 13, 0, 0, wout.data<int64_t>(), 0));
+    EXPECT_TRUE(same_bytes(wexpected, wout));
 }
 
 // The public nl::multinomial / nl::sample_logits given CUDA tensors draw through the backend's
@@ -105,15 +179,6 @@ TEST(GpuCategorical, PublicOpsOnCudaTensorsDrawOnTheGpu) {
     EXPECT_TRUE(same_bytes(sample_logits(logits, 0.8, 3, &a), g));
 }
 
-template <class F>
-std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return typeid(e).name() + std::string(": ") + e.what();
-    }
-    return "(no error)";
-}
 
 TEST(GpuCategorical, ErrorsAreTheCpuErrors) {
     NL_REQUIRE_GPU();

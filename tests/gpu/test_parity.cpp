@@ -3,10 +3,12 @@
 // results never depend on them), and randperm.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "gpu/conversion_check.h"
 #include "gpu/random_ops.h"
 #include "gpu_test_util.h"
 #include "tensor/random.h"
@@ -123,6 +125,14 @@ TEST(GpuParity, EveryOpAndDtypeBitForBit) {
     }
 }
 
+// Device code converts float32 to float16 with the GPU's instruction, the CPU with the integer
+// definition of tensor/half.h: the two must agree on every input for float16 tensors to match.
+TEST(GpuParity, HalfConversionInstructionEqualsTheDefinitionOnAllInputs) {
+    NL_REQUIRE_GPU();
+    const gpu::ConversionMismatch m = gpu::check_half_conversion(0);
+    EXPECT_EQ(m.count, 0u) << "first differing float32 bits: 0x" << std::hex << m.first_input;
+}
+
 TEST(GpuParity, OffsetsAndStreamIds) {
     NL_REQUIRE_GPU();
     const struct {
@@ -208,9 +218,32 @@ TEST(GpuParity, LaunchShapesNeverChangeResults) {
     }
 }
 
+// How many neighbours share the high 32 bits of their randperm keys (after sorting), for the
+// stream of `g` at its offset: the cases the GPU's run-ordering pass must get right.
+int64_t equal_high_halves(const Generator& g, int64_t n) {
+    std::vector<uint32_t> high(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) {
+        const PhiloxCounter c = philox_block(g.initial_seed(), g.offset() + static_cast<uint64_t>(i / 2), g.stream());
+        high[static_cast<size_t>(i)] = (i % 2) ? c.v[3] : c.v[1];
+    }
+    std::sort(high.begin(), high.end());
+    int64_t equal = 0;
+    for (size_t i = 1; i < high.size(); ++i) equal += high[i] == high[i - 1];
+    return equal;
+}
+
+TEST(GpuParity, RandpermKeysTieInTheirHighHalves) {
+    // Not a GPU test by itself: it shows that the n used below exercises the tie path.
+    Generator g(31);
+    EXPECT_GT(equal_high_halves(g, (int64_t(1) << 22) + 5), 1000);
+}
+
 TEST(GpuParity, Randperm) {
     NL_REQUIRE_GPU();
-    for (int64_t n : {int64_t(0), int64_t(1), int64_t(2), int64_t(3), int64_t(1000), int64_t(1000001)}) {
+    // 2^22 + 5 elements hold about 2,000 pairs of keys with equal high halves, which the GPU's
+    // 32-bit sort leaves to its run-ordering pass (gpu/random_kernels.cu).
+    for (int64_t n : {int64_t(0), int64_t(1), int64_t(2), int64_t(3), int64_t(1000), int64_t(1000001),
+                      (int64_t(1) << 22) + 5}) {
         for (uint64_t off : {uint64_t(0), uint64_t(999)}) {
             Generator a(31), b(31);
             a.set_offset(off);
