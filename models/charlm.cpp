@@ -165,7 +165,7 @@ double char_nll(const CharMLP& model, const std::vector<std::string>& words) {
     const int64_t N = static_cast<int64_t>(next.size());
     if (N == 0) throw ValueError("char_nll: no words given");
     const Tensor logp = log_softmax(model.forward(from_vector(ctx, {N, C}, {DType::Int64})), -1);
-    const Tensor picked = gather(logp, 1, from_vector(next, {N, 1}, {DType::Int64}));
+    const Tensor picked = gather(logp, 1, from_vector(next, {N, 1}, {DType::Int64}).to(logp.device()));
     return -mean(picked.to(DType::Float64)).item();
 }
 

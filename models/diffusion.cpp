@@ -10,7 +10,7 @@
 namespace nl::models {
 
 Tensor ToyEps::eps(const Tensor& x, const Tensor& alpha_bar) const {
-    const Tensor ds = full({x.size(0)}, dataset_, {DType::Int64, x.device()});
+    const Tensor ds = full({x.size(0)}, dataset_, {DType::Int64});  // on the host, as alpha_bar
     return net_.forward(x, alpha_bar, ds);
 }
 
@@ -36,8 +36,15 @@ Tensor DigitsEps::eps(const Tensor& x, const Tensor& alpha_bar) const {
     const Tensor both = net_.forward(cat({x, x}, 0), cat({alpha_bar, alpha_bar}, 0), cat({cond, null}, 0));
     const Tensor e_c = both.narrow(0, 0, B), e_u = both.narrow(0, B, B);
     Tensor guided = e_u + (e_c - e_u) * guidance_;
-    // Unconditional rows (label 10) get plain e_u.
-    const Tensor is_null = eq(cond, Scalar(int64_t(DigitsUNet::kNullLabel))).reshape({B, 1, 1, 1});
+    // Unconditional rows (label 10) get plain e_u. The labels live on the host: the mask is made
+    // there, and only when some row needs it (a device has no kernel for where: it would copy both
+    // operands back and forth every step).
+    bool any_null = false;
+    for (int64_t l : labels_) any_null |= l == DigitsUNet::kNullLabel;
+    if (!any_null) return guided;
+    std::vector<double> null_rows(labels_.size());
+    for (size_t i = 0; i < labels_.size(); ++i) null_rows[i] = labels_[i] == DigitsUNet::kNullLabel;
+    const Tensor is_null = from_vector(null_rows, {B, 1, 1, 1}, {DType::Bool}).to(x.device());
     return where(is_null, e_u, guided);
 }
 
@@ -90,7 +97,9 @@ const DiffusionFrame& DiffusionStepper::step() {
     const Tensor& x = cur.x;
     const double ab_t = ab_[ts_[i]];
     const double ab_prev = i + 1 < config_.steps ? ab_[ts_[i + 1]] : 1.0;
-    const Tensor ab_vec = full({x.size(0)}, ab_t, {DType::Float32, x.device()});
+    // On the host: the nets compute the noise-level embedding from it there and copy the result
+    // over, so a device run never waits for the GPU to read alpha_bar back.
+    const Tensor ab_vec = full({x.size(0)}, ab_t, {DType::Float32});
     const Tensor eps = model_.eps(x, ab_vec);
     Tensor x0 = (x - eps * std::sqrt(1.0 - ab_t)) * (1.0 / std::sqrt(ab_t));
     if (model_.clip_x0()) x0 = clamp(x0, Scalar(-1.0), Scalar(1.0));

@@ -73,16 +73,19 @@ Tensor Toy2DNet::forward(const Tensor& x, const Tensor& alpha_bar, const Tensor&
     check_batch("toy2d denoiser: alpha_bar", alpha_bar, B);
     check_batch("toy2d denoiser: dataset", dataset, B);
     // c = cat(embedding, one_hot(dataset)); one_hot as rows of the identity
-    const Tensor oh = eq(dataset.to(DType::Int64).unsqueeze(1), arange(datasets_, {DType::Int64, x.device()}).unsqueeze(0))
-                          .to(DType::Float32);
-    const Tensor c = cat({noise_level_embedding(alpha_bar, emb_), oh}, 1);
+    // The condition is made where alpha_bar and dataset live (the samplers keep them on the host:
+    // no device round trip per step) and then moved to x's device.
+    const Tensor oh = eq(dataset.to(DType::Int64).unsqueeze(1), arange(datasets_, {DType::Int64, dataset.device()}).unsqueeze(0))
+                          .to(DType::Float32)
+                          .to(x.device());
+    const Tensor c = cat({noise_level_embedding(alpha_bar, emb_).to(x.device()), oh}, 1);
     // a = (x[:, :, None] * x_freqs).flatten(1): x0 * f0..f(F-1), then x1 * f0..f(F-1)
     const Tensor a = mul(x.unsqueeze(2), freqs_.reshape({1, 1, fourier_})).reshape({B, 2 * fourier_});
     Tensor h = silu(l1_(cat({x, sin(a), cos(a), c}, 1)));
     h = silu(l2c2_(cat({h, c}, 1)));  // silu(l2(h) + c2(c))
     h = silu(l3c3_(cat({h, c}, 1)));  // silu(l3(h) + c3(c))
     // The MLP gives v; eps = sqrt(1 - alpha_bar) x + sqrt(alpha_bar) v (nets.py: why).
-    const Tensor ab = alpha_bar.to(DType::Float32).unsqueeze(1);
+    const Tensor ab = alpha_bar.to(DType::Float32).unsqueeze(1).to(x.device());
     return add(mul(sqrt(sub(1, ab)), x), mul(sqrt(ab), out_(h)));
 }
 
@@ -141,7 +144,10 @@ Tensor DigitsUNet::forward(const Tensor& x, const Tensor& alpha_bar, const Tenso
     const int64_t B = x.size(0);
     check_batch("digits denoiser: alpha_bar", alpha_bar, B);
     check_batch("digits denoiser: label", label, B);
-    Tensor e = t2_(silu(t1_(noise_level_embedding(alpha_bar, 32)))) + embedding(label.to(DType::Int64), label_);
+    // The noise-level embedding is computed where alpha_bar lives (the sampler keeps it on the
+    // host, so a device run does not wait for the GPU here) and then moved to x's device.
+    Tensor e = t2_(silu(t1_(noise_level_embedding(alpha_bar, 32).to(x.device())))) +
+               embedding(label.to(DType::Int64).to(label_.device()), label_);
     e = silu(e);
     const Tensor h0 = res1_(conv_in_(x), e);
     const Tensor h1 = res2_(down1_(h0), e);
@@ -262,7 +268,8 @@ void CharMLP::bind() {
 Tensor CharMLP::forward(const Tensor& ctx) const {
     if (ctx.dim() != 2 || ctx.size(1) != context_)
         throw ShapeError("char model: context must be [B, " + std::to_string(context_) + "], got " + shape_str(ctx.shape()));
-    Tensor h = embedding(ctx.to(DType::Int64), embed_).reshape({ctx.size(0), -1});
+    // Contexts are built on the host from the symbols drawn so far: they go to the model's device.
+    Tensor h = embedding(ctx.to(DType::Int64).to(embed_.device()), embed_).reshape({ctx.size(0), -1});
     h = tanh(l1_(h));
     h = tanh(l2_(h));
     return out_(h);

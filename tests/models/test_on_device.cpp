@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "forward_cases.h"
+#include "models/charlm.h"
 #include "models/diffusion.h"
 #include "models/latent.h"
 #include "tensor/hash.h"
@@ -52,6 +53,22 @@ TEST_F(OnDevice, SamplersEqualTheCpu) {
         EXPECT_EQ(tensor_hash(da.cpu()), tensor_hash(a)) << sampler_name(kind) << ", toy 2-D";
         EXPECT_EQ(tensor_hash(db.cpu()), tensor_hash(b)) << sampler_name(kind) << ", digits with guidance";
     }
+}
+
+// The character model builds each context on the host from the symbols drawn so far; on a device
+// model it must go to the device (`noiselab lm --device cuda` once failed with "embedding:
+// expected all tensors on the same device").
+TEST_F(OnDevice, CharModelWritesTheCpusWords) {
+    CharMLP cpu(Weights::load(asset("charlm.safetensors")));
+    CharMLP dev(Weights::load(asset("charlm.safetensors")));
+    dev.to(Device::cuda(0));
+    CharSampling s;
+    s.temperature = 0.8;
+    s.top_k = 10;
+    s.top_p = 0.9;
+    const std::vector<std::string> words = sample_words(cpu, 12, s, 7);
+    EXPECT_EQ(sample_words(dev, 12, s, 7), words);
+    EXPECT_EQ(char_nll(dev, words), char_nll(cpu, words));
 }
 
 }  // namespace
