@@ -247,7 +247,8 @@ int main(int argc, char** argv) {
         }
         std::fprintf(f, "op,dtype,impl,elements,bytes,ms,ceiling_gbps,exact,target\n");
         for (const Row& r : rows)
-            std::fprintf(f, "%s,%s,%s,%lld,%.0f,%.6f,%.3f,%s,%.2f\n", r.op.c_str(), r.dtype.c_str(), r.impl.c_str(),
+            // The op is quoted: names such as randint(0,1000) hold commas.
+            std::fprintf(f, "\"%s\",%s,%s,%lld,%.0f,%.6f,%.3f,%s,%.2f\n", r.op.c_str(), r.dtype.c_str(), r.impl.c_str(),
                          static_cast<long long>(r.elements), r.bytes, r.ms, r.ceiling_gbps, r.exact.c_str(), r.target);
         std::fclose(f);
     }

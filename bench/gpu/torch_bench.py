@@ -70,7 +70,7 @@ def main():
     out = sys.stdout if args.csv == "-" else open(args.csv, "w")
     out.write("op,dtype,impl,elements,bytes,ms\n")
     for op, dtype, impl, elements, nbytes, ms in rows:
-        out.write(f"{op},{dtype},{impl},{elements},{nbytes},{ms:.6f}\n")
+        out.write(f'"{op}",{dtype},{impl},{elements},{nbytes},{ms:.6f}\n')  # op names hold commas
     if out is not sys.stdout:
         out.close()
     return 0

@@ -1,6 +1,10 @@
-// models_bench: wall-clock timings of the samplers on the CPU (median of --repeats runs):
-// 2-D diffusion of 2,000 points through 100 DDIM steps, and a 50-step DDIM batch of 16 guided
-// digits (guidance 3: 32 UNet evaluations per step). Prints a small table in milliseconds.
+// models_bench: wall-clock timings of the samplers (median of --repeats runs, after one warm-up
+// run on a GPU): 2-D diffusion of 2,000 points through 100 DDIM steps, and a 50-step DDIM batch of
+// guided digits (guidance 3: the UNet runs on 2 x batch images per step). Prints a small table in
+// milliseconds.
+//
+//   models_bench [--repeats 3] [--device cpu|cuda:0] [--batch 16] [--only digits]
+// bench/models/torch_ddim.py times PyTorch eager on the same weights and the same batch.
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -9,6 +13,7 @@
 #include <vector>
 
 #include "models/diffusion.h"
+#include "tensor/backend.h"
 #include "tensor/parallel.h"
 
 using namespace nl;
@@ -32,23 +37,51 @@ double median_ms(int repeats, F&& f) {
 
 int main(int argc, char** argv) {
     int repeats = 3;
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::string(argv[i]) == "--repeats") repeats = std::max(1, std::atoi(argv[i + 1]));
-    const Toy2DNet toy(Weights::load(asset_path("toy2d_diffusion.safetensors")));
-    const DigitsUNet unet(Weights::load(asset_path("digits_diffusion.safetensors")));
-    ToyEps moons(toy, 0);
-    SamplerConfig toy_cfg;
-    toy_cfg.steps = 100;
-    const double toy_ms = median_ms(repeats, [&] { diffusion_sample(moons, 2000, toy_cfg, 1); });
-    std::vector<int64_t> labels;
-    for (int i = 0; i < 16; ++i) labels.push_back(i % 10);
-    DigitsEps digits(unet, labels, 3.0);
-    SamplerConfig dcfg;
-    dcfg.steps = 50;
-    const double digits_ms = median_ms(repeats, [&] { diffusion_sample(digits, 16, dcfg, 1); });
-    std::cout << "models_bench (CPU, median of " << repeats << ")\n"
-              << "  toy2d diffusion, 2000 points x 100 DDIM steps : " << toy_ms << " ms\n"
-              << "  digits DDIM 50 steps, batch 16, guidance 3     : " << digits_ms << " ms ("
-              << digits_ms / 50 << " ms/step, UNet width " << unet.channels() << ")\n";
+    int64_t batch = 16;
+    std::string device_name = "cpu", only;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string flag = argv[i], value = argv[i + 1];
+        if (flag == "--repeats") repeats = std::max(1, std::atoi(value.c_str()));
+        else if (flag == "--batch") batch = std::max(1, std::atoi(value.c_str()));
+        else if (flag == "--device") device_name = value;
+        else if (flag == "--only") only = value;
+        else {
+            std::cerr << "models_bench: unknown flag " << flag << " (--repeats, --batch, --device, --only)\n";
+            return 2;
+        }
+    }
+    try {
+        const Device device = parse_device(device_name);
+        const bool on_gpu = device.type == DeviceType::CUDA;
+        std::cout << "models_bench (" << device_name << ", median of " << repeats << ")\n";
+        if (only.empty() || only == "toy") {
+            Toy2DNet toy(Weights::load(asset_path("toy2d_diffusion.safetensors")));
+            toy.to(device);
+            ToyEps moons(toy, 0);
+            SamplerConfig toy_cfg;
+            toy_cfg.steps = 100;
+            toy_cfg.device = device;
+            if (on_gpu) diffusion_sample(moons, 2000, toy_cfg, 1);  // warm-up: allocator, cuBLAS
+            const double toy_ms = median_ms(repeats, [&] { diffusion_sample(moons, 2000, toy_cfg, 1).cpu(); });
+            std::cout << "  toy2d diffusion, 2000 points x 100 DDIM steps : " << toy_ms << " ms\n";
+        }
+        if (only.empty() || only == "digits") {
+            DigitsUNet unet(Weights::load(asset_path("digits_diffusion.safetensors")));
+            unet.to(device);
+            std::vector<int64_t> labels;
+            for (int64_t i = 0; i < batch; ++i) labels.push_back(i % 10);
+            DigitsEps digits(unet, labels, 3.0);
+            SamplerConfig dcfg;
+            dcfg.steps = 50;
+            dcfg.device = device;
+            if (on_gpu) diffusion_sample(digits, batch, dcfg, 1);
+            const double digits_ms = median_ms(repeats, [&] { diffusion_sample(digits, batch, dcfg, 1).cpu(); });
+            std::cout << "  digits DDIM 50 steps, batch " << batch << ", guidance 3 : " << digits_ms << " ms ("
+                      << digits_ms / 50 << " ms/step, UNet width " << unet.channels() << ")\n";
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "models_bench: " << e.what() << "\n";
+        return 1;
+    }
     return 0;
 }
