@@ -29,10 +29,11 @@ Tensor DigitsEps::eps(const Tensor& x, const Tensor& alpha_bar) const {
     std::vector<double> lab(labels_.begin(), labels_.end());
     bool any_cond = false;
     for (int64_t l : labels_) any_cond |= l != DigitsUNet::kNullLabel;
-    const Tensor cond = from_vector(lab, {B}, {DType::Int64}).to(x.device());
+    // Labels stay on the host: the net looks them up there (no device index check per step).
+    const Tensor cond = from_vector(lab, {B}, {DType::Int64});
     if (!any_cond || guidance_ == 1.0) return net_.forward(x, alpha_bar, cond);
     // One pass over [conditional; unconditional].
-    const Tensor null = full({B}, DigitsUNet::kNullLabel, {DType::Int64, x.device()});
+    const Tensor null = full({B}, DigitsUNet::kNullLabel, {DType::Int64});
     const Tensor both = net_.forward(cat({x, x}, 0), cat({alpha_bar, alpha_bar}, 0), cat({cond, null}, 0));
     const Tensor e_c = both.narrow(0, 0, B), e_u = both.narrow(0, B, B);
     Tensor guided = e_u + (e_c - e_u) * guidance_;

@@ -116,6 +116,7 @@ void DigitsUNet::bind() {
     t1_ = lin(w_, "t1", 32, emb_);
     t2_ = lin(w_, "t2", emb_, emb_);
     label_ = w_.get("label.weight", {11, emb_});
+    label_host_ = label_.cpu();
     conv_in_ = conv(w_, "conv_in", 1, c, 3, 1, 1);
     res1_ = res("res1", c, c);
     down1_ = conv(w_, "down1", c, 2 * c, 3, 2, 1);
@@ -146,8 +147,11 @@ Tensor DigitsUNet::forward(const Tensor& x, const Tensor& alpha_bar, const Tenso
     check_batch("digits denoiser: label", label, B);
     // The noise-level embedding is computed where alpha_bar lives (the sampler keeps it on the
     // host, so a device run does not wait for the GPU here) and then moved to x's device.
-    Tensor e = t2_(silu(t1_(noise_level_embedding(alpha_bar, 32).to(x.device())))) +
-               embedding(label.to(DType::Int64).to(label_.device()), label_);
+    // Labels given on the host (the samplers') are looked up in the host copy of the table and the
+    // rows copied over: a device lookup checks its indices on the host, a wait for the GPU.
+    const Tensor label_rows = label.device().is_cpu() ? embedding(label.to(DType::Int64), label_host_).to(x.device())
+                                                      : embedding(label.to(DType::Int64).to(label_.device()), label_);
+    Tensor e = t2_(silu(t1_(noise_level_embedding(alpha_bar, 32).to(x.device())))) + label_rows;
     e = silu(e);
     const Tensor h0 = res1_(conv_in_(x), e);
     const Tensor h1 = res2_(down1_(h0), e);

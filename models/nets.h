@@ -68,6 +68,7 @@ private:
     int64_t c_ = 32, emb_ = 128;
     Linear t1_, t2_;
     Tensor label_;
+    Tensor label_host_;  // label_ on the host: labels given on the host are looked up there
     Conv conv_in_, down1_, down2_, up2_, up1_, conv_out_;
     Res res1_, res2_, mid1_, mid2_, res3_, res4_;
     GroupNorm norm_out_;
