@@ -121,15 +121,14 @@ void resolve_range(const Tensor& t, const ValueRange& r, double& lo, double& hi)
     range_of(t.defined() ? t.to_vector() : std::vector<double>{}, r, lo, hi);
 }
 
-Image image_grid(const Tensor& t, const GridOptions& opts) {
-    if (!t.defined()) throw ShapeError("image grid: the tensor is undefined");
+GridGeometry grid_geometry(const Shape& shape, const GridOptions& opts) {
     if (opts.columns < 0 || opts.columns > 4096)
         throw ValueError("grid columns = " + std::to_string(opts.columns) + " is out of range: expected 0 (auto) to 4096");
     if (opts.padding < 0 || opts.padding > 64)
         throw ValueError("grid padding = " + std::to_string(opts.padding) + " is out of range: expected 0 to 64");
     if (opts.scale < 1 || opts.scale > 64)
         throw ValueError("grid scale = " + std::to_string(opts.scale) + " is out of range: expected 1 to 64");
-    const Layout L = layout_of(t.shape());
+    const Layout L = layout_of(shape);
 
     const int64_t cols = opts.columns > 0 ? std::min<int64_t>(opts.columns, L.n)
                                           : static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(L.n))));
@@ -140,14 +139,32 @@ Image image_grid(const Tensor& t, const GridOptions& opts) {
     const double hd = static_cast<double>(rows) * (static_cast<double>(L.h) * sc + pad) + pad;
     constexpr double kMaxSide = 16384;
     if (wd > kMaxSide || hd > kMaxSide)
-        throw ShapeError("image grid of shape " + shape_str(t.shape()) + " would be " + num(wd) + "x" + num(hd) +
+        throw ShapeError("image grid of shape " + shape_str(shape) + " would be " + num(wd) + "x" + num(hd) +
                          " pixels; at most " + num(kMaxSide) + " pixels a side (draw fewer or smaller images)");
+    GridGeometry g;
+    g.n = L.n;
+    g.c = L.c;
+    g.h = L.h;
+    g.w = L.w;
+    g.count = L.count;
+    g.columns = cols;
+    g.rows = rows;
+    g.width = static_cast<int>(wd);
+    g.height = static_cast<int>(hd);
+    return g;
+}
+
+Image image_grid(const Tensor& t, const GridOptions& opts) {
+    if (!t.defined()) throw ShapeError("image grid: the tensor is undefined");
+    const GridGeometry G = grid_geometry(t.shape(), opts);
+    const Layout L{G.n, G.c, G.h, G.w, G.count};
+    const int64_t cols = G.columns, pad = opts.padding, sc = opts.scale;
 
     const std::vector<double> v = t.to_vector();
     double lo = 0, hi = 1;
     range_of(v, opts.range, lo, hi);
 
-    Image img = make_image(static_cast<int>(wd), static_cast<int>(hd), style::kGridBackground);
+    Image img = make_image(G.width, G.height, style::kGridBackground);
     Canvas cv(img);
     const int64_t plane = L.h * L.w;  // elements per channel of a tile (wrapped 1-D: padded size)
     for (int64_t i = 0; i < L.n; ++i) {

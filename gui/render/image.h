@@ -42,6 +42,17 @@ struct GridOptions {
 // Throws ShapeError for other shapes.
 Image image_grid(const Tensor& t, const GridOptions& opts = {});
 
+// image_grid's geometry for a tensor of `shape`, without the pixels: n tiles of c channels, h x w
+// pixels, the first `count` of each tile valid (fewer than h*w only for a wrapped 1-D tensor),
+// `columns` x `rows` tiles, width x height pixels. Checks the options and the shape with
+// image_grid's errors (ValueError, ShapeError). The GPU path (CUDA-GL interop) draws with it.
+struct GridGeometry {
+    int64_t n = 1, c = 1, h = 1, w = 1, count = 1;
+    int64_t columns = 1, rows = 1;
+    int width = 0, height = 0;
+};
+GridGeometry grid_geometry(const Shape& shape, const GridOptions& opts);
+
 struct ChartOptions {
     int width = 800, height = 500;
     bool log_scale = false;
