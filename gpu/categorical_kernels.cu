@@ -7,6 +7,7 @@
 
 #include "gpu/categorical_kernels.h"
 #include "gpu/cuda_check.h"
+#include "gpu/device_util.cuh"
 #include "tensor/errors.h"
 #include "tensor/random_block.h"
 
@@ -17,12 +18,6 @@ namespace {
 constexpr double kWeightScale = 1099511627776.0;  // 2^40, Note [Integer weights] in random.cpp
 
 __device__ __forceinline__ double inf() { return __longlong_as_double(0x7FF0000000000000ll); }
-
-template <class T>
-__device__ __forceinline__ double load_value(const T* p) {
-    if constexpr (std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value) return static_cast<float>(*p);
-    else return static_cast<double>(*p);
-}
 
 struct Segment {
     int64_t row, begin, end;
@@ -49,28 +44,13 @@ __device__ __forceinline__ bool row_ok(const RowCheck& c, int64_t cols, int mode
 template <class T>
 __device__ __forceinline__ unsigned long long integer_weight(const T* x, int mode, double mx, double max_w,
                                                              double temperature) {
-    const double v = load_value(x);
+    const double v = load_double(x);
     double w = v;
     if (mode == static_cast<int>(RowMode::Logits)) w = v == -inf() ? 0.0 : dm::exp(dm::div(dm::sub(v, mx), temperature));
     if (!(w > 0.0)) return 0;
     const unsigned long long q = static_cast<unsigned long long>(rint(dm::mul(dm::div(w, max_w), kWeightScale)));
     return q < 1 ? 1 : q;
 }
-
-struct ArgMax {
-    double v;
-    int64_t i;
-};
-struct ArgMaxOp {
-    __device__ ArgMax operator()(const ArgMax& a, const ArgMax& b) const {
-        if (a.v > b.v) return a;
-        if (b.v > a.v) return b;
-        return a.i < b.i ? a : b;  // the first index among equal maxima
-    }
-};
-struct MinOp {
-    __device__ int64_t operator()(int64_t a, int64_t b) const { return a < b ? a : b; }
-};
 
 // (1) The checks of each segment, in the terms of RowCheck.
 template <class T>
@@ -88,7 +68,7 @@ __global__ void __launch_bounds__(kWideThreads) k_wide_check(const T* in, int64_
         int64_t bad = cols, nonzero = 0;
         ArgMax am{-inf(), -1};
         for (int64_t j = s.begin + threadIdx.x; j < s.end; j += blockDim.x) {
-            const double v = load_value(x + j);
+            const double v = load_double(x + j);
             const bool is_bad = mode == static_cast<int>(RowMode::Logits) ? (v != v || v == inf())
                                                                            : (v != v || v == inf() || v == -inf() || v < 0.0);
             if (is_bad && j < bad) bad = j;
@@ -212,9 +192,11 @@ WideDrawPlan plan_wide_draw(int64_t rows, int64_t cols, int multiprocessors) {
     WideDrawPlan p;
     p.rows = rows;
     p.cols = cols;
-    // About four blocks per multiprocessor in all, and at least 2048 columns per segment.
-    const int64_t want = std::max<int64_t>(1, (4 * static_cast<int64_t>(std::max(multiprocessors, 1)) + rows - 1) / rows);
-    const int64_t most = std::max<int64_t>(1, cols / 2048);
+    // About eight blocks per multiprocessor in all (64 x 50,000: 17 segments of 2,942 columns, 12
+    // per thread, so the one thread per sample walks few columns), and at least 1024 columns per
+    // segment.
+    const int64_t want = std::max<int64_t>(1, (8 * static_cast<int64_t>(std::max(multiprocessors, 1)) + rows - 1) / rows);
+    const int64_t most = std::max<int64_t>(1, cols / 1024);
     int64_t segs = std::min(want, most);
     p.segment_len = (cols + segs - 1) / segs;
     segs = (cols + p.segment_len - 1) / p.segment_len;  // no empty segment
@@ -253,13 +235,7 @@ void launch_wide_draw(const WideDrawPlan& p, const void* in, DType dtype, RowMod
                                                                offset, philox_stream, num_samples, out);
         NL_CUDA_CHECK_LAUNCH("k_wide_pick");
     };
-    switch (dtype) {
-        case DType::Float32: run(float{}); return;
-        case DType::Float64: run(double{}); return;
-        case DType::Float16: run(Half{}); return;
-        case DType::BFloat16: run(BFloat16{}); return;
-        default: throw DTypeError(std::string("categorical: dtype ") + dtype_name(dtype) + " is not a floating dtype");
-    }
+    dispatch_floating(dtype, "categorical", run);
 }
 
 }  // namespace nl::gpu::detail

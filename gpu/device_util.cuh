@@ -9,11 +9,41 @@
 // than the CPU's (seen on the H100). x86_nan() rebuilds the CPU's NaN from the operands.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <type_traits>
 
+#include "gpu/cuda_check.h"
+#include "gpu/kernels.h"
+#include "tensor/errors.h"
 #include "tensor/half.h"
 
 namespace nl::gpu::detail {
+
+// ---- host side: launch shapes and dtype dispatch ----------------------------------------------
+
+// The grid for n elements at `block` threads per block on the current device (auto_grid: enough
+// blocks to fill it, no more than the work needs).
+inline int grid_for(int64_t n, int block = 256) {
+    int dev = 0;
+    NL_CUDA_CHECK(cudaGetDevice(&dev));
+    return auto_grid(dev, static_cast<uint64_t>(n), block);
+}
+
+// Calls f(T{}) with T the storage type of a floating dtype; DTypeError naming `what` otherwise.
+template <class F>
+void dispatch_floating(DType d, const char* what, F&& f) {
+    switch (d) {
+        case DType::Float32: f(float{}); return;
+        case DType::Float64: f(double{}); return;
+        case DType::Float16: f(Half{}); return;
+        case DType::BFloat16: f(BFloat16{}); return;
+        default:
+            throw DTypeError(std::string(what) + " on the GPU: dtype " + dtype_name(d) +
+                             " is not supported; valid dtypes: float32, float64, float16, bfloat16");
+    }
+}
+
+// ---- device side ---------------------------------------------------------------------------------
 
 __device__ __forceinline__ uint64_t global_thread() {
     return static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -82,5 +112,30 @@ __device__ __forceinline__ float clear_sign(float x) { return __int_as_float(__f
 __device__ __forceinline__ double clear_sign(double x) {
     return __longlong_as_double(__double_as_longlong(x) & INT64_MAX);
 }
+
+// ---- row reductions of the categorical kernels ----------------------------------------------------
+
+// A value of any floating storage type as double (the 16-bit types exactly, through float).
+template <class T>
+__device__ __forceinline__ double load_double(const T* p) {
+    if constexpr (std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value) return static_cast<float>(*p);
+    else return static_cast<double>(*p);
+}
+
+struct ArgMax {
+    double v;
+    int64_t i;
+};
+// The larger value; the first index among equal maxima.
+struct ArgMaxOp {
+    __device__ ArgMax operator()(const ArgMax& a, const ArgMax& b) const {
+        if (a.v > b.v) return a;
+        if (b.v > a.v) return b;
+        return a.i < b.i ? a : b;
+    }
+};
+struct MinOp {
+    __device__ int64_t operator()(int64_t a, int64_t b) const { return a < b ? a : b; }
+};
 
 }  // namespace nl::gpu::detail

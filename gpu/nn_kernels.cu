@@ -21,25 +21,6 @@ namespace nl::gpu::detail {
 
 namespace {
 
-int grid_for(int64_t n, int block = 256) {
-    int dev = 0;
-    NL_CUDA_CHECK(cudaGetDevice(&dev));
-    return auto_grid(dev, static_cast<uint64_t>(n), block);
-}
-
-template <class F>
-void dispatch_floating(DType d, const char* what, F&& f) {
-    switch (d) {
-        case DType::Float32: f(float{}); return;
-        case DType::Float64: f(double{}); return;
-        case DType::Float16: f(Half{}); return;
-        case DType::BFloat16: f(BFloat16{}); return;
-        default:
-            throw DTypeError(std::string(what) + " on the GPU: dtype " + dtype_name(d) +
-                             " is not supported; valid dtypes: float32, float64, float16, bfloat16");
-    }
-}
-
 // Calls f(E{}) with E an unsigned type of elem_bytes (copies move bits, whatever the dtype).
 template <class F>
 void dispatch_bytes(size_t elem_bytes, const char* what, F&& f) {

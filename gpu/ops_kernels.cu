@@ -41,12 +41,6 @@ __global__ void k_transpose(const T* src, T* dst, int64_t rows, int64_t cols) {
     }
 }
 
-int grid_for(int64_t n) {
-    int dev = 0;
-    NL_CUDA_CHECK(cudaGetDevice(&dev));
-    return auto_grid(dev, static_cast<uint64_t>(n), 256);
-}
-
 template <class S>
 void convert_from(const S* src, void* dst, DType dst_dtype, int64_t n, StreamHandle stream) {
     const int grid = grid_for(n);
@@ -298,19 +292,6 @@ __global__ void k_index_select(const E* in, E* out, int64_t outer, int64_t n, in
         const int64_t k = static_cast<int64_t>((i / static_cast<uint64_t>(inner)) % static_cast<uint64_t>(k_count));
         const int64_t o = static_cast<int64_t>(i / (static_cast<uint64_t>(inner) * k_count));
         out[i] = in[(o * n + index[k]) * inner + ii];
-    }
-}
-
-template <class F>
-void dispatch_floating(DType d, const char* what, F&& f) {
-    switch (d) {
-        case DType::Float32: f(float{}); return;
-        case DType::Float64: f(double{}); return;
-        case DType::Float16: f(Half{}); return;
-        case DType::BFloat16: f(BFloat16{}); return;
-        default:
-            throw DTypeError(std::string(what) + " on the GPU: dtype " + dtype_name(d) +
-                             " is not supported; valid dtypes: float32, float64, float16, bfloat16");
     }
 }
 

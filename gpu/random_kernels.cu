@@ -301,26 +301,6 @@ __global__ void k_randperm_finish(uint64_t seed, uint64_t offset, uint32_t strea
 constexpr int kRowThreads = 512;
 constexpr double kWeightScale = 1099511627776.0;  // 2^40, as random.cpp
 
-template <class T>
-__device__ __forceinline__ double load_double(const T* p) {
-    if constexpr (std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value) return static_cast<float>(*p);
-    else return static_cast<double>(*p);
-}
-
-struct ArgMax {
-    double v;
-    int64_t i;
-};
-struct ArgMaxOp {
-    __device__ ArgMax operator()(const ArgMax& a, const ArgMax& b) const {
-        if (a.v > b.v) return a;
-        if (b.v > a.v) return b;
-        return a.i < b.i ? a : b;  // first index among equal maxima
-    }
-};
-struct MinOp {
-    __device__ int64_t operator()(int64_t a, int64_t b) const { return a < b ? a : b; }
-};
 struct MaxDoubleOp {
     __device__ double operator()(double a, double b) const { return a > b ? a : b; }
 };
@@ -432,16 +412,6 @@ __global__ void __launch_bounds__(kRowThreads) k_row_draw(const T* in, int64_t r
 
 int row_grid(int64_t rows) { return static_cast<int>(rows < 65535 ? rows : 65535); }
 
-template <class F>
-void dispatch_float(DType d, F&& f) {
-    switch (d) {
-        case DType::Float32: f(float{}); return;
-        case DType::Float64: f(double{}); return;
-        case DType::Float16: f(Half{}); return;
-        case DType::BFloat16: f(BFloat16{}); return;
-        default: throw DTypeError(std::string("categorical: dtype ") + dtype_name(d) + " is not a floating dtype");
-    }
-}
 
 }  // namespace
 
@@ -501,7 +471,7 @@ void launch_randperm(int64_t n, uint64_t seed, uint64_t offset, uint32_t philox_
 void launch_row_check(const void* in, DType dtype, int64_t rows, int64_t cols, RowMode mode, RowCheck* checks,
                       StreamHandle stream) {
     if (rows <= 0) return;
-    dispatch_float(dtype, [&](auto tag) {
+    dispatch_floating(dtype, "categorical", [&](auto tag) {
         using T = decltype(tag);
         k_row_check<T><<<row_grid(rows), kRowThreads, 0, stream>>>(static_cast<const T*>(in), rows, cols,
                                                                    static_cast<int>(mode), checks);
@@ -515,7 +485,7 @@ void launch_row_draw(const void* in, DType dtype, int64_t rows, int64_t cols, Ro
     if (rows <= 0) return;
     double* wbuf = static_cast<double*>(scratch);
     uint64_t* pbuf = reinterpret_cast<uint64_t*>(wbuf + rows * cols);
-    dispatch_float(dtype, [&](auto tag) {
+    dispatch_floating(dtype, "categorical", [&](auto tag) {
         using T = decltype(tag);
         k_row_draw<T><<<row_grid(rows), kRowThreads, 0, stream>>>(static_cast<const T*>(in), rows, cols,
                                                                   static_cast<int>(mode), temperature, checks, seed,
