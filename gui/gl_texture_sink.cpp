@@ -1,6 +1,8 @@
 // The CPU upload path of the image view: render::image_grid on the host, then one texture
 // upload. The texture is reallocated only when the grid's size changes; otherwise
-// glTexSubImage2D replaces the pixels in place.
+// glTexSubImage2D replaces the pixels in place. In a build with CUDA, make_texture_sink returns
+// the CUDA-GL interop sink instead (gui/interop/interop_sink.cpp), which uploads CPU tensors the
+// same way.
 #include <chrono>
 
 #define GL_GLEXT_PROTOTYPES 1
@@ -60,9 +62,18 @@ private:
 
 }  // namespace
 
+#if defined(NOISELAB_GUI_INTEROP)
+std::unique_ptr<TextureSink> make_interop_sink();  // gui/interop/interop_sink.cpp
+#endif
+
 std::unique_ptr<TextureSink> make_texture_sink(Device /*device*/) {
-    // A CUDA-GL interop sink will be returned here for CUDA devices once gpu/ provides one.
+#if defined(NOISELAB_GUI_INTEROP)
+    // Every device: the device setting may change between frames, and the interop sink uploads
+    // CPU tensors itself (and CUDA ones too when registering its texture with CUDA fails).
+    return make_interop_sink();
+#else
     return std::make_unique<GlUploadSink>();
+#endif
 }
 
 }  // namespace nl::gui

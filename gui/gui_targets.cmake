@@ -17,6 +17,11 @@ target_compile_definitions(nl_gui PRIVATE NOISELAB_LESSONS_DIR="${PROJECT_SOURCE
                            NOISELAB_VERSION="${PROJECT_VERSION}")
 if(NOISELAB_HAVE_CUDA)  # the experiment record names the GPUs (gpu/device.h)
   target_compile_definitions(nl_gui PRIVATE NOISELAB_RECORD_GPU=1)
+  # The image view's CUDA-GL interop sink (gui/interop/, not in the globs above: it calls gpu/),
+  # which make_texture_sink returns when NOISELAB_GUI_INTEROP is defined.
+  target_sources(nl_gui PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/interop/grid_spec.cpp
+                 ${CMAKE_CURRENT_SOURCE_DIR}/interop/gl_grid_texture.cpp ${CMAKE_CURRENT_SOURCE_DIR}/interop/interop_sink.cpp)
+  target_compile_definitions(nl_gui PRIVATE NOISELAB_GUI_INTEROP=1)
 endif()
 if(TARGET nlohmann_json::nlohmann_json)
   target_link_libraries(nl_gui PUBLIC nlohmann_json::nlohmann_json)

@@ -1,10 +1,14 @@
-// The seam between a tensor and the texture the image view draws. Today's path is the CPU one:
-// render::image_grid's pixels are built on the host (grid_pixels.h) and GlUploadSink uploads them
-// (glTexSubImage2D). The CUDA path will plug in here without touching the panels: a sink that
-// registers the GL texture with CUDA once (cudaGraphicsGLRegisterImage), and per frame maps it,
-// runs the grid/colormap kernel on the device tensor straight into the texture's array, and
-// unmaps it (DESIGN.md: 0.38 ms instead of 21.5 ms for a 4096x4096 upload). make_texture_sink()
-// picks the sink for a device.
+// The seam between a tensor and the texture the image view draws. Two sinks:
+// - CPU upload (gl_texture_sink.cpp): render::image_grid's pixels built on the host (grid_pixels.h)
+//   and uploaded (glTexSubImage2D). The only sink of a build without CUDA.
+// - CUDA-GL interop (gui/interop/, built with CUDA): the GL texture is registered with CUDA once
+//   (again when the grid's pixel size changes), and per show() a CUDA tensor's value range is
+//   reduced on its GPU and the grid/colormap kernel writes the mapped texture (map -> kernel ->
+//   unmap; DESIGN.md: 0.38 ms instead of 21.5 ms for a 4096x4096 upload); same picture as the
+//   CPU path (gray and RGB byte for byte, other colormaps within one step of a 4096-entry table).
+//   CPU tensors are uploaded as above; if CUDA cannot register the texture (the GL context is not
+//   on that GPU's driver, e.g. Mesa under Xvfb) it says why once on stderr and uploads CUDA
+//   tensors from the host from then on.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -47,8 +51,9 @@ private:
     int shows_ = 0;
 };
 
-// The sink for tensors on `device` in a window with a current OpenGL 3.3 context: the CPU upload
-// path for every device until the CUDA-GL interop sink exists (GPU tensors are copied to the host).
+// The sink for the image view in a window with a current OpenGL 3.3 context: the CUDA-GL interop
+// sink in a build with CUDA (whatever `device` is, since the device setting may change between
+// frames; it uploads CPU tensors), the CPU upload sink otherwise.
 std::unique_ptr<TextureSink> make_texture_sink(Device device);
 
 }  // namespace nl::gui
