@@ -76,7 +76,15 @@ bool GlGridTexture::show_interop(const Tensor& grid, const render::GridOptions& 
             return false;
         }
     }
-    interop_->write(images, spec);
+    try {
+        interop_->write(images, spec);
+    } catch (const DeviceError& e) {
+        // Mapping the registered texture failed (the spec was checked above, so this is the
+        // driver's answer): the same fallback as a failed registration, said once.
+        interop_.reset();
+        interop_error_ = std::string("writing the texture through CUDA failed: ") + e.what();
+        return false;
+    }
     return true;
 }
 

@@ -4,9 +4,9 @@
 // CUDA tensor: the grid's gpu::GridSpec (grid_spec.h: render::image_grid's geometry and colours),
 // its value range reduced on the GPU, then gpu::GlInteropTexture::write (map -> kernel -> unmap).
 // The texture is registered once and again only when the grid's pixel size (or the tensor's GPU)
-// changes, which re-creates the texture too. If registering fails (the GL context is not on that
-// GPU's driver: Mesa/llvmpipe under Xvfb, another vendor's GPU), interop is given up for the
-// object's lifetime, interop_error() says why, and CUDA tensors are uploaded from the host.
+// changes, which re-creates the texture too. If the GL context is not NVIDIA's driver (Mesa's
+// llvmpipe under Xvfb, another vendor's GPU) or registering or mapping fails, interop is given up
+// for the object's lifetime, interop_error() says why, and CUDA tensors are uploaded from the host.
 // CPU tensor (the device setting changed, or interop was given up): gui::grid_pixels and
 // glTexSubImage2D, as the CPU upload sink.
 // Needs a current OpenGL context; no ImGui (the headless interop tests use it directly).
@@ -31,7 +31,8 @@ public:
     GlGridTexture& operator=(const GlGridTexture&) = delete;
 
     // Draws `grid` as render::image_grid(grid, opts) would; throws its errors (ShapeError,
-    // ValueError). Registration failures do not throw: they switch to the upload path.
+    // ValueError). CUDA-GL failures (registering or mapping) do not throw: they switch to the
+    // upload path for good.
     void show(const Tensor& grid, const render::GridOptions& opts);
 
     unsigned int texture() const { return tex_; }  // 0 before the first show
