@@ -25,6 +25,7 @@
 #include "gui/options.h"
 #include "gui/script.h"
 #include "gui/texture_sink.h"
+#include "tensor/backend.h"
 #include "gui/theme.h"
 #include "tensor/errors.h"
 
@@ -101,6 +102,19 @@ int nl::app::run_gui(int argc, char** argv) {
     } catch (const nl::Error& e) {
         std::fprintf(stderr, "noiselab: %s\n", e.what());
         return kExitBadInput;
+    }
+    // A CUDA device asked for where none is usable: draw on the CPU and say so once, rather than
+    // open on an empty view (the device menu greys CUDA out with the same reason).
+    if (state.sampler.settings.device.is_cuda()) {
+        const std::string why = nl::cuda_unavailable_reason();
+        if (!why.empty()) {
+            const std::string asked = state.sampler.settings.device.str();
+            std::fprintf(stderr, "noiselab: %s is not available (%s); drawing on the CPU\n", asked.c_str(), why.c_str());
+            state.sampler.settings.device = nl::Device::cpu();
+            // The reason's first clause in the window ("no usable CUDA driver"); all of it on stderr.
+            state.exporter.message = asked + " is not available (" + why.substr(0, why.find(" (")) + "): drawing on the CPU";
+            state.exporter.message_is_error = true;
+        }
     }
     if (opt.help) {
         std::fputs(gui_usage().c_str(), stdout);

@@ -125,6 +125,23 @@ float draw_menu_bar(AppState& s) {
     return h;
 }
 
+namespace {
+// `text` cut to fit `width` pixels of the current font, ending in an ellipsis when cut (at a
+// UTF-8 character boundary).
+std::string fit_with_ellipsis(const std::string& text, float width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+    const char* kEllipsis = "\xE2\x80\xA6";  // …
+    size_t n = text.size();
+    while (n > 0) {
+        do --n;
+        while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80);
+        const std::string cut = text.substr(0, n) + kEllipsis;
+        if (ImGui::CalcTextSize(cut.c_str()).x <= width) return cut;
+    }
+    return kEllipsis;
+}
+}  // namespace
+
 void draw_status_bar(const AppState& s, const TextureSink* sink, const Rect& r) {
     ImGui::SetNextWindowPos(ImVec2(r.x, r.y));
     ImGui::SetNextWindowSize(ImVec2(r.w, r.h));
@@ -157,14 +174,18 @@ void draw_status_bar(const AppState& s, const TextureSink* sink, const Rect& r) 
             ImGui::TextColored(theme::text_ok(), "\xE2\x97\x8F LIVE");  // ●
             tooltip("Live mode: a new sample every frame (press L to stop).");
         }
-        // Messages on the right: the last error wins over the last export result.
+        // Messages on the right: the last error wins over the last export result. A message wider
+        // than the room left after the timings is cut with an ellipsis (the tooltip has all of
+        // it); it once ran over the timings.
         const std::string& msg = !sp.error.empty() ? sp.error : s.exporter.message;
         if (!msg.empty()) {
             const bool err = !sp.error.empty() || s.exporter.message_is_error;
-            const float w = ImGui::CalcTextSize(msg.c_str()).x;
-            const float x = ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x;
-            ImGui::SameLine(std::max(x, ImGui::GetCursorPosX() + ImGui::GetFontSize()));
-            ImGui::TextColored(err ? theme::text_error() : theme::text_ok(), "%s", msg.c_str());
+            const float left = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetFontSize();
+            const float right = ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x;
+            const std::string shown = fit_with_ellipsis(msg, right - left);
+            const float w = ImGui::CalcTextSize(shown.c_str()).x;
+            ImGui::SameLine(std::max(left, right - w));
+            ImGui::TextColored(err ? theme::text_error() : theme::text_ok(), "%s", shown.c_str());
             tooltip(msg.c_str());
         }
     }

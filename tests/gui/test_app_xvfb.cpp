@@ -19,6 +19,7 @@
 #include "gui/layout.h"
 #include "gui/options.h"
 #include "gui/theme.h"
+#include "tensor/backend.h"
 #include "tensor/io/png.h"
 #include "tensor/io/recipe.h"
 
@@ -197,6 +198,21 @@ TEST_F(App, NeverOverwritesAScreenshotWithoutForce) {
     EXPECT_EQ(fs::file_size(path), 4u);
     EXPECT_EQ(run("--frames 2 --force --screenshot '" + path + "'").status, 0);
     EXPECT_GT(fs::file_size(path), 1000u);
+}
+
+// Asked for a CUDA device where none is usable, the app draws on the CPU and says so once (it
+// once opened on an empty view with only an error).
+TEST_F(App, AnUnavailableCudaDeviceFallsBackToTheCpu) {
+    if (nl::cuda_unavailable_reason().empty()) GTEST_SKIP() << "a CUDA device is usable here";
+    const std::string path = file("cuda.png");
+    const RunResult r = run("--device cuda --dist uniform --seed 5 --frames 8 --screenshot '" + path + "'");
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("cuda:0 is not available"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("drawing on the CPU"), std::string::npos) << r.output;
+    const Picture a = load(path), b = shot("cpu.png", "--device cpu --dist uniform --seed 5");
+    if (a.w != 1280 || b.w != 1280) return;
+    EXPECT_EQ(differing(a, b, kLayout.view), 0) << "the CPU's grid";
+    EXPECT_EQ(differing(a, b, kLayout.histogram), 0) << "the CPU's histogram";
 }
 
 TEST_F(App, NoDisplayGivesTheMessageAndStatus3) {
