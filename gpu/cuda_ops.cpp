@@ -9,6 +9,7 @@
 #include <cublas_v2.h>
 #include <cuda_runtime_api.h>
 
+#include <cmath>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "gpu/cuda_check.h"
 #include "gpu/device.h"
 #include "gpu/kernels.h"
+#include "gpu/stats_kernels.h"
 #include "tensor/backend.h"
 #include "tensor/errors.h"
 #include "tensor/ops.h"
@@ -417,6 +419,23 @@ public:
             }
         }
         return squeezed(out);
+    }
+
+    // stats_kernels.cu on a dense copy made on the device (strided views included).
+    bool histogram(const Tensor& t, int bins, double lo, double hi, double scale, DeviceHistogram& out) override {
+        if (bins < 1 || !(lo < hi) || !std::isfinite(lo) || !std::isfinite(hi) || !std::isfinite(hi - lo) ||
+            !std::isfinite(scale) || !(scale > 0.0))
+            return false;
+        const Tensor x = dense(t);
+        if (!x.device().is_cuda() || !x.is_contiguous()) return false;
+        histogram_counts(x, bins, lo, hi, scale, out);
+        return true;
+    }
+    bool moments(const Tensor& t, DeviceMoments& out) override {
+        const Tensor x = dense(t);
+        if (!x.device().is_cuda() || !x.is_contiguous()) return false;
+        moment_sums(x, out);
+        return true;
     }
 };
 

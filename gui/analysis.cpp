@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "tensor/errors.h"
+#include "tensor/ops.h"
 
 namespace nl::gui {
 
@@ -68,7 +69,14 @@ Analysis analyze(const Tensor& t, const stats::Distribution& d, const AnalysisOp
         return a;
     }
     try {
-        Tensor flat = t.cpu().contiguous().flatten();
+        // A device tensor stays where it is: moments and the histogram are reduced there
+        // (stats.cpp asks the backend), and only the test's first values come to the host. A
+        // strided device view is compacted on the device (cat's kernel) rather than via the host.
+        Tensor flat;
+        if (t.device().is_cpu())
+            flat = t.contiguous().flatten();
+        else
+            flat = (t.is_contiguous() || t.dim() == 0 ? t : cat({t}, 0)).flatten();
         a.values = flat.numel();
         if (opts.max_values > 0 && flat.numel() > opts.max_values) flat = flat.narrow(0, 0, opts.max_values);
         a.moments = stats::moments(flat);
@@ -78,7 +86,7 @@ Analysis analyze(const Tensor& t, const stats::Distribution& d, const AnalysisOp
             return a;
         }
         const int64_t n_test = std::min<int64_t>(flat.numel(), std::max<int64_t>(opts.test_samples, 2));
-        const Tensor sub = flat.narrow(0, 0, n_test);
+        const Tensor sub = flat.narrow(0, 0, n_test).cpu();
         std::vector<double> sub_values = sub.to_vector();
 
         double lo = opts.lo, hi = opts.hi;

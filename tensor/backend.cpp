@@ -67,6 +67,8 @@ Tensor DeviceOps::clamp(const Tensor&, bool, double, bool, double) { return Tens
 Tensor DeviceOps::compare(DeviceCompareOp, const Tensor&, const Tensor&) { return Tensor(); }
 Tensor DeviceOps::compare_scalar(DeviceCompareOp, const Tensor&, double) { return Tensor(); }
 Tensor DeviceOps::where(const Tensor&, const Tensor&, const Tensor&) { return Tensor(); }
+bool DeviceOps::histogram(const Tensor&, int, double, double, double, DeviceHistogram&) { return false; }
+bool DeviceOps::moments(const Tensor&, DeviceMoments&) { return false; }
 
 DeviceOps* device_ops_for(std::initializer_list<const Tensor*> tensors) {
     const Tensor* first = nullptr;

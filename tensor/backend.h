@@ -28,6 +28,19 @@ enum class DeviceCompareOp : uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
 struct DeviceConvOptions {
     int64_t stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0, dil_h = 1, dil_w = 1, groups = 1;
 };
+// stats::histogram's counts (tensor/stats.h) for an explicit range: counts[bins], the finite
+// values below lo and above hi, and total = every finite value.
+struct DeviceHistogram {
+    std::vector<int64_t> counts;
+    int64_t below = 0, above = 0, total = 0;
+};
+// What stats::moments needs from the data: counts of finite (n), NaN and +-inf values; min, max
+// and mean (sum / n) of the finite ones; m2, m3, m4 = sums of (v - mean)^2, ^3, ^4 over them.
+// min, max, mean and the sums are 0 when n == 0.
+struct DeviceMoments {
+    int64_t n = 0, nan_count = 0, inf_count = 0;
+    double min = 0, max = 0, mean = 0, m2 = 0, m3 = 0, m4 = 0;
+};
 class DeviceOps {
 public:
     virtual ~DeviceOps() = default;
@@ -62,6 +75,13 @@ public:
     virtual Tensor compare_scalar(DeviceCompareOp op, const Tensor& t, double s);
     // cond ? a : b with broadcasting (shapes already checked); cond bool, a and b of one dtype.
     virtual Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
+    // Statistics reduced where t lives (any dtype and layout; values read as Tensor::to_vector
+    // converts them). Both return false, leaving out unspecified, where there is no kernel.
+    // histogram: bins in [1, 2^24], finite lo < hi with hi - lo finite, and scale = bins / (hi - lo)
+    // (finite, > 0) as stats.cpp computes it; counts equal the CPU's exactly.
+    virtual bool histogram(const Tensor& t, int bins, double lo, double hi, double scale, DeviceHistogram& out);
+    // moments: exact counts, min and max; mean and sums within rounding of the CPU's.
+    virtual bool moments(const Tensor& t, DeviceMoments& out);
 };
 
 class Backend {

@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <limits>
 #include <string>
+#include <utility>
 
+#include "tensor/backend.h"
 #include "tensor/errors.h"
 
 namespace nl::stats {
@@ -46,6 +48,21 @@ double sorted_quantile(const std::vector<double>& sorted, double q) {
     if (i + 1 >= sorted.size()) return sorted.back();
     const double f = pos - static_cast<double>(i);
     return sorted[i] + f * (sorted[i + 1] - sorted[i]);
+}
+
+// variance, std, skewness and excess kurtosis of m (n > 0, mean set) from the sums of
+// (x - mean)^2, ^3, ^4.
+void finish_moments(Moments& m, double m2, double m3, double m4) {
+    const double n = static_cast<double>(m.n);
+    m.variance = m.n > 1 ? m2 / (n - 1.0) : 0.0;
+    m.std = std::sqrt(m.variance);
+    if (m2 > 0.0) {
+        const double c2 = m2 / n;
+        m.skewness = (m3 / n) / std::pow(c2, 1.5);
+        m.excess_kurtosis = (m4 / n) / (c2 * c2) - 3.0;
+    } else {
+        m.skewness = m.excess_kurtosis = kNaN;
+    }
 }
 
 TestResult rejected(const char* test, int64_t n) {
@@ -95,19 +112,33 @@ Moments moments(const std::vector<double>& v) {
         m3 += d2 * d;
         m4 += d2 * d2;
     }
-    m.variance = m.n > 1 ? m2 / (n - 1.0) : 0.0;
-    m.std = std::sqrt(m.variance);
-    if (m2 > 0.0) {
-        const double c2 = m2 / n;
-        m.skewness = (m3 / n) / std::pow(c2, 1.5);
-        m.excess_kurtosis = (m4 / n) / (c2 * c2) - 3.0;
-    } else {
-        m.skewness = m.excess_kurtosis = kNaN;
-    }
+    finish_moments(m, m2, m3, m4);
     return m;
 }
 
-Moments moments(const Tensor& t) { return moments(t.to_vector()); }
+Moments moments(const Tensor& t) {
+    // On a device with a kernel for it: the counts, extremes, mean and central sums are reduced
+    // there (a few hundred bytes come back) and finished here with the same formulas.
+    if (DeviceOps* ops = device_ops_for({&t})) {
+        DeviceMoments d;
+        if (ops->moments(t, d)) {
+            Moments m;
+            m.n = d.n;
+            m.nan_count = d.nan_count;
+            m.inf_count = d.inf_count;
+            if (m.n == 0) {
+                m.mean = m.std = m.variance = m.skewness = m.excess_kurtosis = m.min = m.max = kNaN;
+                return m;
+            }
+            m.min = d.min;
+            m.max = d.max;
+            m.mean = d.mean;
+            finish_moments(m, d.m2, d.m3, d.m4);
+            return m;
+        }
+    }
+    return moments(t.to_vector());
+}
 
 TestResult mean_test(const Moments& m, const Distribution& d) {
     const double mu = d.mean(), var = d.variance();
@@ -141,6 +172,25 @@ Histogram histogram(const Tensor& t, int bins, double lo, double hi) {
                          "] (0 = automatic), got " + std::to_string(bins));
     if (std::isnan(lo) || std::isnan(hi) || std::isinf(lo) || std::isinf(hi))
         throw ValueError("histogram: range must be finite, got [" + fmt(lo) + ", " + fmt(hi) + "]");
+    if (bins > 0 && lo < hi) {
+        // Explicit bins and range on a device with a kernel: the counts are made there (integers,
+        // so equal to the loop below in any order). The automatic bins and range stay on the host:
+        // Freedman-Diaconis needs exact quartiles of all the data.
+        const double scale = static_cast<double>(bins) / (hi - lo);
+        if (DeviceOps* ops = device_ops_for({&t})) {
+            DeviceHistogram d;
+            if (ops->histogram(t, bins, lo, hi, scale, d)) {
+                Histogram h;
+                h.lo = lo;
+                h.hi = hi;
+                h.counts = std::move(d.counts);
+                h.below = d.below;
+                h.above = d.above;
+                h.total = d.total;
+                return h;
+            }
+        }
+    }
     std::vector<double> v = finite_values(t.to_vector());
     Histogram h;
     h.total = static_cast<int64_t>(v.size());
