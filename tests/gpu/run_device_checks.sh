@@ -94,7 +94,7 @@ fi
 # cuRAND's own kernels, stay out).
 # The layer kernels too; not the exhaustive float16 conversion check (2^32 conversions in one
 # kernel, minutes under instrumentation).
-san_filter='GpuParity.*:GpuCategorical.*:GpuInterop.*:GpuStreams.*:GpuAllocator.FreedBlocksAreReused:GpuOps.*:GpuLayers.*'
+san_filter='GpuParity.*:GpuCategorical.*:GpuInterop.*:GpuStreams.*:GpuAllocator.FreedBlocksAreReused:GpuOps.*:GpuLayers.*:GpuStats.*'
 san_filter="$san_filter-GpuParity.HalfConversionInstructionEqualsTheDefinitionOnAllInputs"
 for tool in memcheck racecheck initcheck; do
     want "$tool" || continue
