@@ -426,6 +426,11 @@ public:
         if (bins < 1 || !(lo < hi) || !std::isfinite(lo) || !std::isfinite(hi) || !std::isfinite(hi - lo) ||
             !std::isfinite(scale) || !(scale > 0.0))
             return false;
+        if (t.numel() == 0) {  // nothing to count (an empty view need not be "contiguous", H100 run)
+            out.counts.assign(static_cast<size_t>(bins), 0);
+            out.below = out.above = out.total = 0;
+            return true;
+        }
         const Tensor x = dense(t);
         if (!x.device().is_cuda() || !x.is_contiguous()) return false;
         histogram_counts(x, bins, lo, hi, scale, out);
