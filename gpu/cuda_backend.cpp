@@ -14,6 +14,7 @@
 
 #include "gpu/allocator.h"
 #include "gpu/cuda_check.h"
+#include "gpu/host_staging.h"
 #include "gpu/device.h"
 #include "gpu/kernels.h"
 #include "gpu/random_ops.h"
@@ -54,6 +55,8 @@ public:
         if (bytes == 0) return;
         DeviceGuard guard(device);
         const StreamHandle s = current_stream(device);
+        // Small copies through pinned staging buffers: queued, no wait for the GPU (host_staging.h).
+        if (copy_to_device_staged(dst, src, bytes, device, s)) return;
         NL_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, s));
         // The caller may free or reuse `src` as soon as we return.
         NL_CUDA_CHECK(cudaStreamSynchronize(s));

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "gpu/allocator.h"
 #include "gpu/device.h"
@@ -101,6 +102,37 @@ TEST(GpuStreams, EventsTime) {
     stop.synchronize();
     EXPECT_GT(stop.elapsed_ms(start), 0.0f);
     gpu::synchronize();
+}
+
+// Copies from the host go through pinned staging buffers (gpu/host_staging.h): they return while
+// earlier kernels still run, the source may be reused at once, and many copies in flight (more
+// than the ring's buffers) all land intact; copies larger than a buffer stay synchronous.
+TEST(GpuStreams, HostToDeviceCopiesDoNotWaitAndKeepTheirBytes) {
+    NL_REQUIRE_GPU();
+    gpu::Stream s(0);
+    gpu::StreamGuard guard(s);
+    Generator g(8);
+    Tensor busy = randn({int64_t(1) << 29}, {Device::cuda()}, &g);  // about a millisecond of work
+    std::vector<double> values(1000);
+    for (size_t i = 0; i < values.size(); ++i) values[i] = 0.5 * static_cast<double>(i);
+    Tensor first = from_vector(values, {1000}, {DType::Float64}).to(Device::cuda());
+    EXPECT_FALSE(s.done()) << "the copy waited for the randn kernel queued before it";
+    std::vector<Tensor> copies;
+    std::vector<std::vector<double>> want;
+    for (int k = 0; k < 50; ++k) {
+        for (size_t i = 0; i < values.size(); ++i) values[i] = k * 1000.0 + static_cast<double>(i);
+        Tensor host = from_vector(values, {1000}, {DType::Float64});
+        copies.push_back(host.to(Device::cuda()));
+        want.push_back(values);
+        double* h = host.data<double>();  // the source changes at once: the device copy must not see it
+        for (int64_t i = 0; i < host.numel(); ++i) h[i] = -1.0;
+    }
+    for (size_t i = 0; i < values.size(); ++i) values[i] = 0.5 * static_cast<double>(i);
+    EXPECT_EQ(first.cpu().to_vector(), values);
+    for (int k = 0; k < 50; ++k) EXPECT_EQ(copies[static_cast<size_t>(k)].cpu().to_vector(), want[static_cast<size_t>(k)]) << k;
+    // Larger than a staging buffer: the synchronous path, same bytes.
+    const Tensor big = randn({int64_t(3) << 20}, {DType::Float32}, &g);  // 12 MiB
+    EXPECT_TRUE(same_bytes(big.to(Device::cuda()).cpu(), big));
 }
 
 }  // namespace
