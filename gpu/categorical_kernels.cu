@@ -34,9 +34,6 @@ __device__ __forceinline__ void chunk_of(const Segment& s, int t, int64_t& begin
     end = begin + chunk < s.end ? begin + chunk : s.end;
 }
 
-__device__ __forceinline__ bool row_ok(const RowCheck& c, int64_t cols, int mode) {
-    return c.first_bad >= cols && (mode == static_cast<int>(RowMode::Logits) ? c.argmax >= 0 : c.nonzero > 0);
-}
 
 // The integer weight of one column (random.cpp's tempered weights and integer_prefix): for logits
 // w = exp((l - max) / T), whose largest is exp(0) = 1 exactly, so max_w = 1; for weights max_w is
@@ -114,7 +111,7 @@ __global__ void __launch_bounds__(kWideThreads) k_wide_weights(const T* in, int6
         const RowCheck rc = combine_row(seg_checks + s.row * segs, segs, cols);
         if (item % segs == 0 && threadIdx.x == 0) row_checks[s.row] = rc;
         unsigned long long sum = 0;
-        if (row_ok(rc, cols, mode)) {
+        if (row_drawable(rc, cols, static_cast<RowMode>(mode))) {
             const double max_w = mode == static_cast<int>(RowMode::Logits) ? 1.0 : rc.max;
             int64_t j0, j1;
             chunk_of(s, threadIdx.x, j0, j1);
@@ -145,7 +142,7 @@ __global__ void __launch_bounds__(kWideThreads) k_wide_pick(const T* in, int64_t
          e += static_cast<int64_t>(gridDim.x) * blockDim.x) {
         const int64_t row = e / num_samples;
         const RowCheck rc = row_checks[row];
-        if (!row_ok(rc, cols, mode)) {
+        if (!row_drawable(rc, cols, static_cast<RowMode>(mode))) {
             out[e] = -1;  // the host sees the row's check and runs the CPU op, which reports it
             continue;
         }

@@ -330,9 +330,9 @@ public:
         if (index.dim() > 1 || (index.dtype() != DType::Int64 && index.dtype() != DType::Int32) || t.dim() == 0)
             return Tensor();
         dim = wrap_dim(dim, t.dim());
-        // The op has checked the indices (tensor/backend.h): int64 ones are used where they lie,
-        // with no copy to the host (which would wait for the stream). int32 ones are rare: widened
-        // on the host, and checked again there since that costs nothing more.
+        // The op has checked the indices (tensor/backend.h; it reads them on the host to do so):
+        // int64 ones are used where they lie; int32 ones are rare: widened on the host, and checked
+        // again there since that costs nothing more.
         const int64_t n = t.size(dim);
         const int dev = t.device().index;
         Tensor didx;

@@ -13,6 +13,7 @@
 
 #include "gpu/allocator.h"
 #include "gpu/cuda_check.h"
+#include "gpu/device_util.cuh"
 #include "gpu/device.h"
 #include "gpu/device_util.cuh"
 #include "tensor/errors.h"
@@ -30,12 +31,6 @@ struct Partial {
     long long count;
 };
 
-template <class T>
-__device__ __forceinline__ double as_double(const T* p) {
-    if constexpr (std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value) return static_cast<float>(*p);
-    else return static_cast<double>(*p);
-}
-
 // deviation == false: count, sum, min and max of the finite values; true: sum of (x - mean)^2 of
 // the finite values in `sum` (min, max, count as in the first pass, recomputed for free).
 template <class T>
@@ -43,7 +38,7 @@ __global__ void k_finite_stats(const T* x, int64_t n, bool deviation, double mea
     __shared__ Partial part[kThreads];
     Partial p{0.0, INFINITY, -INFINITY, 0};
     for (uint64_t i = detail::global_thread(); i < static_cast<uint64_t>(n); i += detail::grid_threads()) {
-        const double v = as_double(x + i);
+        const double v = detail::load_double(x + i);
         if (isfinite(v)) {
             if (deviation) p.sum = __dadd_rn(p.sum, __dmul_rn(__dsub_rn(v, mean), __dsub_rn(v, mean)));
             else p.sum = __dadd_rn(p.sum, v);
@@ -80,16 +75,7 @@ Partial reduce(const Tensor& x, bool deviation, double mean) {
         k_finite_stats<T><<<blocks, kThreads, 0, stream>>>(static_cast<const T*>(x.data_ptr()), n, deviation, mean,
                                                            parts.as<Partial>());
     };
-    switch (x.dtype()) {
-        case DType::Float32: go(float{}); break;
-        case DType::Float64: go(double{}); break;
-        case DType::Float16: go(Half{}); break;
-        case DType::BFloat16: go(BFloat16{}); break;
-        case DType::UInt8: go(uint8_t{}); break;
-        case DType::Int32: go(int32_t{}); break;
-        case DType::Int64: go(int64_t{}); break;
-        case DType::Bool: go(bool{}); break;
-    }
+    dispatch_dtype(x.dtype(), go);
     NL_CUDA_CHECK_LAUNCH("k_finite_stats");
     std::vector<Partial> host(static_cast<size_t>(blocks));
     NL_CUDA_CHECK(cudaMemcpyAsync(host.data(), parts.get(), sizeof(Partial) * host.size(), cudaMemcpyDeviceToHost, stream));

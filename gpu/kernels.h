@@ -7,6 +7,7 @@
 #include "gpu/device.h"
 #include "gpu/random_ops.h"
 #include "tensor/dtype.h"
+#include "tensor/host_device.h"
 #include "tensor/random_request.h"
 
 namespace nl::gpu::detail {
@@ -14,6 +15,8 @@ namespace nl::gpu::detail {
 // Blocks for a grid-stride launch over `work_items` with `block` threads: enough to fill every
 // multiprocessor of `device`, never more than the work needs (runtime.cpp).
 int auto_grid(int device, uint64_t work_items, int block);
+// The number of multiprocessors of `device` (asked once, then cached).
+int multiprocessor_count(int device);
 // cfg's shape, with its zeros filled in.
 void resolve_launch(int device, uint64_t work_items, LaunchConfig& cfg);
 
@@ -32,6 +35,12 @@ struct RowCheck {
     double max;
 };
 enum class RowMode : int { Weights = 0, Logits = 1 };
+// Whether a checked row can be drawn from: no bad column, and a positive weight (weights) or a
+// finite maximum (logits). The kernels skip other rows; the host then runs the CPU op, which
+// reports them.
+NL_HOST_DEVICE bool row_drawable(const RowCheck& c, int64_t cols, RowMode mode) {
+    return c.first_bad >= cols && (mode == RowMode::Logits ? c.argmax >= 0 : c.nonzero > 0);
+}
 // `in`: rows x cols contiguous of `dtype` (a floating dtype). `checks`: device array of rows.
 void launch_row_check(const void* in, DType dtype, int64_t rows, int64_t cols, RowMode mode, RowCheck* checks,
                       StreamHandle stream);

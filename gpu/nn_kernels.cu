@@ -418,16 +418,14 @@ bool launch_conv2d(const void* x, const void* w, const void* bias, void* y, DTyp
     const int64_t blocks = g.N * g.groups * o_tiles * pixel_tiles;
     if (blocks > INT32_MAX || pixel_tiles > INT32_MAX || o_tiles > INT32_MAX) return false;
     const size_t shared = static_cast<size_t>(chunk_c) * per_channel;
-    bool launched = false;
-    dispatch_floating(dtype, "conv2d", [&](auto tag) {
+    dispatch_floating(dtype, "conv2d", [&](auto tag) {  // throws for other dtypes
         using T = decltype(tag);
         k_conv2d<T><<<static_cast<unsigned>(blocks), threads, shared, stream>>>(
             static_cast<const T*>(x), static_cast<const T*>(w), static_cast<const T*>(bias), static_cast<T*>(y), g,
             static_cast<int>(pixel_tiles), static_cast<int>(o_tiles), chunk_c);
-        launched = true;
     });
     NL_CUDA_CHECK_LAUNCH("k_conv2d");
-    return launched;
+    return true;
 }
 
 void launch_group_norm(const void* x, const void* w, const void* b, void* y, DType dtype, int64_t N, int64_t C,

@@ -230,40 +230,28 @@ uint64_t try_fast(const RandomRequest& r, void* out, int device, StreamHandle st
 }
 
 // ---- randperm -----------------------------------------------------------------------------------
-__global__ void k_randperm_keys(uint64_t seed, uint64_t offset, uint32_t stream, int64_t n, uint64_t* keys,
-                                int64_t* idx) {
+// The sort's input: element i's key (the word pair of random.cpp; as a uint32_t, only its high
+// half) and its index.
+template <class Key, class Index>
+__global__ void k_randperm_keys(uint64_t seed, uint64_t offset, uint32_t stream, int64_t n, Key* keys, Index* idx) {
+    constexpr int kShift = 64 - 8 * static_cast<int>(sizeof(Key));  // 0, or 32 for the high half
     const uint64_t blocks = (static_cast<uint64_t>(n) + 1) / 2;
     for (uint64_t q = global_thread(); q < blocks; q += grid_threads()) {
         const PhiloxCounter c = philox_block(seed, offset + q, stream);
-        const int64_t i = static_cast<int64_t>(2 * q);
-        keys[i] = xf::join64(c.v[0], c.v[1]);
-        idx[i] = i;
-        if (i + 1 < n) {
-            keys[i + 1] = xf::join64(c.v[2], c.v[3]);
-            idx[i + 1] = i + 1;
+        const uint64_t i = 2 * q;
+        keys[i] = static_cast<Key>(xf::join64(c.v[0], c.v[1]) >> kShift);
+        idx[i] = static_cast<Index>(i);
+        if (i + 1 < static_cast<uint64_t>(n)) {
+            keys[i + 1] = static_cast<Key>(xf::join64(c.v[2], c.v[3]) >> kShift);
+            idx[i + 1] = static_cast<Index>(i + 1);
         }
     }
 }
 
-// randperm for n < 2^32: sort the high halves of the keys with 32-bit indices (a quarter of the
-// bytes of sorting 64-bit keys with 64-bit indices, and half the passes), then put each run of
+// randperm for n < 2^32 sorts the high halves of the keys with 32-bit indices (a quarter of the
+// bytes of sorting 64-bit keys with 64-bit indices, and half the passes), then puts each run of
 // equal high halves in (low half, index) order, which is the (key, index) order of the CPU's sort.
 // Runs are rare and short: about n^2 / 2^33 pairs in all (116 for n = 10^6, 11,600 for 10^7).
-__global__ void k_randperm_high_keys(uint64_t seed, uint64_t offset, uint32_t stream, int64_t n, uint32_t* high,
-                                     uint32_t* idx) {
-    const uint64_t blocks = (static_cast<uint64_t>(n) + 1) / 2;
-    for (uint64_t q = global_thread(); q < blocks; q += grid_threads()) {
-        const PhiloxCounter c = philox_block(seed, offset + q, stream);
-        const uint32_t i = static_cast<uint32_t>(2 * q);
-        high[i] = static_cast<uint32_t>(xf::join64(c.v[0], c.v[1]) >> 32);
-        idx[i] = i;
-        if (i + 1 < static_cast<uint64_t>(n)) {
-            high[i + 1] = static_cast<uint32_t>(xf::join64(c.v[2], c.v[3]) >> 32);
-            idx[i + 1] = i + 1;
-        }
-    }
-}
-
 __device__ __forceinline__ uint32_t randperm_low_key(uint64_t seed, uint64_t offset, uint32_t stream, uint32_t i) {
     const PhiloxCounter c = philox_block(seed, offset + i / 2, stream);
     return static_cast<uint32_t>((i & 1u) ? xf::join64(c.v[2], c.v[3]) : xf::join64(c.v[0], c.v[1]));
@@ -437,9 +425,9 @@ void launch_randperm(int64_t n, uint64_t seed, uint64_t offset, uint32_t philox_
         DeviceBuffer high_in(un * 4, device), high_out(un * 4, device), idx_in(un * 4, device), idx_out(un * 4, device);
         LaunchConfig keys_cfg = cfg;
         resolve_launch(device, (static_cast<uint64_t>(n) + 1) / 2, keys_cfg);
-        k_randperm_high_keys<<<keys_cfg.grid, keys_cfg.block, 0, stream>>>(seed, offset, philox_stream, n,
+        k_randperm_keys<uint32_t, uint32_t><<<keys_cfg.grid, keys_cfg.block, 0, stream>>>(seed, offset, philox_stream, n,
                                                                             high_in.as<uint32_t>(), idx_in.as<uint32_t>());
-        NL_CUDA_CHECK_LAUNCH("k_randperm_high_keys");
+        NL_CUDA_CHECK_LAUNCH("k_randperm_keys");
         size_t temp_bytes = 0;
         NL_CUDA_CHECK(cub::DeviceRadixSort::SortPairs(nullptr, temp_bytes, high_in.as<uint32_t>(), high_out.as<uint32_t>(),
                                                       idx_in.as<uint32_t>(), idx_out.as<uint32_t>(), n, 0, 32, stream));
@@ -455,7 +443,7 @@ void launch_randperm(int64_t n, uint64_t seed, uint64_t offset, uint32_t philox_
     DeviceBuffer keys_in(un * sizeof(uint64_t), device), keys_out(un * sizeof(uint64_t), device);
     DeviceBuffer idx_in(un * sizeof(int64_t), device);
     resolve_launch(device, (static_cast<uint64_t>(n) + 1) / 2, cfg);
-    k_randperm_keys<<<cfg.grid, cfg.block, 0, stream>>>(seed, offset, philox_stream, n, keys_in.as<uint64_t>(),
+    k_randperm_keys<uint64_t, int64_t><<<cfg.grid, cfg.block, 0, stream>>>(seed, offset, philox_stream, n, keys_in.as<uint64_t>(),
                                                          idx_in.as<int64_t>());
     NL_CUDA_CHECK_LAUNCH("k_randperm_keys");
     // A stable LSD radix sort on the keys keeps equal keys in index order: the (key, index) order

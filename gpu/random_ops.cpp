@@ -64,12 +64,6 @@ Tensor draw(const Tensor& x, int64_t rows, int64_t cols, detail::RowMode mode, d
     // pageable host-to-device copy has consumed `checks` by the time cudaMemcpyAsync returns.
     return out;
 }
-int multiprocessors(int device) {
-    int n = 0;
-    NL_CUDA_CHECK(cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, device));
-    return n;
-}
-
 // Rows of many categories (categorical_kernels.h): checks and draws in one go, several blocks per
 // row; the row checks come back once (the only synchronisation). An invalid row gives nothing:
 // the generator is put back where it was and the caller runs the CPU op, which reports the error.
@@ -78,7 +72,7 @@ std::optional<Tensor> wide_draw(const Tensor& x, int64_t rows, int64_t cols, det
     const int dev = x.device().index;
     DeviceGuard guard(dev);
     const StreamHandle s = current_stream(dev);
-    const detail::WideDrawPlan plan = detail::plan_wide_draw(rows, cols, multiprocessors(dev));
+    const detail::WideDrawPlan plan = detail::plan_wide_draw(rows, cols, detail::multiprocessor_count(dev));
     const uint64_t before = g.offset();
     const uint64_t offset = g.reserve(static_cast<uint64_t>((rows * num_samples + 1) / 2));
     Tensor out = Tensor::empty(out_shape, {DType::Int64, x.device()});
@@ -90,8 +84,7 @@ std::optional<Tensor> wide_draw(const Tensor& x, int64_t rows, int64_t cols, det
     NL_CUDA_CHECK(cudaMemcpyAsync(host.data(), checks.get(), checks.bytes(), cudaMemcpyDeviceToHost, s));
     NL_CUDA_CHECK(cudaStreamSynchronize(s));
     for (const detail::RowCheck& c : host) {
-        const bool ok = c.first_bad >= cols && (mode == detail::RowMode::Logits ? c.argmax >= 0 : c.nonzero > 0);
-        if (!ok) {
+        if (!detail::row_drawable(c, cols, mode)) {
             g.set_offset(before);
             return std::nullopt;
         }
@@ -107,7 +100,7 @@ void categorical(const double* weights, int64_t rows, int64_t cols, int64_t num_
     const StreamHandle s = current_stream(device);
     if (cols >= detail::kWideMinCols) {
         // random.cpp has checked the rows: the row checks stay on the device, nothing waits.
-        const detail::WideDrawPlan plan = detail::plan_wide_draw(rows, cols, multiprocessors(device));
+        const detail::WideDrawPlan plan = detail::plan_wide_draw(rows, cols, detail::multiprocessor_count(device));
         DeviceBuffer checks(static_cast<size_t>(rows) * sizeof(detail::RowCheck), device);
         DeviceBuffer scratch(plan.scratch_bytes, device);
         detail::launch_wide_draw(plan, weights, DType::Float64, detail::RowMode::Weights, 1.0, seed, offset, stream,
@@ -134,7 +127,8 @@ Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement, G
     }
     const std::vector<detail::RowCheck> checks = check_rows(x, rows, cols, detail::RowMode::Weights);
     for (const detail::RowCheck& c : checks)
-        if (c.first_bad < cols || c.nonzero == 0 || (!replacement && c.nonzero < num_samples)) return on_cpu();
+        if (!detail::row_drawable(c, cols, detail::RowMode::Weights) || (!replacement && c.nonzero < num_samples))
+            return on_cpu();
     // Without replacement (the exponential race: a top-k per row) draws on the CPU from the same
     // generator, so the values are those of nl::multinomial.
     if (!replacement) return on_cpu();
@@ -158,7 +152,7 @@ Tensor sample_logits(const Tensor& logits, double temperature, int64_t num_sampl
     }
     const std::vector<detail::RowCheck> checks = check_rows(x, rows, cols, detail::RowMode::Logits);
     for (const detail::RowCheck& c : checks)
-        if (c.first_bad < cols || c.argmax < 0) return on_cpu();
+        if (!detail::row_drawable(c, cols, detail::RowMode::Logits)) return on_cpu();
     if (temperature == 0.0) {  // argmax: deterministic, no random words consumed
         std::vector<double> idx(static_cast<size_t>(rows * num_samples));
         for (int64_t r = 0; r < rows; ++r)

@@ -126,6 +126,8 @@ Occupancy occupancy(int device) {
 }
 }  // namespace
 
+int multiprocessor_count(int device) { return occupancy(device).sms; }
+
 int auto_grid(int device, uint64_t work_items, int block) {
     const Occupancy o = occupancy(device);
     const uint64_t full = static_cast<uint64_t>(o.sms) * static_cast<uint64_t>(o.threads_per_sm / block);

@@ -34,21 +34,6 @@ constexpr int kThreads = 256;
 constexpr int kMaxBlocks = 264;       // the moments' partials: enough blocks for an H100, few to copy back
 constexpr int kSharedBins = 12288;    // 48 KiB of 32-bit counters, the default shared-memory limit
 
-// Calls f(T{}) with T the storage type of any dtype.
-template <class F>
-void dispatch_all(DType d, F&& f) {
-    switch (d) {
-        case DType::Float32: f(float{}); return;
-        case DType::Float64: f(double{}); return;
-        case DType::Float16: f(Half{}); return;
-        case DType::BFloat16: f(BFloat16{}); return;
-        case DType::UInt8: f(uint8_t{}); return;
-        case DType::Int32: f(int32_t{}); return;
-        case DType::Int64: f(int64_t{}); return;
-        case DType::Bool: f(bool{}); return;
-    }
-}
-
 // ---- histogram -----------------------------------------------------------------------------------
 
 __device__ __forceinline__ unsigned long long warp_sum(unsigned long long v) {
@@ -222,7 +207,7 @@ void histogram_counts(const Tensor& x, int bins, double lo, double hi, double sc
     DeviceBuffer counts(sizeof(unsigned long long) * (static_cast<size_t>(bins) + 2), dev);
     unsigned long long* c = counts.as<unsigned long long>();
     NL_CUDA_CHECK(cudaMemsetAsync(c, 0, counts.bytes(), stream));
-    dispatch_all(x.dtype(), [&](auto tag) {
+    dispatch_dtype(x.dtype(), [&](auto tag) {
         using T = decltype(tag);
         const T* p = static_cast<const T*>(x.data_ptr());
         if (shared)
@@ -254,7 +239,7 @@ void moment_sums(const Tensor& x, DeviceMoments& out) {
     DeviceGuard guard(dev);
     const int blocks = static_cast<int>(std::min<int64_t>(kMaxBlocks, (n + kThreads - 1) / kThreads));
     Pass1 a{{0.0, 0.0}, INFINITY, -INFINITY, 0, 0, 0};
-    dispatch_all(x.dtype(), [&](auto tag) {
+    dispatch_dtype(x.dtype(), [&](auto tag) {
         using T = decltype(tag);
         const T* p = static_cast<const T*>(x.data_ptr());
         a = reduce_blocks(dev, blocks, a, [&](Pass1* parts, StreamHandle stream) {
@@ -270,7 +255,7 @@ void moment_sums(const Tensor& x, DeviceMoments& out) {
     out.max = a.max;
     out.mean = (a.sum.hi + a.sum.lo) / static_cast<double>(a.n);
     Pass2 b{{0.0, 0.0}, {0.0, 0.0}, {0.0, 0.0}};
-    dispatch_all(x.dtype(), [&](auto tag) {
+    dispatch_dtype(x.dtype(), [&](auto tag) {
         using T = decltype(tag);
         const T* p = static_cast<const T*>(x.data_ptr());
         const double mean = out.mean;

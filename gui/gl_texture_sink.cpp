@@ -8,6 +8,7 @@
 #define GL_GLEXT_PROTOTYPES 1
 #include <GL/gl.h>
 
+#include "gui/gl_texture.h"
 #include "gui/grid_pixels.h"
 #include "gui/texture_sink.h"
 
@@ -24,25 +25,8 @@ public:
     void show(const Tensor& grid, const render::GridOptions& opts) override {
         const auto t0 = std::chrono::steady_clock::now();
         const render::Image img = grid_pixels(grid, opts);
-        if (!tex_) {
-            glGenTextures(1, &tex_);
-            glBindTexture(GL_TEXTURE_2D, tex_);
-            // Nearest: tensor pixels stay crisp squares when the view zooms in.
-            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-        }
-        glBindTexture(GL_TEXTURE_2D, tex_);
-        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-        glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
-        if (img.width != w_ || img.height != h_) {
-            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, img.width, img.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, img.rgba.data());
-            w_ = img.width;
-            h_ = img.height;
-        } else {
-            glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w_, h_, GL_RGBA, GL_UNSIGNED_BYTE, img.rgba.data());
-        }
+        if (!tex_) tex_ = make_view_texture();
+        upload_rgba(tex_, img, w_, h_);
         ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     }
 

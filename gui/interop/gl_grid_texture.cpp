@@ -7,6 +7,7 @@
 #include <GL/gl.h>
 
 #include "gpu/gl_interop.h"
+#include "gui/gl_texture.h"
 #include "gui/grid_pixels.h"
 #include "gui/interop/grid_spec.h"
 #include "tensor/errors.h"
@@ -27,13 +28,7 @@ void GlGridTexture::ensure_texture(int width, int height) {
     if (tex_) glDeleteTextures(1, &tex_);
     tex_ = 0;
     w_ = h_ = 0;
-    glGenTextures(1, &tex_);
-    glBindTexture(GL_TEXTURE_2D, tex_);
-    // As the CPU upload sink: tensor pixels stay crisp squares when the view zooms in.
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    tex_ = make_view_texture();  // the CPU upload sink's sampling
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
     w_ = width;
     h_ = height;
@@ -92,10 +87,7 @@ void GlGridTexture::show_upload(const Tensor& grid, const render::GridOptions& o
     const render::Image img = grid_pixels(grid.device().is_cuda() ? grid.cpu() : grid, opts);
     ensure_texture(img.width, img.height);
     interop_.reset();  // GL alone writes the texture from now on
-    glBindTexture(GL_TEXTURE_2D, tex_);
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
-    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w_, h_, GL_RGBA, GL_UNSIGNED_BYTE, img.rgba.data());
+    upload_rgba(tex_, img, w_, h_);  // the size matches: pixels replaced in place
 }
 
 void GlGridTexture::show(const Tensor& grid, const render::GridOptions& opts) {
