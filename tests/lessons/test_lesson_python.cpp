@@ -93,7 +93,16 @@ TEST(LessonPython, EverySnippetCompilesAndRunsWithTheShownShapeAndDtype) {
     if (!have_python()) GTEST_SKIP() << kPython << " not found";
     std::map<std::string, std::string> expected, code_of;
     std::string files;
-    for (const Lesson& L : lesson_catalogue()) {
+    // Every lesson as shipped, and lesson 15 also with its K seeds trained at once (batched).
+    std::vector<Lesson> lessons = lesson_catalogue();
+    for (const Lesson& L : lesson_catalogue())
+        if (L.visual == "seed_sweep") {
+            Lesson batched = L;
+            batched.id += "_batched";
+            batched.visual_params["training"] = "batched";
+            lessons.push_back(batched);
+        }
+    for (const Lesson& L : lessons) {
         SCOPED_TRACE(L.id);
         HeadlessApp app;
         open_lesson(app.state, L);

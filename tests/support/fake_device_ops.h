@@ -63,6 +63,7 @@ public:
             case DeviceUnaryOp::Sin: r = sin(x); break;
             case DeviceUnaryOp::Cos: r = cos(x); break;
             case DeviceUnaryOp::Sqrt: r = nl::sqrt(x); break;
+            case DeviceUnaryOp::Sigmoid: r = sigmoid(x); break;
             case DeviceUnaryOp::Silu: r = silu(x); break;
             case DeviceUnaryOp::Gelu: r = gelu(x); break;
             case DeviceUnaryOp::GeluTanh: r = gelu(x, "tanh"); break;

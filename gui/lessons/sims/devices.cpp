@@ -53,6 +53,13 @@ int64_t count_bit_differences(const Tensor& a, const Tensor& b) {
     return d;
 }
 
+std::string gpu_unavailable_reason() {
+    const std::string why = cuda_unavailable_reason();
+    if (!why.empty()) return why;
+    const Backend* be = find_backend(DeviceType::CUDA);
+    return be && be->device_count() > 0 ? std::string() : "no CUDA device found";
+}
+
 DeviceCompare compare_devices(DeviceOp op, const Shape& shape, DType dtype, uint64_t seed) {
     DeviceCompare r;
     r.op = op;
@@ -74,13 +81,9 @@ DeviceCompare compare_devices(DeviceOp op, const Shape& shape, DType dtype, uint
         for (double v : all) r.histogram[std::min<size_t>(39, static_cast<size_t>((v - r.hist_lo) / span * 40))] += 1;
     }
 
-    r.gpu_missing = cuda_unavailable_reason();
-    r.gpu_available = r.gpu_missing.empty() && find_backend(DeviceType::CUDA) &&
-                      find_backend(DeviceType::CUDA)->device_count() > 0;
-    if (!r.gpu_available) {
-        if (r.gpu_missing.empty()) r.gpu_missing = "no CUDA device found";
-        return r;
-    }
+    r.gpu_missing = gpu_unavailable_reason();
+    r.gpu_available = r.gpu_missing.empty();
+    if (!r.gpu_available) return r;
     try {
         sample(op, {1}, r.dtype, seed, Device::cuda(0)).cpu();  // warm-up: context, kernels
         t0 = std::chrono::steady_clock::now();

@@ -34,6 +34,9 @@ struct DeviceCompare {
     bool equal() const { return differing == 0; }
 };
 
+// Why cuda:0 cannot be used here ("built without CUDA", "no CUDA device found", ...), or "" when it can.
+std::string gpu_unavailable_reason();
+
 // Samples op(shape, dtype) with a fresh generator seeded `seed` on the CPU and, when a CUDA device
 // is available, on cuda:0; ValueError / DTypeError for arguments the op refuses (randint is
 // int64 only: dtype is ignored for it).

@@ -2,9 +2,11 @@
 #include "gui/lessons/sims/moons.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <string>
 
+#include "gui/lessons/sims/moons_batched.h"
 #include "tensor/errors.h"
 #include "tensor/random.h"
 
@@ -68,21 +70,26 @@ void TrainConfig::validate() const {
     check_range("noise", noise, 0.0, 1.0);
 }
 
-MoonsRun::MoonsRun(const TrainConfig& cfg, uint64_t seed, const Moons* train)
-    : cfg_(cfg), train_(train), H_(cfg.hidden), gen_(seed) {
-    cfg_.validate();
-    // nn.Linear's default init, layer by layer (weight, then bias), all from one seeded generator.
+std::vector<float> initial_params(int hidden, Generator* gen) {
+    std::vector<float> p;
     auto init = [&](int out, int in) {
         const double bound = 1.0 / std::sqrt(static_cast<double>(in));
         for (const Shape& s : {Shape{out, in}, Shape{out}}) {
             Tensor t = empty(s);
-            uniform_(t, -bound, bound, &gen_);
-            for (double v : t.to_vector()) p_.push_back(static_cast<float>(v));
+            uniform_(t, -bound, bound, gen);
+            for (double v : t.to_vector()) p.push_back(static_cast<float>(v));
         }
     };
-    init(H_, 2);
-    init(H_, H_);
-    init(1, H_);
+    init(hidden, 2);
+    init(hidden, hidden);
+    init(1, hidden);
+    return p;
+}
+
+MoonsRun::MoonsRun(const TrainConfig& cfg, uint64_t seed, const Moons* train)
+    : cfg_(cfg), train_(train), H_(cfg.hidden), gen_(seed) {
+    cfg_.validate();
+    p_ = initial_params(H_, &gen_);
     grad_.assign(p_.size(), 0.0f);
     m_.assign(p_.size(), 0.0f);
     v_.assign(p_.size(), 0.0f);
@@ -99,17 +106,15 @@ void MoonsRun::new_epoch() {
     pos_ = 0;
 }
 
-float MoonsRun::predict(float x0, float x1) const {
-    const int H = H_;
-    const float *W1 = p_.data(), *b1 = W1 + 2 * H, *W2 = b1 + H, *b2 = W2 + H * H, *W3 = b2 + H, *b3 = W3 + H;
-    std::vector<float> h1(static_cast<size_t>(H)), h2(static_cast<size_t>(H));
+float mlp_probability(const std::vector<float>& p, int H, float x0, float x1) {
+    const float *W1 = p.data(), *b1 = W1 + 2 * H, *W2 = b1 + H, *b2 = W2 + H * H, *W3 = b2 + H, *b3 = W3 + H;
+    std::vector<float> h1(static_cast<size_t>(H));
     for (int j = 0; j < H; ++j) h1[j] = std::max(0.0f, W1[2 * j] * x0 + W1[2 * j + 1] * x1 + b1[j]);
     float z = b3[0];
     for (int j = 0; j < H; ++j) {
         float a = b2[j];
         for (int k = 0; k < H; ++k) a += W2[j * H + k] * h1[k];
-        h2[j] = std::max(0.0f, a);
-        z += W3[j] * h2[j];
+        z += W3[j] * std::max(0.0f, a);
     }
     return sigmoid(z);
 }
@@ -192,7 +197,7 @@ int MoonsRun::step(int max_steps) {
     return ran;
 }
 
-SeedSweep::SeedSweep(const TrainConfig& cfg, int k, uint64_t first_seed)
+SeedSweep::SeedSweep(const TrainConfig& cfg, int k, uint64_t first_seed, std::optional<Device> batched_on)
     : cfg_(cfg), k_(k), first_seed_(first_seed) {
     cfg_.validate();
     check_range("k (seeds)", k, 1, 200);
@@ -200,20 +205,49 @@ SeedSweep::SeedSweep(const TrainConfig& cfg, int k, uint64_t first_seed)
     val_ = make_moons(cfg_.n_val, cfg_.noise, cfg_.data_seed + 1);
     const int per_run = cfg_.epochs * ((cfg_.n_train + cfg_.batch - 1) / cfg_.batch);
     steps_total_ = static_cast<long long>(per_run) * k_;
+    if (batched_on) batched_ = std::make_unique<BatchedMoons>(cfg_, k_, first_seed_, train_, *batched_on);
+}
+
+SeedSweep::~SeedSweep() = default;
+
+std::optional<Device> SeedSweep::batched_device() const {
+    if (!batched_) return std::nullopt;
+    return batched_->device();
 }
 
 bool SeedSweep::advance(int budget) {
-    while (budget > 0 && !done()) {
-        if (!run_) run_ = std::make_unique<MoonsRun>(cfg_, first_seed_ + accuracy_.size(), &train_);
-        const int ran = run_->step(budget);
-        budget -= ran;
-        steps_done_ += ran;
-        if (run_->done()) {
-            accuracy_.push_back(run_->accuracy(val_));
-            last_ = std::move(run_);
+    const auto t0 = std::chrono::steady_clock::now();
+    if (batched_) {
+        if (!done()) {
+            steps_done_ += static_cast<long long>(batched_->step(std::max(1, budget / k_))) * k_;
+            if (batched_->done()) accuracy_ = batched_->accuracies(val_);
+        }
+    } else {
+        while (budget > 0 && !done()) {
+            if (!run_) run_ = std::make_unique<MoonsRun>(cfg_, first_seed_ + accuracy_.size(), &train_);
+            const int ran = run_->step(budget);
+            budget -= ran;
+            steps_done_ += ran;
+            if (run_->done()) {
+                accuracy_.push_back(run_->accuracy(val_));
+                last_ = std::move(run_);
+            }
         }
     }
+    train_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return done();
+}
+
+std::vector<float> SeedSweep::shown_params() const {
+    if (batched_) return batched_->params(0);
+    const MoonsRun* r = run_ ? run_.get() : last_.get();
+    return r ? r->params() : std::vector<float>{};
+}
+
+int SeedSweep::shown_steps() const {
+    if (batched_) return batched_->steps_done();
+    const MoonsRun* r = run_ ? run_.get() : last_.get();
+    return r ? r->steps_done() + static_cast<int>(accuracy_.size()) * (r->total_steps() + 1) : -1;
 }
 
 double SeedSweep::progress() const {

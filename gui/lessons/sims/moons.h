@@ -9,8 +9,10 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "tensor/device.h"
 #include "tensor/generator.h"
 
 namespace nl::gui::sims {
@@ -38,6 +40,15 @@ struct TrainConfig {
     void validate() const;  // ValueError naming the field and its range
 };
 
+// P(y = 1 | x) of the 2-H-H-1 network whose parameters `p` are laid out as MoonsRun::params().
+float mlp_probability(const std::vector<float>& p, int hidden, float x0, float x1);
+
+// nn.Linear's default init of the three layers (weight, then bias, layer by layer), drawn from
+// `gen` in that order, in MoonsRun::params()'s layout.
+std::vector<float> initial_params(int hidden, Generator* gen);
+
+class BatchedMoons;
+
 // One training run: init from `seed`, then step() until done().
 class MoonsRun {
 public:
@@ -48,7 +59,9 @@ public:
     int steps_done() const { return steps_; }
     int total_steps() const;
     // P(y = 1 | x) of the current network.
-    float predict(float x0, float x1) const;
+    float predict(float x0, float x1) const { return mlp_probability(p_, H_, x0, x1); }
+    // W1 [H,2], b1 [H], W2 [H,H], b2 [H], W3 [1,H], b3 [1], one after another.
+    const std::vector<float>& params() const { return p_; }
     double accuracy(const Moons& data) const;
 
 private:
@@ -63,12 +76,20 @@ private:
     Generator gen_;  // torch.manual_seed(seed): the init draws, then one randperm per epoch
 };
 
-// K runs with seeds first_seed .. first_seed + K - 1, advanced a bounded number of steps per call.
+// K runs with seeds first_seed .. first_seed + K - 1, advanced a bounded number of steps per call:
+// one run after another (MoonsRun, hand-written on the CPU), or, given a device, all K at once as
+// batched tensor ops on it (BatchedMoons: K seeds in parallel on a GPU).
 class SeedSweep {
 public:
-    SeedSweep(const TrainConfig& cfg, int k, uint64_t first_seed);  // ValueError for k outside 1..200
-    // Runs at most `budget` steps in total (finishing runs in seed order); true when all are done.
+    // ValueError for k outside 1..200; DeviceError when `batched_on` is unusable.
+    SeedSweep(const TrainConfig& cfg, int k, uint64_t first_seed, std::optional<Device> batched_on = std::nullopt);
+    ~SeedSweep();
+    // Runs at most `budget` single-run steps in total (one run after another: finishing runs in
+    // seed order; batched: budget / K steps of all runs, at least one); true when all are done.
     bool advance(int budget);
+    bool batched() const { return batched_ != nullptr; }
+    std::optional<Device> batched_device() const;
+    double train_ms() const { return train_ms_; }  // wall time spent in advance()
     bool done() const { return static_cast<int>(accuracy_.size()) == k_; }
     int runs_done() const { return static_cast<int>(accuracy_.size()); }
     int k() const { return k_; }
@@ -78,8 +99,10 @@ public:
     double stddev() const;  // sample std (n - 1), 0 for fewer than 2 runs
     const Moons& train() const { return train_; }
     const Moons& val() const { return val_; }
-    // The run in progress, or the last finished one (for the decision-boundary picture).
-    const MoonsRun* current() const { return run_.get() ? run_.get() : last_.get(); }
+    // The run shown in the decision-boundary picture (one after another: the run in progress, or
+    // the last finished one; batched: the first seed's): its parameters and steps taken.
+    std::vector<float> shown_params() const;
+    int shown_steps() const;
     uint64_t first_seed() const { return first_seed_; }
     const TrainConfig& config() const { return cfg_; }
 
@@ -89,8 +112,10 @@ private:
     uint64_t first_seed_;
     Moons train_, val_;
     std::unique_ptr<MoonsRun> run_, last_;
+    std::unique_ptr<BatchedMoons> batched_;
     std::vector<double> accuracy_;
     long long steps_total_ = 0, steps_done_ = 0;
+    double train_ms_ = 0;
 };
 
 }  // namespace nl::gui::sims

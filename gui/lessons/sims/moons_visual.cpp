@@ -2,14 +2,22 @@
 // in the seed, advanced a bounded number of steps per frame; left, the validation set over the
 // current run's decision regions; right, every finished run's validation accuracy as a dot on a
 // strip with the mean and +-1 std, and a histogram of the accuracies.
+// The K runs train one after another (hand-written, CPU) or all at once as batched tensor ops
+// (BatchedMoons), on cuda:0 when there is one: "training": "auto" picks batched on a GPU,
+// one after another otherwise.
 // visual_params: {"k": 20, "epochs": 20, "hidden": 16, "lr": 0.01, "optim": "adam" | "sgd",
-//                 "noise": 0.25, "first_seed": 0, "steps_per_frame": 400}
+//                 "noise": 0.25, "first_seed": 0, "steps_per_frame": 400,
+//                 "training": "auto" | "sequential" | "batched"}
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include <imgui.h>
 
+#include "gui/lessons/sims/devices.h"
 #include "gui/lessons/sims/moons.h"
 #include "gui/lessons/sims/sim_ui.h"
 #include "gui/lessons/sims/sims_visuals.h"
@@ -30,20 +38,29 @@ struct MoonsVisual {
     int optim = 1;  // 0 SGD, 1 Adam
     float lr = 0.01f, noise = 0.25f;
     int steps_per_frame = 400;
+    int batched = 0;          // 0: one run after another on the CPU, 1: all K at once (batched tensor ops)
+    std::string gpu_missing;  // why cuda:0 is not used for the batched runs ("" when it is)
     std::string key;
     std::unique_ptr<SeedSweep> sweep;
-    // The reproducibility check: the first seed trained again from scratch once the sweep is done.
+    // The reproducibility check, once the sweep is done: one after another, the first seed trained
+    // again from scratch; batched, all K again (the batch is what runs on the device).
     bool rerun_done = false;
-    double rerun_accuracy = -1;
+    std::vector<double> rerun_accuracy;
     // Decision regions of the run shown, recomputed when its step count changes.
     int regions_step = -1;
-    const MoonsRun* regions_run = nullptr;
     std::vector<float> regions;
 };
 
 std::string key_of(const MoonsVisual& s) {
     return std::to_string(s.k) + "/" + std::to_string(s.cfg.epochs) + "/" + std::to_string(s.cfg.hidden) + "/" +
-           fmt("%.6g", s.lr) + "/" + std::to_string(s.optim) + "/" + fmt("%.4g", s.noise) + "/" + std::to_string(s.first_seed);
+           fmt("%.6g", s.lr) + "/" + std::to_string(s.optim) + "/" + fmt("%.4g", s.noise) + "/" + std::to_string(s.first_seed) + "/" + std::to_string(s.batched);
+}
+
+Device batched_device(const MoonsVisual& s) { return s.gpu_missing.empty() ? Device::cuda(0) : Device::cpu(); }
+
+std::optional<Device> sweep_device(const MoonsVisual& s) {
+    if (!s.batched) return std::nullopt;
+    return batched_device(s);
 }
 
 void moons_update(MoonsVisual& s, const VisualContext& c) {
@@ -57,6 +74,9 @@ void moons_update(MoonsVisual& s, const VisualContext& c) {
         s.noise = static_cast<float>(param_num(c.params, "noise", 0.25));
         s.first_seed = static_cast<int>(param_num(c.params, "first_seed", 0));
         s.steps_per_frame = static_cast<int>(param_num(c.params, "steps_per_frame", 400));
+        s.gpu_missing = gpu_unavailable_reason();
+        const std::string training = param_str(c.params, "training", "auto");
+        s.batched = training == "batched" || (training == "auto" && s.gpu_missing.empty());
     }
     s.k = std::clamp(s.k, 2, 60);
     s.cfg.epochs = std::clamp(s.cfg.epochs, 1, 200);
@@ -71,35 +91,42 @@ void moons_update(MoonsVisual& s, const VisualContext& c) {
         s.cfg.lr = s.lr;
         s.cfg.noise = s.noise;
         s.cfg.optim = s.optim ? Optim::Adam : Optim::SGD;
-        s.sweep = std::make_unique<SeedSweep>(s.cfg, s.k, static_cast<uint64_t>(s.first_seed));
+        s.sweep = std::make_unique<SeedSweep>(s.cfg, s.k, static_cast<uint64_t>(s.first_seed), sweep_device(s));
         s.rerun_done = false;
-        s.regions_run = nullptr;
         s.regions_step = -1;
     }
     s.sweep->advance(s.steps_per_frame);  // bounded work per frame
     if (s.sweep->done() && !s.rerun_done) {
-        MoonsRun r(s.cfg, static_cast<uint64_t>(s.first_seed), &s.sweep->train());
-        while (!r.done()) r.step(1 << 20);
-        s.rerun_accuracy = r.accuracy(s.sweep->val());
+        if (s.sweep->batched()) {
+            SeedSweep again(s.cfg, s.k, static_cast<uint64_t>(s.first_seed), sweep_device(s));
+            again.advance(1 << 30);
+            s.rerun_accuracy = again.accuracies();
+        } else {
+            MoonsRun r(s.cfg, static_cast<uint64_t>(s.first_seed), &s.sweep->train());
+            while (!r.done()) r.step(1 << 20);
+            s.rerun_accuracy = {r.accuracy(s.sweep->val())};
+        }
         s.rerun_done = true;
     }
     if (s.sweep->done()) {
-        const double a0 = s.sweep->accuracies().front();
-        c.check("same seed, same accuracy, exactly", s.rerun_accuracy == a0,
-                "seed " + std::to_string(s.first_seed) + ": " + fmt("%.4f", a0) + " in the sweep, " +
-                    fmt("%.4f", s.rerun_accuracy) + " trained again");
+        const std::vector<double>& acc = s.sweep->accuracies();
+        const bool same = std::equal(s.rerun_accuracy.begin(), s.rerun_accuracy.end(), acc.begin());
+        c.check("same seed, same accuracy, exactly", same,
+                s.sweep->batched()
+                    ? "all " + std::to_string(s.k) + " seeds trained again: " + (same ? "identical accuracies" : "accuracies differ")
+                    : "seed " + std::to_string(s.first_seed) + ": " + fmt("%.4f", acc.front()) + " in the sweep, " +
+                          fmt("%.4f", s.rerun_accuracy.front()) + " trained again");
         c.check("different seeds spread", s.sweep->stddev() > 0,
                 std::to_string(s.k) + " seeds: " + fmt("%.4f", s.sweep->mean()) + " +- " + fmt("%.4f", s.sweep->stddev()));
     }
-    const MoonsRun* run = s.sweep->current();
-    if (run && (run != s.regions_run || run->steps_done() != s.regions_step)) {
-        s.regions_run = run;
-        s.regions_step = run->steps_done();
+    if (s.sweep->shown_steps() != s.regions_step) {
+        s.regions_step = s.sweep->shown_steps();
+        const std::vector<float> p = s.sweep->shown_params();
         s.regions.assign(kBoundaryRes * kBoundaryRes, 0.5f);
-        for (int j = 0; j < kBoundaryRes; ++j)
+        for (int j = 0; j < kBoundaryRes && !p.empty(); ++j)
             for (int i = 0; i < kBoundaryRes; ++i) {
                 const float x = -1.5f + 4.0f * (i + 0.5f) / kBoundaryRes, y = 1.75f - 3.0f * (j + 0.5f) / kBoundaryRes;
-                s.regions[static_cast<size_t>(j * kBoundaryRes + i)] = run->predict(x, y);
+                s.regions[static_cast<size_t>(j * kBoundaryRes + i)] = mlp_probability(p, s.cfg.hidden, x, y);
             }
     }
 }
@@ -197,6 +224,18 @@ void moons_draw(MoonsVisual& s, const VisualContext& c) {
         ImGui::RadioButton("SGD", &s.optim, 0);
         ImGui::SameLine();
         ImGui::RadioButton("Adam", &s.optim, 1);
+        ImGui::SameLine(0, 24.0f * c.scale);
+        ImGui::RadioButton("one seed after another (CPU)", &s.batched, 0);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Each seed's network trained alone by a hand-written loop, seed after seed.");
+        ImGui::SameLine();
+        const std::string all_at_once = "all K at once (batched, " + batched_device(s).str() + ")";
+        ImGui::RadioButton(all_at_once.c_str(), &s.batched, 1);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("%s", s.gpu_missing.empty()
+                                        ? "Every weight is a [K, ...] tensor on the GPU: each step is one batched matmul per layer for all K seeds."
+                                        : ("Every weight is a [K, ...] tensor: each step is one batched matmul per layer for all K seeds. "
+                                           "On the CPU here: " + s.gpu_missing).c_str());
         ImGui::SameLine();
         if (ImGui::Button("Train again")) s.key.clear();
         if (!s.sweep) {
@@ -212,12 +251,28 @@ void moons_draw(MoonsVisual& s, const VisualContext& c) {
                         w.runs_done(), 100 * w.mean(), 100 * w.stddev(),
                         100 * *std::min_element(w.accuracies().begin(), w.accuracies().end()),
                         100 * *std::max_element(w.accuracies().begin(), w.accuracies().end()));
+        else if (w.batched())
+            ImGui::TextColored(theme::text_dim(), "training seeds %d to %lld together ...", s.first_seed,
+                               static_cast<long long>(s.first_seed) + s.k - 1);
         else
             ImGui::TextColored(theme::text_dim(), "training seed %lld ...", static_cast<long long>(s.first_seed) + w.runs_done());
-        if (s.rerun_done)
-            ImGui::TextColored(s.rerun_accuracy == w.accuracies().front() ? theme::text_ok() : theme::text_error(),
-                               "seed %d trained again from scratch: %.4f, in the sweep: %.4f", s.first_seed, s.rerun_accuracy,
-                               w.accuracies().front());
+        if (s.rerun_done && w.batched()) {
+            const bool same = s.rerun_accuracy == w.accuracies();
+            ImGui::TextColored(same ? theme::text_ok() : theme::text_error(), "all %d seeds trained again from scratch: %s",
+                               s.k, same ? "the same accuracies, exactly" : "accuracies differ");
+        } else if (s.rerun_done) {
+            ImGui::TextColored(s.rerun_accuracy.front() == w.accuracies().front() ? theme::text_ok() : theme::text_error(),
+                               "seed %d trained again from scratch: %.4f, in the sweep: %.4f", s.first_seed,
+                               s.rerun_accuracy.front(), w.accuracies().front());
+        }
+        if (w.done()) {
+            std::string how = w.batched() ? "all " + std::to_string(s.k) + " seeds at once on " + w.batched_device()->str()
+                                          : "one seed after another on the cpu";
+            if (w.batched() && !s.gpu_missing.empty()) how += " (no GPU here: " + s.gpu_missing + ")";
+            ImGui::PushStyleColor(ImGuiCol_Text, theme::text_dim());
+            ImGui::TextWrapped("trained in %.0f ms, %s", w.train_ms(), how.c_str());
+            ImGui::PopStyleColor();
+        }
         const ImVec2 avail = ImGui::GetContentRegionAvail();
         const float left = std::floor(std::min(avail.x * 0.5f, avail.y * 1.33f));
         data_plot(s, ImVec2(left, avail.y - 4));
@@ -231,6 +286,12 @@ void moons_draw(MoonsVisual& s, const VisualContext& c) {
 
 std::string moons_code(const MoonsVisual& s, const VisualContext&) {
     const std::string H = std::to_string(s.cfg.hidden), noise = fmt("%.2f", s.noise);
+    const std::string net = "nn.Sequential(nn.Linear(2, " + H + "), nn.ReLU(), nn.Linear(" + H + ", " + H +
+                            "), nn.ReLU(), nn.Linear(" + H + ", 1))";
+    const std::string optim = "torch.optim." + std::string(s.optim ? "Adam" : "SGD");
+    const std::string lr = fmt("%.4g", s.lr), epochs = std::to_string(s.cfg.epochs);
+    const std::string seeds = "range(" + std::to_string(s.first_seed) + ", " +
+                              std::to_string(int64_t{s.first_seed} + s.k) + ")";  // int64: first_seed may be INT_MAX
     std::string out =
         "import math\nimport torch\nfrom torch import nn\n\n"
         "def make_moons(n, noise, seed):  # as sklearn.datasets.make_moons\n"
@@ -241,21 +302,57 @@ std::string moons_code(const MoonsVisual& s, const VisualContext&) {
         "    perm = torch.randperm(n, generator=g)\n"
         "    return X[perm] + noise * torch.randn(n, 2, generator=g), y[perm]\n\n"
         "Xtr, ytr = make_moons(200, " + noise + ", 0)   # the same data for every run\n"
-        "Xva, yva = make_moons(1000, " + noise + ", 1)\n\n"
-        "def train(seed):\n"
-        "    torch.manual_seed(seed)  # decides the initial weights and the batch order\n"
-        "    net = nn.Sequential(nn.Linear(2, " + H + "), nn.ReLU(), nn.Linear(" + H + ", " + H + "), nn.ReLU(), nn.Linear(" + H + ", 1))\n"
-        "    opt = torch.optim." + std::string(s.optim ? "Adam" : "SGD") + "(net.parameters(), lr=" + fmt("%.4g", s.lr) + ")\n"
-        "    for epoch in range(" + std::to_string(s.cfg.epochs) + "):\n"
-        "        for idx in torch.randperm(len(Xtr)).split(32):\n"
-        "            loss = nn.functional.binary_cross_entropy_with_logits(net(Xtr[idx]).squeeze(1), ytr[idx])\n"
-        "            opt.zero_grad()\n"
-        "            loss.backward()\n"
-        "            opt.step()\n"
-        "    with torch.no_grad():\n"
-        "        return ((net(Xva).squeeze(1) > 0).float() == yva).float().mean().item()\n\n"
-        "acc = torch.tensor([train(seed) for seed in range(" + std::to_string(s.first_seed) + ", " +
-        std::to_string(int64_t{s.first_seed} + s.k) + ")])\n"  // int64: first_seed may be INT_MAX
+        "Xva, yva = make_moons(1000, " + noise + ", 1)\n\n";
+    if (s.batched) {
+        out +=
+            "device = \"cuda\" if torch.cuda.is_available() else \"cpu\"\n"
+            "# Each seed's initial weights, and a generator that goes on from there for its batch order,\n"
+            "# exactly as training that seed alone would draw them.\n"
+            "nets, gens = [], []\n"
+            "for seed in " + seeds + ":\n"
+            "    torch.manual_seed(seed)\n"
+            "    nets.append(" + net + ")\n"
+            "    gens.append(torch.Generator())\n"
+            "    gens[-1].set_state(torch.get_rng_state())\n"
+            "# All K networks as one: each weight a [K, ...] tensor, each layer one batched matmul for\n"
+            "# every seed (on a GPU the K runs share each kernel launch). The optimiser is elementwise,\n"
+            "# so stacking the runs changes nothing.\n"
+            "W = [torch.stack([p.detach() for p in ps]).to(device).requires_grad_()\n"
+            "     for ps in zip(*[n.parameters() for n in nets])]\n"
+            "opt = " + optim + "(W, lr=" + lr + ")\n\n"
+            "def forward(x):  # [K, B, 2] -> logits [K, B]\n"
+            "    for i in range(0, len(W), 2):\n"
+            "        x = torch.baddbmm(W[i + 1].unsqueeze(1), x, W[i].transpose(1, 2))\n"
+            "        x = x.relu() if i + 2 < len(W) else x\n"
+            "    return x.squeeze(-1)\n\n"
+            "Xd, yd = Xtr.to(device), ytr.to(device)\n"
+            "for epoch in range(" + epochs + "):\n"
+            "    perms = torch.stack([torch.randperm(len(Xtr), generator=g) for g in gens]).to(device)  # [K, n]\n"
+            "    for idx in perms.split(32, dim=1):\n"
+            "        losses = nn.functional.binary_cross_entropy_with_logits(forward(Xd[idx]), yd[idx], reduction=\"none\")\n"
+            "        opt.zero_grad()\n"
+            "        losses.mean(1).sum().backward()  # each run's gradient is its own mean loss's\n"
+            "        opt.step()\n"
+            "with torch.no_grad():\n"
+            "    logits = forward(Xva.to(device).expand(len(nets), -1, -1))\n"
+            "    acc = ((logits > 0).float() == yva.to(device)).float().mean(1).cpu()\n";
+    } else {
+        out +=
+            "def train(seed):\n"
+            "    torch.manual_seed(seed)  # decides the initial weights and the batch order\n"
+            "    net = " + net + "\n"
+            "    opt = " + optim + "(net.parameters(), lr=" + lr + ")\n"
+            "    for epoch in range(" + epochs + "):\n"
+            "        for idx in torch.randperm(len(Xtr)).split(32):\n"
+            "            loss = nn.functional.binary_cross_entropy_with_logits(net(Xtr[idx]).squeeze(1), ytr[idx])\n"
+            "            opt.zero_grad()\n"
+            "            loss.backward()\n"
+            "            opt.step()\n"
+            "    with torch.no_grad():\n"
+            "        return ((net(Xva).squeeze(1) > 0).float() == yva).float().mean().item()\n\n"
+            "acc = torch.tensor([train(seed) for seed in " + seeds + "])\n";
+    }
+    out +=
         "print(acc.shape, acc.dtype)\n"
         "print(f\"validation accuracy over {len(acc)} seeds: {acc.mean():.4f} +- {acc.std():.4f}\")\n";
     return out;
@@ -267,6 +364,7 @@ LessonVisual moons_visual() { return make_visual<MoonsVisual>("seed_sweep", moon
                        {VisualParam::integer("k", 2, 60), VisualParam::integer("epochs", 1, 200), VisualParam::integer("hidden", 2, 32),
                         VisualParam::number("lr", 0.001, 1.0), VisualParam::text("optim", {"adam", "sgd"}),
                         VisualParam::number("noise", 0.0, 0.6), VisualParam::integer("first_seed", 0, VisualParam::kMaxSeed),
-                        VisualParam::integer("steps_per_frame", 1, 100000)}); }
+                        VisualParam::integer("steps_per_frame", 1, 100000),
+                        VisualParam::text("training", {"auto", "sequential", "batched"})}); }
 
 }  // namespace nl::gui::sims
