@@ -81,19 +81,11 @@ if want tests; then
             s3=$?
             tail -n 3 "$out/models_gpu_tests.log"
         fi
-        # Lesson 15's K seeds trained at once on the GPU (tests/lessons/test_sims_gpu.cpp).
-        s4=0
-        if lesson_tests="$(find_bin lesson_sims_gpu_tests)"; then
-            timeout 60 "$lesson_tests" --gtest_output="xml:$out/lesson_sims_gpu_tests.xml" >"$out/lesson_sims_gpu_tests.log" 2>&1
-            s4=$?
-            tail -n 3 "$out/lesson_sims_gpu_tests.log"
-        fi
         tail -n 3 "$out/gpu_host_tests.log" "$out/gpu_device_tests.log"
         grep -E "CPU == GPU|^cuda:" "$out/gpu_device_tests.log" || true
         record host_tests $s1
         record device_tests $s2
         record models_tests $s3
-        record lesson_tests $s4
     fi
 fi
 

@@ -2,7 +2,7 @@
 // trainer trains the same networks as the hand-written one-seed-at-a-time loop (to rounding),
 // gives the same bits every time on one device, and on a device keeps every op of a step on a
 // kernel (host-memory stand-in for CUDA with stand-in kernels: no GPU needed), with the CPU's
-// exact values there. The same on a real GPU is in test_sims_gpu.cpp (label gpu).
+// exact values there. The same on a real GPU: GpuLessons in tests/gpu/test_lessons_gpu.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
