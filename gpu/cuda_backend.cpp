@@ -17,6 +17,7 @@
 #include "gpu/host_staging.h"
 #include "gpu/device.h"
 #include "gpu/kernels.h"
+#include "gpu/op_profiler.h"
 #include "gpu/random_ops.h"
 #include "tensor/backend.h"
 #include "tensor/errors.h"
@@ -53,6 +54,7 @@ public:
 
     void copy_from_host(void* dst, const void* src, size_t bytes, int device) override {
         if (bytes == 0) return;
+        const OpTimer timer("copy host->device", device);
         DeviceGuard guard(device);
         const StreamHandle s = current_stream(device);
         // Small copies through pinned staging buffers: queued, no wait for the GPU (host_staging.h).
@@ -63,6 +65,7 @@ public:
     }
     void copy_to_host(void* dst, const void* src, size_t bytes, int device) override {
         if (bytes == 0) return;
+        const OpTimer timer("copy device->host", device);  // host time includes the wait for the GPU
         DeviceGuard guard(device);
         const StreamHandle s = current_stream(device);
         NL_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, s));
@@ -70,18 +73,22 @@ public:
     }
     void copy_on_device(void* dst, const void* src, size_t bytes, int device) override {
         if (bytes == 0) return;
+        const OpTimer timer("copy device->device", device);
         DeviceGuard guard(device);
         NL_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice, current_stream(device)));
     }
 
     void random_fill(const RandomRequest& req, void* out, int device) override {
+        const OpTimer timer("random_fill", device);
         gpu::random_fill(req, out, device);
     }
     void randperm(int64_t n, uint64_t seed, uint64_t offset, uint32_t stream, int64_t* out, int device) override {
+        const OpTimer timer("randperm", device);
         gpu::randperm(n, seed, offset, stream, out, device);
     }
     bool categorical(const double* weights, int64_t rows, int64_t cols, int64_t num_samples, uint64_t seed,
                      uint64_t offset, uint32_t stream, int64_t* out, int device) override {
+        const OpTimer timer("categorical", device);
         gpu::categorical(weights, rows, cols, num_samples, seed, offset, stream, out, device);
         return true;
     }

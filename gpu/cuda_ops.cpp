@@ -19,6 +19,7 @@
 #include "gpu/cuda_check.h"
 #include "gpu/device.h"
 #include "gpu/kernels.h"
+#include "gpu/op_profiler.h"
 #include "gpu/stats_kernels.h"
 #include "tensor/backend.h"
 #include "tensor/errors.h"
@@ -448,7 +449,8 @@ public:
 
 DeviceOps* cuda_device_ops() {
     static CudaOps ops;
-    return &ops;
+    static DeviceOps* const profiled = profiled_ops(&ops);
+    return op_profiling() ? profiled : &ops;  // NOISELAB_PROFILE_OPS=1: every op timed
 }
 
 }  // namespace nl::gpu

@@ -2,7 +2,8 @@
 # Model and command-line checks on a GPU machine (a step of run_device_checks.sh): every sampling
 # command run with --device cpu and --device cuda:0 from the same seed, outputs compared (random
 # tensors byte for byte; model samples within float32 tolerance, since cuBLAS sums in another
-# order), then the 50-step DDIM batch of 256 digits timed against PyTorch eager on the same card.
+# order), then the 50-step DDIM batch of 256 digits timed against PyTorch eager on the same card,
+# once more with every device op timed, and at batch 16.
 #
 #   bash tests/gpu/run_model_checks.sh BIN_DIR OUT_DIR
 set -u
@@ -76,6 +77,14 @@ check "lm --n 20 (same words)" $s
 echo "50-step DDIM, 256 guided digits (512 UNet images per step):"
 timeout 120 "$bin/models_bench" --device cuda:0 --batch 256 --only digits --repeats "${REPEATS:-3}" 2>&1 | tee "$m/ddim_noiselab.txt"
 check "models_bench cuda:0" "${PIPESTATUS[0]}"
+# Where the time goes: the same run with every device op timed (gpu/op_profiler.h; host time and
+# GPU time per op), and a batch of 16 (the same ops, 1/16 of the GPU work: about the host's floor).
+NOISELAB_PROFILE_OPS=1 timeout 120 "$bin/models_bench" --device cuda:0 --batch 256 --only digits --repeats 1 \
+    >"$m/ddim_profile.txt" 2>&1
+check "models_bench cuda:0, ops profiled" $?
+grep -A 40 "NOISELAB_PROFILE_OPS" "$m/ddim_profile.txt" | head -n 45
+timeout 60 "$bin/models_bench" --device cuda:0 --batch 16 --only digits --repeats "${REPEATS:-3}" 2>&1 | tee "$m/ddim_batch16.txt"
+check "models_bench cuda:0 batch 16" "${PIPESTATUS[0]}"
 timeout 90 python3 "$(dirname "$0")/../../bench/models/torch_ddim.py" --device cuda --batch 256 --repeats "${REPEATS:-3}" 2>&1 |
     tee "$m/ddim_torch.txt"
 check "torch_ddim.py cuda" "${PIPESTATUS[0]}"
