@@ -132,6 +132,16 @@ struct ConvGeometry {
 };
 bool launch_conv2d(const void* x, const void* w, const void* bias, void* y, DType dtype, const ConvGeometry& g,
                    StreamHandle stream);
+// Which convolution kernel launch_conv2d uses where both apply: the direct one (one output pixel
+// times 8 channels per thread; verified on the H100) or the register-tiled one (4 pixels times 8
+// channels per thread, stride 1 / dilation 1 / one group; same bits by construction, written
+// without a GPU and opt-in until a GPU run has checked it). NOISELAB_CONV_KERNEL=tiled picks the
+// tiled one at start; tests switch with set_conv_kernel.
+enum class ConvKernel { Direct, Tiled };
+void set_conv_kernel(ConvKernel k);
+ConvKernel conv_kernel();
+// The kernel launch_conv2d runs for g now (Direct where the tiled one does not apply).
+ConvKernel conv_kernel_for(const ConvGeometry& g, DType dtype);
 // GroupNorm of contiguous x viewed as [N * groups, (C / groups) * spatial] rows; weight / bias
 // [C] of x's dtype or null. Statistics in double per row (block reductions), as ops_norm.cpp.
 void launch_group_norm(const void* x, const void* w, const void* b, void* y, DType dtype, int64_t N, int64_t C,

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <type_traits>
 
@@ -169,6 +170,117 @@ __global__ void k_conv2d(const T* __restrict__ x, const T* __restrict__ w, const
         C v = acc[j];
         if (bias) v = add_rn(v, load_c(bias + gi * Og + o0 + j));
         yo[static_cast<int64_t>(j) * HoWo] = store_c<T>(v);
+    }
+}
+
+// ---- conv2d, register-tiled ---------------------------------------------------------------------
+// For stride 1, dilation 1, one group and kernels up to 7 wide (every convolution of the digits
+// UNet but its two stride-2 downsamplers): each thread owns kTilePx neighbouring output pixels of a
+// row times kTileO output channels (32 accumulators), so that every input value it reads from
+// shared memory feeds up to kTilePx * kTileO products and every weight kTilePx. The block stages a
+// chunk of input channels - a zero-padded window of rows covering its output rows - and their
+// weights in shared memory. The padding's zeros are added as 0 * w terms, as the CPU's im2col does
+// (ops_conv.cpp), and each output is still the CPU's sum: c, then ki, then kj increasing, no fma,
+// then + bias.
+constexpr int kTilePx = 4;
+constexpr int kTileO = 8;
+constexpr size_t kTiledSharedBytes = 48 * 1024;
+
+struct TiledConvShape {
+    int row_groups;  // kTilePx-wide pixel groups per output row
+    int rows;        // output rows per block
+    int o_tiles;     // kTileO-channel tiles per block (blockDim.y)
+    int chunk_c;     // input channels staged at a time
+    int tile_w;      // staged columns: row_groups * kTilePx + kw - 1
+};
+
+template <class T, int KW>
+__global__ void k_conv2d_tiled(const T* __restrict__ x, const T* __restrict__ w, const T* __restrict__ bias,
+                               T* __restrict__ y, ConvGeometry g, TiledConvShape t, int row_blocks, int o_blocks) {
+    using C = typename Compute<T>::type;
+    extern __shared__ __align__(16) unsigned char conv_smem[];
+    const int Cn = static_cast<int>(g.C), O = static_cast<int>(g.O), kh = static_cast<int>(g.kh);
+    const int H = static_cast<int>(g.H), W = static_cast<int>(g.W), Ho = static_cast<int>(g.Ho), Wo = static_cast<int>(g.Wo);
+    const int ph = static_cast<int>(g.ph), pw = static_cast<int>(g.pw);
+    const int tile_h = t.rows + kh - 1;
+    const int ob = t.o_tiles * kTileO;                      // output channels of the block
+    C* sx = reinterpret_cast<C*>(conv_smem);                // [chunk][tile_h][tile_w]
+    C* sw = sx + static_cast<size_t>(t.chunk_c) * tile_h * t.tile_w;  // [chunk][kh][KW][ob]
+    int64_t b = blockIdx.x;
+    const int rb = static_cast<int>(b % row_blocks);
+    b /= row_blocks;
+    const int obk = static_cast<int>(b % o_blocks);
+    const int64_t n = b / o_blocks;
+    const int r0 = rb * t.rows, o_first = obk * ob;
+    const int gx = static_cast<int>(threadIdx.x);           // pixel group within the block
+    const int lr = gx / t.row_groups, ow0 = (gx % t.row_groups) * kTilePx;
+    const int oh = r0 + lr;
+    const int ct = static_cast<int>(threadIdx.y);           // channel tile
+    const int nthreads = static_cast<int>(blockDim.x * blockDim.y);
+    const int tid = static_cast<int>(threadIdx.y * blockDim.x + threadIdx.x);
+    const int64_t plane = static_cast<int64_t>(H) * W;
+    const T* xn = x + n * Cn * plane;
+
+    C acc[kTilePx][kTileO];
+#pragma unroll
+    for (int p = 0; p < kTilePx; ++p)
+#pragma unroll
+        for (int j = 0; j < kTileO; ++j) acc[p][j] = C(0);
+
+    for (int c0 = 0; c0 < Cn; c0 += t.chunk_c) {
+        const int cc = min(t.chunk_c, Cn - c0);
+        __syncthreads();  // every thread is done with the previous chunk
+        // Stage the input window (zeros outside the image) ...
+        const int xs = cc * tile_h * t.tile_w;
+        for (int e = tid; e < xs; e += nthreads) {
+            const int u = e % t.tile_w, v = (e / t.tile_w) % tile_h, c = e / (t.tile_w * tile_h);
+            const int ih = r0 + v - ph, iw = u - pw;
+            sx[e] = (ih >= 0 && ih < H && iw >= 0 && iw < W) ? load_c(xn + (c0 + c) * plane + static_cast<int64_t>(ih) * W + iw)
+                                                             : C(0);
+        }
+        // ... and the weights of the block's channels, [c][ki][kj][o] (zeros past the last channel).
+        const int ws = cc * kh * KW * ob;
+        for (int e = tid; e < ws; e += nthreads) {
+            const int o = e % ob, k = e / ob;  // k = (c * kh + ki) * KW + kj
+            const int c = k / (kh * KW), kij = k % (kh * KW);
+            sw[e] = o_first + o < O ? load_c(w + (static_cast<int64_t>(o_first + o) * Cn + c0 + c) * kh * KW + kij) : C(0);
+        }
+        __syncthreads();
+        if (oh < Ho && ow0 < Wo) {
+            for (int c = 0; c < cc; ++c) {
+                for (int ki = 0; ki < kh; ++ki) {
+                    const C* row = sx + (static_cast<int>(c) * tile_h + lr + ki) * t.tile_w + ow0;
+                    C xin[kTilePx + KW - 1];
+#pragma unroll
+                    for (int q = 0; q < kTilePx + KW - 1; ++q) xin[q] = row[q];
+                    const C* wk = sw + ((c * kh + ki) * KW) * ob + ct * kTileO;
+#pragma unroll
+                    for (int kj = 0; kj < KW; ++kj) {
+                        C wv[kTileO];
+#pragma unroll
+                        for (int j = 0; j < kTileO; ++j) wv[j] = wk[kj * ob + j];
+#pragma unroll
+                        for (int p = 0; p < kTilePx; ++p)
+#pragma unroll
+                            for (int j = 0; j < kTileO; ++j) acc[p][j] = add_rn(acc[p][j], mul_rn(xin[p + kj], wv[j]));
+                    }
+                }
+            }
+        }
+    }
+    if (oh >= Ho || ow0 >= Wo) return;
+    const int64_t HoWo = static_cast<int64_t>(Ho) * Wo;
+#pragma unroll
+    for (int j = 0; j < kTileO; ++j) {
+        const int o = o_first + ct * kTileO + j;
+        if (o >= O) break;
+        const C bv = bias ? load_c(bias + o) : C(0);
+        T* yo = y + (n * O + o) * HoWo + static_cast<int64_t>(oh) * Wo + ow0;
+#pragma unroll
+        for (int p = 0; p < kTilePx; ++p) {
+            if (ow0 + p >= Wo) break;
+            yo[p] = store_c<T>(bias ? add_rn(acc[p][j], bv) : acc[p][j]);
+        }
     }
 }
 
@@ -397,6 +509,47 @@ void launch_clamp(const void* in, void* out, DType dtype, int64_t n, bool has_lo
     NL_CUDA_CHECK_LAUNCH("k_clamp");
 }
 
+namespace {
+
+// The register-tiled kernel's blocks for g, or false where it does not apply (then the direct one).
+bool tiled_conv_shape(const ConvGeometry& g, DType dtype, TiledConvShape& t) {
+    if (g.sh != 1 || g.sw != 1 || g.dh != 1 || g.dw != 1 || g.groups != 1) return false;
+    if (g.kw != 1 && g.kw != 3 && g.kw != 5 && g.kw != 7) return false;
+    if (g.kh < 1 || g.kh > 7 || g.Wo > 512 || g.C > (int64_t{1} << 20) || g.O > (int64_t{1} << 20)) return false;
+    t.row_groups = static_cast<int>((g.Wo + kTilePx - 1) / kTilePx);
+    t.rows = static_cast<int>(std::min<int64_t>(g.Ho, std::max(1, 128 / t.row_groups)));
+    const int groups_per_block = t.rows * t.row_groups;
+    const int64_t o_tiles_all = (g.O + kTileO - 1) / kTileO;
+    t.o_tiles = static_cast<int>(std::min<int64_t>(o_tiles_all, std::max(1, 256 / groups_per_block)));
+    t.tile_w = t.row_groups * kTilePx + static_cast<int>(g.kw) - 1;
+    const size_t csize = dtype == DType::Float64 ? sizeof(double) : sizeof(float);
+    const size_t per_channel =
+        csize * (static_cast<size_t>(t.rows + g.kh - 1) * t.tile_w + static_cast<size_t>(g.kh * g.kw) * t.o_tiles * kTileO);
+    if (per_channel > kTiledSharedBytes) return false;
+    t.chunk_c = static_cast<int>(std::min<int64_t>(g.C, static_cast<int64_t>(kTiledSharedBytes / per_channel)));
+    const int64_t row_blocks = (g.Ho + t.rows - 1) / t.rows, o_blocks = (g.O + t.o_tiles * kTileO - 1) / (t.o_tiles * kTileO);
+    return g.N * o_blocks * row_blocks <= INT32_MAX;
+}
+
+ConvKernel initial_conv_kernel() {
+    const char* v = std::getenv("NOISELAB_CONV_KERNEL");
+    return v && std::string(v) == "tiled" ? ConvKernel::Tiled : ConvKernel::Direct;
+}
+
+ConvKernel& chosen_conv_kernel() {
+    static ConvKernel k = initial_conv_kernel();
+    return k;
+}
+
+}  // namespace
+
+void set_conv_kernel(ConvKernel k) { chosen_conv_kernel() = k; }
+ConvKernel conv_kernel() { return chosen_conv_kernel(); }
+ConvKernel conv_kernel_for(const ConvGeometry& g, DType dtype) {
+    TiledConvShape t;
+    return conv_kernel() == ConvKernel::Tiled && tiled_conv_shape(g, dtype, t) ? ConvKernel::Tiled : ConvKernel::Direct;
+}
+
 bool launch_conv2d(const void* x, const void* w, const void* bias, void* y, DType dtype, const ConvGeometry& g,
                    StreamHandle stream) {
     const int64_t HoWo = g.Ho * g.Wo, kk = g.kh * g.kw;
@@ -407,6 +560,32 @@ bool launch_conv2d(const void* x, const void* w, const void* bias, void* y, DTyp
     if (g.H * g.W >= lim || HoWo >= lim || Cg * kk >= lim || g.H + 2 * g.ph + g.dh * g.kh >= lim ||
         g.W + 2 * g.pw + g.dw * g.kw >= lim || g.sh * g.Ho >= lim || g.sw * g.Wo >= lim)
         return false;
+    TiledConvShape t;
+    if (conv_kernel() == ConvKernel::Tiled && tiled_conv_shape(g, dtype, t)) {
+        const int64_t row_blocks = (g.Ho + t.rows - 1) / t.rows, o_blocks = (g.O + t.o_tiles * kTileO - 1) / (t.o_tiles * kTileO);
+        const int64_t blocks = g.N * o_blocks * row_blocks;
+        const size_t csize = dtype == DType::Float64 ? sizeof(double) : sizeof(float);
+        const size_t shared = csize * static_cast<size_t>(t.chunk_c) *
+                              (static_cast<size_t>(t.rows + g.kh - 1) * t.tile_w +
+                               static_cast<size_t>(g.kh * g.kw) * t.o_tiles * kTileO);
+        const dim3 threads(static_cast<unsigned>(t.rows * t.row_groups), static_cast<unsigned>(t.o_tiles));
+        dispatch_floating(dtype, "conv2d", [&](auto tag) {
+            using T = decltype(tag);
+            auto launch = [&](auto kernel) {
+                kernel<<<static_cast<unsigned>(blocks), threads, shared, stream>>>(
+                    static_cast<const T*>(x), static_cast<const T*>(w), static_cast<const T*>(bias), static_cast<T*>(y), g, t,
+                    static_cast<int>(row_blocks), static_cast<int>(o_blocks));
+            };
+            switch (g.kw) {
+                case 1: launch(k_conv2d_tiled<T, 1>); break;
+                case 3: launch(k_conv2d_tiled<T, 3>); break;
+                case 5: launch(k_conv2d_tiled<T, 5>); break;
+                default: launch(k_conv2d_tiled<T, 7>); break;
+            }
+        });
+        NL_CUDA_CHECK_LAUNCH("k_conv2d_tiled");
+        return true;
+    }
     const size_t csize = dtype == DType::Float64 ? sizeof(double) : sizeof(float);
     const size_t per_channel = static_cast<size_t>(kk) * kConvTile * csize;
     if (per_channel > kConvSharedBytes) return false;

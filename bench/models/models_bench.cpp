@@ -7,6 +7,7 @@
 // bench/models/torch_ddim.py times PyTorch eager on the same weights and the same batch.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "models/diffusion.h"
 #include "tensor/backend.h"
+#include "tensor/hash.h"
 #include "tensor/parallel.h"
 
 using namespace nl;
@@ -79,11 +81,12 @@ int main(int argc, char** argv) {
             // when it is close to the total the host's launching of kernels is the limit (the
             // GPU waits for work), else the kernels are.
             std::vector<double> issue;
+            uint64_t samples_hash = 0;
             const double digits_ms = median_ms(repeats, [&] {
                 const auto t0 = std::chrono::steady_clock::now();
                 const Tensor x = diffusion_sample(digits, batch, dcfg, 1);
                 issue.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-                x.cpu();
+                samples_hash = tensor_hash(x.cpu());
             });
             std::sort(issue.begin(), issue.end());
             std::cout << "  digits DDIM 50 steps, batch " << batch << ", guidance 3 : " << digits_ms << " ms ("
@@ -91,6 +94,8 @@ int main(int argc, char** argv) {
             if (on_gpu)
                 std::cout << "    host time until the sampler returned (kernels queued): " << issue[issue.size() / 2]
                           << " ms\n";
+            // Kernel variants that keep the same arithmetic (NOISELAB_CONV_KERNEL) give the same hash.
+            std::cout << "    samples hash " << std::hex << samples_hash << std::dec << "\n";
         }
     } catch (const std::exception& e) {
         std::cerr << "models_bench: " << e.what() << "\n";

@@ -83,6 +83,14 @@ NOISELAB_PROFILE_OPS=1 timeout 120 "$bin/models_bench" --device cuda:0 --batch 2
     >"$m/ddim_profile.txt" 2>&1
 check "models_bench cuda:0, ops profiled" $?
 grep -A 40 "NOISELAB_PROFILE_OPS" "$m/ddim_profile.txt" | head -n 45
+# The register-tiled convolution (opt-in until this checks it): the same samples, bit for bit, and its time.
+NOISELAB_CONV_KERNEL=tiled timeout 120 "$bin/models_bench" --device cuda:0 --batch 256 --only digits \
+    --repeats "${REPEATS:-3}" 2>&1 | tee "$m/ddim_tiled.txt"
+s=${PIPESTATUS[0]}
+[ $s -eq 0 ] && { [ "$(grep 'samples hash' "$m/ddim_tiled.txt")" = "$(grep 'samples hash' "$m/ddim_noiselab.txt")" ] || s=1; }
+check "models_bench cuda:0, tiled conv (same hash)" $s
+NOISELAB_PROFILE_OPS=1 NOISELAB_CONV_KERNEL=tiled timeout 120 "$bin/models_bench" --device cuda:0 --batch 256 \
+    --only digits --repeats 1 2>&1 | grep -A 40 "NOISELAB_PROFILE_OPS" | grep -E "^(op|conv2d|total)" | tee "$m/ddim_tiled_profile.txt"
 timeout 60 "$bin/models_bench" --device cuda:0 --batch 16 --only digits --repeats "${REPEATS:-3}" 2>&1 | tee "$m/ddim_batch16.txt"
 check "models_bench cuda:0 batch 16" "${PIPESTATUS[0]}"
 timeout 90 python3 "$(dirname "$0")/../../bench/models/torch_ddim.py" --device cuda --batch 256 --repeats "${REPEATS:-3}" 2>&1 |

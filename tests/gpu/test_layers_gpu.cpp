@@ -10,6 +10,7 @@
 #include <cmath>
 #include <limits>
 
+#include "gpu/kernels.h"
 #include "gpu_test_util.h"
 #include "tensor/backend.h"
 #include "tensor/ops.h"
@@ -41,33 +42,44 @@ double max_rel(const Tensor& cpu, const Tensor& dev, double floor) {
     return worst;
 }
 
-TEST(GpuLayers, Conv2dIsTheCpusSum) {
-    NL_REQUIRE_GPU();
-    struct Case {
-        const char* name;
-        Shape x, w;
-        bool bias;
-        Size2 stride, padding, dilation;
-        int64_t groups;
-    } cases[] = {
-        {"conv_in", {3, 1, 20, 20}, {16, 1, 3, 3}, true, 1, 1, 1, 1},
-        {"res1 conv", {3, 16, 20, 20}, {16, 16, 3, 3}, true, 1, 1, 1, 1},
-        {"down1 (stride 2)", {3, 16, 20, 20}, {32, 16, 3, 3}, true, 2, 1, 1, 1},
-        {"down2 (stride 2, 10 -> 5)", {3, 32, 10, 10}, {32, 32, 3, 3}, true, 2, 1, 1, 1},
-        {"res3 conv1 (C*9 = 576)", {3, 64, 10, 10}, {32, 64, 3, 3}, true, 1, 1, 1, 1},
-        {"res3 skip (1x1)", {3, 64, 10, 10}, {32, 64, 1, 1}, true, 1, 0, 1, 1},
-        {"conv_out (one channel)", {3, 16, 20, 20}, {1, 16, 3, 3}, true, 1, 1, 1, 1},
-        {"odd sizes, stride 2, no padding, no bias", {2, 3, 7, 9}, {5, 3, 3, 3}, false, 2, 0, 1, 1},
-        {"rectangular stride and padding", {2, 3, 8, 11}, {4, 3, 2, 3}, true, {1, 3}, {2, 0}, 1, 1},
-        {"dilation and groups", {2, 4, 9, 9}, {6, 2, 3, 3}, true, 1, 2, 2, 2},
-        {"depthwise", {2, 8, 6, 6}, {8, 1, 3, 3}, false, 1, 1, 1, 8},
-        {"single image", {1, 2, 5, 5}, {3, 2, 3, 3}, true, 1, 1, 1, 1},
-        {"empty batch", {0, 2, 5, 5}, {3, 2, 3, 3}, true, 1, 1, 1, 1},
-        {"several weight chunks", {2, 300, 6, 6}, {10, 300, 3, 3}, true, 1, 1, 1, 1},
-        {"large image (two pixel tiles per row block)", {1, 2, 37, 41}, {3, 2, 3, 3}, true, 1, 1, 1, 1},
-    };
+struct ConvCase {
+    const char* name;
+    Shape x, w;
+    bool bias;
+    Size2 stride, padding, dilation;
+    int64_t groups;
+};
+
+const ConvCase kConvCases[] = {
+    {"conv_in", {3, 1, 20, 20}, {16, 1, 3, 3}, true, 1, 1, 1, 1},
+    {"res1 conv", {3, 16, 20, 20}, {16, 16, 3, 3}, true, 1, 1, 1, 1},
+    {"down1 (stride 2)", {3, 16, 20, 20}, {32, 16, 3, 3}, true, 2, 1, 1, 1},
+    {"down2 (stride 2, 10 -> 5)", {3, 32, 10, 10}, {32, 32, 3, 3}, true, 2, 1, 1, 1},
+    {"res3 conv1 (C*9 = 576)", {3, 64, 10, 10}, {32, 64, 3, 3}, true, 1, 1, 1, 1},
+    {"res3 skip (1x1)", {3, 64, 10, 10}, {32, 64, 1, 1}, true, 1, 0, 1, 1},
+    {"mid (5 x 5: a row of 4 + 1 pixels)", {3, 32, 5, 5}, {32, 32, 3, 3}, true, 1, 1, 1, 1},
+    {"conv_out (one channel)", {3, 16, 20, 20}, {1, 16, 3, 3}, true, 1, 1, 1, 1},
+    {"odd sizes, stride 2, no padding, no bias", {2, 3, 7, 9}, {5, 3, 3, 3}, false, 2, 0, 1, 1},
+    {"rectangular stride and padding", {2, 3, 8, 11}, {4, 3, 2, 3}, true, {1, 3}, {2, 0}, 1, 1},
+    {"rectangular kernel 2x3, stride 1", {2, 3, 8, 11}, {4, 3, 2, 3}, true, 1, {1, 0}, 1, 1},
+    {"5x5, padding 2, no bias", {2, 3, 13, 17}, {9, 3, 5, 5}, false, 1, 2, 1, 1},
+    {"7x7, padding 3, channels in chunks", {1, 40, 9, 10}, {12, 40, 7, 7}, true, 1, 3, 1, 1},
+    {"1x7 kernel", {2, 2, 6, 15}, {3, 2, 1, 7}, true, 1, {0, 3}, 1, 1},
+    {"dilation and groups", {2, 4, 9, 9}, {6, 2, 3, 3}, true, 1, 2, 2, 2},
+    {"depthwise", {2, 8, 6, 6}, {8, 1, 3, 3}, false, 1, 1, 1, 8},
+    {"single image", {1, 2, 5, 5}, {3, 2, 3, 3}, true, 1, 1, 1, 1},
+    {"empty batch", {0, 2, 5, 5}, {3, 2, 3, 3}, true, 1, 1, 1, 1},
+    {"several weight chunks", {2, 300, 6, 6}, {10, 300, 3, 3}, true, 1, 1, 1, 1},
+    {"large image (two pixel tiles per row block)", {1, 2, 37, 41}, {3, 2, 3, 3}, true, 1, 1, 1, 1},
+    {"300 wide (75 pixel groups a row)", {1, 2, 3, 300}, {3, 2, 3, 3}, true, 1, 1, 1, 1},
+    {"600 wide (too wide for the tiled kernel)", {1, 1, 2, 600}, {2, 1, 3, 3}, true, 1, 1, 1, 1},
+    {"many output channels (tiles of 8, last partial)", {2, 4, 4, 4}, {300, 4, 3, 3}, true, 1, 1, 1, 1},
+};
+
+// Every case on the GPU equals the CPU byte for byte, with the kernel currently chosen.
+void expect_conv_cases_exact() {
     for (DType dt : {DType::Float32, DType::Float64, DType::Float16}) {
-        for (const Case& c : cases) {
+        for (const ConvCase& c : kConvCases) {
             const Tensor x = data(c.x, dt, 1), w = data(c.w, dt, 2), b = c.bias ? data({c.w[0]}, dt, 3) : Tensor();
             const Tensor cpu = conv2d(x, w, b, c.stride, c.padding, c.dilation, c.groups);
             const int64_t before = ops_detail::through_host_calls();
@@ -82,6 +94,44 @@ TEST(GpuLayers, Conv2dIsTheCpusSum) {
     EXPECT_TRUE(same_bytes(conv2d(x.select(0, 1), w, Tensor(), 1, 1), conv2d(gpu(x).select(0, 1), gpu(w), Tensor(), 1, 1)));
     EXPECT_TRUE(same_bytes(conv2d(x.transpose(2, 3), w, Tensor(), 2, 1), conv2d(gpu(x).transpose(2, 3), gpu(w), Tensor(), 2, 1)));
     EXPECT_TRUE(same_bytes(conv2d(x, w.transpose(2, 3), Tensor(), 1, 1), conv2d(gpu(x), gpu(w).transpose(2, 3), Tensor(), 1, 1)));
+    // Infinite and NaN weights where the window meets the padding: the CPU's im2col adds 0 * w
+    // there (NaN); the tiled kernel adds those terms too, the direct one skips them (docs/GPU.md).
+    Tensor wi = data({2, 1, 3, 3}, DType::Float32, 6).contiguous();
+    wi.data<float>()[0] = std::numeric_limits<float>::infinity();
+    wi.data<float>()[9 + 8] = std::numeric_limits<float>::quiet_NaN();
+    const Tensor xi = data({1, 1, 6, 7}, DType::Float32, 7);
+    const Tensor ci = conv2d(xi, wi, Tensor(), 1, 1), gi = conv2d(gpu(xi), gpu(wi), Tensor(), 1, 1);
+    if (gpu::detail::conv_kernel() == gpu::detail::ConvKernel::Tiled)
+        EXPECT_TRUE(same_bytes(ci, gi)) << "the padding's 0 * inf and 0 * NaN terms";
+}
+
+TEST(GpuLayers, Conv2dIsTheCpusSum) {
+    NL_REQUIRE_GPU();
+    const gpu::detail::ConvKernel chosen = gpu::detail::conv_kernel();
+    gpu::detail::set_conv_kernel(gpu::detail::ConvKernel::Direct);
+    expect_conv_cases_exact();
+    gpu::detail::set_conv_kernel(chosen);
+}
+
+// The register-tiled kernel (opt-in: NOISELAB_CONV_KERNEL=tiled) on the same cases, and which
+// kernel runs where.
+TEST(GpuLayers, Conv2dTiledKernelIsTheCpusSum) {
+    NL_REQUIRE_GPU();
+    const gpu::detail::ConvKernel chosen = gpu::detail::conv_kernel();
+    gpu::detail::set_conv_kernel(gpu::detail::ConvKernel::Tiled);
+    using gpu::detail::ConvGeometry;
+    auto kernel_for = [](ConvGeometry g) { return gpu::detail::conv_kernel_for(g, DType::Float32); };
+    //                            N    C   H   W   O  kh kw Ho  Wo  groups sh sw ph pw dh dw
+    EXPECT_EQ(kernel_for(ConvGeometry{512, 16, 20, 20, 16, 3, 3, 20, 20, 1, 1, 1, 1, 1, 1, 1}), gpu::detail::ConvKernel::Tiled);
+    EXPECT_EQ(kernel_for(ConvGeometry{512, 64, 10, 10, 32, 1, 1, 10, 10, 1, 1, 1, 0, 0, 1, 1}), gpu::detail::ConvKernel::Tiled);
+    EXPECT_EQ(kernel_for(ConvGeometry{512, 16, 20, 20, 32, 3, 3, 10, 10, 1, 2, 2, 1, 1, 1, 1}), gpu::detail::ConvKernel::Direct)
+        << "stride 2";
+    EXPECT_EQ(kernel_for(ConvGeometry{2, 4, 9, 9, 6, 3, 3, 9, 9, 2, 1, 1, 2, 2, 2, 2}), gpu::detail::ConvKernel::Direct)
+        << "dilation and groups";
+    EXPECT_EQ(kernel_for(ConvGeometry{1, 1, 2, 600, 2, 3, 3, 2, 600, 1, 1, 1, 1, 1, 1, 1}), gpu::detail::ConvKernel::Direct)
+        << "wider than 512";
+    expect_conv_cases_exact();
+    gpu::detail::set_conv_kernel(chosen);
 }
 
 TEST(GpuLayers, GroupNorm) {
