@@ -50,7 +50,7 @@ TEST(SimsMoonsBatched, TrainsTheNetworksOfTheOneSeedAtATimeLoop) {
         EXPECT_EQ(batched.step(15), 15);
         for (int r = 0; r < k; ++r) {
             runs[static_cast<size_t>(r)].step(15);
-            EXPECT_LT(max_rel_diff(batched.params(r), runs[static_cast<size_t>(r)].params()), 2e-5) << "run " << r;
+            EXPECT_LT(max_rel_diff(batched.params(r), runs[static_cast<size_t>(r)].params()), 1e-6) << "run " << r;
         }
         EXPECT_EQ(batched.steps_done(), 15);
         EXPECT_EQ(batched.total_steps(), runs[0].total_steps());
@@ -73,16 +73,20 @@ TEST(SimsMoonsBatched, SweepOfAllSeedsAtOnceIsReproducibleAndSpreads) {
     std::set<double> distinct(a.accuracies().begin(), a.accuracies().end());
     EXPECT_GE(distinct.size(), 3u);
     EXPECT_GT(a.mean(), 0.8);
-    // One after another, the same seeds reach the same accuracies, give or take a point or two
-    // near the boundary (the weights differ by rounding).
+    // One after another, the same seeds: the weights differ by rounding only, and here that moves
+    // no validation point across the boundary (a point that close could flip).
     SeedSweep seq(cfg, 8, 100);
     EXPECT_FALSE(seq.batched());
     seq.advance(1 << 30);
-    for (size_t r = 0; r < 8; ++r) EXPECT_NEAR(a.accuracies()[r], seq.accuracies()[r], 0.01) << "seed " << 100 + r;
-    // The first seed's network is the one shown.
-    EXPECT_EQ(a.shown_params().size(), seq.shown_params().size());
+    EXPECT_EQ(a.accuracies(), seq.accuracies());
+    // The first seed's network is the one shown: the same as b's, and the loop's to rounding.
+    EXPECT_EQ(a.shown_params(), b.shown_params());
+    MoonsRun first(cfg, 100, &a.train());
+    while (!first.done()) first.step(1000);
+    EXPECT_LT(max_rel_diff(a.shown_params(), first.params()), 1e-4);
     EXPECT_THROW(BatchedMoons(cfg, 0, 0, a.train(), Device::cpu()), ValueError);
     EXPECT_THROW(BatchedMoons(cfg, 201, 0, a.train(), Device::cpu()), ValueError);
+    EXPECT_THROW(BatchedMoons(cfg, 2, 0, a.val(), Device::cpu()), ValueError) << "1000 points, n_train 200";
 }
 
 // The K runs on a CUDA device: every op of a training step reaches a kernel, values are the CPU's.
@@ -102,10 +106,10 @@ TEST(SimsMoonsBatched, OnADeviceEveryOpOfAStepHasAKernel) {
     const int64_t before = ops_detail::through_host_calls(), copies = fake.copies_to_host;
     dev.step(1 << 20);
     EXPECT_EQ(ops_detail::through_host_calls(), before) << "an op of a training step ran through the host";
-    // The only reads back: index_select checks each step's indices on the host.
-    EXPECT_EQ(fake.copies_to_host - copies, 2 * dev.total_steps());
+    EXPECT_EQ(fake.copies_to_host - copies, 0) << "a step read device memory back (on a GPU: a wait)";
+    // Per step: 3 forward, 2 backward and 6 gradient matmuls; the gradients joined by one cat.
     EXPECT_EQ(kernels.calls["matmul"], dev.total_steps() * 11);
-    EXPECT_EQ(kernels.calls["index_select"], dev.total_steps() * 2);
+    EXPECT_EQ(kernels.calls["cat"], dev.total_steps());
     for (int r = 0; r < 6; ++r) EXPECT_EQ(dev.params(r), cpu.params(r)) << "run " << r;
     EXPECT_EQ(dev.accuracies(val), cpu.accuracies(val));
 }

@@ -131,6 +131,7 @@ TEST(SimsVisuals, SeedSweepTrainsIncrementallyAndReproducesItsFirstSeed) {
     Lesson L = preset("15_seeds_in_training");
     L.visual_params["k"] = 6;
     L.visual_params["steps_per_frame"] = 100;  // 6 runs x 140 steps: several frames
+    L.visual_params["training"] = "sequential";  // "auto" trains batched where there is a GPU
     open_lesson(app.state, L);
     app.state.lesson.revealed = true;
     app.frames(2);
@@ -140,6 +141,26 @@ TEST(SimsVisuals, SeedSweepTrainsIncrementallyAndReproducesItsFirstSeed) {
     EXPECT_NE(detail_of(app.state.lesson, "same seed, same accuracy").find("seed 0"), std::string::npos);
     EXPECT_NE(app.state.lesson.code.find("range(0, 6)"), std::string::npos);
     EXPECT_NE(app.state.lesson.code.find("torch.optim.Adam"), std::string::npos);
+}
+
+// All K at once: the sweep and the re-run of all K seeds both advance frame by frame, the check
+// compares every seed's accuracy, and the code trains the stacked weights.
+TEST(SimsVisuals, SeedSweepTrainsAllSeedsAtOnceAndReproducesThemAll) {
+    HeadlessApp app;
+    Lesson L = preset("15_seeds_in_training");
+    L.visual_params["k"] = 6;
+    L.visual_params["steps_per_frame"] = 60;  // 10 steps of all 6 runs a frame: 14 frames, twice
+    L.visual_params["training"] = "batched";
+    open_lesson(app.state, L);
+    app.state.lesson.revealed = true;
+    app.frames(20);
+    EXPECT_TRUE(app.state.lesson.checks.empty()) << "no facts before the re-run is done";
+    run_lesson(app, L, 2);
+    expect_all_pass(app.state.lesson, 2);
+    EXPECT_NE(detail_of(app.state.lesson, "same seed, same accuracy").find("all 6 seeds trained again: identical"),
+              std::string::npos);
+    EXPECT_NE(app.state.lesson.code.find("torch.baddbmm"), std::string::npos);
+    EXPECT_NE(app.state.lesson.code.find("range(0, 6)"), std::string::npos);
 }
 
 TEST(SimsVisuals, DevicesRunsTheCpuHalfEverywhere) {

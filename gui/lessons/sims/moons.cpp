@@ -8,6 +8,7 @@
 
 #include "gui/lessons/sims/moons_batched.h"
 #include "tensor/errors.h"
+#include "tensor/ops.h"
 #include "tensor/random.h"
 
 namespace nl::gui::sims {
@@ -60,6 +61,16 @@ Moons make_moons(int n, double noise, uint64_t seed) {
     return m;
 }
 
+int steps_per_run(const TrainConfig& cfg) { return cfg.epochs * ((cfg.n_train + cfg.batch - 1) / cfg.batch); }
+
+void check_training_set(const TrainConfig& cfg, const Moons& train) {
+    if (train.n() != cfg.n_train)
+        throw ValueError("moons: the training set has " + std::to_string(train.n()) + " points but n_train = " +
+                         std::to_string(cfg.n_train));
+}
+
+void check_seed_count(int k) { check_range("k (seeds)", k, 1, 200); }
+
 void TrainConfig::validate() const {
     check_range("hidden", hidden, 2, 64);
     check_range("epochs", epochs, 1, 500);
@@ -89,6 +100,7 @@ std::vector<float> initial_params(int hidden, Generator* gen) {
 MoonsRun::MoonsRun(const TrainConfig& cfg, uint64_t seed, const Moons* train)
     : cfg_(cfg), train_(train), H_(cfg.hidden), gen_(seed) {
     cfg_.validate();
+    check_training_set(cfg_, *train_);
     p_ = initial_params(H_, &gen_);
     grad_.assign(p_.size(), 0.0f);
     m_.assign(p_.size(), 0.0f);
@@ -96,10 +108,7 @@ MoonsRun::MoonsRun(const TrainConfig& cfg, uint64_t seed, const Moons* train)
     new_epoch();
 }
 
-int MoonsRun::total_steps() const {
-    const int n = train_->n();
-    return cfg_.epochs * ((n + cfg_.batch - 1) / cfg_.batch);
-}
+int MoonsRun::total_steps() const { return steps_per_run(cfg_); }
 
 void MoonsRun::new_epoch() {
     order_ = randperm(train_->n(), {DType::Int64}, &gen_).to_int_vector();  // shuffle=True
@@ -200,12 +209,20 @@ int MoonsRun::step(int max_steps) {
 SeedSweep::SeedSweep(const TrainConfig& cfg, int k, uint64_t first_seed, std::optional<Device> batched_on)
     : cfg_(cfg), k_(k), first_seed_(first_seed) {
     cfg_.validate();
-    check_range("k (seeds)", k, 1, 200);
+    check_seed_count(k);
     train_ = make_moons(cfg_.n_train, cfg_.noise, cfg_.data_seed);
     val_ = make_moons(cfg_.n_val, cfg_.noise, cfg_.data_seed + 1);
-    const int per_run = cfg_.epochs * ((cfg_.n_train + cfg_.batch - 1) / cfg_.batch);
-    steps_total_ = static_cast<long long>(per_run) * k_;
-    if (batched_on) batched_ = std::make_unique<BatchedMoons>(cfg_, k_, first_seed_, train_, *batched_on);
+    steps_total_ = static_cast<long long>(steps_per_run(cfg_)) * k_;
+    if (batched_on) {
+        if (batched_on->is_cuda()) {
+            // The device's one-time start (context, cuBLAS) is not the training's time.
+            const Tensor one = ones({1, 1}, {DType::Float32, *batched_on});
+            matmul(one, one).cpu();
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        batched_ = std::make_unique<BatchedMoons>(cfg_, k_, first_seed_, train_, *batched_on);
+        train_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    }
 }
 
 SeedSweep::~SeedSweep() = default;
@@ -244,10 +261,11 @@ std::vector<float> SeedSweep::shown_params() const {
     return r ? r->params() : std::vector<float>{};
 }
 
-int SeedSweep::shown_steps() const {
+int64_t SeedSweep::shown_version() const {
     if (batched_) return batched_->steps_done();
     const MoonsRun* r = run_ ? run_.get() : last_.get();
-    return r ? r->steps_done() + static_cast<int>(accuracy_.size()) * (r->total_steps() + 1) : -1;
+    // Steps taken by every run so far, plus one per finished run (the shown run changes then).
+    return r ? steps_done_ + static_cast<int64_t>(accuracy_.size()) : -1;
 }
 
 double SeedSweep::progress() const {

@@ -39,6 +39,12 @@ struct TrainConfig {
     uint64_t data_seed = 0; // the data set (fixed across the sweep)
     void validate() const;  // ValueError naming the field and its range
 };
+// Minibatch steps of one run: epochs * ceil(n_train / batch).
+int steps_per_run(const TrainConfig& cfg);
+// ValueError unless 1 <= k <= 200 (seeds in one sweep).
+void check_seed_count(int k);
+// ValueError unless `train` has cfg.n_train points (the step count follows n_train).
+void check_training_set(const TrainConfig& cfg, const Moons& train);
 
 // P(y = 1 | x) of the 2-H-H-1 network whose parameters `p` are laid out as MoonsRun::params().
 float mlp_probability(const std::vector<float>& p, int hidden, float x0, float x1);
@@ -84,12 +90,17 @@ public:
     // ValueError for k outside 1..200; DeviceError when `batched_on` is unusable.
     SeedSweep(const TrainConfig& cfg, int k, uint64_t first_seed, std::optional<Device> batched_on = std::nullopt);
     ~SeedSweep();
+    // Not copied or moved: the runs keep pointers to train_.
+    SeedSweep(const SeedSweep&) = delete;
+    SeedSweep& operator=(const SeedSweep&) = delete;
     // Runs at most `budget` single-run steps in total (one run after another: finishing runs in
     // seed order; batched: budget / K steps of all runs, at least one); true when all are done.
     bool advance(int budget);
     bool batched() const { return batched_ != nullptr; }
     std::optional<Device> batched_device() const;
-    double train_ms() const { return train_ms_; }  // wall time spent in advance()
+    // Wall time of the training: setting up the runs and every advance() (a GPU's one-time start,
+    // such as loading cuBLAS, is done before the clock starts).
+    double train_ms() const { return train_ms_; }
     bool done() const { return static_cast<int>(accuracy_.size()) == k_; }
     int runs_done() const { return static_cast<int>(accuracy_.size()); }
     int k() const { return k_; }
@@ -100,9 +111,10 @@ public:
     const Moons& train() const { return train_; }
     const Moons& val() const { return val_; }
     // The run shown in the decision-boundary picture (one after another: the run in progress, or
-    // the last finished one; batched: the first seed's): its parameters and steps taken.
+    // the last finished one; batched: the first seed's): its parameters, and a number that changes
+    // whenever they do (for redrawing only then).
     std::vector<float> shown_params() const;
-    int shown_steps() const;
+    int64_t shown_version() const;
     uint64_t first_seed() const { return first_seed_; }
     const TrainConfig& config() const { return cfg_; }
 

@@ -9,6 +9,7 @@
 //                 "noise": 0.25, "first_seed": 0, "steps_per_frame": 400,
 //                 "training": "auto" | "sequential" | "batched"}
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -43,11 +44,13 @@ struct MoonsVisual {
     std::string key;
     std::unique_ptr<SeedSweep> sweep;
     // The reproducibility check, once the sweep is done: one after another, the first seed trained
-    // again from scratch; batched, all K again (the batch is what runs on the device).
+    // again from scratch; batched, all K again (the batch is what runs on the device), advanced
+    // with the same budget per frame as the sweep.
+    std::unique_ptr<SeedSweep> again;
     bool rerun_done = false;
     std::vector<double> rerun_accuracy;
-    // Decision regions of the run shown, recomputed when its step count changes.
-    int regions_step = -1;
+    // Decision regions of the run shown, recomputed when its parameters change.
+    int64_t regions_version = -2;
     std::vector<float> regions;
 };
 
@@ -92,23 +95,28 @@ void moons_update(MoonsVisual& s, const VisualContext& c) {
         s.cfg.noise = s.noise;
         s.cfg.optim = s.optim ? Optim::Adam : Optim::SGD;
         s.sweep = std::make_unique<SeedSweep>(s.cfg, s.k, static_cast<uint64_t>(s.first_seed), sweep_device(s));
+        s.again.reset();
         s.rerun_done = false;
-        s.regions_step = -1;
+        s.regions_version = -2;
     }
-    s.sweep->advance(s.steps_per_frame);  // bounded work per frame
+    // Bounded work per frame (batched: steps_per_frame / K steps of all runs, at least one).
+    s.sweep->advance(s.steps_per_frame);
     if (s.sweep->done() && !s.rerun_done) {
         if (s.sweep->batched()) {
-            SeedSweep again(s.cfg, s.k, static_cast<uint64_t>(s.first_seed), sweep_device(s));
-            again.advance(1 << 30);
-            s.rerun_accuracy = again.accuracies();
+            if (!s.again) s.again = std::make_unique<SeedSweep>(s.cfg, s.k, static_cast<uint64_t>(s.first_seed), sweep_device(s));
+            if (s.again->advance(s.steps_per_frame)) {
+                s.rerun_accuracy = s.again->accuracies();
+                s.rerun_done = true;
+                s.again.reset();
+            }
         } else {
             MoonsRun r(s.cfg, static_cast<uint64_t>(s.first_seed), &s.sweep->train());
             while (!r.done()) r.step(1 << 20);
             s.rerun_accuracy = {r.accuracy(s.sweep->val())};
+            s.rerun_done = true;
         }
-        s.rerun_done = true;
     }
-    if (s.sweep->done()) {
+    if (s.rerun_done) {
         const std::vector<double>& acc = s.sweep->accuracies();
         const bool same = std::equal(s.rerun_accuracy.begin(), s.rerun_accuracy.end(), acc.begin());
         c.check("same seed, same accuracy, exactly", same,
@@ -119,8 +127,8 @@ void moons_update(MoonsVisual& s, const VisualContext& c) {
         c.check("different seeds spread", s.sweep->stddev() > 0,
                 std::to_string(s.k) + " seeds: " + fmt("%.4f", s.sweep->mean()) + " +- " + fmt("%.4f", s.sweep->stddev()));
     }
-    if (s.sweep->shown_steps() != s.regions_step) {
-        s.regions_step = s.sweep->shown_steps();
+    if (s.sweep->shown_version() != s.regions_version) {
+        s.regions_version = s.sweep->shown_version();
         const std::vector<float> p = s.sweep->shown_params();
         s.regions.assign(kBoundaryRes * kBoundaryRes, 0.5f);
         for (int j = 0; j < kBoundaryRes && !p.empty(); ++j)
@@ -229,7 +237,7 @@ void moons_draw(MoonsVisual& s, const VisualContext& c) {
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("Each seed's network trained alone by a hand-written loop, seed after seed.");
         ImGui::SameLine();
-        const std::string all_at_once = "all K at once (batched, " + batched_device(s).str() + ")";
+        const std::string all_at_once = "all " + std::to_string(s.k) + " at once (batched, " + batched_device(s).str() + ")";
         ImGui::RadioButton(all_at_once.c_str(), &s.batched, 1);
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("%s", s.gpu_missing.empty()
@@ -245,7 +253,7 @@ void moons_draw(MoonsVisual& s, const VisualContext& c) {
         const SeedSweep& w = *s.sweep;
         ImGui::SameLine();
         const std::string prog = std::to_string(w.runs_done()) + " of " + std::to_string(w.k()) + " runs";
-        ImGui::ProgressBar(static_cast<float>(w.progress()), ImVec2(200.0f * c.scale, 0), prog.c_str());
+        ImGui::ProgressBar(static_cast<float>(w.progress()), ImVec2(-FLT_MIN, 0), prog.c_str());  // the rest of the row
         if (w.runs_done() >= 2)
             ImGui::Text("validation accuracy over %d seeds: %.2f%% +- %.2f%% (mean +- std), min %.2f%%, max %.2f%%",
                         w.runs_done(), 100 * w.mean(), 100 * w.stddev(),
