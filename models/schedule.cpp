@@ -2,6 +2,7 @@
 #include "models/schedule.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "tensor/errors.h"
 
@@ -61,6 +62,12 @@ Tensor noise_level_embedding(const Tensor& alpha_bar_in, int dim) {
     const float* a = ab.data<float>();
     float* o = out.data<float>();
     for (int64_t b = 0; b < B; ++b) {
+        // A sampler's batch shares one noise level: rows equal to the previous one are copied
+        // (same bits) instead of evaluating 2 * half sines and cosines again.
+        if (b > 0 && std::memcmp(&a[b], &a[b - 1], sizeof(float)) == 0) {
+            std::memcpy(o + b * dim, o + (b - 1) * dim, sizeof(float) * static_cast<size_t>(dim));
+            continue;
+        }
         const float lsnr = std::log(a[b]) - std::log1p(-a[b]);
         const float scaled = lsnr * 25.0f;
         for (int i = 0; i < half; ++i) {
