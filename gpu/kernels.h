@@ -122,11 +122,25 @@ void launch_activation(Activation act, const void* in, void* out, DType dtype, i
 // clamp in the compute type: v < lo -> lo, v > hi -> hi (NaN passes); contiguous.
 void launch_clamp(const void* in, void* out, DType dtype, int64_t n, bool has_lo, double lo, bool has_hi, double hi,
                   StreamHandle stream);
-// Direct convolution of contiguous x [N, C, H, W] with weight [O, C/groups, kh, kw] (+ bias [O]
-// or null) into y [N, O, Ho, Wo]; each output is the CPU's sum (ops_conv.cpp: k = (c, ki, kj) in
-// increasing order from 0, no fma, then + bias), skipping the padding's zero terms. Returns false
-// (nothing launched) where a kernel window's weights do not fit in shared memory or an index
-// does not fit the kernel's 32-bit plane arithmetic.
+// Exact matmul of dense row-major A [M, K] and B [K, N] into C [M, N] per batch (a_stride /
+// b_stride elements between batches, 0 for a matrix shared by all): each output is the CPU's
+// gemm sum (one chain over k from +0, products and sums rounded separately), so the bits are the
+// CPU's for finite results (a NaN result is NaN, its payload the GPU's). Returns false (nothing
+// launched) for sizes past its 32-bit indices. Whether CudaOps::matmul uses it or cuBLAS:
+// NOISELAB_MATMUL_KERNEL=exact at start, or set_matmul_kernel (cuBLAS, faster on large matrices,
+// stays the default until a GPU run has checked the exact kernel, written without one).
+enum class MatmulKernel { Cublas, Exact };
+void set_matmul_kernel(MatmulKernel k);
+MatmulKernel matmul_kernel();
+bool launch_matmul_exact(const void* a, const void* b, void* c, DType dtype, int64_t M, int64_t N, int64_t K,
+                         int64_t batches, int64_t a_stride, int64_t b_stride, StreamHandle stream);
+// Convolution of contiguous x [N, C, H, W] with weight [O, C/groups, kh, kw] (+ bias [O] or null)
+// into y [N, O, Ho, Wo]; each output is the CPU's sum (ops_conv.cpp: k = (c, ki, kj) in increasing
+// order from 0, no fma, then + bias), so finite results have the CPU's bits (a NaN result is NaN,
+// its payload the GPU's). The direct kernel skips the padding's 0 * w terms (which differs from the
+// CPU only for an infinite or NaN weight there), the tiled one adds them as the CPU does. Returns
+// false (nothing launched) where a kernel window's weights do not fit in shared memory or an index
+// does not fit the kernels' 32-bit plane arithmetic.
 struct ConvGeometry {
     int64_t N, C, H, W, O, kh, kw, Ho, Wo, groups, sh, sw, ph, pw, dh, dw;
 };
@@ -134,8 +148,9 @@ bool launch_conv2d(const void* x, const void* w, const void* bias, void* y, DTyp
                    StreamHandle stream);
 // Which convolution kernel launch_conv2d uses where both apply: the direct one (one output pixel
 // times 8 channels per thread; verified on the H100) or the register-tiled one (4 pixels times 8
-// channels per thread, stride 1 / dilation 1 / one group; same bits by construction, written
-// without a GPU and opt-in until a GPU run has checked it). NOISELAB_CONV_KERNEL=tiled picks the
+// channels per thread, for stride 1, dilation 1, one group, kw in {1, 3, 5, 7}, kh <= 7 and
+// outputs up to 512 wide; same bits by construction, written without a GPU and opt-in until a
+// GPU run has checked it). NOISELAB_CONV_KERNEL=tiled picks the
 // tiled one at start; tests switch with set_conv_kernel.
 enum class ConvKernel { Direct, Tiled };
 void set_conv_kernel(ConvKernel k);

@@ -513,6 +513,7 @@ namespace {
 
 // The register-tiled kernel's blocks for g, or false where it does not apply (then the direct one).
 bool tiled_conv_shape(const ConvGeometry& g, DType dtype, TiledConvShape& t) {
+    if (g.N <= 0 || g.O <= 0 || g.Ho <= 0 || g.Wo <= 0) return false;  // nothing to compute (and no tiles)
     if (g.sh != 1 || g.sw != 1 || g.dh != 1 || g.dw != 1 || g.groups != 1) return false;
     if (g.kw != 1 && g.kw != 3 && g.kw != 5 && g.kw != 7) return false;
     if (g.kh < 1 || g.kh > 7 || g.Wo > 512 || g.C > (int64_t{1} << 20) || g.O > (int64_t{1} << 20)) return false;

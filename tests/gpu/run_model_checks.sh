@@ -87,7 +87,9 @@ grep -A 40 "NOISELAB_PROFILE_OPS" "$m/ddim_profile.txt" | head -n 45
 NOISELAB_CONV_KERNEL=tiled timeout 120 "$bin/models_bench" --device cuda:0 --batch 256 --only digits \
     --repeats "${REPEATS:-3}" 2>&1 | tee "$m/ddim_tiled.txt"
 s=${PIPESTATUS[0]}
-[ $s -eq 0 ] && { [ "$(grep 'samples hash' "$m/ddim_tiled.txt")" = "$(grep 'samples hash' "$m/ddim_noiselab.txt")" ] || s=1; }
+h1="$(grep 'samples hash' "$m/ddim_noiselab.txt")"
+h2="$(grep 'samples hash' "$m/ddim_tiled.txt")"
+[ $s -eq 0 ] && { [ -n "$h1" ] && [ "$h1" = "$h2" ] || s=1; }
 check "models_bench cuda:0, tiled conv (same hash)" $s
 NOISELAB_PROFILE_OPS=1 NOISELAB_CONV_KERNEL=tiled timeout 120 "$bin/models_bench" --device cuda:0 --batch 256 \
     --only digits --repeats 1 2>&1 | grep -A 40 "NOISELAB_PROFILE_OPS" | grep -E "^(op|conv2d|total)" | tee "$m/ddim_tiled_profile.txt"

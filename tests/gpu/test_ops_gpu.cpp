@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "gpu/kernels.h"
 #include "gpu_test_util.h"
 #include "tensor/backend.h"
 #include "tensor/errors.h"
@@ -139,6 +140,34 @@ TEST(GpuOps, MatmulThroughCublas) {
     // Integer matmul has no cuBLAS kernel: undefined.
     const Tensor i = zeros({2, 2}, {DType::Int64, Device::cuda()});
     EXPECT_FALSE(cuda_ops()->matmul(i, i).defined());
+}
+
+// The exact kernel (opt-in: NOISELAB_MATMUL_KERNEL=exact): the CPU's bytes for every shape the
+// dispatch gives it, several 64 x 64 tiles with partial edges, K over many 16-wide stages.
+TEST(GpuOps, MatmulExactKernelIsTheCpusSum) {
+    NL_REQUIRE_GPU();
+    struct Restore {
+        gpu::detail::MatmulKernel previous = gpu::detail::matmul_kernel();
+        ~Restore() { gpu::detail::set_matmul_kernel(previous); }
+    } restore;
+    gpu::detail::set_matmul_kernel(gpu::detail::MatmulKernel::Exact);
+    struct Case {
+        Shape a, b;
+    } cases[] = {{{64, 33}, {33, 17}},        {{5, 64, 33}, {5, 33, 17}}, {{5, 64, 33}, {33, 17}}, {{33}, {33, 17}},
+                 {{64, 33}, {33}},            {{33}, {33}},               {{130, 70}, {70, 200}},  {{3, 1000}, {1000, 5}},
+                 {{2, 3, 8, 16}, {16, 5}},    {{16, 5}, {2, 3, 5, 8}},    {{1, 1}, {1, 1}},        {{512, 64}, {64, 64}}};
+    for (DType dt : {DType::Float32, DType::Float64, DType::Float16, DType::BFloat16}) {
+        for (const Case& c : cases) {
+            const Tensor a = data(c.a, dt, 8), b = data(c.b, dt, 9);
+            const Tensor gpu = matmul(a.to(Device::cuda()), b.to(Device::cuda()));
+            EXPECT_TRUE(gpu.device().is_cuda());
+            EXPECT_TRUE(same_bytes(matmul(a, b), gpu)) << dtype_name(dt) << " " << shape_str(c.a) << " x " << shape_str(c.b);
+        }
+    }
+    // linear (matmul with the transposed weight, made dense on the device, then + bias), and K = 0.
+    const Tensor x = data({512, 32}, DType::Float32, 10), w = data({64, 32}, DType::Float32, 11), bias = data({64}, DType::Float32, 12);
+    EXPECT_TRUE(same_bytes(linear(x, w, bias), linear(x.to(Device::cuda()), w.to(Device::cuda()), bias.to(Device::cuda()))));
+    EXPECT_TRUE(same_bytes(matmul(zeros({3, 0}), zeros({0, 4})), matmul(zeros({3, 0}).to(Device::cuda()), zeros({0, 4}).to(Device::cuda()))));
 }
 
 // The public ops (tensor/ops.h) on CUDA tensors, through the dispatch of tensor/ops_internal.h:
