@@ -15,6 +15,7 @@
 #include "gpu/cuda_check.h"
 #include "gpu/device_util.cuh"
 #include "gpu/kernels.h"
+#include "tensor/backend.h"
 #include "tensor/errors.h"
 #include "tensor/half.h"
 
@@ -286,39 +287,43 @@ __global__ void k_conv2d_tiled(const T* __restrict__ x, const T* __restrict__ w,
 
 // ---- group_norm --------------------------------------------------------------------------------
 
-constexpr int kNormThreads = 256;
+constexpr int kNormThreads = kNormLanes;  // one lane of the statistics per thread (tensor/backend.h)
 
 template <class T>
 __global__ void k_group_norm(const T* x, const T* w, const T* bias, T* y, int64_t rows, int64_t groups, int64_t cg,
                              int64_t spatial, double eps) {
-    using Reduce = cub::BlockReduce<double, kNormThreads>;
-    __shared__ typename Reduce::TempStorage tmp;
-    __shared__ double s_value;
+    __shared__ double lanes[kNormThreads];
+    const int t = static_cast<int>(threadIdx.x);
+    // The block's sum of its threads' partial sums in backend.h's kNormLanes order (thread t is
+    // lane t): halved pairwise, 128, 64, ..., 1. Every thread gets the total.
+    auto block_total = [&](double partial) {
+        lanes[t] = partial;
+        __syncthreads();
+        for (int stride = kNormThreads / 2; stride >= 1; stride /= 2) {
+            if (t < stride) lanes[t] = __dadd_rn(lanes[t], lanes[t + stride]);
+            __syncthreads();
+        }
+        const double total = lanes[0];
+        __syncthreads();  // lanes is written again by the next sum
+        return total;
+    };
     const int64_t len = cg * spatial;
     for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
         const T* p = x + r * len;
         T* q = y + r * len;
         double s = 0.0;
-        for (int64_t i = threadIdx.x; i < len; i += blockDim.x) s += static_cast<double>(load_c(p + i));
-        s = Reduce(tmp).Sum(s);
-        if (threadIdx.x == 0) s_value = s;
-        __syncthreads();
-        const double mean = s_value / static_cast<double>(len);
-        __syncthreads();  // s_value and tmp are reused below
+        for (int64_t i = t; i < len; i += kNormThreads) s = __dadd_rn(s, static_cast<double>(load_c(p + i)));
+        const double mean = __ddiv_rn(block_total(s), static_cast<double>(len));
         double m2 = 0.0;
-        for (int64_t i = threadIdx.x; i < len; i += blockDim.x) {
-            const double d = static_cast<double>(load_c(p + i)) - mean;
+        for (int64_t i = t; i < len; i += kNormThreads) {
+            const double d = __dsub_rn(static_cast<double>(load_c(p + i)), mean);
             m2 = __dadd_rn(m2, __dmul_rn(d, d));
         }
-        m2 = Reduce(tmp).Sum(m2);
-        if (threadIdx.x == 0) s_value = m2;
-        __syncthreads();
-        const double rstd = 1.0 / sqrt(s_value / static_cast<double>(len) + eps);
-        __syncthreads();
+        const double rstd = __ddiv_rn(1.0, __dsqrt_rn(__dadd_rn(__ddiv_rn(block_total(m2), static_cast<double>(len)), eps)));
         const int64_t c0 = (r % groups) * cg;
-        for (int64_t i = threadIdx.x; i < len; i += blockDim.x) {
+        for (int64_t i = t; i < len; i += kNormThreads) {
             // (x - mean) * rstd, * weight, + bias in double, rounded once (ops_norm.cpp).
-            double v = __dmul_rn(static_cast<double>(load_c(p + i)) - mean, rstd);
+            double v = __dmul_rn(__dsub_rn(static_cast<double>(load_c(p + i)), mean), rstd);
             const int64_t c = c0 + i / spatial;
             if (w) v = __dmul_rn(v, static_cast<double>(load_c(w + c)));
             if (bias) v = __dadd_rn(v, static_cast<double>(load_c(bias + c)));

@@ -41,6 +41,11 @@ struct DeviceMoments {
     int64_t n = 0, nan_count = 0, inf_count = 0;
     double min = 0, max = 0, mean = 0, m2 = 0, m3 = 0, m4 = 0;
 };
+// The normalisations' statistics (ops_norm.cpp) are sums in double taken in a fixed order that a
+// GPU block can follow: lane t of kNormLanes adds elements t, t + kNormLanes, ... in turn, then the
+// lanes are halved pairwise (t += t + 128, then + 64, ..., + 1). The same order gives the same bits.
+constexpr int kNormLanes = 256;
+
 class DeviceOps {
 public:
     virtual ~DeviceOps() = default;
@@ -58,7 +63,8 @@ public:
     // output [N, O, Ho, Wo] as ops.h's conv2d (Ho, Wo given by the op).
     virtual Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const DeviceConvOptions& o,
                           int64_t Ho, int64_t Wo);
-    // x [N, C, *]; weight / bias [C] or undefined.
+    // x [N, C, *]; weight / bias [C] or undefined. The statistics must be summed as the CPU's
+    // (ops_norm.cpp): in double over kNormLanes lanes, then the lanes halved pairwise.
     virtual Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight, const Tensor& bias,
                               double eps);
     // x [N, C, H, W] -> [N, C, Ho, Wo] by ops.h's nearest rule for these scale factors.

@@ -1,7 +1,8 @@
 // Normalisations: group_norm, layer_norm and batch_norm (evaluation mode, running statistics).
 // Statistics are two-pass in double (mean, then the mean squared deviation: the biased variance,
-// as PyTorch's), and y = (x - mean) * (1 / sqrt(var + eps)) * weight + bias is formed in double and
-// rounded once to x's dtype.
+// as PyTorch's), each sum in backend.h's kNormLanes order so that the GPU's kernel gives the same
+// bits, and y = (x - mean) * (1 / sqrt(var + eps)) * weight + bias is formed in double and rounded
+// once to x's dtype.
 #include <cmath>
 #include <vector>
 
@@ -31,6 +32,16 @@ std::vector<double> param(const char* op, const Tensor& p, const char* what, int
     return p.defined() ? p.to_vector() : std::vector<double>{};
 }
 
+// The sum of term(i) for i in [0, n), in double, in kNormLanes order (backend.h).
+template <class Term>
+double lane_sum(int64_t n, Term term) {
+    double lanes[kNormLanes] = {};
+    for (int64_t i = 0; i < n; ++i) lanes[i % kNormLanes] += term(i);
+    for (int stride = kNormLanes / 2; stride >= 1; stride /= 2)
+        for (int t = 0; t < stride; ++t) lanes[t] += lanes[t + stride];
+    return lanes[0];
+}
+
 // Normalises rows of x (contiguous, [rows, len]); channel_of(row, i) picks the affine parameter.
 template <class T, class Channel>
 void normalize_rows(const T* x, T* y, int64_t rows, int64_t len, double eps, const std::vector<double>& w,
@@ -38,14 +49,11 @@ void normalize_rows(const T* x, T* y, int64_t rows, int64_t len, double eps, con
     parallel_for(rows, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, len)), [&](int64_t r0, int64_t r1) {
         for (int64_t r = r0; r < r1; ++r) {
             const T* p = x + r * len;
-            double s = 0.0;
-            for (int64_t i = 0; i < len; ++i) s += to_double<T>(p[i]);
-            const double mean = s / static_cast<double>(len);
-            double m2 = 0.0;
-            for (int64_t i = 0; i < len; ++i) {
+            const double mean = lane_sum(len, [&](int64_t i) { return to_double<T>(p[i]); }) / static_cast<double>(len);
+            const double m2 = lane_sum(len, [&](int64_t i) {
                 const double d = to_double<T>(p[i]) - mean;
-                m2 += d * d;
-            }
+                return d * d;
+            });
             const double rstd = 1.0 / std::sqrt(m2 / static_cast<double>(len) + eps);
             T* q = y + r * len;
             for (int64_t i = 0; i < len; ++i) {
