@@ -16,6 +16,7 @@
 #include "gpu/device_util.cuh"
 #include "gpu/kernels.h"
 #include "tensor/backend.h"
+#include "tensor/detmath.h"
 #include "tensor/errors.h"
 #include "tensor/half.h"
 
@@ -61,11 +62,12 @@ __global__ void k_binary_scalar(int op, const T* in, typename Compute<T>::type s
     }
 }
 
-// ops_elementwise.cpp's silu and gelu; exp, erf and tanh are CUDA's (a few ulp from the CPU's libm).
+// ops_elementwise.cpp's silu and gelu: silu with detmath.h's exp, as the CPU (the same bits);
+// gelu's erf and tanh are CUDA's (a few ulp from the CPU's libm).
 template <class C>
 __device__ __forceinline__ C activation(Activation act, C v) {
     switch (act) {
-        case Activation::Silu: return div_rn(v, add_rn(C(1), exp(-v)));
+        case Activation::Silu: return div_rn(v, add_rn(C(1), dm::exp(flip_sign(v))));  // as the CPU's
         case Activation::Gelu:
             return mul_rn(mul_rn(v, C(0.5)), add_rn(C(1), erf(mul_rn(v, C(0.70710678118654752440)))));
         default: {

@@ -1,8 +1,13 @@
 // The golden forward passes on the GPU: the same tolerance as on the CPU (1e-5 relative to
-// PyTorch), and GPU vs CPU within 1e-5 of each other. Skipped when CUDA is unavailable.
+// PyTorch), and GPU vs CPU within 1e-5 of each other; the samplers whose every op is exact on
+// the GPU give the CPU's golden hashes there. Skipped when CUDA is unavailable.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <string>
+
 #include "forward_cases.h"
+#include "sampler_hashes.h"
 
 namespace nl::models::testing {
 namespace {
@@ -16,6 +21,20 @@ TEST_P(ForwardGpu, MatchesPyTorch) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, ForwardGpu, ::testing::ValuesIn(kForwardCases));
+
+// The digits diffusion samplers (DDIM and DDPM with guidance) and the VAE decoders on cuda:0 end
+// with the very bytes of the CPU's golden hashes: every op they run is exact there (conv2d,
+// group_norm, silu / sigmoid with detmath's exp, the exact matmul kernel, the arithmetic, randn).
+// The exact matmul is opt-in (NOISELAB_MATMUL_KERNEL=exact) until this test has passed on a GPU.
+TEST(SamplerGoldenGpu, ExactSamplersGiveTheCpusHashes) {
+    if (!have_cuda()) GTEST_SKIP() << "CUDA unavailable: " << cuda_unavailable_reason();
+    if (std::getenv("NOISELAB_MATMUL_KERNEL") == nullptr || std::string(std::getenv("NOISELAB_MATMUL_KERNEL")) != "exact")
+        GTEST_SKIP() << "needs NOISELAB_MATMUL_KERNEL=exact (cuBLAS sums in its own order)";
+    const auto want = golden_sampler_hashes();
+    const auto got = sampler_hashes(Device::cuda(0), SamplerSet::ExactOnGpu);
+    ASSERT_EQ(got.size(), 4u);
+    for (const auto& [k, v] : got) EXPECT_EQ(want.count(k) ? want.at(k) : "<not in the file>", v) << k << " on cuda:0";
+}
 
 }  // namespace
 }  // namespace nl::models::testing

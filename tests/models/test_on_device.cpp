@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "forward_cases.h"
+#include "sampler_hashes.h"
 #include "models/charlm.h"
 #include "models/diffusion.h"
 #include "models/latent.h"
@@ -28,6 +29,16 @@ TEST_F(OnDevice, ForwardPassesEqualTheCpu) {
         EXPECT_EQ(dev, cpu) << which << ": the device run must give the CPU's exact outputs";
         EXPECT_LE(dev, 1e-5) << which;
     }
+}
+
+// Every golden sampler run with its models and tensors on the device gives the golden hash (the
+// stand-in computes on the host: this checks the device plumbing the GPU test relies on).
+TEST_F(OnDevice, SamplerGoldenHashesHoldOnTheDevice) {
+    const auto want = golden_sampler_hashes();
+    const auto got = sampler_hashes(Device::cuda(0), SamplerSet::All);
+    ASSERT_EQ(got.size(), want.size());
+    for (const auto& [k, v] : got) EXPECT_EQ(want.count(k) ? want.at(k) : "<not in the file>", v) << k;
+    EXPECT_EQ(sampler_hashes(Device::cuda(0), SamplerSet::ExactOnGpu).size(), 4u);
 }
 
 TEST_F(OnDevice, SamplersEqualTheCpu) {

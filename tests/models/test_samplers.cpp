@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "model_test_util.h"
+#include "sampler_hashes.h"
 #include "models/charlm.h"
 #include "models/diffusion.h"
 #include "models/latent.h"
@@ -126,81 +127,21 @@ TEST(Schedule, EndpointsAndTimesteps) {
 
 // ---- regression hashes ---------------------------------------------------------------------------
 
-std::map<std::string, std::string> sampler_hashes() {
-    std::map<std::string, std::string> h;
-    {
-        DigitsEps eps(digits_net(), {0, 1, 2, 3}, 3.0);
-        SamplerConfig cfg;
-        cfg.steps = 5;
-        h["digits_ddim_cosine_g3"] = hash_hex(tensor_hash(diffusion_sample(eps, 4, cfg, 7)));
-        DigitsEps eps2(digits_net(), {7, 10}, 2.0);
-        cfg.sampler = SamplerKind::DDPM;
-        cfg.schedule = Schedule::Linear;
-        cfg.temperature = 0.9;
-        h["digits_ddpm_linear_g2_t0.9"] = hash_hex(tensor_hash(diffusion_sample(eps2, 2, cfg, 8)));
-    }
-    {
-        ToyEps moons(toy_net(), 0), spiral(toy_net(), 4);
-        SamplerConfig cfg;
-        cfg.steps = 20;
-        cfg.eta = 0.5;
-        h["moons_ddim_eta0.5"] = hash_hex(tensor_hash(diffusion_sample(moons, 64, cfg, 7)));
-        cfg.sampler = SamplerKind::DDPM;
-        cfg.temperature = 0.8;
-        h["spiral_ddpm_t0.8"] = hash_hex(tensor_hash(diffusion_sample(spiral, 64, cfg, 7)));
-    }
-    if (file_exists(asset("digits_gan.safetensors"))) {
-        DigitsGenerator G(Weights::load(asset("digits_gan.safetensors")));
-        Generator gen(7);
-        const Tensor z = latents(8, G.z_dim(), gen, 1.0, 0.7);
-        h["gan_trunc0.7"] = hash_hex(tensor_hash(G.forward(z, from_vector({0, 1, 2, 3, 4, 5, 6, 7}, {8}, {DType::Int64}))));
-        Generator ga(7), gb(8);
-        const Tensor path = interpolate(latents(1, G.z_dim(), ga)[0], latents(1, G.z_dim(), gb)[0], 5, true);
-        h["gan_slerp_7_8"] = hash_hex(tensor_hash(G.forward(path, full({5}, 3, {DType::Int64}))));
-    }
-    {
-        DigitsVAE v2(Weights::load(asset("digits_vae2.safetensors"))), v16(Weights::load(asset("digits_vae16.safetensors")));
-        h["vae2_grid5"] = hash_hex(tensor_hash(v2.decode(latent_grid(5))));
-        Generator gen(7);
-        h["vae16_sample"] = hash_hex(tensor_hash(v16.decode(latents(4, 16, gen))));
-    }
-    {
-        CharMLP lm(Weights::load(asset("charlm.safetensors")));
-        CharSampling s;
-        s.temperature = 0.8;
-        s.top_k = 10;
-        s.top_p = 0.9;
-        std::string all;
-        for (const auto& w : sample_words(lm, 20, s, 7)) all += w + "\n";
-        h["lm_t0.8_k10_p0.9"] = hash_hex(fnv1a64(all.data(), all.size()));
-    }
-    return h;
-}
-
 TEST(SamplerGolden, HashesMatch) {
-    const std::string path = golden("sampler_hashes.txt");
-    const auto got = sampler_hashes();
+    const std::string path = sampler_hashes_path();
+    const auto got = sampler_hashes(Device::cpu(), SamplerSet::All);
     const char* regen = std::getenv("NOISELAB_REGENERATE_GOLDEN");
     if (regen && std::string(regen) == "1") {
         std::ofstream f(path);
-        f << "# End-to-end sampler hashes (tests/models/test_samplers.cpp); regenerate with\n"
+        f << "# End-to-end sampler hashes (tests/models/sampler_hashes.cpp); regenerate with\n"
              "# NOISELAB_REGENERATE_GOLDEN=1 models_tests --gtest_filter='SamplerGolden.*'\n";
         for (const auto& [k, v] : got) f << k << " " << v << "\n";
         GTEST_SKIP() << "regenerated " << path;
     }
-    std::ifstream f(path);
-    ASSERT_TRUE(f) << "missing " << path << " (regenerate, see the file comment)";
-    std::map<std::string, std::string> want;
-    std::string line;
-    while (std::getline(f, line)) {
-        if (line.empty() || line[0] == '#') continue;
-        std::istringstream is(line);
-        std::string k, v;
-        is >> k >> v;
-        want[k] = v;
-    }
+    const auto want = golden_sampler_hashes();
+    ASSERT_FALSE(want.empty()) << "missing or empty " << path << " (regenerate, see the file comment)";
     EXPECT_EQ(want.size(), got.size());
-    for (const auto& [k, v] : got) EXPECT_EQ(want[k], v) << k;
+    for (const auto& [k, v] : got) EXPECT_EQ(want.count(k) ? want.at(k) : "<not in the file>", v) << k;
 }
 
 }  // namespace
