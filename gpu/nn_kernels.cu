@@ -67,7 +67,7 @@ __global__ void k_binary_scalar(int op, const T* in, typename Compute<T>::type s
 template <class C>
 __device__ __forceinline__ C activation(Activation act, C v) {
     switch (act) {
-        case Activation::Silu: return div_rn(v, add_rn(C(1), dm::exp(flip_sign(v))));  // as the CPU's
+        case Activation::Silu: return div_rn(v, add_rn(C(1), dm::exp_elementwise(flip_sign(v))));  // as the CPU's
         case Activation::Gelu:
             return mul_rn(mul_rn(v, C(0.5)), add_rn(C(1), erf(mul_rn(v, C(0.70710678118654752440)))));
         default: {

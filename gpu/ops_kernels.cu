@@ -195,7 +195,7 @@ __device__ __forceinline__ C unary_value(int op, C x) {
         case 0: return flip_sign(x);           // as the CPU's -x: only the sign bit changes
         case 1: return clear_sign(x);          // as std::abs: -0 -> +0, the sign of NaN cleared
         case 2: return x < C(0) ? C(0) : x;    // as the CPU's relu: -0 and NaN pass unchanged
-        case 3: return dm::exp(x);  // detmath.h's, as the CPU's exp: the same bits
+        case 3: return dm::exp_elementwise(x);  // detmath.h's, as the CPU's exp: the same bits
         case 4: return log(x);
         case 5: {  // sqrt of a negative number: the CPU's default NaN (x86_nan)
             const C r = sqrt(x);
@@ -204,7 +204,7 @@ __device__ __forceinline__ C unary_value(int op, C x) {
         case 6: return sin(x);
         case 7: return cos(x);
         case 8: return tanh(x);
-        default: return div_rn(C(1), add_rn(C(1), dm::exp(flip_sign(x))));  // sigmoid, as the CPU's
+        default: return div_rn(C(1), add_rn(C(1), dm::exp_elementwise(flip_sign(x))));  // sigmoid, as the CPU's
     }
 }
 

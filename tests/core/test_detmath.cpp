@@ -156,16 +156,19 @@ TEST(DetMath, DoubleLog) {
     EXPECT_LE(w.err, kLogF64) << "worst at " << std::hexfloat << w.at;
 }
 
-TEST(DetMath, FloatExp) {
-    Worst<float> w("float exp, strided over [-104, 89]");
+// exp of floats (dm::exp<float> for the random transforms, dm::exp_f32 for the elementwise ops):
+// within `bound` ULP of long double libm, with the right overflow, underflow and special values.
+template <class Exp>
+void check_float_exp(Exp exp_fn, const char* name, LD bound) {
+    Worst<float> w(name);
     auto check = [&](float x) {
         const LD ref = std::exp(static_cast<LD>(x));
         // Round to nearest overflows from FLT_MAX + ulp/2 = 2^128 - 2^103 on.
         if (ref >= std::ldexp(1.0L, 128) - std::ldexp(1.0L, 103)) {
-            EXPECT_TRUE(std::isinf(dm::exp(x))) << std::hexfloat << x;
+            EXPECT_TRUE(std::isinf(exp_fn(x))) << std::hexfloat << x;
             return;
         }
-        w.add(ulp_error(dm::exp(x), ref), x);
+        w.add(ulp_error(exp_fn(x), ref), x);
     };
     // A stride over every float pattern in [-104, 89] (the range with non-trivial results),
     // denser over the subnormal results below -87.3 and over [-1, 1].
@@ -182,15 +185,26 @@ TEST(DetMath, FloatExp) {
         for (int i = 0; i < 4096; ++i) x = std::nextafter(x, -1000.0f);
         for (int i = 0; i < 8192; ++i, x = std::nextafter(x, 1000.0f)) check(x);
     }
-    EXPECT_LE(w.err, kExpF32) << "worst at " << std::hexfloat << w.at;
-    EXPECT_TRUE(std::isinf(dm::exp(std::nextafter(C::kExpMax, 100.0f))));
-    EXPECT_EQ(dm::exp(std::nextafter(C::kExpMin, -200.0f)), 0.0f);
-    EXPECT_GT(dm::exp(-103.0f), 0.0f);
-    EXPECT_EQ(dm::exp(0.0f), 1.0f);
-    EXPECT_EQ(dm::exp(-0.0f), 1.0f);
-    EXPECT_TRUE(std::isnan(dm::exp(std::numeric_limits<float>::quiet_NaN())));
-    EXPECT_TRUE(std::isinf(dm::exp(std::numeric_limits<float>::infinity())));
-    EXPECT_EQ(dm::exp(-std::numeric_limits<float>::infinity()), 0.0f);
+    EXPECT_LE(w.err, bound) << "worst at " << std::hexfloat << w.at;
+    EXPECT_TRUE(std::isinf(exp_fn(std::nextafter(C::kExpMax, 100.0f))));
+    EXPECT_EQ(exp_fn(std::nextafter(C::kExpMin, -200.0f)), 0.0f);
+    EXPECT_GT(exp_fn(-103.0f), 0.0f);
+    EXPECT_EQ(exp_fn(0.0f), 1.0f);
+    EXPECT_EQ(exp_fn(-0.0f), 1.0f);
+    EXPECT_TRUE(std::isnan(exp_fn(std::numeric_limits<float>::quiet_NaN())));
+    EXPECT_TRUE(std::isinf(exp_fn(std::numeric_limits<float>::infinity())));
+    EXPECT_EQ(exp_fn(-std::numeric_limits<float>::infinity()), 0.0f);
+}
+
+TEST(DetMath, FloatExp) {
+    check_float_exp([](float x) { return dm::exp(x); }, "float exp, strided over [-104, 89]", kExpF32);
+}
+
+// Evaluated in double and rounded once: about half an ulp, for exp / sigmoid / silu.
+TEST(DetMath, FloatExpOfTheElementwiseOps) {
+    check_float_exp([](float x) { return dm::exp_f32(x); }, "float exp_f32, strided over [-104, 89]", 0.51L);
+    EXPECT_EQ(dm::exp_elementwise(1.5f), dm::exp_f32(1.5f));
+    EXPECT_EQ(dm::exp_elementwise(1.5), dm::exp(1.5));
 }
 
 TEST(DetMath, DoubleExp) {
