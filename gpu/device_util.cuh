@@ -9,6 +9,7 @@
 // than the CPU's (seen on the H100). x86_nan() rebuilds the CPU's NaN from the operands.
 #pragma once
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <type_traits>
 
@@ -65,6 +66,12 @@ template <class T, class C>
 __device__ __forceinline__ T store_c(C v) {
     if constexpr (std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value) return T(static_cast<float>(v));
     else return static_cast<T>(v);
+}
+
+// Whether the environment variable `name` holds `value` (the opt-in kernel switches).
+inline bool env_equals(const char* name, const char* value) {
+    const char* v = std::getenv(name);
+    return v && std::string(v) == value;
 }
 
 // IEEE operations rounded to nearest, spelled out so that no fma contraction can apply.

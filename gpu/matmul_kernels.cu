@@ -6,8 +6,6 @@
 // would turn an infinite w into NaN); rows and columns past M and N are computed and dropped.
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
-#include <string>
 
 #include "gpu/cuda_check.h"
 #include "gpu/device_util.cuh"
@@ -77,13 +75,8 @@ __global__ void __launch_bounds__(kThreads) k_matmul_exact(const T* __restrict__
     }
 }
 
-MatmulKernel initial_matmul_kernel() {
-    const char* v = std::getenv("NOISELAB_MATMUL_KERNEL");
-    return v && std::string(v) == "exact" ? MatmulKernel::Exact : MatmulKernel::Cublas;
-}
-
 MatmulKernel& chosen_matmul_kernel() {
-    static MatmulKernel k = initial_matmul_kernel();
+    static MatmulKernel k = env_equals("NOISELAB_MATMUL_KERNEL", "exact") ? MatmulKernel::Exact : MatmulKernel::Cublas;
     return k;
 }
 

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <type_traits>
 
@@ -539,13 +538,8 @@ bool tiled_conv_shape(const ConvGeometry& g, DType dtype, TiledConvShape& t) {
     return g.N * o_blocks * row_blocks <= INT32_MAX;
 }
 
-ConvKernel initial_conv_kernel() {
-    const char* v = std::getenv("NOISELAB_CONV_KERNEL");
-    return v && std::string(v) == "tiled" ? ConvKernel::Tiled : ConvKernel::Direct;
-}
-
 ConvKernel& chosen_conv_kernel() {
-    static ConvKernel k = initial_conv_kernel();
+    static ConvKernel k = env_equals("NOISELAB_CONV_KERNEL", "tiled") ? ConvKernel::Tiled : ConvKernel::Direct;
     return k;
 }
 
