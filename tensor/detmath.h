@@ -198,12 +198,9 @@ static const double kExp2Host[32] = {NL_EXP2_32NDS};
 // is a library call, which made these ops ten times slower than libm's expf (this is about 3x).
 // Double carries the error (below 2e-12 relative) far below a float ulp, so the result is within
 // 0.51 ulp, and its bits are the same on the GPU.
-NL_HOST_DEVICE float exp_f32(float xf) {
+// e^x in double for |x| <= 104 (relative error below 2e-12), the core of exp_f32 and tanh_f32.
+NL_HOST_DEVICE double exp_core(double x) {
     using C = Consts<double>;
-    if (!(xf == xf)) return xf;
-    if (xf > Consts<float>::kExpMax) return from_bits(Consts<float>::kInfBits);
-    if (xf < -104.0f) return 0.0f;  // exp below 2^-150: rounds to +0 in float
-    const double x = xf;
     const double t = add(mul(x, 46.166241308446828), 0.5);      // x * 32 / ln 2, + 1/2
     double jf = static_cast<double>(static_cast<long long>(t));  // floor(t): t >= 0 ...
     if (jf > t) jf = sub(jf, 1.0);                                // ... and t < 0
@@ -218,13 +215,113 @@ NL_HOST_DEVICE float exp_f32(float xf) {
 #else
     const double two_i = kExp2Host[i];
 #endif
-    return static_cast<float>(mul(mul(two_i, p), pow2i<double>(k)));  // exact scaling, one rounding to float
+    return mul(mul(two_i, p), pow2i<double>(k));  // the scaling is exact
 }
 
-// The exp of the elementwise ops: exp_f32 for float (and the 16-bit types, computed in float),
-// exp for double.
+NL_HOST_DEVICE float exp_f32(float xf) {
+    if (!(xf == xf)) return xf;
+    if (xf > Consts<float>::kExpMax) return from_bits(Consts<float>::kInfBits);
+    if (xf < -104.0f) return 0.0f;  // exp below 2^-150: rounds to +0 in float
+    return static_cast<float>(exp_core(xf));  // one rounding to float
+}
+
+// tanh of a float, the same way (double, adds / multiplies / divides, one rounding): x - x^3/3
+// below 2^-12, (e - 1) / (e + 1) with e = exp_core(2|x|) up to 9.1, where tanh rounds to 1.
+// Within 0.51 ulp.
+NL_HOST_DEVICE float tanh_f32(float xf) {
+    if (!(xf == xf)) return xf;
+    const bool negative = (bits(xf) >> 31) != 0;  // -0 too: tanh(-0) = -0
+    const double x = xf, a = negative ? -x : x;
+    double t;
+    if (a < 2.44140625e-4) {
+        t = mul(a, sub(1.0, div(mul(a, a), 3.0)));
+    } else if (a < 9.1) {
+        const double e = exp_core(add(a, a));
+        t = div(sub(e, 1.0), add(e, 1.0));
+    } else {
+        t = 1.0;
+    }
+    return static_cast<float>(negative ? -t : t);
+}
+
+// sin and cos of a float, the same way: x = k pi/2 + r by a three-part pi/2 (Cody and Waite;
+// k * the first two parts exact for |k| < 2^20), Taylor polynomials to r^11 / r^12 on
+// |r| <= pi/4 in double, the quadrant from k, one rounding. For |x| >= 2^19 each side uses its own
+// library (the reduction would need more of pi): there the bits may differ between devices.
+NL_HOST_DEVICE double sin_poly_d(double r) {
+    const double z = mul(r, r);
+    double p = -2.50521083854417188e-08;  // -1/11!
+    p = add(mul(p, z), 2.75573192239858907e-06);
+    p = add(mul(p, z), -1.98412698412698413e-04);
+    p = add(mul(p, z), 8.33333333333333333e-03);
+    p = add(mul(p, z), -1.66666666666666667e-01);
+    return add(r, mul(mul(r, z), p));
+}
+NL_HOST_DEVICE double cos_poly_d(double r) {
+    const double z = mul(r, r);
+    double p = 2.08767569878680990e-09;  // 1/12!
+    p = add(mul(p, z), -2.75573192239858907e-07);
+    p = add(mul(p, z), 2.48015873015873016e-05);
+    p = add(mul(p, z), -1.38888888888888889e-03);
+    p = add(mul(p, z), 4.16666666666666667e-02);
+    return add(sub(1.0, mul(0.5, z)), mul(mul(z, z), p));
+}
+// The reduced argument r and the quadrant (k mod 4) of x, |x| < 2^19.
+NL_HOST_DEVICE double reduce_pio2(double x, int& quadrant) {
+    const double t = add(mul(x, 0.63661977236758134), 0.5);     // x * 2/pi, + 1/2
+    double kf = static_cast<double>(static_cast<long long>(t));  // floor(t)
+    if (kf > t) kf = sub(kf, 1.0);
+    quadrant = static_cast<int>(static_cast<long long>(kf) & 3);
+    const double r = sub(x, mul(kf, 1.57079632673412561417e+00));  // pi/2's first 33 bits: exact
+    return sub(sub(r, mul(kf, 6.07710050630396597660e-11)), mul(kf, 2.02226624879595063154e-21));
+}
+NL_HOST_DEVICE float sin_f32(float xf) {
+    if (xf == 0.0f) return xf;  // sin(-0) = -0 (the polynomial would give +0)
+    const float ax = xf < 0 ? -xf : xf;
+    if (!(ax < 524288.0f)) {
+#if defined(__CUDA_ARCH__)
+        return ::sinf(xf);
+#else
+        return std::sin(xf);
+#endif
+    }
+    int q;
+    const double r = reduce_pio2(xf, q);
+    const double v = (q & 1) ? cos_poly_d(r) : sin_poly_d(r);
+    return static_cast<float>(q & 2 ? -v : v);
+}
+NL_HOST_DEVICE float cos_f32(float xf) {
+    const float ax = xf < 0 ? -xf : xf;
+    if (!(ax < 524288.0f)) {
+#if defined(__CUDA_ARCH__)
+        return ::cosf(xf);
+#else
+        return std::cos(xf);
+#endif
+    }
+    int q;
+    const double r = reduce_pio2(xf, q);
+    const double v = (q & 1) ? sin_poly_d(r) : cos_poly_d(r);
+    return static_cast<float>((q == 1 || q == 2) ? -v : v);
+}
+
+// The elementwise ops' exp, tanh, sin and cos: the *_f32 functions for float (and the 16-bit types,
+// computed in float); for double, dm::exp and each side's library for the others (not the same
+// bits on both devices).
 NL_HOST_DEVICE float exp_elementwise(float x) { return exp_f32(x); }
 NL_HOST_DEVICE double exp_elementwise(double x) { return exp(x); }
+NL_HOST_DEVICE float tanh_elementwise(float x) { return tanh_f32(x); }
+NL_HOST_DEVICE float sin_elementwise(float x) { return sin_f32(x); }
+NL_HOST_DEVICE float cos_elementwise(float x) { return cos_f32(x); }
+#if defined(__CUDA_ARCH__)
+NL_HOST_DEVICE double tanh_elementwise(double x) { return ::tanh(x); }
+NL_HOST_DEVICE double sin_elementwise(double x) { return ::sin(x); }
+NL_HOST_DEVICE double cos_elementwise(double x) { return ::cos(x); }
+#else
+NL_HOST_DEVICE double tanh_elementwise(double x) { return std::tanh(x); }
+NL_HOST_DEVICE double sin_elementwise(double x) { return std::sin(x); }
+NL_HOST_DEVICE double cos_elementwise(double x) { return std::cos(x); }
+#endif
 
 // sin and cos of x in [0, pi/4].
 template <class T>

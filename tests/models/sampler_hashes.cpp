@@ -18,9 +18,8 @@ std::string hash_of(const Tensor& t) { return hash_hex(tensor_hash(t.cpu())); }
 
 std::string sampler_hashes_path() { return golden("sampler_hashes.txt"); }
 
-std::map<std::string, std::string> sampler_hashes(Device dev, SamplerSet set) {
+std::map<std::string, std::string> sampler_hashes(Device dev) {
     std::map<std::string, std::string> h;
-    const bool all = set == SamplerSet::All;
     {
         DigitsUNet net(Weights::load(asset("digits_diffusion.safetensors")));
         net.to(dev);
@@ -35,7 +34,7 @@ std::map<std::string, std::string> sampler_hashes(Device dev, SamplerSet set) {
         cfg.temperature = 0.9;
         h["digits_ddpm_linear_g2_t0.9"] = hash_of(diffusion_sample(eps2, 2, cfg, 8));
     }
-    if (all) {
+    {
         Toy2DNet net(Weights::load(asset("toy2d_diffusion.safetensors")));
         net.to(dev);
         ToyEps moons(net, 0), spiral(net, 4);
@@ -48,7 +47,7 @@ std::map<std::string, std::string> sampler_hashes(Device dev, SamplerSet set) {
         cfg.temperature = 0.8;
         h["spiral_ddpm_t0.8"] = hash_of(diffusion_sample(spiral, 64, cfg, 7));
     }
-    if (all && file_exists(asset("digits_gan.safetensors"))) {
+    if (file_exists(asset("digits_gan.safetensors"))) {
         DigitsGenerator G(Weights::load(asset("digits_gan.safetensors")));
         G.to(dev);
         Generator gen(7);
@@ -66,7 +65,7 @@ std::map<std::string, std::string> sampler_hashes(Device dev, SamplerSet set) {
         Generator gen(7);
         h["vae16_sample"] = hash_of(v16.decode(latents(4, 16, gen).to(dev)));
     }
-    if (all) {
+    {
         CharMLP lm(Weights::load(asset("charlm.safetensors")));
         lm.to(dev);
         CharSampling s;
