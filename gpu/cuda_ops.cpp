@@ -391,10 +391,13 @@ public:
         if (out.numel() == 0) return squeezed(out);  // nothing to compute (an empty batch, M or N)
         const int dev = a.device().index;
         DeviceGuard guard(dev);
-        if (detail::matmul_kernel() == detail::MatmulKernel::Exact &&
-            detail::launch_matmul_exact(x.data_ptr(), y.data_ptr(), out.data_ptr(), a.dtype(), M, N, K, batches,
-                                        ba == 1 ? 0 : M * K, bb == 1 ? 0 : K * N, current_stream(dev)))
+        if (detail::matmul_kernel() == detail::MatmulKernel::Exact) {
+            // Exact asked for: a shape the kernel refuses goes through the host (exact too), not cuBLAS.
+            if (!detail::launch_matmul_exact(x.data_ptr(), y.data_ptr(), out.data_ptr(), a.dtype(), M, N, K, batches,
+                                             ba == 1 ? 0 : M * K, bb == 1 ? 0 : K * N, current_stream(dev)))
+                return Tensor();
             return squeezed(out);
+        }
         cublasHandle_t h = cublas().get(dev);
         NL_CUBLAS_CHECK(cublas_library().set_stream(h, current_stream(dev)));
         if (M > 0 && N > 0) {

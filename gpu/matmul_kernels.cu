@@ -27,7 +27,7 @@ __global__ void __launch_bounds__(kThreads) k_matmul_exact(const T* __restrict__
                                                            T* __restrict__ Cout, int M, int N, int K, int64_t batches,
                                                            int64_t a_stride, int64_t b_stride) {
     using C = typename Compute<T>::type;
-    __shared__ C sa[kStep][kTile];  // sa[k][row]
+    __shared__ C sa[kStep][kTile + 1];  // sa[k][row]; the pad spreads the staging writes over the banks
     __shared__ C sb[kStep][kTile];  // sb[k][col]
     const int tx = static_cast<int>(threadIdx.x % 16), ty = static_cast<int>(threadIdx.x / 16);
     const int m0 = static_cast<int>(blockIdx.y) * kTile, n0 = static_cast<int>(blockIdx.x) * kTile;
@@ -88,7 +88,7 @@ MatmulKernel matmul_kernel() { return chosen_matmul_kernel(); }
 bool launch_matmul_exact(const void* a, const void* b, void* c, DType dtype, int64_t M, int64_t N, int64_t K,
                          int64_t batches, int64_t a_stride, int64_t b_stride, StreamHandle stream) {
     if (M <= 0 || N <= 0 || batches <= 0) return true;  // nothing to compute
-    const int64_t lim = INT32_MAX;
+    const int64_t lim = INT32_MAX - kTile;  // row and column indices of a tile's last thread stay in int
     if (M > lim || N > lim || K > lim || (M + kTile - 1) / kTile > 65535) return false;
     const dim3 grid(static_cast<unsigned>((N + kTile - 1) / kTile), static_cast<unsigned>((M + kTile - 1) / kTile),
                     static_cast<unsigned>(std::min<int64_t>(batches, 65535)));

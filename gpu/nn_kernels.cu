@@ -66,7 +66,8 @@ __global__ void k_binary_scalar(int op, const T* in, typename Compute<T>::type s
 template <class C>
 __device__ __forceinline__ C activation(Activation act, C v) {
     switch (act) {
-        case Activation::Silu: return div_rn(v, add_rn(C(1), dm::exp_elementwise(flip_sign(v))));  // as the CPU's
+        case Activation::Silu:  // as the CPU's, NaN bits included
+            return arith(3, v, arith(0, C(1), dm::exp_elementwise(flip_sign(v))));
         case Activation::Gelu:
             return mul_rn(mul_rn(v, C(0.5)), add_rn(C(1), erf(mul_rn(v, C(0.70710678118654752440)))));
         default: {
@@ -291,7 +292,7 @@ __global__ void k_conv2d_tiled(const T* __restrict__ x, const T* __restrict__ w,
 constexpr int kNormThreads = kNormLanes;  // one lane of the statistics per thread (tensor/backend.h)
 
 template <class T>
-__global__ void k_group_norm(const T* x, const T* w, const T* bias, T* y, int64_t rows, int64_t groups, int64_t cg,
+__global__ void __launch_bounds__(kNormThreads) k_group_norm(const T* x, const T* w, const T* bias, T* y, int64_t rows, int64_t groups, int64_t cg,
                              int64_t spatial, double eps) {
     __shared__ double lanes[kNormThreads];
     const int t = static_cast<int>(threadIdx.x);

@@ -204,7 +204,7 @@ __device__ __forceinline__ C unary_value(int op, C x) {
         case 6: return dm::sin_elementwise(x);  // the CPU's bits for float (|x| < 2^19)
         case 7: return dm::cos_elementwise(x);
         case 8: return dm::tanh_elementwise(x);
-        default: return div_rn(C(1), add_rn(C(1), dm::exp_elementwise(flip_sign(x))));  // sigmoid, as the CPU's
+        default: return arith(3, C(1), arith(0, C(1), dm::exp_elementwise(flip_sign(x))));  // sigmoid, as the CPU's
     }
 }
 

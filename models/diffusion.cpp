@@ -38,8 +38,7 @@ Tensor DigitsEps::eps(const Tensor& x, const Tensor& alpha_bar) const {
     const Tensor e_c = both.narrow(0, 0, B), e_u = both.narrow(0, B, B);
     Tensor guided = e_u + (e_c - e_u) * guidance_;
     // Unconditional rows (label 10) get plain e_u. The labels live on the host: the mask is made
-    // there, and only when some row needs it (a device has no kernel for where: it would copy both
-    // operands back and forth every step).
+    // there (one small copy to the device), and only when some row needs it.
     bool any_null = false;
     for (int64_t l : labels_) any_null |= l == DigitsUNet::kNullLabel;
     if (!any_null) return guided;

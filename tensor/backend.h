@@ -45,6 +45,8 @@ struct DeviceMoments {
 // GPU block can follow: lane t of kNormLanes adds elements t, t + kNormLanes, ... in turn, then the
 // lanes are halved pairwise (t += t + 128, then + 64, ..., + 1). The same order gives the same bits.
 constexpr int kNormLanes = 256;
+static_assert(kNormLanes > 0 && kNormLanes <= 1024 && (kNormLanes & (kNormLanes - 1)) == 0,
+              "kNormLanes: a power of two that fits a CUDA block");
 
 class DeviceOps {
 public:

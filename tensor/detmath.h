@@ -189,7 +189,7 @@ NL_HOST_DEVICE T exp(T x) {
 #if defined(__CUDACC__)
 static __device__ const double kExp2Device[32] = {NL_EXP2_32NDS};
 #endif
-static const double kExp2Host[32] = {NL_EXP2_32NDS};
+inline constexpr double kExp2Host[32] = {NL_EXP2_32NDS};
 #undef NL_EXP2_32NDS
 
 // exp of a float for the elementwise ops (exp, sigmoid, silu): x = (32 k + i) ln2/32 + r with

@@ -3,6 +3,7 @@
 // as PyTorch's), each sum in backend.h's kNormLanes order so that the GPU's kernel gives the same
 // bits, and y = (x - mean) * (1 / sqrt(var + eps)) * weight + bias is formed in double and rounded
 // once to x's dtype.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -35,11 +36,18 @@ std::vector<double> param(const char* op, const Tensor& p, const char* what, int
 // The sum of term(i) for i in [0, n), in double, in kNormLanes order (backend.h).
 template <class Term>
 double lane_sum(int64_t n, Term term) {
-    double lanes[kNormLanes] = {};
+    // Only the first `active` lanes hold anything; the others are +0, and x + +0 is x (a lane never
+    // holds -0: it starts at +0), so the pairs that would add a +0 lane are skipped - short rows
+    // cost their length, not 256.
+    int active = static_cast<int>(std::min<int64_t>(n, kNormLanes));
+    double lanes[kNormLanes];
+    for (int t = 0; t < active; ++t) lanes[t] = 0.0;
     for (int64_t i = 0; i < n; ++i) lanes[i % kNormLanes] += term(i);
-    for (int stride = kNormLanes / 2; stride >= 1; stride /= 2)
-        for (int t = 0; t < stride; ++t) lanes[t] += lanes[t + stride];
-    return lanes[0];
+    for (int stride = kNormLanes / 2; stride >= 1; stride /= 2) {
+        for (int t = 0; t + stride < active; ++t) lanes[t] += lanes[t + stride];
+        active = std::min(active, stride);
+    }
+    return active > 0 ? lanes[0] : 0.0;
 }
 
 // Normalises rows of x (contiguous, [rows, len]); channel_of(row, i) picks the affine parameter.

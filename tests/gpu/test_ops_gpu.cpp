@@ -11,6 +11,7 @@
 #include "tensor/backend.h"
 #include "tensor/errors.h"
 #include "tensor/ops.h"
+#include "tensor/ops_internal.h"
 #include "tensor/random.h"
 
 namespace nl {
@@ -167,11 +168,16 @@ TEST(GpuOps, MatmulExactKernelIsTheCpusSum) {
     for (DType dt : {DType::Float32, DType::Float64, DType::Float16, DType::BFloat16}) {
         for (const Case& c : cases) {
             const Tensor a = data(c.a, dt, 8), b = data(c.b, dt, 9);
+            const int64_t before = ops_detail::through_host_calls();
             const Tensor gpu = matmul(a.to(Device::cuda()), b.to(Device::cuda()));
+            EXPECT_EQ(ops_detail::through_host_calls(), before) << "ran through the host, not the kernel";
             EXPECT_TRUE(gpu.device().is_cuda());
             EXPECT_TRUE(same_bytes(matmul(a, b), gpu)) << dtype_name(dt) << " " << shape_str(c.a) << " x " << shape_str(c.b);
         }
     }
+    // A transposed operand (made dense on the device first).
+    const Tensor at = data({33, 64}, DType::Float32, 13), bt = data({33, 17}, DType::Float32, 14);
+    EXPECT_TRUE(same_bytes(matmul(at.transpose(0, 1), bt), matmul(at.to(Device::cuda()).transpose(0, 1), bt.to(Device::cuda()))));
     // linear (matmul with the transposed weight, made dense on the device, then + bias), and K = 0.
     const Tensor x = data({512, 32}, DType::Float32, 10), w = data({64, 32}, DType::Float32, 11), bias = data({64}, DType::Float32, 12);
     EXPECT_TRUE(same_bytes(linear(x, w, bias), linear(x.to(Device::cuda()), w.to(Device::cuda()), bias.to(Device::cuda()))));
