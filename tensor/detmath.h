@@ -275,35 +275,27 @@ NL_HOST_DEVICE double reduce_pio2(double x, int& quadrant) {
     const double r = sub(x, mul(kf, 1.57079632673412561417e+00));  // pi/2's first 33 bits: exact
     return sub(sub(r, mul(kf, 6.07710050630396597660e-11)), mul(kf, 2.02226624879595063154e-21));
 }
-NL_HOST_DEVICE float sin_f32(float xf) {
-    if (xf == 0.0f) return xf;  // sin(-0) = -0 (the polynomial would give +0)
+// sin(x) for quarter_turns 0, cos(x) = sin(x + pi/2) for 1: the quadrant of x advanced by that.
+NL_HOST_DEVICE float sin_quadrant_f32(float xf, int quarter_turns) {
     const float ax = xf < 0 ? -xf : xf;
     if (!(ax < 524288.0f)) {
 #if defined(__CUDA_ARCH__)
-        return ::sinf(xf);
+        return quarter_turns ? ::cosf(xf) : ::sinf(xf);
 #else
-        return std::sin(xf);
+        return quarter_turns ? std::cos(xf) : std::sin(xf);
 #endif
     }
     int q;
     const double r = reduce_pio2(xf, q);
+    q = (q + quarter_turns) & 3;
     const double v = (q & 1) ? cos_poly_d(r) : sin_poly_d(r);
     return static_cast<float>(q & 2 ? -v : v);
 }
-NL_HOST_DEVICE float cos_f32(float xf) {
-    const float ax = xf < 0 ? -xf : xf;
-    if (!(ax < 524288.0f)) {
-#if defined(__CUDA_ARCH__)
-        return ::cosf(xf);
-#else
-        return std::cos(xf);
-#endif
-    }
-    int q;
-    const double r = reduce_pio2(xf, q);
-    const double v = (q & 1) ? sin_poly_d(r) : cos_poly_d(r);
-    return static_cast<float>((q == 1 || q == 2) ? -v : v);
+NL_HOST_DEVICE float sin_f32(float xf) {
+    if (xf == 0.0f) return xf;  // sin(-0) = -0 (the polynomial would give +0)
+    return sin_quadrant_f32(xf, 0);
 }
+NL_HOST_DEVICE float cos_f32(float xf) { return sin_quadrant_f32(xf, 1); }
 
 // The elementwise ops' exp, tanh, sin and cos: the *_f32 functions for float (and the 16-bit types,
 // computed in float); for double, dm::exp and each side's library for the others (not the same
