@@ -24,10 +24,18 @@ constexpr uint32_t kWeyl1 = 0xBB67AE85u;  // sqrt(3) - 1
 
 NL_HOST_DEVICE void round4(uint32_t& c0, uint32_t& c1, uint32_t& c2, uint32_t& c3, uint32_t k0,
                            uint32_t k1) {
+#if defined(__CUDA_ARCH__)
+    // The same products as 32-bit high and low halves: written as one 64-bit product, nvcc keeps
+    // 64-bit moves and XORs around it (72 instructions per block on sm_90 against 48 this way,
+    // counted in the cubin); the words are the same.
+    const uint32_t hi0 = __umulhi(kMul0, c0), lo0 = kMul0 * c0;
+    const uint32_t hi1 = __umulhi(kMul1, c2), lo1 = kMul1 * c2;
+#else
     const uint64_t p0 = static_cast<uint64_t>(kMul0) * c0;
     const uint64_t p1 = static_cast<uint64_t>(kMul1) * c2;
     const uint32_t hi0 = static_cast<uint32_t>(p0 >> 32), lo0 = static_cast<uint32_t>(p0);
     const uint32_t hi1 = static_cast<uint32_t>(p1 >> 32), lo1 = static_cast<uint32_t>(p1);
+#endif
     c0 = hi1 ^ c1 ^ k0;
     c1 = lo1;
     c2 = hi0 ^ c3 ^ k1;
