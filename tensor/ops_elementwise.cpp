@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <type_traits>
 
 #include "tensor/ops.h"
@@ -12,6 +13,8 @@
 #include "tensor/detmath.h"
 #include "tensor/ops_internal.h"
 #include "tensor/parallel.h"
+#include "tensor/simd/kernels.h"
+#include "tensor/simd/simd.h"
 
 namespace nl {
 using namespace ops_detail;
@@ -26,9 +29,10 @@ Shape broadcast_for(const char* op, const Shape& a, const Shape& b) {
     }
 }
 
-// out[i] = f(a[i]) over a strided input; O is the output storage type.
-template <class A, class O, class F>
-Tensor map1(const Tensor& a, DType out_dtype, F f) {
+// out[i] = f(a[i]) over a strided input; O is the output storage type. `run(x, cnt, o)` computes a
+// contiguous run of cnt elements (map1 below: f on each; the float32 math: the SIMD kernels).
+template <class A, class O, class F, class Run>
+Tensor map1_runs(const Tensor& a, DType out_dtype, F f, Run run) {
     Tensor out = Tensor::empty(a.shape(), {out_dtype, Device::cpu()});
     const int64_t n = out.numel();
     if (n == 0) return out;
@@ -42,13 +46,19 @@ Tensor map1(const Tensor& a, DType out_dtype, F f) {
             O* o = po + pos;
             const A* x = pa + off[0];
             if (in[0] == 1) {
-                for (int64_t i = 0; i < cnt; ++i) o[i] = f(x[i]);
+                run(x, cnt, o);
             } else {
                 for (int64_t i = 0; i < cnt; ++i) o[i] = f(x[i * in[0]]);
             }
         });
     });
     return out;
+}
+template <class A, class O, class F>
+Tensor map1(const Tensor& a, DType out_dtype, F f) {
+    return map1_runs<A, O>(a, out_dtype, f, [&](const A* x, int64_t cnt, O* o) {
+        for (int64_t i = 0; i < cnt; ++i) o[i] = f(x[i]);
+    });
 }
 
 // out[i] = f(a[i], b[i]) with a and b broadcast together.
@@ -349,19 +359,35 @@ Tensor unary_kernel(const char* op, const Tensor& t) {
     return ops ? ops->unary(k, t) : Tensor();
 }
 
+// The SIMD kernels' float32 math (tensor/simd/elementwise_math.h: the scalar functions' bits at
+// every level), or nullptr at the scalar level.
+using MathF32 = void (*)(simd::MathOp, const float*, int64_t, float*);
+MathF32 simd_math_f32() {
+    const simd::Kernels* k = simd_level() == SimdLevel::Scalar ? nullptr : simd::kernels_for(simd_level());
+    return k ? k->math_f32 : nullptr;
+}
+
 // A floating-point function: integer and bool inputs give float32; half types run in float32.
+// `vec`: the op's vectorised float32 form (the same bits as f), if it has one.
 template <class F>
-Tensor float_unary(const char* op, const Tensor& t, F f) {
+Tensor float_unary(const char* op, const Tensor& t, F f, std::optional<simd::MathOp> vec = std::nullopt) {
     if (const Device dev = check_unary(op, t); !dev.is_cpu()) {
         if (is_floating(t.dtype()))
             if (Tensor r = unary_kernel(op, t); r.defined()) return r;
-        return through_host(dev, [&] { return float_unary(op, host(t), f); });
+        return through_host(dev, [&] { return float_unary(op, host(t), f, vec); });
     }
     const DType out = is_floating(t.dtype()) ? t.dtype() : DType::Float32;
     const DType cd = compute_dtype(out);
     const Tensor x = t.dtype() == cd ? t : t.to(cd);
-    Tensor r = cd == DType::Float64 ? map1<double, double>(x, cd, [&](double v) { return f(v); })
-                                    : map1<float, float>(x, cd, [&](float v) { return f(v); });
+    const auto ff = [&](float v) { return f(v); };
+    Tensor r;
+    if (cd == DType::Float64) {
+        r = map1<double, double>(x, cd, [&](double v) { return f(v); });
+    } else if (const MathF32 math = vec ? simd_math_f32() : nullptr) {
+        r = map1_runs<float, float>(x, cd, ff, [&](const float* in, int64_t cnt, float* o) { math(*vec, in, cnt, o); });
+    } else {
+        r = map1<float, float>(x, cd, ff);
+    }
     return r.to(out);
 }
 
@@ -473,19 +499,26 @@ Tensor relu(const Tensor& t) {
 // exp, sigmoid and silu use detmath.h's exp_elementwise (float: within 0.6 ulp; double: 1 ulp;
 // built from exactly rounded operations) rather than libm's, so that the GPU's kernels compute
 // the same bits (docs/GPU.md).
-Tensor exp(const Tensor& t) { return float_unary("exp", t, [](auto v) { return dm::exp_elementwise(v); }); }
+Tensor exp(const Tensor& t) {
+    return float_unary("exp", t, [](auto v) { return dm::exp_elementwise(v); }, simd::MathOp::Exp);
+}
 Tensor log(const Tensor& t) { return float_unary("log", t, [](auto v) { return std::log(v); }); }
 Tensor sqrt(const Tensor& t) { return float_unary("sqrt", t, [](auto v) { return std::sqrt(v); }); }
 // sin, cos and tanh of floats likewise (detmath.h's *_f32, within 0.51 ulp; sin / cos for |x| below
 // 2^19); float64 keeps libm's.
 Tensor sin(const Tensor& t) { return float_unary("sin", t, [](auto v) { return dm::sin_elementwise(v); }); }
 Tensor cos(const Tensor& t) { return float_unary("cos", t, [](auto v) { return dm::cos_elementwise(v); }); }
-Tensor tanh(const Tensor& t) { return float_unary("tanh", t, [](auto v) { return dm::tanh_elementwise(v); }); }
+Tensor tanh(const Tensor& t) {
+    return float_unary("tanh", t, [](auto v) { return dm::tanh_elementwise(v); }, simd::MathOp::Tanh);
+}
 Tensor sigmoid(const Tensor& t) {
     return float_unary("sigmoid", t, [](auto v) {
         using C = decltype(v);
+        // NaN: what 1 + exp(-x) gives on x86, -x quieted (the GPU kernel and the SIMD path build
+        // the same). Written out: GCC may fold 1 + (-x) into 1 - x, whose NaN keeps x's sign.
+        if (v != v) return dm::from_bits(dm::bits(-v) | dm::bits(C(std::numeric_limits<C>::quiet_NaN())));
         return C(1) / (C(1) + dm::exp_elementwise(-v));
-    });
+    }, simd::MathOp::Sigmoid);
 }
 
 Tensor silu(const Tensor& t) {
@@ -494,7 +527,7 @@ Tensor silu(const Tensor& t) {
     return float_unary("silu", t, [](auto v) {
         using C = decltype(v);
         return v / (C(1) + dm::exp_elementwise(-v));
-    });
+    }, simd::MathOp::Silu);
 }
 
 Tensor gelu(const Tensor& t, const std::string& approximate) {

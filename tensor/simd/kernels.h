@@ -54,6 +54,9 @@ void randint_fixup(const FillArgs& a, int64_t elem, void* dst);
 // float32 -> float16 bits, round to nearest even (tensor/half.h), for kernels without F16C.
 void f32_to_f16_scalar(const float* src, int n, uint16_t* dst);
 
+// The float32 math of the elementwise ops that Kernels::math_f32 vectorises (elementwise_math.h).
+enum class MathOp : int { Exp, Sigmoid, Silu, Tanh };
+
 struct Kernels {
     SimdLevel level;
     // Words of blocks [block0, block0 + nblocks) with counter word 3 = 0:
@@ -84,6 +87,10 @@ struct Kernels {
     void (*fma_f32)(const float* a, const float* b, const float* c, int64_t n, float* out);
     void (*f32_to_f16)(const float* x, int64_t n, uint16_t* out);
     void (*f32_to_bf16)(const float* x, int64_t n, uint16_t* out);
+
+    // out[i] = op(x[i]) for float32 (x and out distinct): the bits of ops_elementwise.cpp's scalar
+    // exp, sigmoid, silu and tanh (detmath.h's exp_f32 / tanh_f32) at every level.
+    void (*math_f32)(MathOp op, const float* x, int64_t n, float* out);
 };
 
 // The kernels of each level (nullptr where this build has none); kernels_for() checks support.

@@ -35,6 +35,7 @@ inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 }  // namespace nl::simd::NL_SIMD_NS
 
 #include "tensor/simd/simd_math.h"
+#include "tensor/simd/elementwise_math.h"
 
 namespace nl::simd::NL_SIMD_NS {
 
@@ -434,6 +435,7 @@ inline Kernels make_kernels(SimdLevel level) {
     k.f32_to_f16 = &to_half_arr<DType::Float16>;
     k.f32_to_bf16 = &to_half_arr<DType::BFloat16>;
     k.logits_max_f32 = &logits_max_f32;
+    k.math_f32 = &math_f32_arr;
     if constexpr (V::kHasF64Fma) {
         k.logit_weights_f32 = &logit_weights<float>;
         k.logit_weights_f64 = &logit_weights<double>;

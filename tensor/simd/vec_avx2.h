@@ -127,6 +127,9 @@ struct V {
         return m;
     }
     static D asd(U a) { return _mm256_castsi256_pd(a); }
+    // t[idx] per 64-bit lane, and the W/2 doubles rounded to floats (current rounding mode).
+    static D dgather(const double* t, U idx) { return _mm256_i64gather_pd(t, idx, 8); }
+    static void dstore_f32(float* p, D v) { _mm_storeu_ps(p, _mm256_cvtpd_ps(v)); }
     static U asu64(D a) { return _mm256_castpd_si256(a); }
     static U dge_sel(D x, D b, D t) {
         return _mm256_castpd_si256(_mm256_blendv_pd(x, t, _mm256_cmp_pd(x, b, _CMP_GE_OQ)));

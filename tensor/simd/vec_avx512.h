@@ -111,6 +111,9 @@ struct V {
     static F fmax(F a, F b) { return _mm512_max_ps(a, b); }
     static float hmaxf(F a) { return _mm512_reduce_max_ps(a); }
     static D asd(U a) { return _mm512_castsi512_pd(a); }
+    // t[idx] per 64-bit lane, and the W/2 doubles rounded to floats (current rounding mode).
+    static D dgather(const double* t, U idx) { return _mm512_i64gather_pd(idx, t, 8); }
+    static void dstore_f32(float* p, D v) { _mm256_storeu_ps(p, _mm512_cvtpd_ps(v)); }
     static U asu64(D a) { return _mm512_castpd_si512(a); }
     static U dge_sel(D x, D b, D t) {  // x >= b ? t : x, as bits
         return _mm512_castpd_si512(_mm512_mask_blend_pd(_mm512_cmp_pd_mask(x, b, _CMP_GE_OQ), x, t));

@@ -157,6 +157,14 @@ struct V {
         return m;
     }
     static D asd(U a) { return _mm_castsi128_pd(a); }
+    // t[idx] per 64-bit lane (no gather instruction: two loads), and the W/2 doubles rounded to
+    // floats (current rounding mode).
+    static D dgather(const double* t, U idx) {
+        alignas(16) uint64_t i[2];
+        _mm_store_si128(reinterpret_cast<__m128i*>(i), idx);
+        return _mm_set_pd(t[i[1]], t[i[0]]);
+    }
+    static void dstore_f32(float* p, D v) { _mm_storel_pi(reinterpret_cast<__m64*>(p), _mm_cvtpd_ps(v)); }
     static U asu64(D a) { return _mm_castpd_si128(a); }
     static U dge_sel(D x, D b, D t) {
         const D m = _mm_cmpge_pd(x, b);
