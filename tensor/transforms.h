@@ -66,14 +66,26 @@ NL_HOST_DEVICE T scale_to_interval(T u, T a, T b) {
 // ---- normal (Box-Muller) -----------------------------------------------------------------------
 // Two normals from two words: r = sqrt(-2 log u), u in (0,1] from w0; angle 2*pi*v, v in [0,1)
 // from the top 24 bits of w1, split exactly into an octant (3 bits) and a 21-bit fraction.
+//
+// The values are those of dm::sincos_octant(octant, k * 2^-21) (k the 21-bit fraction), computed
+// with fewer instructions (the GPU kernel is instruction-bound): the odd octants' 1 - frac is the
+// integer 2^21 - k, so y * (pi/4) is one multiply of an exact integer by (pi/4) * 2^-21 (a power
+// of two times a float: exact, so the product rounds as y * (pi/4) does), and the signs are the
+// octant's bits: sine negative for octants 4-7 (bit 31), cosine for 2-5 (bit 31 xor bit 30).
+// tests/simd/ checks every angle against the vector path, which follows sincos_octant itself.
 NL_HOST_DEVICE void normal_pair_f32(uint32_t w0, uint32_t w1, float& z0, float& z1) {
     const float r = dm::sqrt(dm::mul(-2.0f, dm::log(uniform_open0_f32(w0))));
     const uint32_t octant = w1 >> 29;
-    const float frac = static_cast<float>((w1 >> 8) & 0x1FFFFFu) * 4.76837158203125e-07f;  // 2^-21
+    const uint32_t k = (w1 >> 8) & 0x1FFFFFu;
+    const uint32_t k_y = (octant & 1u) ? (0x200000u - k) : k;  // y = k_y * 2^-21, 0 <= k_y <= 2^21
+    const float x = dm::mul(static_cast<float>(static_cast<int32_t>(k_y)), dm::Consts<float>::kQuarterPi * 4.76837158203125e-07f);
     float s, c;
-    dm::sincos_octant(octant, frac, s, c);
-    z0 = dm::mul(r, c);
-    z1 = dm::mul(r, s);
+    dm::sincos_kernel(x, s, c);
+    const bool swap = ((octant + 1u) & 2u) != 0;  // octants 1, 2, 5, 6
+    const float sv = dm::from_bits(dm::bits(swap ? c : s) ^ (w1 & 0x80000000u));
+    const float cv = dm::from_bits(dm::bits(swap ? s : c) ^ ((w1 ^ (w1 << 1)) & 0x80000000u));
+    z0 = dm::mul(r, cv);
+    z1 = dm::mul(r, sv);
 }
 // float64: four words; radius from (w0, w1) in (0,1] (53 bits), angle from (w2, w3) (53 bits).
 NL_HOST_DEVICE void normal_pair_f64(uint32_t w0, uint32_t w1, uint32_t w2, uint32_t w3, double& z0,
