@@ -1,5 +1,6 @@
 // The caching host allocator (host_allocator.h): large blocks are mmap'ed in 2 MiB multiples with
-// MADV_HUGEPAGE and recycled through a size-ordered free list, oldest evicted first at the cap.
+// MADV_HUGEPAGE, medium ones come from the C allocator in 4 KiB multiples, and both are recycled
+// through one size-ordered free list, oldest evicted first at the cap.
 #include "tensor/host_allocator.h"
 
 #include <sys/mman.h>
@@ -20,7 +21,13 @@ namespace nl {
 
 namespace {
 
-constexpr size_t kLarge = size_t(1) << 20;   // from here on: mmap'ed and cached
+// From kMedium on, freed blocks are kept for reuse. glibc serves such sizes (above its mmap
+// threshold, 128 KiB to start with) from fresh mappings and returns them on free, so every new
+// activation of a model on the CPU paid a page fault per 4 KiB: a third of the digits sampler's time
+// (models_bench, 2026-11-27). From kLarge on, blocks are mmap'ed here, huge pages requested.
+constexpr size_t kMedium = size_t(64) << 10;
+constexpr size_t kMediumGranule = size_t(4) << 10;
+constexpr size_t kLarge = size_t(1) << 20;
 constexpr size_t kGranule = size_t(2) << 20;  // huge page size on x86-64
 
 uint64_t default_limit() {
@@ -39,12 +46,9 @@ uint64_t default_limit() {
 class Cache {
 public:
     void* allocate(size_t bytes) {
-        if (bytes < kLarge) {
-            void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
-            if (!p) throw MemoryError("could not allocate " + format_bytes(bytes) + " of host memory");
-            return p;
-        }
-        const size_t size = (bytes + kGranule - 1) / kGranule * kGranule;
+        if (bytes < kMedium) return c_allocate(bytes, bytes);
+        const size_t granule = bytes < kLarge ? kMediumGranule : kGranule;
+        const size_t size = (bytes + granule - 1) / granule * granule;
         {
             std::lock_guard<std::mutex> lock(mu_);
             // The smallest free block that fits, if it wastes at most a quarter of itself.
@@ -59,6 +63,12 @@ public:
                 return p;
             }
             ++misses_;
+        }
+        if (size < kLarge) {
+            void* p = c_allocate(size, bytes);
+            std::lock_guard<std::mutex> lock(mu_);
+            live_[p] = size;
+            return p;
         }
         void* p = map(size);
         if (!p) {  // the cache may hold what the system lacks
@@ -97,7 +107,7 @@ public:
                 cached_ += size;
             }
         }
-        for (const Block& b : evicted) munmap(b.p, b.size);
+        for (const Block& b : evicted) give_back(b);
     }
 
     void release() {
@@ -108,7 +118,7 @@ public:
             free_.clear();
             cached_ = 0;
         }
-        for (const Block& b : all) munmap(b.p, b.size);
+        for (const Block& b : all) give_back(b);
     }
 
     HostCacheStats stats() {
@@ -126,6 +136,18 @@ private:
         void* p;
         size_t size;
     };
+
+    // `size` bytes (a multiple of 64) from the C allocator; `asked` names the request in the error.
+    static void* c_allocate(size_t size, size_t asked) {
+        void* p = std::aligned_alloc(64, (size + 63) / 64 * 64);
+        if (!p) throw MemoryError("could not allocate " + format_bytes(asked) + " of host memory");
+        return p;
+    }
+    // A block leaving the cache goes back where it came from.
+    static void give_back(const Block& b) {
+        if (b.size < kLarge) std::free(b.p);
+        else munmap(b.p, b.size);
+    }
 
     static void* map(size_t size) {
         void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -149,7 +171,7 @@ private:
     }
 
     std::mutex mu_;
-    std::unordered_map<void*, size_t> live_;                       // large blocks in use
+    std::unordered_map<void*, size_t> live_;                       // cached-size blocks in use
     std::list<Block> lru_;                                         // free blocks, oldest first
     std::multimap<size_t, std::list<Block>::iterator> free_;       // the same, by size
     uint64_t cached_ = 0;

@@ -1,10 +1,11 @@
 // A caching allocator for host (CPU) tensor memory. Writing into freshly mapped 4 KiB pages runs at
 // about 1.7 GB/s (a page fault and a zeroed page per 4 KiB) against about 27 GB/s into memory already
-// mapped, so an op returning a new tensor would be dominated by page faults. Large blocks (>= 1 MiB)
-// are therefore mapped with transparent huge pages requested (MADV_HUGEPAGE) and, when freed, kept
-// for the next allocation of a similar size, up to a cap (default: the smaller of 2 GiB and 1/8 of
-// the machine's memory; NOISELAB_HOST_CACHE_MB overrides, 0 disables caching). Small blocks use
-// the C allocator. Thread-safe. The memory returned is uninitialised, like torch.empty.
+// mapped, so an op returning a new tensor would be dominated by page faults. Blocks from 64 KiB on
+// are therefore kept when freed, for the next allocation of a similar size, up to a cap (default:
+// the smaller of 2 GiB and 1/8 of the machine's memory; NOISELAB_HOST_CACHE_MB overrides, 0
+// disables caching); large ones (>= 1 MiB) are mapped with transparent huge pages requested
+// (MADV_HUGEPAGE), medium ones come from the C allocator. Smaller blocks use the C allocator
+// directly. Thread-safe. The memory returned is uninitialised, like torch.empty.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -18,7 +19,7 @@ void host_deallocate(void* p);
 struct HostCacheStats {
     uint64_t cached_bytes = 0;     // free blocks held for reuse
     uint64_t cache_limit = 0;
-    uint64_t hits = 0, misses = 0;  // large allocations served from the cache / newly mapped
+    uint64_t hits = 0, misses = 0;  // allocations >= 64 KiB served from the cache / newly made
 };
 HostCacheStats host_cache_stats();
 // Returns every cached free block to the system (e.g. before a very large allocation).

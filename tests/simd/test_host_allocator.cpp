@@ -42,6 +42,32 @@ TEST(HostAllocator, LargeBlocksAreReused) {
     EXPECT_EQ(host_cache_stats().cached_bytes, 0u);
 }
 
+// Blocks of 64 KiB to 1 MiB (a small model's activations on the CPU) are kept too: glibc would
+// return them to the system, and each new one would fault its pages in again. Below 64 KiB the C
+// allocator serves them, uncounted.
+TEST(HostAllocator, MediumBlocksAreReusedSmallOnesAreNotCounted) {
+    host_cache_release();
+    const HostCacheStats s0 = host_cache_stats();
+    if (s0.cache_limit < (size_t(1) << 20)) GTEST_SKIP() << "cache limited to " << s0.cache_limit << " bytes";
+    void* a = host_allocate(size_t(200) << 10);
+    host_deallocate(a);
+    EXPECT_EQ(host_cache_stats().cached_bytes, size_t(200) << 10);
+    void* b = host_allocate(size_t(190) << 10);  // fits, wastes less than a quarter
+    EXPECT_EQ(a, b);
+    void* c = host_allocate(size_t(32) << 10);
+    host_deallocate(c);
+    const HostCacheStats s1 = host_cache_stats();
+    EXPECT_EQ(s1.hits, s0.hits + 1);
+    EXPECT_EQ(s1.misses, s0.misses + 1);
+    EXPECT_EQ(s1.cached_bytes, 0u);
+    host_deallocate(b);
+    void* d = host_allocate(size_t(40) << 10 << 1);  // 80 KiB: would waste more than a quarter of 200
+    EXPECT_NE(d, b);
+    host_deallocate(d);
+    host_cache_release();
+    EXPECT_EQ(host_cache_stats().cached_bytes, 0u);
+}
+
 TEST(HostAllocator, MuchLargerBlocksAreNotHandedOut) {
     host_cache_release();
     void* big = host_allocate(size_t(40) << 20);
