@@ -132,8 +132,9 @@ NL_HOST_DEVICE double cos_poly(double z) {
 // The split, without a branch: subtracting K = the bits just above sqrt(1/2) moves the exponent
 // field down by one exactly where the mantissa is above sqrt 2's (m > sqrt 2: use m/2, e + 1), so
 // e is ix >> mantissa bits (arithmetic) and m's bits are ix's mantissa + K. The same e and m as
-// "m in [1, 2), halved above sqrt 2" for every float and a dense set of doubles (checked once,
-// 2026-11-27); four integer instructions on the GPU against six, in every log of a uniform.
+// "m in [1, 2), halved above sqrt 2" for every non-negative float and a dense set of doubles
+// (checked once, 2026-11-27); four integer instructions on the GPU against six, in every log of a
+// uniform.
 template <class T>
 NL_HOST_DEVICE T log(T x) {
     using C = Consts<T>;
