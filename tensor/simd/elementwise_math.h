@@ -34,7 +34,7 @@ inline void exp_core_n(const D* x, D* out) {
     const D biased_magic = V::dset1(6755399441055744.0 + 65536.0);
     NL_EACH(i, N) {
         const U jb = V::sub64(V::asu64(V::dadd(jf[i], biased_magic)), V::asu64(magic));
-        const D two_i = V::dgather(dm::kExp2Host, V::and_(jb, V::set1_64(31)));
+        const D two_i = V::dlookup32(dm::kExp2Host, V::and_(jb, V::set1_64(31)));
         // 2^k as bits: (k + 1023) << 52 = ((k + 2^11) - 1025) << 52.
         const D scale = V::asd(V::sll64<52>(V::sub64(V::srl64<5>(jb), V::set1_64(1025))));
         const D r2 = V::dmul(r[i], r[i]);

@@ -129,6 +129,7 @@ struct V {
     static D asd(U a) { return _mm256_castsi256_pd(a); }
     // t[idx] per 64-bit lane, and the W/2 doubles rounded to floats (current rounding mode).
     static D dgather(const double* t, U idx) { return _mm256_i64gather_pd(t, idx, 8); }
+    static D dlookup32(const double* t, U idx) { return dgather(t, idx); }  // t[idx], idx in 0..31
     static void dstore_f32(float* p, D v) { _mm_storeu_ps(p, _mm256_cvtpd_ps(v)); }
     static U asu64(D a) { return _mm256_castpd_si256(a); }
     static U dge_sel(D x, D b, D t) {

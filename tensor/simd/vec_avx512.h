@@ -113,6 +113,13 @@ struct V {
     static D asd(U a) { return _mm512_castsi512_pd(a); }
     // t[idx] per 64-bit lane, and the W/2 doubles rounded to floats (current rounding mode).
     static D dgather(const double* t, U idx) { return _mm512_i64gather_pd(idx, t, 8); }
+    // t[idx] for a 32-entry table, idx in 0..31: two two-register permutes and a blend on bit 4
+    // (a gather of eight doubles is far slower on some cores, e.g. AMD Zen 4).
+    static D dlookup32(const double* t, U idx) {
+        const D lo = _mm512_permutex2var_pd(_mm512_loadu_pd(t), idx, _mm512_loadu_pd(t + 8));
+        const D hi = _mm512_permutex2var_pd(_mm512_loadu_pd(t + 16), idx, _mm512_loadu_pd(t + 24));
+        return _mm512_mask_blend_pd(_mm512_test_epi64_mask(idx, _mm512_set1_epi64(16)), lo, hi);
+    }
     static void dstore_f32(float* p, D v) { _mm256_storeu_ps(p, _mm512_cvtpd_ps(v)); }
     static U asu64(D a) { return _mm512_castpd_si512(a); }
     static U dge_sel(D x, D b, D t) {  // x >= b ? t : x, as bits

@@ -164,6 +164,7 @@ struct V {
         _mm_store_si128(reinterpret_cast<__m128i*>(i), idx);
         return _mm_set_pd(t[i[1]], t[i[0]]);
     }
+    static D dlookup32(const double* t, U idx) { return dgather(t, idx); }  // t[idx], idx in 0..31
     static void dstore_f32(float* p, D v) { _mm_storel_pi(reinterpret_cast<__m64*>(p), _mm_cvtpd_ps(v)); }
     static U asu64(D a) { return _mm_castpd_si128(a); }
     static U dge_sel(D x, D b, D t) {
