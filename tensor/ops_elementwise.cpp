@@ -506,8 +506,12 @@ Tensor log(const Tensor& t) { return float_unary("log", t, [](auto v) { return s
 Tensor sqrt(const Tensor& t) { return float_unary("sqrt", t, [](auto v) { return std::sqrt(v); }); }
 // sin, cos and tanh of floats likewise (detmath.h's *_f32, within 0.51 ulp; sin / cos for |x| below
 // 2^19); float64 keeps libm's.
-Tensor sin(const Tensor& t) { return float_unary("sin", t, [](auto v) { return dm::sin_elementwise(v); }); }
-Tensor cos(const Tensor& t) { return float_unary("cos", t, [](auto v) { return dm::cos_elementwise(v); }); }
+Tensor sin(const Tensor& t) {
+    return float_unary("sin", t, [](auto v) { return dm::sin_elementwise(v); }, simd::MathOp::Sin);
+}
+Tensor cos(const Tensor& t) {
+    return float_unary("cos", t, [](auto v) { return dm::cos_elementwise(v); }, simd::MathOp::Cos);
+}
 Tensor tanh(const Tensor& t) {
     return float_unary("tanh", t, [](auto v) { return dm::tanh_elementwise(v); }, simd::MathOp::Tanh);
 }

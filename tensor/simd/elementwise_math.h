@@ -1,13 +1,15 @@
-// The float32 math of the elementwise ops (exp, sigmoid, silu, tanh) over whole arrays, written
-// once over the primitives of V (vec_*.h) and compiled once per instruction set (kernels_impl.h
-// includes it inside the instruction set's namespace). Each function replicates its scalar
-// reference operation for operation - detmath.h's exp_core / exp_f32 / tanh_f32 in double with
-// adds, multiplies and divides only, ops_elementwise.cpp's 1 / (1 + exp(-x)) and x / (1 + exp(-x))
-// in float - so every level gives the bits of the scalar functions, which are also the GPU's
-// (tests/simd/ compares them over a stride of every float).
+// The float32 math of the elementwise ops (exp, sigmoid, silu, tanh, sin, cos) over whole arrays,
+// written once over the primitives of V (vec_*.h) and compiled once per instruction set
+// (kernels_impl.h includes it inside the instruction set's namespace). Each function replicates its
+// scalar reference operation for operation - detmath.h's exp_core / exp_f32 / tanh_f32 / sin_f32 /
+// cos_f32 in double with adds, multiplies and divides only, ops_elementwise.cpp's 1 / (1 + exp(-x))
+// and x / (1 + exp(-x)) in float - so every level gives the bits of the scalar functions, which are
+// also the GPU's (tests/simd/ compares them over a stride of every float).
 #ifndef NL_SIMD_NS
 #error "include tensor/simd/kernels_impl.h, not this file"
 #endif
+
+#include <math.h>  // sinf, cosf: plain C functions (no inline code of another header, kernels.h)
 
 namespace nl::simd::NL_SIMD_NS {
 
@@ -88,8 +90,64 @@ inline void tanh_f32_2w(const float* x, float* o) {
     }
 }
 
+// detmath.h's sin_poly_d and cos_poly_d (|r| <= pi/4, multiplies and adds in double).
+inline D sin_poly_d(D r) {
+    const D z = V::dmul(r, r);
+    D p = V::dset1(-2.50521083854417188e-08);
+    p = V::dadd(V::dmul(p, z), V::dset1(2.75573192239858907e-06));
+    p = V::dadd(V::dmul(p, z), V::dset1(-1.98412698412698413e-04));
+    p = V::dadd(V::dmul(p, z), V::dset1(8.33333333333333333e-03));
+    p = V::dadd(V::dmul(p, z), V::dset1(-1.66666666666666667e-01));
+    return V::dadd(r, V::dmul(V::dmul(r, z), p));
+}
+inline D cos_poly_d(D r) {
+    const D z = V::dmul(r, r);
+    D p = V::dset1(2.08767569878680990e-09);
+    p = V::dadd(V::dmul(p, z), V::dset1(-2.75573192239858907e-07));
+    p = V::dadd(V::dmul(p, z), V::dset1(2.48015873015873016e-05));
+    p = V::dadd(V::dmul(p, z), V::dset1(-1.38888888888888889e-03));
+    p = V::dadd(V::dmul(p, z), V::dset1(4.16666666666666667e-02));
+    return V::dadd(V::dsub(V::dset1(1.0), V::dmul(V::dset1(0.5), z)), V::dmul(V::dmul(z, z), p));
+}
+
+// dm::sin_f32 (quarter_turns 0) and dm::cos_f32 (1) of 2W floats: reduce_pio2's three-part
+// reduction and the quadrant's polynomial in double; lanes with |x| >= 2^19 (and NaN, inf) call
+// the C library's sinf / cosf, as the scalar function does.
+inline void sin_quadrant_2w(const float* x, float* o, int quarter_turns) {
+    const D magic = V::dset1(6755399441055744.0);  // 1.5 * 2^52: kf's two's complement in the low bits
+    const U turns = V::set1_64(static_cast<uint64_t>(quarter_turns));
+    NL_EACH(h, 4) {
+        const D xd = V::dload_f32(x + h * kHalf);
+        const D t = V::dadd(V::dmul(xd, V::dset1(0.63661977236758134)), V::dset1(0.5));
+        D kf = V::dtrunc(t);
+        kf = V::dsel(V::dgt(kf, t), V::dsub(kf, V::dset1(1.0)), kf);
+        const U q = V::and_(V::add64(V::sub64(V::asu64(V::dadd(kf, magic)), V::asu64(magic)), turns), V::set1_64(3));
+        const D r1 = V::dsub(xd, V::dmul(kf, V::dset1(1.57079632673412561417e+00)));
+        const D r = V::dsub(V::dsub(r1, V::dmul(kf, V::dset1(6.07710050630396597660e-11))),
+                            V::dmul(kf, V::dset1(2.02226624879595063154e-21)));
+        const U sp = V::asu64(sin_poly_d(r)), cp = V::asu64(cos_poly_d(r));
+        const U odd = V::sub64(V::set1_64(0), V::and_(q, V::set1_64(1)));  // all ones: cosine
+        const U v = V::xor_(sp, V::and_(V::xor_(sp, cp), odd));
+        const U sign = V::sll64<62>(V::and_(q, V::set1_64(2)));  // quadrants 2, 3: negative
+        V::dstore_f32(o + h * kHalf, V::asd(V::xor_(v, sign)));
+    }
+    NL_EACH(v, 2) {
+        const F xf = V::fload(x + v * W);
+        F r = V::fload(o + v * W);
+        if (quarter_turns == 0) r = V::fsel(V::testz(V::asu(xf), V::set1(0x7FFFFFFFu)), xf, r);  // sin(-0) = -0
+        V::fstore(o + v * W, r);
+        const F ax = V::asf(V::and_(V::asu(xf), V::set1(0x7FFFFFFFu)));
+        const unsigned far = ~V::bits(V::lt(ax, V::fset1(524288.0f))) & ((1u << W) - 1u);
+        if (far) {
+            for (int j = 0; j < W; ++j)
+                if (far >> j & 1u) o[v * W + j] = quarter_turns ? ::cosf(x[v * W + j]) : ::sinf(x[v * W + j]);
+        }
+    }
+}
+
 // 2W floats of one op; `o` may not alias x.
 inline void math_f32_2w(MathOp op, const float* x, float* o) {
+    if (op == MathOp::Sin || op == MathOp::Cos) return sin_quadrant_2w(x, o, op == MathOp::Cos ? 1 : 0);
     if (op == MathOp::Tanh) return tanh_f32_2w(x, o);
     if (op == MathOp::Exp) return exp_f32_2w(x, o);
     alignas(64) float neg[2 * W];  // sigmoid and silu: exp(-x), then the float division

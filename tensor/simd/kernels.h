@@ -55,7 +55,7 @@ void randint_fixup(const FillArgs& a, int64_t elem, void* dst);
 void f32_to_f16_scalar(const float* src, int n, uint16_t* dst);
 
 // The float32 math of the elementwise ops that Kernels::math_f32 vectorises (elementwise_math.h).
-enum class MathOp : int { Exp, Sigmoid, Silu, Tanh };
+enum class MathOp : int { Exp, Sigmoid, Silu, Tanh, Sin, Cos };
 
 struct Kernels {
     SimdLevel level;
@@ -89,7 +89,8 @@ struct Kernels {
     void (*f32_to_bf16)(const float* x, int64_t n, uint16_t* out);
 
     // out[i] = op(x[i]) for float32 (x and out distinct): the bits of ops_elementwise.cpp's scalar
-    // exp, sigmoid, silu and tanh (detmath.h's exp_f32 / tanh_f32) at every level.
+    // exp, sigmoid, silu, tanh, sin and cos (detmath.h's exp_f32, tanh_f32, sin_f32, cos_f32) at
+    // every level.
     void (*math_f32)(MathOp op, const float* x, int64_t n, float* out);
 };
 

@@ -1,9 +1,10 @@
 // The vectorised float32 math of the elementwise ops (tensor/simd/elementwise_math.h) against the
-// scalar functions it replicates, bit for bit, at every SIMD level the CPU has: exp, sigmoid, silu
-// and tanh over a stride through every float, dense sweeps of each branch boundary (overflow,
-// results rounding to subnormals and zero, tanh's small-argument and saturation thresholds), NaN
-// payloads and signed zeros; then the ops themselves on tensors (contiguous, strided, float16,
-// lengths with a tail) at every level and thread count.
+// scalar functions it replicates, bit for bit, at every SIMD level the CPU has: exp, sigmoid, silu,
+// tanh, sin and cos over a stride through every float, dense sweeps of each branch boundary
+// (overflow, results rounding to subnormals and zero, tanh's small-argument and saturation
+// thresholds, sin / cos near multiples of pi/2 and at the 2^19 cut), NaN payloads and signed
+// zeros; then the ops themselves on tensors (contiguous, strided, float16, lengths with a tail) at
+// every level and thread count.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -29,6 +30,8 @@ float scalar_reference(MathOp op, float v) {
             return v != v ? dm::from_bits(dm::bits(-v) | 0x00400000u) : 1.0f / (1.0f + dm::exp_f32(-v));
         case MathOp::Silu: return v / (1.0f + dm::exp_f32(-v));
         case MathOp::Tanh: return dm::tanh_f32(v);
+        case MathOp::Sin: return dm::sin_f32(v);
+        case MathOp::Cos: return dm::cos_f32(v);
     }
     return 0.0f;
 }
@@ -38,6 +41,8 @@ const char* name_of(MathOp op) {
         case MathOp::Sigmoid: return "sigmoid";
         case MathOp::Silu: return "silu";
         case MathOp::Tanh: return "tanh";
+        case MathOp::Sin: return "sin";
+        case MathOp::Cos: return "cos";
     }
     return "?";
 }
@@ -79,7 +84,16 @@ std::vector<float> sweep_inputs(MathOp op) {
     for (uint32_t b : {0x00000000u, 0x7F800000u, 0x7FC00000u, 0x7FC12345u, 0x7F800001u, 0x7FA00000u, 0x00000001u,
                        0x7F7FFFFFu})
         push_both_signs(x, b);
-    if (op == MathOp::Tanh) {
+    if (op == MathOp::Sin || op == MathOp::Cos) {
+        // Around the 2^19 cut to the C library, near 0, and next to multiples of pi/2 (quadrant
+        // changes, cancellation in the reduction).
+        for (uint32_t b = dm::bits(524288.0f) - 4096; b <= dm::bits(524288.0f) + 4096; ++b) push_both_signs(x, b);
+        for (uint32_t b = 0; b < (1u << 20); ++b) push_both_signs(x, b * 1024u);
+        for (int k = 1; k <= 4000; ++k) {
+            const uint32_t c = dm::bits(static_cast<float>(k * 1.5707963267948966));
+            for (uint32_t b = c - 32; b <= c + 32; ++b) push_both_signs(x, b);
+        }
+    } else if (op == MathOp::Tanh) {
         // Around 2^-12 (the x - x^3/3 branch), around 9.1 (saturation), and tiny arguments.
         for (uint32_t b = dm::bits(2.0e-4f); b <= dm::bits(3.0e-4f); ++b) push_both_signs(x, b);
         for (uint32_t b = dm::bits(8.9f); b <= dm::bits(9.3f); ++b) push_both_signs(x, b);
@@ -105,6 +119,9 @@ TEST(SimdElementwiseMath, SiluIsTheScalarFunctionEverywhere) {
 TEST(SimdElementwiseMath, TanhIsTheScalarFunctionEverywhere) {
     check_all_levels(MathOp::Tanh, sweep_inputs(MathOp::Tanh));
 }
+
+TEST(SimdElementwiseMath, SinIsTheScalarFunctionEverywhere) { check_all_levels(MathOp::Sin, sweep_inputs(MathOp::Sin)); }
+TEST(SimdElementwiseMath, CosIsTheScalarFunctionEverywhere) { check_all_levels(MathOp::Cos, sweep_inputs(MathOp::Cos)); }
 
 TEST(SimdElementwiseMath, EveryLengthOfTailIsWritten) {
     // Lengths 0 .. 70 cover every tail of 2W floats at each level (2W <= 32); out beyond n untouched.
@@ -136,6 +153,8 @@ TEST(SimdElementwiseMath, OpsGiveTheScalarBytesAtEveryLevel) {
         simdtest::expect_same_everywhere(std::string("sigmoid ") + dname, [&] { return sigmoid(make_input(dt)); });
         simdtest::expect_same_everywhere(std::string("silu ") + dname, [&] { return silu(make_input(dt)); });
         simdtest::expect_same_everywhere(std::string("tanh ") + dname, [&] { return nl::tanh(make_input(dt)); });
+        simdtest::expect_same_everywhere(std::string("sin ") + dname, [&] { return nl::sin(make_input(dt)); });
+        simdtest::expect_same_everywhere(std::string("cos ") + dname, [&] { return nl::cos(make_input(dt)); });
     }
     // NaNs (quiet and signalling, both signs, with payloads), infinities, zeros: the scalar op's
     // NaN bits are the vector path's.
@@ -151,6 +170,8 @@ TEST(SimdElementwiseMath, OpsGiveTheScalarBytesAtEveryLevel) {
     simdtest::expect_same_everywhere("sigmoid of specials", [&] { return sigmoid(specials()); });
     simdtest::expect_same_everywhere("silu of specials", [&] { return silu(specials()); });
     simdtest::expect_same_everywhere("tanh of specials", [&] { return nl::tanh(specials()); });
+    simdtest::expect_same_everywhere("sin of specials", [&] { return nl::sin(specials()); });
+    simdtest::expect_same_everywhere("cos of specials", [&] { return nl::cos(specials()); });
     // A transposed (strided) view: its runs are not contiguous, the scalar loop takes them.
     simdtest::expect_same_everywhere("silu of a transposed view",
                                      [&] { return silu(make_input(DType::Float32).transpose(0, 1)); });
