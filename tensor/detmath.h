@@ -129,21 +129,29 @@ NL_HOST_DEVICE double cos_poly(double z) {
 // Natural log for positive, finite, normal x (callers guarantee it: uniforms in (0, 1] and
 // probabilities). Method: x = 2^e * m, m in [sqrt(1/2), sqrt(2)); log(m) = 2*atanh(f/(2+f)).
 //
-// The split, without a branch: subtracting K = the bits just above sqrt(1/2) moves the exponent
-// field down by one exactly where the mantissa is above sqrt 2's (m > sqrt 2: use m/2, e + 1), so
-// e is ix >> mantissa bits (arithmetic) and m's bits are ix's mantissa + K. The same e and m as
-// "m in [1, 2), halved above sqrt 2" for every non-negative float and a dense set of doubles
-// (checked once, 2026-11-27); four integer instructions on the GPU against six, in every log of a
-// uniform.
+// x = 2^e * m with m's bits in mb, m in [sqrt(1/2), sqrt(2)), without a branch: subtracting K =
+// the bits just above sqrt(1/2) moves the exponent field down by one exactly where the mantissa
+// is above sqrt 2's (m > sqrt 2: use m/2, e + 1), so e is ix >> mantissa bits (arithmetic) and m's
+// bits are ix's mantissa + K. The same e and m as "m in [1, 2), halved above sqrt 2" for every x
+// with the sign bit clear (DetMath.LogSplitIsTheBranchySplit); four integer instructions on the
+// GPU against six, in every log of a uniform.
 template <class T>
-NL_HOST_DEVICE T log(T x) {
+NL_HOST_DEVICE void log_split(T x, int& e, typename Consts<T>::Bits& mb) {
     using C = Consts<T>;
     using B = typename C::Bits;
     using S = std::make_signed_t<B>;
     constexpr B K = C::kSqrt2Bits - (B(1) << C::kMantBits) + 1;
     const B ix = bits(x) - K;
-    const int e = static_cast<int>(static_cast<S>(ix) >> C::kMantBits);
-    const B mb = (ix & C::kMantMask) + K;
+    e = static_cast<int>(static_cast<S>(ix) >> C::kMantBits);
+    mb = (ix & C::kMantMask) + K;
+}
+
+template <class T>
+NL_HOST_DEVICE T log(T x) {
+    using C = Consts<T>;
+    int e;
+    typename C::Bits mb;
+    log_split(x, e, mb);
     const T f = sub(from_bits(mb), T(1));  // exact: m in [0.70, 1.42)
     const T s = div(f, add(T(2), f));
     const T z = mul(s, s);

@@ -64,7 +64,7 @@ public:
             }
             ++misses_;
         }
-        if (size < kLarge) {
+        if (size <= kLarge) {  // a medium request (< 1 MiB) rounds up to 1 MiB at most
             void* p = c_allocate(size, bytes);
             std::lock_guard<std::mutex> lock(mu_);
             live_[p] = size;
@@ -145,7 +145,7 @@ private:
     }
     // A block leaving the cache goes back where it came from.
     static void give_back(const Block& b) {
-        if (b.size < kLarge) std::free(b.p);
+        if (b.size <= kLarge) std::free(b.p);  // medium; mapped blocks are 2 MiB multiples
         else munmap(b.p, b.size);
     }
 

@@ -9,6 +9,7 @@
 #error "include tensor/simd/kernels_impl.h, not this file"
 #endif
 
+#include <assert.h>
 #include <math.h>  // sinf, cosf: plain C functions (no inline code of another header, kernels.h)
 
 namespace nl::simd::NL_SIMD_NS {
@@ -163,6 +164,8 @@ inline void math_f32_2w(MathOp op, const float* x, float* o) {
 
 // Kernels::math_f32.
 void math_f32_arr(MathOp op, const float* x, int64_t n, float* out) {
+    // The blocks write results into `out` before their last reads of `x`: no overlap allowed.
+    assert(n <= 0 || out + n <= x || x + n <= out);
     alignas(64) float buf[2 * W], o[2 * W];
     int64_t i = 0;
     for (; i + 2 * W <= n; i += 2 * W) math_f32_2w(op, x + i, out + i);

@@ -138,6 +138,46 @@ TEST(DetMath, FloatLogSpecialValues) {
     EXPECT_LE(ulp_error(dm::log(std::numeric_limits<float>::max()), std::log(static_cast<LD>(std::numeric_limits<float>::max()))), kLogF32);
 }
 
+// dm::log_split against the split it replaced ("m in [1, 2), halved above sqrt 2"), which the
+// stream's values were defined with: the same exponent and mantissa for every float with the sign
+// bit clear (zero, subnormals, inf and NaN included) and for doubles over every exponent's
+// sqrt 2 boundary and a stride through the rest.
+template <class T>
+void branchy_split(T x, int& e, typename dm::Consts<T>::Bits& mb) {
+    using C = dm::Consts<T>;
+    using B = typename C::Bits;
+    const B b = dm::bits(x);
+    e = static_cast<int>(b >> C::kMantBits) - C::kBias;
+    mb = (b & C::kMantMask) | C::kOneBits;
+    if (mb > C::kSqrt2Bits) {
+        mb -= (B(1) << C::kMantBits);
+        e += 1;
+    }
+}
+TEST(DetMath, LogSplitIsTheBranchySplit) {
+    uint64_t differ = 0;
+    for (uint32_t b = 0; b < 0x80000000u; ++b) {
+        const float x = dm::from_bits(b);
+        int e0, e1;
+        uint32_t m0, m1;
+        branchy_split(x, e0, m0);
+        dm::log_split(x, e1, m1);
+        differ += (e0 != e1) | (m0 != m1);
+    }
+    EXPECT_EQ(differ, 0u) << "floats whose split changed";
+    auto check_double = [&](uint64_t b) {
+        int e0, e1;
+        uint64_t m0, m1;
+        branchy_split(dm::from_bits(b), e0, m0);
+        dm::log_split(dm::from_bits(b), e1, m1);
+        differ += (e0 != e1) | (m0 != m1);
+    };
+    for (uint64_t exponent = 0; exponent < 2048; ++exponent)
+        for (uint64_t m = 0x6A09E667F3BCDull - 256; m <= 0x6A09E667F3BCDull + 256; ++m) check_double(exponent << 52 | m);
+    for (uint64_t b = 0; b < 0x7FF0000000000000ull; b += 0x0000100000001ull * 4099) check_double(b);
+    EXPECT_EQ(differ, 0u) << "doubles whose split changed";
+}
+
 TEST(DetMath, DoubleLog) {
     std::mt19937_64 rng(1);
     Worst<double> w("double log, 3e6 samples");

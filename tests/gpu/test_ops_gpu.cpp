@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "gpu/kernels.h"
@@ -229,6 +230,19 @@ TEST(GpuOps, PublicOpsDispatchToTheGpu) {
     EXPECT_TRUE(same_bytes(abs(z), abs(gz)));
     EXPECT_TRUE(same_bytes(relu(z), relu(gz)));
     EXPECT_TRUE(same_bytes(-z, -gz));
+    // The exact math's NaNs: the CPU's bits (exp and tanh return x; sigmoid -x quieted, silu x
+    // quieted: x86's rule, which gpu/device_util.cuh's arith follows), float32 with payloads too.
+    Tensor zf = Tensor::empty({8});
+    const uint32_t nan_bits[8] = {0x7FC00000u, 0xFFC00000u, 0x7FC12345u, 0xFF812345u, 0x7F800001u, 0x80000000u, 0u, 0x7F800000u};
+    for (int i = 0; i < 8; ++i) std::memcpy(zf.data<float>() + i, &nan_bits[i], 4);
+    for (const Tensor& t : {z, zf}) {
+        const Tensor gt = t.to(gpu);
+        EXPECT_TRUE(same_bytes(exp(t), exp(gt)));
+        EXPECT_TRUE(same_bytes(sigmoid(t), sigmoid(gt)));
+        EXPECT_TRUE(same_bytes(silu(t), silu(gt)));
+        // (sin and cos of NaN and inf are each side's library: not compared.)
+        if (t.dtype() == DType::Float32) EXPECT_TRUE(same_bytes(tanh(t), tanh(gt)));
+    }
     // Empty operands: nothing computed, the CPU's shapes.
     EXPECT_TRUE(same_bytes(matmul(zeros({0, 4, 5}), w.narrow(1, 0, 5).transpose(0, 1)),
                            matmul(zeros({0, 4, 5}).to(gpu), gw.narrow(1, 0, 5).transpose(0, 1))));
