@@ -241,7 +241,9 @@ TEST(GpuOps, PublicOpsDispatchToTheGpu) {
         EXPECT_TRUE(same_bytes(sigmoid(t), sigmoid(gt)));
         EXPECT_TRUE(same_bytes(silu(t), silu(gt)));
         // (sin and cos of NaN and inf are each side's library: not compared.)
-        if (t.dtype() == DType::Float32) EXPECT_TRUE(same_bytes(tanh(t), tanh(gt)));
+        if (t.dtype() == DType::Float32) {
+            EXPECT_TRUE(same_bytes(tanh(t), tanh(gt)));
+        }
     }
     // Empty operands: nothing computed, the CPU's shapes.
     EXPECT_TRUE(same_bytes(matmul(zeros({0, 4, 5}), w.narrow(1, 0, 5).transpose(0, 1)),
