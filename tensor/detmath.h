@@ -126,9 +126,6 @@ NL_HOST_DEVICE double cos_poly(double z) {
     return fma(fma(fma(fma(fma(fma(fma(fma(-1.5619206968586225e-16, z, 4.779477332387385e-14), z, -1.1470745597729725e-11), z, 2.08767569878681e-09), z, -2.755731922398589e-07), z, 2.48015873015873e-05), z, -0.001388888888888889), z, 0.041666666666666664), z, -0.5);
 }
 
-// Natural log for positive, finite, normal x (callers guarantee it: uniforms in (0, 1] and
-// probabilities). Method: x = 2^e * m, m in [sqrt(1/2), sqrt(2)); log(m) = 2*atanh(f/(2+f)).
-//
 // x = 2^e * m with m's bits in mb, m in [sqrt(1/2), sqrt(2)), without a branch: subtracting K =
 // the bits just above sqrt(1/2) moves the exponent field down by one exactly where the mantissa
 // is above sqrt 2's (m > sqrt 2: use m/2, e + 1), so e is ix >> mantissa bits (arithmetic) and m's
@@ -146,6 +143,8 @@ NL_HOST_DEVICE void log_split(T x, int& e, typename Consts<T>::Bits& mb) {
     mb = (ix & C::kMantMask) + K;
 }
 
+// Natural log for positive, finite, normal x (callers guarantee it: uniforms in (0, 1] and
+// probabilities). Method: x = 2^e * m, m in [sqrt(1/2), sqrt(2)); log(m) = 2*atanh(f/(2+f)).
 template <class T>
 NL_HOST_DEVICE T log(T x) {
     using C = Consts<T>;
@@ -206,13 +205,10 @@ static __device__ const double kExp2Device[32] = {NL_EXP2_32NDS};
 inline constexpr double kExp2Host[32] = {NL_EXP2_32NDS};
 #undef NL_EXP2_32NDS
 
-// exp of a float for the elementwise ops (exp, sigmoid, silu): x = (32 k + i) ln2/32 + r with
-// |r| <= ln2/64, exp(x) = 2^k * 2^(i/32) * (1 + r + r^2/2 + r^3/6 + r^4/24) in double with adds and
-// multiplies only, then rounded once to float. No fma: on a CPU built without -mfma each std::fma
-// is a library call, which made these ops ten times slower than libm's expf (this is about 3x).
-// Double carries the error (below 2e-12 relative) far below a float ulp, so the result is within
-// 0.51 ulp, and its bits are the same on the GPU.
-// e^x in double for |x| <= 104 (relative error below 2e-12), the core of exp_f32 and tanh_f32.
+// e^x in double for |x| <= 104 (relative error below 2e-12), the core of exp_f32 and tanh_f32:
+// x = (32 k + i) ln2/32 + r with |r| <= ln2/64, exp(x) = 2^k * 2^(i/32) * (1 + r + r^2/2 + r^3/6 +
+// r^4/24) with adds and multiplies only. No fma: on a CPU built without -mfma each std::fma is a
+// library call, which made these ops ten times slower than libm's expf.
 NL_HOST_DEVICE double exp_core(double x) {
     using C = Consts<double>;
     const double t = add(mul(x, 46.166241308446828), 0.5);      // x * 32 / ln 2, + 1/2
@@ -232,6 +228,9 @@ NL_HOST_DEVICE double exp_core(double x) {
     return mul(mul(two_i, p), pow2i<double>(k));  // the scaling is exact
 }
 
+// exp of a float for the elementwise ops (exp, sigmoid, silu): exp_core rounded once to float.
+// Double carries the error far below a float ulp, so the result is within 0.51 ulp, and its bits
+// are the same on the GPU.
 NL_HOST_DEVICE float exp_f32(float xf) {
     if (!(xf == xf)) return xf;
     if (xf > Consts<float>::kExpMax) return from_bits(Consts<float>::kInfBits);

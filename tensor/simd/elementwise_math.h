@@ -21,22 +21,15 @@ inline void exp_core_n(const D* x, D* out) {
     using DC = dm::Consts<double>;
     const D one = V::dset1(1.0);
     D jf[N], r[N];
-    NL_EACH(i, N) {
-        const D t = V::dadd(V::dmul(x[i], V::dset1(46.166241308446828)), V::dset1(0.5));
-        jf[i] = V::dtrunc(t);  // floor(t): truncation, then one less where that went up
-        jf[i] = V::dsel(V::dgt(jf[i], t), V::dsub(jf[i], one), jf[i]);
-    }
+    NL_EACH(i, N) jf[i] = dfloor(V::dadd(V::dmul(x[i], V::dset1(46.166241308446828)), V::dset1(0.5)));
     NL_EACH(i, N) {
         r[i] = V::dsub(V::dsub(x[i], V::dmul(jf[i], V::dset1(DC::kLn2Hi / 32))), V::dmul(jf[i], V::dset1(DC::kLn2Lo / 32)));
     }
     // j = jf as an integer, biased by 2^16 (a multiple of 32, so j's residue mod 32 is kept) to
     // make it non-negative: then i = j & 31 and k + 2^11 = (j + 2^16) >> 5 come from logical
-    // shifts (AVX2 has no 64-bit arithmetic shift). Adding 1.5 * 2^52 puts jf + 2^16 into the low
-    // mantissa bits.
-    const D magic = V::dset1(6755399441055744.0);
-    const D biased_magic = V::dset1(6755399441055744.0 + 65536.0);
+    // shifts (AVX2 has no 64-bit arithmetic shift). jf + 2^16 is exact.
     NL_EACH(i, N) {
-        const U jb = V::sub64(V::asu64(V::dadd(jf[i], biased_magic)), V::asu64(magic));
+        const U jb = dint64(V::dadd(jf[i], V::dset1(65536.0)));
         const D two_i = V::dlookup32(dm::kExp2Host, V::and_(jb, V::set1_64(31)));
         // 2^k as bits: (k + 1023) << 52 = ((k + 2^11) - 1025) << 52.
         const D scale = V::asd(V::sll64<52>(V::sub64(V::srl64<5>(jb), V::set1_64(1025))));
@@ -115,14 +108,12 @@ inline D cos_poly_d(D r) {
 // reduction and the quadrant's polynomial in double; lanes with |x| >= 2^19 (and NaN, inf) call
 // the C library's sinf / cosf, as the scalar function does.
 inline void sin_quadrant_2w(const float* x, float* o, int quarter_turns) {
-    const D magic = V::dset1(6755399441055744.0);  // 1.5 * 2^52: kf's two's complement in the low bits
     const U turns = V::set1_64(static_cast<uint64_t>(quarter_turns));
     NL_EACH(h, 4) {
         const D xd = V::dload_f32(x + h * kHalf);
         const D t = V::dadd(V::dmul(xd, V::dset1(0.63661977236758134)), V::dset1(0.5));
-        D kf = V::dtrunc(t);
-        kf = V::dsel(V::dgt(kf, t), V::dsub(kf, V::dset1(1.0)), kf);
-        const U q = V::and_(V::add64(V::sub64(V::asu64(V::dadd(kf, magic)), V::asu64(magic)), turns), V::set1_64(3));
+        const D kf = dfloor(t);
+        const U q = V::and_(V::add64(dint64(kf), turns), V::set1_64(3));
         const D r1 = V::dsub(xd, V::dmul(kf, V::dset1(1.57079632673412561417e+00)));
         const D r = V::dsub(V::dsub(r1, V::dmul(kf, V::dset1(6.07710050630396597660e-11))),
                             V::dmul(kf, V::dset1(2.02226624879595063154e-21)));

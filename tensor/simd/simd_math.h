@@ -214,6 +214,18 @@ inline void cauchy_n(const U* w, F median, F sigma, F* out) {
     NL_EACH(i, N) out[i] = V::fma(sigma, fneg(V::div(c[i], s[i])), median);
 }
 
+// floor(t) as the scalar code takes it: truncation, then one less where that went up (|t| < 2^31).
+inline D dfloor(D t) {
+    const D k = V::dtrunc(t);
+    return V::dsel(V::dgt(k, t), V::dsub(k, V::dset1(1.0)), k);
+}
+// An integral double below 2^51 in magnitude as a 64-bit two's complement integer: adding
+// 1.5 * 2^52 puts it in the low mantissa bits.
+inline U dint64(D k) {
+    const D magic = V::dset1(6755399441055744.0);
+    return V::sub64(V::asu64(V::dadd(k, magic)), V::asu64(magic));
+}
+
 // dm::exp<double> for any x (only for levels with a fused double multiply-add).
 inline D dneg(D x) { return V::asd(V::xor_(V::asu64(x), V::set1_64(0x8000000000000000ull))); }
 inline D pow2i_d(U k) { return V::asd(V::sll64<52>(V::add64(k, V::set1_64(1023)))); }
@@ -225,11 +237,7 @@ inline void exp_d_n(const D* x, D* out) {
     using DC = dm::Consts<double>;
     const D one = V::dset1(1.0);
     D kf[N], r[N], p[N];
-    NL_EACH(i, N) {
-        const D t = V::dfma(x[i], V::dset1(DC::kLog2e), V::dset1(0.5));
-        kf[i] = V::dtrunc(t);
-        kf[i] = V::dsel(V::dgt(kf[i], t), V::dsub(kf[i], one), kf[i]);
-    }
+    NL_EACH(i, N) kf[i] = dfloor(V::dfma(x[i], V::dset1(DC::kLog2e), V::dset1(0.5)));
     // fma(-kf, c, x) is x - kf*c rounded once: fnmadd.
     NL_EACH(i, N) r[i] = V::dfnma(kf[i], V::dset1(DC::kLn2Hi), x[i]);
     NL_EACH(i, N) r[i] = V::dfnma(kf[i], V::dset1(DC::kLn2Lo), r[i]);
@@ -244,11 +252,9 @@ inline void exp_d_n(const D* x, D* out) {
     NL_EACH(i, N) p[i] = V::dfma(p[i], r[i], V::dset1(0.041666666666666664));
     NL_EACH(i, N) p[i] = V::dfma(p[i], r[i], V::dset1(0.16666666666666666));
     NL_EACH(i, N) p[i] = V::dfma(p[i], r[i], V::dset1(0.5));
-    // kf is an integer of magnitude < 2^51: adding 1.5 * 2^52 puts it in the low mantissa bits.
-    const D magic = V::dset1(6755399441055744.0);
     NL_EACH(i, N) {
         const D er = V::dadd(one, V::dfma(V::dmul(r[i], r[i]), p[i], r[i]));
-        const U k = V::sub64(V::asu64(V::dadd(kf[i], magic)), V::asu64(magic));
+        const U k = dint64(kf[i]);
         D res = V::dmul(er, pow2i_d(k));
         const auto tiny = V::dlt(kf[i], V::dset1(-1022.0));  // scale in two steps: one rounding
         if (!kNonPositive || V::dany(tiny)) {
