@@ -183,7 +183,7 @@ std::vector<std::string> split(const std::string& s) {
     return out;
 }
 
-int run(int argc, char** argv) {
+int run_bench(int argc, char** argv) {
     CLI::App app{"Time the random ops (median of --repeat runs) and print op,dtype,n,threads,median_s,"
                  "samples_per_s,gb_per_s.",
                  "noiselab bench"};
@@ -288,7 +288,7 @@ int run(int argc, char** argv) {
 
 int cmd_bench(int argc, char** argv) {
     try {
-        return run(argc, argv);
+        return run_bench(argc, argv);
     } catch (const Error& e) {
         std::cerr << "noiselab bench: " << e.what() << "\n";
         return 2;

@@ -62,7 +62,7 @@ int info_png(const std::string& path, bool json_only) {
     return 0;
 }
 
-int run(int argc, char** argv) {
+int run_info(int argc, char** argv) {
     CLI::App app{"Show the recipe embedded in a PNG exported by Noise Lab (or the dtype and shape of a .npy file).",
                  "noiselab info"};
     std::string path;
@@ -84,7 +84,7 @@ int run(int argc, char** argv) {
 
 int cmd_info(int argc, char** argv) {
     try {
-        return run(argc, argv);
+        return run_info(argc, argv);
     } catch (const Error& e) {
         std::cerr << "noiselab info: " << e.what() << "\n";
         return 2;

@@ -61,7 +61,7 @@ nlohmann::json image_extra(const char* image, const render::GridOptions& g, uint
     return e;
 }
 
-int run(int argc, char** argv) {
+int run_sample(int argc, char** argv) {
     CLI::App app{"Sample a random tensor with PyTorch's semantics on Noise Lab's reproducible Philox streams.\n"
                  "Example: noiselab sample --dist normal --shape 64,1,28,28 --seed 1234 --out grid.png --hist hist.png --stats",
                  "noiselab sample"};
@@ -183,7 +183,7 @@ int run(int argc, char** argv) {
 
 int cmd_sample(int argc, char** argv) {
     try {
-        return run(argc, argv);
+        return run_sample(argc, argv);
     } catch (const Error& e) {
         std::cerr << "noiselab sample: " << e.what() << "\n";
         return 2;

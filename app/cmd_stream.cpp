@@ -24,7 +24,7 @@ namespace nl::app {
 
 namespace {
 
-int run(int argc, char** argv) {
+int run_stream(int argc, char** argv) {
     CLI::App app{"Write the Philox word stream to stdout (forever, or --words N words).", "noiselab stream"};
     bool raw = false;
     std::string seed_s, stream_s = "0", offset_s = "0", words_s;
@@ -87,7 +87,7 @@ int run(int argc, char** argv) {
 
 int cmd_stream(int argc, char** argv) {
     try {
-        return run(argc, argv);
+        return run_stream(argc, argv);
     } catch (const Error& e) {
         std::cerr << "noiselab stream: " << e.what() << "\n";
         return 2;

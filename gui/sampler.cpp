@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 
+#include "gui/text_util.h"
 #include "tensor/backend.h"
 #include "tensor/errors.h"
 #include "tensor/random.h"
@@ -98,11 +99,6 @@ double clamp_param(const ParamInfo& p, double v) {
     return v;
 }
 
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 }  // namespace
 
 const DistInfo& dist_info(DistKind k) { return kDists[static_cast<int>(k)]; }
@@ -114,7 +110,7 @@ std::string all_dist_names() {
 }
 
 DistKind parse_dist(const std::string& name) {
-    const std::string n = lower(name);
+    const std::string n = lower_ascii(name);
     for (const DistInfo& d : kDists)
         if (n == d.name) return d.kind;
     if (n == "log_normal" || n == "log-normal") return DistKind::LogNormal;
@@ -154,7 +150,7 @@ std::string engine_unavailable_reason(Engine e) {
 }
 
 Engine parse_engine(const std::string& name) {
-    const std::string n = lower(name);
+    const std::string n = lower_ascii(name);
     for (int i = 0; i < kEngineCount; ++i)
         if (n == engine_name(static_cast<Engine>(i))) return static_cast<Engine>(i);
     throw ValueError("unknown engine '" + name + "'; valid: philox, xorwow, mrg32k3a, mtgp32, mt19937, sobol32");

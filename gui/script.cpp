@@ -10,6 +10,7 @@
 
 #include "gui/export.h"
 #include "gui/session.h"
+#include "gui/text_util.h"
 #include "tensor/errors.h"
 
 namespace nl::gui {
@@ -23,13 +24,8 @@ std::string trim(const std::string& s) {
     return s.substr(a, b - a);
 }
 
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 bool parse_bool(const Assignment& a) {
-    const std::string v = lower(a.value);
+    const std::string v = lower_ascii(a.value);
     if (v.empty() || v == "on" || v == "true" || v == "1" || v == "yes") return true;
     if (v == "off" || v == "false" || v == "0" || v == "no") return false;
     throw ValueError(a.key + "=" + a.value + ": expected on or off");
@@ -114,7 +110,7 @@ const std::vector<std::pair<std::string, std::string>>& keys_table() {
 std::vector<std::pair<std::string, std::string>> assignment_keys() { return keys_table(); }
 
 render::ValueRange parse_value_range(const std::string& text) {
-    const std::string t = lower(trim(text));
+    const std::string t = lower_ascii(trim(text));
     const std::string expect = "; expected minmax, sigma:K (0 < K <= 100) or fixed:LO,HI (LO < HI)";
     render::ValueRange r;
     if (t == "minmax" || t == "min-max") return r;
@@ -149,7 +145,7 @@ Assignment parse_assignment(const std::string& text) {
     const std::string t = trim(text);
     const size_t eq = t.find('=');
     Assignment a;
-    a.key = lower(trim(eq == std::string::npos ? t : t.substr(0, eq)));
+    a.key = lower_ascii(trim(eq == std::string::npos ? t : t.substr(0, eq)));
     a.value = eq == std::string::npos ? "" : trim(t.substr(eq + 1));
     if (a.key.empty()) throw ValueError("assignment '" + text + "' has no key; write key=value, e.g. seed=7");
     std::replace(a.key.begin(), a.key.end(), '_', '-');
@@ -182,7 +178,7 @@ void apply_assignment(AppState& s, const Assignment& a) {
     } else if (k == "engine") {
         st.engine = parse_engine(v);
     } else if (k == "generator") {
-        const std::string g = lower(v);
+        const std::string g = lower_ascii(v);
         if (g == "global") st.generator = GeneratorMode::Global;
         else if (g == "local") st.generator = GeneratorMode::Local;
         else throw ValueError("generator=" + v + ": expected global or local");
@@ -191,14 +187,14 @@ void apply_assignment(AppState& s, const Assignment& a) {
     } else if (k == "resample") {
         if (v.empty() || parse_bool(a)) sp.resample_requested = true;
     } else if (k == "bins") {
-        if (lower(v) == "auto") {
+        if (lower_ascii(v) == "auto") {
             s.histogram.options.auto_bins = true;
         } else {
             s.histogram.options.bins = static_cast<int>(parse_integer(k, v, kMinBins, kMaxBins));
             s.histogram.options.auto_bins = false;
         }
     } else if (k == "hist-range") {
-        if (lower(v) == "auto") {
+        if (lower_ascii(v) == "auto") {
             s.histogram.options.auto_range = true;
         } else {
             double lo, hi;
@@ -215,14 +211,14 @@ void apply_assignment(AppState& s, const Assignment& a) {
     } else if (k == "qq") {
         s.histogram.show_qq = parse_bool(a);
     } else if (k == "view") {
-        const std::string m = lower(v);
+        const std::string m = lower_ascii(v);
         if (m == "auto") s.image.mode = ViewMode::Auto;
         else if (m == "image") s.image.mode = ViewMode::Image;
         else if (m == "scatter") s.image.mode = ViewMode::Scatter;
         else if (m == "values") s.image.mode = ViewMode::Values;
         else throw ValueError("view=" + v + ": expected auto, image, scatter or values");
     } else if (k == "colormap") {
-        s.image.colormap = render::parse_colormap(lower(v));
+        s.image.colormap = render::parse_colormap(lower_ascii(v));
     } else if (k == "range") {
         s.image.range = parse_value_range(v);
     } else if (k == "offset") {
@@ -238,7 +234,7 @@ void apply_assignment(AppState& s, const Assignment& a) {
     } else if (k == "max-images") {
         s.image.max_images = static_cast<int>(parse_integer(k, v, 1, 4096));
     } else if (k == "zoom") {
-        if (lower(v) == "fit") {
+        if (lower_ascii(v) == "fit") {
             s.image.fit = true;
         } else {
             const double z = parse_number(k, v);
@@ -253,7 +249,7 @@ void apply_assignment(AppState& s, const Assignment& a) {
         s.image.pan_y = static_cast<float>(y);
     } else if (k == "mouse") {
         s.mouse_override = true;
-        if (lower(v) == "off") {
+        if (lower_ascii(v) == "off") {
             s.mouse_x = s.mouse_y = -1e30f;
         } else {
             double x, y;
@@ -264,7 +260,7 @@ void apply_assignment(AppState& s, const Assignment& a) {
     } else if (k == "open") {
         open_file(s, v);
     } else if (k == "export") {
-        const std::string what = lower(v);
+        const std::string what = lower_ascii(v);
         const ExportKind kind = what == "grid" ? ExportKind::Grid
                                 : what == "histogram" ? ExportKind::Histogram
                                 : what == "window" ? ExportKind::Window
@@ -278,7 +274,7 @@ void apply_assignment(AppState& s, const Assignment& a) {
         s.exporter.base_name = slash == std::string::npos ? v : v.substr(slash + 1);
         if (s.exporter.base_name.empty()) throw ValueError("save-as=" + v + ": expected a folder and a name prefix, e.g. out/noise");
     } else if (k == "workspace") {
-        const std::string w = lower(v);
+        const std::string w = lower_ascii(v);
         static const std::pair<const char*, ModelsTab> tabs[] = {{"diffusion", ModelsTab::Diffusion},
                                                                    {"gan", ModelsTab::Gan},
                                                                    {"vae", ModelsTab::Vae},
@@ -300,7 +296,7 @@ void apply_assignment(AppState& s, const Assignment& a) {
         }
         throw ValueError("workspace=" + v + ": expected noise, models, diffusion, gan, vae or lm");
     } else if (k == "dialog") {
-        if (lower(v) != "open") throw ValueError("dialog=" + v + ": expected open");
+        if (lower_ascii(v) != "open") throw ValueError("dialog=" + v + ": expected open");
         s.exporter.open_browser = true;
     } else {
         std::string valid;
@@ -324,7 +320,7 @@ std::vector<ScriptStep> parse_script(const std::string& text) {
     while (std::getline(parts, part, ';')) {
         std::string body = trim(part);
         if (body.empty()) continue;
-        if (lower(body).rfind("frame", 0) == 0) {
+        if (lower_ascii(body).rfind("frame", 0) == 0) {
             const size_t colon = body.find(':');
             if (colon == std::string::npos)
                 throw ValueError("script part '" + body + "': expected 'frame N: key=value ...'");

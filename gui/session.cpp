@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "gui/script.h"
+#include "gui/text_util.h"
 #include "tensor/errors.h"
 #include "tensor/hash.h"
 #include "tensor/io/atomic_file.h"
@@ -283,9 +284,7 @@ void open_file(AppState& s, const std::string& path) {
     auto ends_with = [&](const char* ext) {
         const std::string e(ext);
         if (path.size() < e.size()) return false;
-        std::string tail = path.substr(path.size() - e.size());
-        for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return tail == e;
+        return lower_ascii(path.substr(path.size() - e.size())) == e;
     };
     if (ends_with(".png")) open_png(s, path);
     else if (ends_with(".json")) load_session(s, path);

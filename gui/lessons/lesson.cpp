@@ -21,27 +21,27 @@ namespace nl::gui {
 namespace {
 
 // Ordered: settings apply in the file's order (a lesson may set high before low on purpose).
-using json = nlohmann::ordered_json;
+using ordered_json = nlohmann::ordered_json;
 
 [[noreturn]] void bad(const std::string& file, const std::string& field, const std::string& what) {
     throw ValueError(file + ": field '" + field + "': " + what);
 }
 
-std::string type_name(const json& j) { return j.type_name(); }
+std::string type_name(const ordered_json& j) { return j.type_name(); }
 
-std::string need_string(const json& o, const std::string& file, const std::string& key, bool required = true) {
+std::string need_string(const ordered_json& o, const std::string& file, const std::string& key, bool required = true) {
     if (!o.contains(key)) {
         if (required) bad(file, key, "missing (a string is required)");
         return "";
     }
-    const json& v = o.at(key);
+    const ordered_json& v = o.at(key);
     if (!v.is_string()) bad(file, key, std::string("must be a string, got ") + type_name(v));
     return v.get<std::string>();
 }
 
 // A setting's value as the text apply_assignment takes: strings as they are, numbers without
 // trailing zeros, booleans as on/off.
-std::string setting_text(const json& v, const std::string& file, const std::string& field) {
+std::string setting_text(const ordered_json& v, const std::string& file, const std::string& field) {
     if (v.is_string()) return v.get<std::string>();
     if (v.is_boolean()) return v.get<bool>() ? "on" : "off";
     if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
@@ -54,7 +54,7 @@ std::string setting_text(const json& v, const std::string& file, const std::stri
     }
     if (v.is_array()) {  // shapes: [64, 1, 28, 28]
         std::string out;
-        for (const json& e : v) {
+        for (const ordered_json& e : v) {
             if (!e.is_number_integer()) bad(file, field, "an array must hold integers (a shape), got " + e.dump());
             out += (out.empty() ? "" : ",") + std::to_string(e.get<int64_t>());
         }
@@ -71,10 +71,10 @@ std::string range_text(const VisualParam& p) {
 }
 
 // visual_params against the visual's declared parameters (lesson.h, VisualParam).
-void check_visual_params(const json& params, const LessonVisual& visual, const std::string& file) {
+void check_visual_params(const ordered_json& params, const LessonVisual& visual, const std::string& file) {
     for (auto it = params.begin(); it != params.end(); ++it) {
         const std::string field = "visual_params." + it.key();
-        const json& v = it.value();
+        const ordered_json& v = it.value();
         const auto spec = std::find_if(visual.params.begin(), visual.params.end(), [&](const VisualParam& p) { return p.key == it.key(); });
         if (spec == visual.params.end()) {
             std::vector<std::string> keys;
@@ -111,10 +111,10 @@ void check_visual_params(const json& params, const LessonVisual& visual, const s
 }  // namespace
 
 Lesson parse_lesson(const std::string& text, const std::string& file) {
-    json j;
+    ordered_json j;
     try {
-        j = json::parse(text);
-    } catch (const json::exception& e) {  // parse errors, and numbers beyond double (1e999)
+        j = ordered_json::parse(text);
+    } catch (const ordered_json::exception& e) {  // parse errors, and numbers beyond double (1e999)
         throw ValueError(file + ": not valid JSON (" + e.what() + ")");
     }
     if (!j.is_object()) throw ValueError(file + ": a lesson must be a JSON object, got " + type_name(j));
@@ -136,7 +136,7 @@ Lesson parse_lesson(const std::string& text, const std::string& file) {
     if (L.title.empty()) bad(file, "title", "must not be empty");
 
     if (!j.contains("explanation")) bad(file, "explanation", "missing (an array of 3-6 sentences)");
-    const json& ex = j["explanation"];
+    const ordered_json& ex = j["explanation"];
     if (!ex.is_array()) bad(file, "explanation", "must be an array of 3-6 strings, got " + type_name(ex));
     if (ex.size() < 3 || ex.size() > 6) bad(file, "explanation", std::to_string(ex.size()) + " sentences; 3-6 are required");
     for (size_t i = 0; i < ex.size(); ++i) {
@@ -146,7 +146,7 @@ Lesson parse_lesson(const std::string& text, const std::string& file) {
     }
 
     if (j.contains("settings")) {
-        const json& st = j["settings"];
+        const ordered_json& st = j["settings"];
         if (!st.is_object()) bad(file, "settings", "must be an object of sampler settings, got " + type_name(st));
         for (auto it = st.begin(); it != st.end(); ++it)
             L.settings.push_back({it.key(), setting_text(it.value(), file, "settings." + it.key())});
@@ -167,12 +167,12 @@ Lesson parse_lesson(const std::string& text, const std::string& file) {
     }
 
     if (j.contains("predict")) {
-        const json& p = j["predict"];
+        const ordered_json& p = j["predict"];
         if (!p.is_object()) bad(file, "predict", "must be an object {question, choices, correct, explanation}");
         L.predict.question = need_string(p, file + " predict", "question");
         if (!p.contains("choices") || !p["choices"].is_array() || p["choices"].size() < 2 || p["choices"].size() > 5)
             bad(file, "predict.choices", "must be an array of 2-5 strings");
-        for (const json& c : p["choices"]) {
+        for (const ordered_json& c : p["choices"]) {
             if (!c.is_string()) bad(file, "predict.choices", "must hold strings, got " + c.dump());
             L.predict.choices.push_back(c.get<std::string>());
         }

@@ -27,7 +27,7 @@ namespace nl::gui {
 
 namespace {
 
-constexpr int kWords = 16;
+constexpr int kSampledWords = 16;
 
 struct CharVisual {
     bool init = false;
@@ -76,8 +76,8 @@ void char_update(CharVisual& v, const VisualContext& c) {
         try {
             const models::CharSampling s = sampling_of(v);
             v.probs = models::next_char_probs(*v.model, v.prefix, s).to_vector();
-            v.words = models::sample_words(*v.model, kWords, s, seed, v.prefix);
-            v.again = models::sample_words(*v.model, kWords, s, seed, v.prefix);
+            v.words = models::sample_words(*v.model, kSampledWords, s, seed, v.prefix);
+            v.again = models::sample_words(*v.model, kSampledWords, s, seed, v.prefix);
             v.error.clear();
         } catch (const Error& e) {
             v.error = e.what();
@@ -145,7 +145,7 @@ void char_draw(CharVisual& v, const VisualContext& c) {
                     v.probs[i] > 0 ? ImGui::GetColorU32(ImGuiCol_Text) : ImGui::GetColorU32(theme::text_dim()), t);
     }
     ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight() + 6));
-    ImGui::TextColored(theme::text_dim(), "%d words, seed %llu (sampled twice: identical)", kWords, static_cast<unsigned long long>(v.seed));
+    ImGui::TextColored(theme::text_dim(), "%d words, seed %llu (sampled twice: identical)", kSampledWords, static_cast<unsigned long long>(v.seed));
     if (ImGui::BeginTable("words", 4, ImGuiTableFlags_SizingStretchSame)) {
         for (const std::string& word : v.words) {
             ImGui::TableNextColumn();
@@ -186,7 +186,7 @@ std::string char_code(const CharVisual& v, const VisualContext& c) {
     out += "g = torch.Generator().manual_seed(" + std::to_string(c.app.sampler.settings.seed) + ")\n";
     out += "prefix = \"" + std::string(v.prefix) + "\"\n";
     out += "words = []\n";
-    out += "for _ in range(" + std::to_string(kWords) + "):\n";
+    out += "for _ in range(" + std::to_string(kSampledWords) + "):\n";
     out += "    sym = [chars.index(ch) for ch in prefix]\n";
     out += "    for _ in range(24):\n";
     out += "        k = torch.multinomial(next_probs(sym), 1, generator=g).item()\n";

@@ -39,11 +39,11 @@ struct DtypesVisual {
     DtypeRow rows[4];
 };
 
-int64_t n_of(const AppState& s) { return std::clamp<int64_t>(shape_numel(s.sampler.settings.shape), 1000, int64_t(1) << 22); }
+int64_t sample_count(const AppState& s) { return std::clamp<int64_t>(shape_numel(s.sampler.settings.shape), 1000, int64_t(1) << 22); }
 
 void dtypes_update(DtypesVisual& v, const VisualContext& c) {
     const uint64_t seed = c.app.sampler.settings.seed;
-    const int64_t n = n_of(c.app);
+    const int64_t n = sample_count(c.app);
     if (seed != v.seed || n != v.n) {
         v.seed = seed;
         v.n = n;

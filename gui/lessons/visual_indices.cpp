@@ -22,7 +22,7 @@ namespace nl::gui {
 
 namespace {
 
-int64_t n_of(const AppState& s) { return std::clamp<int64_t>(s.sampler.settings.shape.empty() ? 10 : s.sampler.settings.shape[0], 2, 40); }
+int64_t item_count(const AppState& s) { return std::clamp<int64_t>(s.sampler.settings.shape.empty() ? 10 : s.sampler.settings.shape[0], 2, 40); }
 
 // Colours that tell rows apart (blue is kept for "aligned").
 ImU32 row_colour(int64_t i) {
@@ -49,7 +49,7 @@ bool is_permutation(const std::vector<int64_t>& p, int64_t n) {
 
 void perm_update(PermVisual& v, const VisualContext& c) {
     const uint64_t seed = c.app.sampler.settings.seed;
-    const int64_t n = n_of(c.app);
+    const int64_t n = item_count(c.app);
     if (v.idx.empty() || v.seed != seed || v.n != n || c.app.sampler.resample_requested) {
         Generator g(seed);
         v.idx = randperm(n, DType::Int64, &g).to_int_vector();
@@ -156,7 +156,7 @@ int duplicates(const std::vector<int64_t>& v) { return static_cast<int>(v.size()
 
 void rows_update(RowsVisual& v, const VisualContext& c) {
     const uint64_t seed = c.app.sampler.settings.seed;
-    const int64_t n = n_of(c.app), k = k_of(c, n);
+    const int64_t n = item_count(c.app), k = k_of(c, n);
     if (v.with.empty() || v.seed != seed || v.n != n || v.k != k) {
         Generator g(seed);
         v.with = randint(0, n, {k}, DType::Int64, &g).to_int_vector();

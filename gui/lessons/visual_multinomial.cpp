@@ -24,7 +24,7 @@ namespace nl::gui {
 
 namespace {
 
-const char* kWords[10] = {"the", "a", "cat", "dog", "sat", "on", "mat", "ran", "big", "red"};
+const char* kVocabWords[10] = {"the", "a", "cat", "dog", "sat", "on", "mat", "ran", "big", "red"};
 const double kSmallLogits[10] = {3.0, 2.2, 1.8, 1.0, 0.5, 0.2, -0.3, -1.0, -1.5, -2.0};
 constexpr int64_t kLargeV = 50000;
 constexpr int kShownLarge = 40;
@@ -171,9 +171,9 @@ void multi_draw(MultiVisual& v, const VisualContext& c) {
         const float bh = static_cast<float>(raw[i] / (mx * 1.05)) * (h - 2);
         dl->AddRect(ImVec2(p0.x + i * bw + 1, p0.y + h - bh), ImVec2(p0.x + (i + 1) * bw - 1, p0.y + h), theme::kOutside);
         if (!v.large) {
-            const ImVec2 ts = ImGui::CalcTextSize(kWords[i]);
+            const ImVec2 ts = ImGui::CalcTextSize(kVocabWords[i]);
             dl->AddText(ImVec2(p0.x + i * bw + (bw - ts.x) * 0.5f, p0.y + h + 2),
-                        removed[i] ? ImGui::GetColorU32(theme::text_dim()) : ImGui::GetColorU32(ImGuiCol_Text), kWords[i]);
+                        removed[i] ? ImGui::GetColorU32(theme::text_dim()) : ImGui::GetColorU32(ImGuiCol_Text), kVocabWords[i]);
         }
     }
     ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight() + 4));
@@ -211,7 +211,7 @@ std::string multi_code(const MultiVisual& v, const VisualContext& c) {
         out += "logits = 2 * torch.randn(V, generator=g)\n";
     } else {
         out += "words = [";
-        for (int i = 0; i < 10; ++i) out += std::string(i ? ", " : "") + "\"" + kWords[i] + "\"";
+        for (int i = 0; i < 10; ++i) out += std::string(i ? ", " : "") + "\"" + kVocabWords[i] + "\"";
         out += "]\nlogits = torch.tensor([";
         for (int i = 0; i < 10; ++i) out += (i ? ", " : "") + code::py_num(kSmallLogits[i]);
         out += "])\n";

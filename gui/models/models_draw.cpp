@@ -8,6 +8,11 @@
 
 namespace nl::gui::models_draw {
 
+std::vector<float> host_floats(const Tensor& t) {
+    const std::vector<double> v = t.to_vector();
+    return std::vector<float>(v.begin(), v.end());
+}
+
 namespace {
 constexpr float kGap = 2.0f;
 }

@@ -8,7 +8,12 @@
 
 #include <imgui.h>
 
+#include "tensor/tensor.h"
+
 namespace nl::gui::models_draw {
+
+// A model output's values as floats on the host, row-major, for the draw helpers below.
+std::vector<float> host_floats(const Tensor& t);
 
 constexpr int kDigitSide = 20;
 constexpr int kDigitPixels = kDigitSide * kDigitSide;

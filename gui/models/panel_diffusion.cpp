@@ -69,11 +69,6 @@ void rebuild(DiffusionPanelState& d, const std::string& assets) {
     d.ddim = std::make_shared<models::DiffusionStepper>(*d.eps, n, c, d.seed);
 }
 
-std::vector<float> host(const Tensor& t) {
-    const std::vector<double> v = t.to_vector();
-    return std::vector<float>(v.begin(), v.end());
-}
-
 // The shown tensor of one side: x after `frame` steps, or the x_0 predicted at that step (the
 // last frame has no prediction of its own: its x is the result).
 Tensor shown(const models::DiffusionStepper& s, int frame, bool x0) {
@@ -269,8 +264,8 @@ void draw_diffusion_panel(DiffusionPanelState& d) {
     ImGui::TextColored(theme::text_dim(), "step %d of %d   alpha_bar %.4f   %d step(s) this frame", frame, d.steps,
                        f.alpha_bar, d.steps_last_frame);
 
-    const std::vector<float> a = host(shown(*d.ddpm, frame, d.show_x0));
-    const std::vector<float> b = host(shown(*d.ddim, frame, d.show_x0));
+    const std::vector<float> a = models_draw::host_floats(shown(*d.ddpm, frame, d.show_x0));
+    const std::vector<float> b = models_draw::host_floats(shown(*d.ddim, frame, d.show_x0));
     const float col_w = (ImGui::GetContentRegionAvail().x - fs) * 0.5f;
     const float hist_h = std::max(fs * 8.0f, ImGui::GetContentRegionAvail().y * 0.3f);
     const float view_h = std::max(fs * 6.0f, ImGui::GetContentRegionAvail().y - hist_h - fs * 3.0f);

@@ -20,11 +20,6 @@ namespace nl::gui {
 
 namespace {
 
-std::vector<float> host(const Tensor& t) {
-    const std::vector<double> v = t.to_vector();
-    return std::vector<float>(v.begin(), v.end());
-}
-
 Tensor latent_of(uint64_t seed, int64_t dim, const GanPanelState& g) {
     Generator gen(seed);
     return models::latents(1, dim, gen, g.temperature, g.truncation);
@@ -47,7 +42,7 @@ void update_gan(GanPanelState& g, const std::string& assets) {
         std::snprintf(key, sizeof key, "%llu|%.4f|%.4f", static_cast<unsigned long long>(g.seed), g.temperature,
                       g.truncation);
         if (key != g.z_key || static_cast<int64_t>(g.z.size()) != dim) {
-            g.z = host(latent_of(g.seed, dim, g));
+            g.z = models_draw::host_floats(latent_of(g.seed, dim, g));
             g.z_key = key;
         }
         std::string shown = std::string(key) + "|" + std::to_string(g.digit) + "|" + std::to_string(g.interp_a) + "|" +
@@ -56,10 +51,10 @@ void update_gan(GanPanelState& g, const std::string& assets) {
         if (shown == g.shown_key) return;
         g.shown_key = shown;
         std::vector<double> z(g.z.begin(), g.z.end());
-        g.image = host(g.net->forward(from_vector(z, {1, dim}), from_vector({double(g.digit)}, {1}, TensorOptions(DType::Int64))));
+        g.image = models_draw::host_floats(g.net->forward(from_vector(z, {1, dim}), from_vector({double(g.digit)}, {1}, TensorOptions(DType::Int64))));
         const Tensor path = models::interpolate(latent_of(g.interp_a, dim, g).reshape({dim}),
                                                 latent_of(g.interp_b, dim, g).reshape({dim}), g.interp_steps, g.slerp);
-        g.strip = host(g.net->forward(path, from_vector(std::vector<double>(g.interp_steps, g.digit), {g.interp_steps},
+        g.strip = models_draw::host_floats(g.net->forward(path, from_vector(std::vector<double>(g.interp_steps, g.digit), {g.interp_steps},
                                                          TensorOptions(DType::Int64))));
         g.error.clear();
     } catch (const std::exception& e) {

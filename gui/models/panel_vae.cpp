@@ -18,15 +18,6 @@
 
 namespace nl::gui {
 
-namespace {
-
-std::vector<float> host(const Tensor& t) {
-    const std::vector<double> v = t.to_vector();
-    return std::vector<float>(v.begin(), v.end());
-}
-
-}  // namespace
-
 void update_vae(VaePanelState& v, const std::string& assets) {
     v.side = std::clamp(v.side, 4, 20);
     v.extent = std::clamp(v.extent, 0.5f, 4.0f);
@@ -41,12 +32,12 @@ void update_vae(VaePanelState& v, const std::string& assets) {
         char key[64];
         std::snprintf(key, sizeof key, "%d|%.4f", v.side, v.extent);
         if (key != v.map_key) {
-            v.map = host(v.net->decode(models::latent_grid(v.side, v.extent)));
+            v.map = models_draw::host_floats(v.net->decode(models::latent_grid(v.side, v.extent)));
             v.map_key = key;
         }
         std::snprintf(key, sizeof key, "%.5f|%.5f", v.zx, v.zy);
         if (key != v.point_key) {
-            v.decoded = host(v.net->decode(from_vector({v.zx, v.zy}, {1, 2})));
+            v.decoded = models_draw::host_floats(v.net->decode(from_vector({v.zx, v.zy}, {1, 2})));
             v.point_key = key;
         }
         v.error.clear();

@@ -1,14 +1,21 @@
 // Helpers shared by the GPU tests: skipping with the reason where no GPU is usable, the size of
-// the parity runs, and byte-exact comparison of tensors with a readable first difference.
+// the parity runs, byte-exact comparison of tensors with a readable first difference, the CUDA
+// op table, seeded test data and the worst relative error against the CPU.
 #pragma once
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "gpu/device.h"
 #include "tensor/backend.h"
+#include "tensor/generator.h"
+#include "tensor/ops.h"
+#include "tensor/random.h"
 #include "tensor/tensor.h"
 
 // Skips the test, naming why, where CUDA cannot be used (no driver, no GPU, disabled).
@@ -50,6 +57,29 @@ inline ::testing::AssertionResult same_bytes(const Tensor& a, const Tensor& b) {
     const Tensor fa = ca.flatten(), fb = cb.flatten();
     return ::testing::AssertionFailure() << count << " of " << ca.numel() << " elements differ; first at " << first
                                          << ": " << fa.at({first}) << " vs " << fb.at({first});
+}
+
+// The CUDA backend's op table (null only when CUDA is unusable: call after NL_REQUIRE_GPU()).
+inline DeviceOps* cuda_ops() { return backend_for(Device::cuda()).ops(); }
+
+// randn values of shape s in dtype dt from Generator(seed), times `scale`: float64 draws rounded
+// to dt, so every dtype sees the same numbers.
+inline Tensor data(const Shape& s, DType dt, uint64_t seed, double scale = 1.0) {
+    Generator g(seed);
+    return (randn(s, {DType::Float64}, &g) * scale).to(dt);
+}
+
+// max |dev - cpu| / (|cpu| + floor) over all elements, NaN where both are NaN counting as equal.
+inline double max_rel(const Tensor& cpu, const Tensor& dev, double floor) {
+    EXPECT_EQ(cpu.shape(), dev.shape());
+    EXPECT_EQ(cpu.dtype(), dev.dtype());
+    const std::vector<double> c = cpu.to_vector(), g = dev.to_vector();
+    double worst = 0;
+    for (size_t i = 0; i < c.size(); ++i) {
+        if (std::isnan(c[i]) && std::isnan(g[i])) continue;
+        worst = std::max(worst, std::abs(g[i] - c[i]) / (std::abs(c[i]) + floor));
+    }
+    return worst;
 }
 
 }  // namespace nl::gpu_test

@@ -21,27 +21,10 @@
 namespace nl {
 namespace {
 
+using gpu_test::data;
+using gpu_test::max_rel;
 using gpu_test::same_bytes;
-
-Tensor data(const Shape& s, DType dt, uint64_t seed, double scale = 1.0) {
-    Generator g(seed);
-    return (randn(s, {DType::Float64}, &g) * scale).to(dt);
-}
 Tensor gpu(const Tensor& t) { return t.to(Device::cuda()); }
-
-// max |g - c| / (|c| + floor) over all elements (NaN where both are NaN counts as equal).
-double max_rel(const Tensor& cpu, const Tensor& dev, double floor) {
-    EXPECT_EQ(cpu.shape(), dev.shape());
-    EXPECT_EQ(cpu.dtype(), dev.dtype());
-    EXPECT_TRUE(dev.device().is_cuda());
-    const std::vector<double> c = cpu.to_vector(), g = dev.to_vector();
-    double worst = 0;
-    for (size_t i = 0; i < c.size(); ++i) {
-        if (std::isnan(c[i]) && std::isnan(g[i])) continue;
-        worst = std::max(worst, std::abs(g[i] - c[i]) / (std::abs(c[i]) + floor));
-    }
-    return worst;
-}
 
 struct ConvCase {
     const char* name;
@@ -145,7 +128,9 @@ void expect_conv_cases_exact(bool tiled_cases) {
     wi.data<float>()[9 + 8] = std::numeric_limits<float>::quiet_NaN();
     const Tensor xi = data({1, 1, 6, 7}, DType::Float32, 7);
     const Tensor ci = conv2d(xi, wi, Tensor(), 1, 1), gi = conv2d(gpu(xi), gpu(wi), Tensor(), 1, 1);
-    if (tiled_cases) EXPECT_TRUE(same_values_nan_aware(ci, gi)) << "the padding's 0 * inf and 0 * NaN terms";
+    if (tiled_cases) {
+        EXPECT_TRUE(same_values_nan_aware(ci, gi)) << "the padding's 0 * inf and 0 * NaN terms";
+    }
 }
 
 TEST(GpuLayers, Conv2dIsTheCpusSum) {

@@ -18,27 +18,10 @@
 namespace nl {
 namespace {
 
+using gpu_test::cuda_ops;
+using gpu_test::data;
+using gpu_test::max_rel;
 using gpu_test::same_bytes;
-
-DeviceOps* cuda_ops() { return backend_for(Device::cuda()).ops(); }
-
-// max |g - c| / (|c| + floor) over all elements.
-double max_rel(const Tensor& cpu, const Tensor& gpu, double floor) {
-    EXPECT_EQ(cpu.shape(), gpu.shape());
-    EXPECT_EQ(cpu.dtype(), gpu.dtype());
-    const std::vector<double> c = cpu.to_vector(), g = gpu.to_vector();
-    double worst = 0;
-    for (size_t i = 0; i < c.size(); ++i) {
-        if (std::isnan(c[i]) && std::isnan(g[i])) continue;
-        worst = std::max(worst, std::abs(g[i] - c[i]) / (std::abs(c[i]) + floor));
-    }
-    return worst;
-}
-
-Tensor data(const Shape& s, DType dt, uint64_t seed) {
-    Generator g(seed);
-    return randn(s, {DType::Float64}, &g).to(dt);
-}
 
 TEST(GpuOps, ArithmeticIsExactWithBroadcasting) {
     NL_REQUIRE_GPU();

@@ -22,7 +22,7 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-DeviceOps* cuda_ops() { return backend_for(Device::cuda()).ops(); }
+using gpu_test::cuda_ops;
 
 ::testing::AssertionResult same_counts(const std::vector<int64_t>& want, const std::vector<int64_t>& got) {
     if (want.size() != got.size())

@@ -15,24 +15,13 @@
 namespace nl::io {
 namespace {
 
+using testing::io_error_of;
 using testing::ScratchDir;
 
 std::vector<uint8_t> pattern(size_t n) {
     std::vector<uint8_t> v(n);
     for (size_t i = 0; i < n; ++i) v[i] = static_cast<uint8_t>(i * 131 + 7);
     return v;
-}
-
-// Runs f and returns the IOError's message; fails the test if f does not throw IOError.
-template <class F>
-std::string io_error_of(F&& f) {
-    try {
-        f();
-    } catch (const IOError& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "expected nl::IOError";
-    return {};
 }
 
 TEST(AtomicFile, WritesExactBytesAndLeavesNoTempFile) {

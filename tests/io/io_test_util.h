@@ -1,5 +1,6 @@
 // Helpers for the tensor/io tests: a scratch directory removed after each test, one sample
-// tensor per dtype (with edge values), byte-level comparison, and file listing.
+// tensor per dtype (with edge values), byte-level comparison, file listing, and the message of an
+// expected IOError.
 #pragma once
 #include <gtest/gtest.h>
 
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "tensor/errors.h"
 #include "tensor/tensor.h"
 
 namespace nl::io::testing {
@@ -93,6 +95,18 @@ inline Tensor sample_tensor(DType d) {
         v[1] = INT32_MAX;
     }
     return from_vector(v, shape, d);
+}
+
+// Runs f and returns the IOError's message; fails the test if f does not throw IOError.
+template <class F>
+std::string io_error_of(F&& f) {
+    try {
+        f();
+    } catch (const IOError& e) {
+        return e.what();
+    }
+    ADD_FAILURE() << "expected nl::IOError";
+    return {};
 }
 
 }  // namespace nl::io::testing

@@ -12,6 +12,7 @@ namespace {
 
 using testing::raw_bytes;
 using testing::sample_tensor;
+using testing::io_error_of;
 using testing::ScratchDir;
 
 // A .npy file from parts: version, header dict text (padded as NumPy does), raw data bytes.
@@ -28,15 +29,8 @@ std::vector<uint8_t> make_npy(int major, const std::string& dict, const std::vec
 }
 
 Tensor decode(const std::vector<uint8_t>& b) { return decode_npy(b.data(), b.size(), "test.npy"); }
-
-std::string error_of(const std::vector<uint8_t>& b) {
-    try {
-        decode(b);
-    } catch (const IOError& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "expected IOError";
-    return {};
+std::string npy_error(const std::vector<uint8_t>& b) {
+    return io_error_of([&] { decode(b); });
 }
 
 template <class T>
@@ -188,13 +182,13 @@ TEST(Npy, RefusesWithClearMessages) {
         {{0x93, 'N'}, "too short"},
     };
     for (const Case& c : cases) {
-        const std::string msg = error_of(c.bytes);
+        const std::string msg = npy_error(c.bytes);
         EXPECT_NE(msg.find(c.expect), std::string::npos) << "message: " << msg << "\nexpected: " << c.expect;
         EXPECT_EQ(msg.rfind("test.npy: ", 0), 0u) << msg;
     }
     std::string deep = "(";
     for (int i = 0; i < 65; ++i) deep += "1, ";
-    EXPECT_NE(error_of(make_npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': " + deep + "), }", two_f4))
+    EXPECT_NE(npy_error(make_npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': " + deep + "), }", two_f4))
                   .find("more than 64 dimensions"),
               std::string::npos);
 }

@@ -14,6 +14,7 @@
 namespace nl::io {
 namespace {
 
+using testing::io_error_of;
 using testing::ScratchDir;
 
 std::vector<uint8_t> gradient(int w, int h, int c) {
@@ -24,14 +25,8 @@ std::vector<uint8_t> gradient(int w, int h, int c) {
     return px;
 }
 
-std::string error_of(const std::vector<uint8_t>& b) {
-    try {
-        parse_png_info(b.data(), b.size(), "img.png");
-    } catch (const IOError& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "expected IOError";
-    return {};
+std::string png_error(const std::vector<uint8_t>& b) {
+    return io_error_of([&] { parse_png_info(b.data(), b.size(), "img.png"); });
 }
 
 // A chunk with a correct CRC (computed by our crc32, itself checked against zlib's values).
@@ -173,29 +168,29 @@ protected:
 
 TEST_F(PngReader, RefusesCorruption) {
     auto b = valid();
-    EXPECT_NE(error_of({b.begin(), b.begin() + 5}).find("too short"), std::string::npos);
+    EXPECT_NE(png_error({b.begin(), b.begin() + 5}).find("too short"), std::string::npos);
     auto sig = b;
     sig[1] = 'J';
-    EXPECT_NE(error_of(sig).find("bad signature"), std::string::npos);
+    EXPECT_NE(png_error(sig).find("bad signature"), std::string::npos);
     // A flipped bit in the pixel data: the IDAT CRC no longer matches.
     auto flipped = b;
     const size_t idat = find_chunk(b, "IDAT");
     flipped[idat + 9] ^= 0x10;
-    const std::string crc = error_of(flipped);
+    const std::string crc = png_error(flipped);
     EXPECT_NE(crc.find("CRC mismatch in chunk 'IDAT' at byte " + std::to_string(idat)), std::string::npos) << crc;
     EXPECT_EQ(crc.rfind("img.png: ", 0), 0u) << crc;
     // A length running past the end of the file.
     auto longer = b;
     longer[idat] = 0x10;
-    EXPECT_NE(error_of(longer).find("remain before the CRC"), std::string::npos);
+    EXPECT_NE(png_error(longer).find("remain before the CRC"), std::string::npos);
     auto huge = b;
     huge[idat] = 0x80;
-    EXPECT_NE(error_of(huge).find("above 2^31 - 1"), std::string::npos);
+    EXPECT_NE(png_error(huge).find("above 2^31 - 1"), std::string::npos);
     // No IEND.
-    EXPECT_NE(error_of({b.begin(), b.end() - 12}).find("before the IEND chunk"), std::string::npos);
+    EXPECT_NE(png_error({b.begin(), b.end() - 12}).find("before the IEND chunk"), std::string::npos);
     auto type = b;
     type[idat + 5] = '1';
-    EXPECT_NE(error_of(type).find("not four ASCII letters"), std::string::npos);
+    EXPECT_NE(png_error(type).find("not four ASCII letters"), std::string::npos);
 }
 
 TEST_F(PngReader, RefusesStructuralErrors) {
@@ -203,25 +198,25 @@ TEST_F(PngReader, RefusesStructuralErrors) {
     const auto idat = chunk("IDAT", "x");
     std::vector<uint8_t> no_idat = head();
     add(no_idat, iend);
-    EXPECT_NE(error_of(no_idat).find("no IDAT"), std::string::npos);
+    EXPECT_NE(png_error(no_idat).find("no IDAT"), std::string::npos);
 
     std::vector<uint8_t> not_first = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     add(not_first, idat);
-    EXPECT_NE(error_of(not_first).find("first chunk is 'IDAT'"), std::string::npos);
+    EXPECT_NE(png_error(not_first).find("first chunk is 'IDAT'"), std::string::npos);
 
     auto two = head();
     add(two, chunk("IHDR", std::string("\0\0\0\3\0\0\0\2\x08\x02\0\0\0", 13)));
-    EXPECT_NE(error_of(two).find("second IHDR"), std::string::npos);
+    EXPECT_NE(png_error(two).find("second IHDR"), std::string::npos);
 
-    EXPECT_NE(error_of(head(std::string("\0\0\0\3\0\0\0\2\x07\x02\0\0\0", 13))).find("invalid bit depth 7"), std::string::npos);
-    EXPECT_NE(error_of(head(std::string("\0\0\0\0\0\0\0\2\x08\x02\0\0\0", 13))).find("invalid image size 0x2"), std::string::npos);
-    EXPECT_NE(error_of(head(std::string("\0\0\0\3\0\0\0\2\x08\x02\0\0\2", 13))).find("interlace"), std::string::npos);
-    EXPECT_NE(error_of(head(std::string("\0\0\0\3\0\0\0\2\x08\x02\0\0", 12))).find("not 13"), std::string::npos);
+    EXPECT_NE(png_error(head(std::string("\0\0\0\3\0\0\0\2\x07\x02\0\0\0", 13))).find("invalid bit depth 7"), std::string::npos);
+    EXPECT_NE(png_error(head(std::string("\0\0\0\0\0\0\0\2\x08\x02\0\0\0", 13))).find("invalid image size 0x2"), std::string::npos);
+    EXPECT_NE(png_error(head(std::string("\0\0\0\3\0\0\0\2\x08\x02\0\0\2", 13))).find("interlace"), std::string::npos);
+    EXPECT_NE(png_error(head(std::string("\0\0\0\3\0\0\0\2\x08\x02\0\0", 12))).find("not 13"), std::string::npos);
 
     auto bad_iend = head();
     add(bad_iend, idat);
     add(bad_iend, chunk("IEND", "x"));
-    EXPECT_NE(error_of(bad_iend).find("IEND has 1 data bytes"), std::string::npos);
+    EXPECT_NE(png_error(bad_iend).find("IEND has 1 data bytes"), std::string::npos);
 
     for (const auto& [type, body, expect] : std::vector<std::tuple<const char*, std::string, const char*>>{
              {"tEXt", "no separator", "no NUL after its keyword"},
@@ -236,7 +231,7 @@ TEST_F(PngReader, RefusesStructuralErrors) {
         add(v, chunk(type, body));
         add(v, idat);
         add(v, iend);
-        const std::string msg = error_of(v);
+        const std::string msg = png_error(v);
         EXPECT_NE(msg.find(expect), std::string::npos) << msg << "\nexpected: " << expect;
     }
 }

@@ -13,6 +13,7 @@ namespace {
 
 using testing::raw_bytes;
 using testing::sample_tensor;
+using testing::io_error_of;
 using testing::ScratchDir;
 
 // A file from a header text and a data area, as another writer might produce it.
@@ -24,16 +25,9 @@ std::vector<uint8_t> make_file(const std::string& header, const std::vector<uint
     return out;
 }
 
-Safetensors decode(const std::vector<uint8_t>& b) { return decode_safetensors(b.data(), b.size(), "w.safetensors"); }
-
-std::string error_of(const std::vector<uint8_t>& b) {
-    try {
-        decode(b);
-    } catch (const IOError& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "expected IOError";
-    return {};
+Safetensors decode_file(const std::vector<uint8_t>& b) { return decode_safetensors(b.data(), b.size(), "w.safetensors"); }
+std::string safetensors_error(const std::vector<uint8_t>& b) {
+    return io_error_of([&] { decode_file(b); });
 }
 
 TEST(Safetensors, RoundTripEveryDTypeWithMetadata) {
@@ -45,7 +39,7 @@ TEST(Safetensors, RoundTripEveryDTypeWithMetadata) {
     const std::map<std::string, std::string> meta = {{"format", "pt"}, {"note", "σ"}};
     const auto bytes = encode_safetensors(tensors, meta);
     EXPECT_EQ(detail::load_le64(bytes.data()) % 8, 0u);  // data area aligned
-    const Safetensors back = decode(bytes);
+    const Safetensors back = decode_file(bytes);
     EXPECT_EQ(back.metadata, meta);
     ASSERT_EQ(back.tensors.size(), tensors.size());
     for (const auto& [name, t] : tensors) {
@@ -65,13 +59,13 @@ TEST(Safetensors, ReadsOtherLayouts) {
         R"({"b":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},)"
         R"("a":{"dtype":"I32","shape":[1,1],"data_offsets":[2,6]},)"
         R"("z":{"dtype":"F64","shape":[0],"data_offsets":[6,6]},"__metadata__":{}})";
-    const auto f = decode(make_file(header, {7, 8, 0x01, 0x00, 0x00, 0x80}));
+    const auto f = decode_file(make_file(header, {7, 8, 0x01, 0x00, 0x00, 0x80}));
     EXPECT_EQ(f.tensors.at("b").to_int_vector(), (std::vector<int64_t>{7, 8}));
     EXPECT_EQ(f.tensors.at("a").to_int_vector(), (std::vector<int64_t>{-2147483647}));
     EXPECT_EQ(f.tensors.at("z").numel(), 0);
-    const auto bools = decode(make_file(R"({"m":{"dtype":"BOOL","shape":[3],"data_offsets":[0,3]}}  )", {0, 5, 1}));
+    const auto bools = decode_file(make_file(R"({"m":{"dtype":"BOOL","shape":[3],"data_offsets":[0,3]}}  )", {0, 5, 1}));
     EXPECT_EQ(raw_bytes(bools.tensors.at("m")), (std::vector<uint8_t>{0, 1, 1}));
-    EXPECT_TRUE(decode(make_file("{}", {})).tensors.empty());
+    EXPECT_TRUE(decode_file(make_file("{}", {})).tensors.empty());
 }
 
 TEST(Safetensors, RefusesLies) {
@@ -114,7 +108,7 @@ TEST(Safetensors, RefusesLies) {
         {make_file(R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}})", area), "4 bytes that no tensor uses"},
     };
     for (const Case& c : cases) {
-        const std::string msg = error_of(c.bytes);
+        const std::string msg = safetensors_error(c.bytes);
         EXPECT_NE(msg.find(c.expect), std::string::npos) << "message: " << msg << "\nexpected: " << c.expect;
         EXPECT_EQ(msg.rfind("w.safetensors: ", 0), 0u) << msg;
     }

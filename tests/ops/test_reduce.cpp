@@ -12,8 +12,8 @@ namespace {
 using test::expect_error;
 using test::expect_values;
 
-const double kNaN = std::numeric_limits<double>::quiet_NaN();
-const double kInf = std::numeric_limits<double>::infinity();
+using test::kInf;
+using test::kNaN;
 
 const Tensor& m23() {
     static const Tensor t = from_vector({1, 2, 3, 4, 5, 6}, {2, 3});

@@ -94,14 +94,6 @@ std::vector<int64_t> int_values(const Tensor& t) {
     return std::vector<int64_t>(v.begin(), v.end());
 }
 
-stats::Distribution dist(stats::Distribution::Kind kind, double a, double b) {
-    stats::Distribution d;
-    d.kind = kind;
-    d.a = a;
-    d.b = b;
-    return d;
-}
-
 stats::TestResult ks(const std::vector<double>& v, const stats::Distribution& d) { return stats::ks_test(v, d); }
 
 stats::TestResult chi2(const std::vector<double>& v, const stats::Distribution& d) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "dist_shorthand.h"
 #include "tensor/stats.h"
 #include "tensor/tensor.h"
 
@@ -33,10 +34,13 @@ void expect_reject(const stats::TestResult& r, const std::string& what);
 int decisions_made();
 
 // ---- samples ---------------------------------------------------------------------------------------
+constexpr int64_t kN = 1000000;  // samples per test unless a test says otherwise
+// "op dtype", the name of one case in the failure messages.
+inline std::string label(const std::string& op, DType d) { return op + " " + dtype_name(d); }
 std::vector<double> values(const Tensor& t);        // any dtype, as double, row-major
 std::vector<int64_t> int_values(const Tensor& t);  // integer-valued tensors, exact for int64
 
-stats::Distribution dist(stats::Distribution::Kind kind, double a, double b = 0.0);
+using stats_test::dist;  // dist(Kind::Normal, 0, 1)
 stats::TestResult ks(const std::vector<double>& v, const stats::Distribution& d);
 stats::TestResult chi2(const std::vector<double>& v, const stats::Distribution& d);  // pooled to kMinExpected
 // Chi-square of observed counts against probabilities (expected = n * probs), pooled to kMinExpected.

@@ -19,8 +19,6 @@ namespace {
 using namespace nl;
 using namespace nl::suite;
 
-constexpr int64_t kN = 1000000;
-
 std::vector<double> normalised(std::vector<double> w) {
     double s = 0.0;
     for (double x : w) s += x;

@@ -17,10 +17,7 @@ using namespace nl;
 using namespace nl::suite;
 using Kind = stats::Distribution::Kind;
 
-constexpr int64_t kN = 1000000;
 const DType kFloatTypes[] = {DType::Float32, DType::Float64};
-
-std::string label(const std::string& op, DType d) { return op + " " + dtype_name(d); }
 
 // KS (always) and the mean z-test (where d has a finite mean and a moderate kurtosis).
 void fit_continuous(const std::vector<double>& v, const stats::Distribution& d, const std::string& what,

@@ -19,10 +19,6 @@ using namespace nl;
 using namespace nl::suite;
 using Kind = stats::Distribution::Kind;
 
-constexpr int64_t kN = 1000000;
-
-std::string label(const std::string& op, DType d) { return op + " " + dtype_name(d); }
-
 // ---- Bernoulli -------------------------------------------------------------------------------------
 TEST(StatsBernoulli, ScalarProbability) {
     Generator g(4001);

@@ -21,8 +21,6 @@ using namespace nl;
 using namespace nl::suite;
 using Kind = stats::Distribution::Kind;
 
-constexpr int64_t kN = 1000000;
-
 std::vector<double> as_double(const std::vector<int64_t>& v) { return std::vector<double>(v.begin(), v.end()); }
 
 TEST(StatsIntegers, SmallRangesInEveryDtype) {

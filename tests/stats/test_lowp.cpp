@@ -20,16 +20,12 @@ using namespace nl;
 using namespace nl::suite;
 using Kind = stats::Distribution::Kind;
 
-constexpr int64_t kN = 1000000;
-
 struct LowType {
     DType dtype;
     const LowFormat* format;
     int grid_bits;  // bits of the uniform grid rand draws from (transforms.h uniform_f16 / _bf16)
 };
 const LowType kLowTypes[] = {{DType::Float16, &kHalf, 11}, {DType::BFloat16, &kBFloat16, 8}};
-
-std::string label(const std::string& op, DType d) { return op + " " + dtype_name(d); }
 
 TEST(StatsLowPrecision, ReferenceRoundingIsRoundToNearestEven) {
     // The reference rounding of this suite, checked on hand-picked values (not statistical).

@@ -19,8 +19,6 @@ using namespace nl;
 using namespace nl::suite;
 using Kind = stats::Distribution::Kind;
 
-constexpr int64_t kN = 1000000;
-
 TEST(StatsPower, ShiftedNormalIsRejectedByKS) {
     Generator g(6001);
     const std::vector<double> v = values(randn({kN}, {DType::Float32}, &g));

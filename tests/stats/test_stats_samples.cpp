@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "dist_shorthand.h"
 #include "tensor/errors.h"
 #include "tensor/stats.h"
 #include "tensor/tensor.h"
@@ -15,13 +16,7 @@ namespace {
 using namespace nl::stats;
 using Kind = Distribution::Kind;
 
-Distribution dist(Kind k, double a, double b = 0.0) {
-    Distribution d;
-    d.kind = k;
-    d.a = a;
-    d.b = b;
-    return d;
-}
+using nl::stats_test::dist;
 
 TEST(StatsSamples, MomentsExcludeNaNAndInf) {
     const Moments m = moments(std::vector<double>{1, 2, NAN, 3, INFINITY, 4, -INFINITY});

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "dist_shorthand.h"
 #include "tensor/errors.h"
 #include "tensor/stats.h"
 
@@ -16,14 +17,7 @@ namespace {
 using namespace nl::stats;
 using Kind = Distribution::Kind;
 
-Distribution dist(Kind k, double a, double b = 0.0, std::vector<double> probs = {}) {
-    Distribution d;
-    d.kind = k;
-    d.a = a;
-    d.b = b;
-    d.probs = std::move(probs);
-    return d;
-}
+using nl::stats_test::dist;
 
 void expect_close(double got, double want, double tol, const std::string& what) {
     if (std::isnan(want)) {

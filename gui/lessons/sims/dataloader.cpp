@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "gui/lessons/sims/param_range.h"
 #include "tensor/errors.h"
 #include "tensor/generator.h"
 #include "tensor/random.h"
@@ -13,12 +14,6 @@
 namespace nl::gui::sims {
 
 namespace {
-
-void check_range(const char* field, int64_t v, int64_t lo, int64_t hi) {
-    if (v < lo || v > hi)
-        throw ValueError(std::string("dataloader: ") + field + " = " + std::to_string(v) + " must be in [" +
-                         std::to_string(lo) + ", " + std::to_string(hi) + "]");
-}
 
 // torch.empty((), dtype=torch.int64).random_(generator=g): a non-negative 63-bit seed.
 uint64_t draw_seed(Generator& g) {
@@ -39,10 +34,10 @@ int Augment::dx() const { return static_cast<int>(std::floor(7.0f * r[2])) - 3; 
 int Augment::dy() const { return static_cast<int>(std::floor(7.0f * r[3])) - 3; }
 
 void LoaderConfig::validate() const {
-    check_range("n", n, 1, 256);
-    check_range("batch_size", batch_size, 1, 64);
-    check_range("num_workers", num_workers, 0, 8);
-    check_range("epoch", epoch, 0, 99);
+    check_int_range("dataloader", "n", n, 1, 256);
+    check_int_range("dataloader", "batch_size", batch_size, 1, 64);
+    check_int_range("dataloader", "num_workers", num_workers, 0, 8);
+    check_int_range("dataloader", "epoch", epoch, 0, 99);
 }
 
 LoaderEpoch simulate_loader(const LoaderConfig& cfg) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "gui/lessons/sims/param_range.h"
 #include "tensor/errors.h"
 #include "tensor/generator.h"
 #include "tensor/ops.h"
@@ -12,12 +13,6 @@
 namespace nl::gui::sims {
 
 namespace {
-
-void check_range(const char* field, int64_t v, int64_t lo, int64_t hi) {
-    if (v < lo || v > hi)
-        throw ValueError(std::string("init: ") + field + " = " + std::to_string(v) + " must be in [" +
-                         std::to_string(lo) + ", " + std::to_string(hi) + "]");
-}
 
 // The bin of x (a position already scaled to bins) clamped to [0, bins - 1] BEFORE the cast to
 // int: exploding activations reach 1e9 and beyond (and inf after enough layers), which no int
@@ -77,9 +72,9 @@ double init_weight_std(InitScheme s, int fan_in) {
 }
 
 void InitConfig::validate() const {
-    check_range("layers", layers, 1, 32);
-    check_range("width", width, 8, 1024);
-    check_range("batch", batch, 8, 4096);
+    check_int_range("init", "layers", layers, 1, 32);
+    check_int_range("init", "width", width, 8, 1024);
+    check_int_range("init", "batch", batch, 8, 4096);
 }
 
 InitResult run_init(const InitConfig& cfg, InitScheme scheme) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gui/lessons/sims/moons_batched.h"
+#include "gui/lessons/sims/param_range.h"
 #include "tensor/errors.h"
 #include "tensor/ops.h"
 #include "tensor/random.h"
@@ -17,19 +18,13 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-void check_range(const char* field, double v, double lo, double hi) {
-    if (!(v >= lo && v <= hi))
-        throw ValueError(std::string("moons: ") + field + " = " + std::to_string(v) + " must be in [" +
-                         std::to_string(lo) + ", " + std::to_string(hi) + "]");
-}
-
 float sigmoid(float z) { return 1.0f / (1.0f + std::exp(-z)); }
 
 }  // namespace
 
 Moons make_moons(int n, double noise, uint64_t seed) {
-    check_range("n", n, 2, 100000);
-    check_range("noise", noise, 0.0, 10.0);
+    check_int_range("moons", "n", n, 2, 100000);
+    check_real_range("moons", "noise", noise, 0.0, 10.0);
     Generator g(seed);
     const int n_out = n / 2, n_in = n - n_out;
     std::vector<float> x(static_cast<size_t>(2 * n));
@@ -69,16 +64,16 @@ void check_training_set(const TrainConfig& cfg, const Moons& train) {
                          std::to_string(cfg.n_train));
 }
 
-void check_seed_count(int k) { check_range("k (seeds)", k, 1, 200); }
+void check_seed_count(int k) { check_int_range("moons", "k (seeds)", k, 1, 200); }
 
 void TrainConfig::validate() const {
-    check_range("hidden", hidden, 2, 64);
-    check_range("epochs", epochs, 1, 500);
-    check_range("batch", batch, 1, 512);
-    check_range("lr", lr, 1e-6, 10.0);
-    check_range("n_train", n_train, 8, 5000);
-    check_range("n_val", n_val, 8, 5000);
-    check_range("noise", noise, 0.0, 1.0);
+    check_int_range("moons", "hidden", hidden, 2, 64);
+    check_int_range("moons", "epochs", epochs, 1, 500);
+    check_int_range("moons", "batch", batch, 1, 512);
+    check_real_range("moons", "lr", lr, 1e-6, 10.0);
+    check_int_range("moons", "n_train", n_train, 8, 5000);
+    check_int_range("moons", "n_val", n_val, 8, 5000);
+    check_real_range("moons", "noise", noise, 0.0, 1.0);
 }
 
 std::vector<float> initial_params(int hidden, Generator* gen) {
