@@ -39,7 +39,9 @@ TEST(ParseShape, MalformedOrHugeNamesTheText) {
                                   "99999999999999999999", "1099511627777", "1048576,1048577", "[1,2", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17"}) {
         const std::string msg = error_of<ShapeError>([&] { parse_shape(bad); });
         EXPECT_NE(msg.find("--shape"), std::string::npos) << msg;
-        if (!bad.empty() && bad != " ") EXPECT_NE(msg.find(bad), std::string::npos) << "message must quote '" << bad << "': " << msg;
+        if (!bad.empty() && bad != " ") {
+            EXPECT_NE(msg.find(bad), std::string::npos) << "message must quote '" << bad << "': " << msg;
+        }
     }
     // Overflow of the product is caught before any multiplication wraps.
     const std::string msg = error_of<ShapeError>([] { parse_shape("4294967296,4294967296,4294967296"); });

@@ -98,7 +98,9 @@ TEST(TransformEdges, GeometricSaturatesIntegerDtypes) {
             saturated += d == DType::UInt8 && r > 255.0;
             ASSERT_EQ(t.at({i}), want) << nl::dtype_name(d) << " element " << i;
         }
-        if (d == DType::UInt8) EXPECT_GT(saturated, 100);
+        if (d == DType::UInt8) {
+            EXPECT_GT(saturated, 100);
+        }
     }
     EXPECT_EQ(nl::xf::cast_from_double<uint8_t>(1e300), 255);
     EXPECT_EQ(nl::xf::cast_from_double<uint8_t>(-3.0), 0);
@@ -151,7 +153,9 @@ TEST(TransformEdges, UniformBoundsHold) {
         for (double v : n.to_vector()) {
             ASSERT_GE(v, std::min(lo, 0.1)) << nl::dtype_name(d);
             ASSERT_LT(v, std::max(hi, 0.1005)) << nl::dtype_name(d);
-            if (d == DType::Float32 || d == DType::Float64) ASSERT_LT(v, 0.1005);
+            if (d == DType::Float32 || d == DType::Float64) {
+                ASSERT_LT(v, 0.1005);
+            }
         }
     }
     // the largest word: 1 - 2^-24 scaled, rounding up to b gives the float below b

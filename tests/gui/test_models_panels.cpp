@@ -143,8 +143,6 @@ protected:
     int font_w = 0, font_h = 0;
 };
 
-}  // namespace
-
 TEST_F(ModelsPanels, DiffusionRunsABoundedNumberOfStepsPerFrameFromOneXT) {
     if (!have_asset("digits_diffusion.safetensors")) GTEST_SKIP() << "no digits_diffusion.safetensors";
     s.diffusion.steps_per_frame = 3;
@@ -336,3 +334,5 @@ TEST_F(ModelsPanels, ScreenshotsOfEveryTab) {
                       {}, true);
     }
 }
+
+}  // namespace

@@ -78,8 +78,6 @@ protected:
     MemorySink sink;
 };
 
-}  // namespace
-
 TEST_F(Headless, PanelsFillTheWindowWithoutOverlapOrClippedContent) {
     struct Size {
         float w, h, scale;
@@ -326,3 +324,5 @@ TEST(GuiStatus, FrameTimeIsTheMeanOfTheLastFramesWithoutStartUp) {
     EXPECT_DOUBLE_EQ(s.frame_ms, 10.0);  // only the last 30 frames
     EXPECT_DOUBLE_EQ(s.fps, 100.0);
 }
+
+}  // namespace

@@ -109,8 +109,12 @@ TEST(LessonFormat, EveryVisualDeclaresSaneParameterRanges) {
         for (const VisualParam& p : v.params) {
             SCOPED_TRACE(v.id + "." + p.key);
             EXPECT_FALSE(p.key.empty());
-            if (p.kind == VisualParam::Kind::Number || p.kind == VisualParam::Kind::Integer) EXPECT_LE(p.lo, p.hi);
-            if (p.kind == VisualParam::Kind::Text) EXPECT_GT(p.max_chars, 0u);
+            if (p.kind == VisualParam::Kind::Number || p.kind == VisualParam::Kind::Integer) {
+                EXPECT_LE(p.lo, p.hi);
+            }
+            if (p.kind == VisualParam::Kind::Text) {
+                EXPECT_GT(p.max_chars, 0u);
+            }
             int same = 0;
             for (const VisualParam& q : v.params) same += q.key == p.key;
             EXPECT_EQ(same, 1) << "declared once";

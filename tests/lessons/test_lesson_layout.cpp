@@ -26,7 +26,9 @@ TEST(LessonLayout, ColumnsTileTheWindow) {
             EXPECT_GT(L.visual.w, c.w * 0.3f) << "the visual keeps a good share";
             EXPECT_GT(L.lesson.w, 0);
             EXPECT_FALSE(L.lesson.overlaps(L.visual));
-            if (sampler) EXPECT_FALSE(L.sampler.overlaps(L.visual) || L.sampler.overlaps(L.lesson));
+            if (sampler) {
+                EXPECT_FALSE(L.sampler.overlaps(L.visual) || L.sampler.overlaps(L.lesson));
+            }
         }
 }
 
