@@ -259,8 +259,12 @@ void draw_diffusion_panel(DiffusionPanelState& d) {
     tooltip("Scrub over the steps run so far (pauses). Play or Step returns to the latest.");
     ImGui::SameLine();
     const models::DiffusionFrame& f = d.ddpm->frame(frame);
-    ImGui::Text("t = %d", f.timestep);
-    tooltip("The training timestep of the shown x_t (-1: finished, x_0).");
+    if (f.timestep >= 0) {
+        ImGui::Text("t = %d", f.timestep);
+    } else {
+        ImGui::TextUnformatted("x_0: done");
+    }
+    tooltip("The training timestep (0..999) of the shown x_t; after the last step the sample is x_0.");
     ImGui::TextColored(theme::text_dim(), "step %d of %d   alpha_bar %.4f   %d step(s) this frame", frame, d.steps,
                        f.alpha_bar, d.steps_last_frame);
 
