@@ -192,19 +192,27 @@ NL_HOST_DEVICE double poisson_from_setup(uint32_t w0, uint32_t w1, const Poisson
     }
 }
 
-// One element with its own rate (the reference loop and the CUDA kernel).
+// One element with its own rate (what random_block computes for each Poisson element).
 NL_HOST_DEVICE double poisson(uint32_t w0, uint32_t w1, double lambda, uint64_t seed, uint64_t block,
                               uint32_t stream, int lane) {
     return poisson_from_setup(w0, w1, poisson_setup(lambda), seed, block, stream, lane);
 }
 
 // ---- the block function ------------------------------------------------------------------------
-// Writes the elements of block q (relative to r.offset) that fall below r.numel into out.
-template <class T>
-NL_HOST_DEVICE void random_block(const RandomRequest& r, uint64_t q, T* out) {
+// What geometric and Poisson compute from their parameters alone (log(1 - p); the PTRS
+// constants). The reference computes it for every element; the CPU fill passes a cache that keeps
+// it across blocks (tensor/simd/random_fill.cpp), with the same values.
+struct SetupPerElement {
+    NL_HOST_DEVICE double geometric_log_q(double p) { return xf::geometric_log_q(p); }
+    NL_HOST_DEVICE PoissonSetup poisson(double lambda) { return poisson_setup(lambda); }
+};
+
+// Writes the elements of block q (relative to r.offset) that fall below r.numel into out, from
+// the block's words w (Philox of block r.offset + q); the rejection samplers (randint, Poisson)
+// read their further attempts from Philox themselves.
+template <class T, class Setup>
+NL_HOST_DEVICE void random_block_from_words(const RandomRequest& r, uint64_t q, const uint32_t* w, T* out, Setup& setup) {
     const uint64_t block = r.offset + q;
-    const PhiloxCounter c = philox_block(r.seed, block, r.stream);
-    const uint32_t* w = c.v;
     const int per = elements_per_block(r.kind, r.dtype, r.range);
     const int64_t first = static_cast<int64_t>(q) * per;
     const int count = (r.numel - first < per) ? static_cast<int>(r.numel - first) : per;
@@ -272,13 +280,27 @@ NL_HOST_DEVICE void random_block(const RandomRequest& r, uint64_t q, T* out) {
             }
             break;
         case RandomKind::Geometric:
-            for (int j = 0; j < count; ++j) out[first + j] = cast_from_double<T>(geometric(w[2 * j], w[2 * j + 1], r.a));
+            // geometric(w0, w1, p) with log(1 - p) from the setup.
+            for (int j = 0; j < count; ++j) {
+                out[first + j] = cast_from_double<T>(
+                    r.a >= 1.0 ? 1.0 : geometric_from_log_q(w[2 * j], w[2 * j + 1], setup.geometric_log_q(r.a)));
+            }
             break;
         case RandomKind::Poisson:
-            for (int j = 0; j < count; ++j)
-                out[first + j] = cast_from_double<T>(poisson(w[2 * j], w[2 * j + 1], param_a(j), r.seed, block, r.stream, j));
+            for (int j = 0; j < count; ++j) {
+                const PoissonSetup& ps = setup.poisson(param_a(j));
+                out[first + j] = cast_from_double<T>(poisson_from_setup(w[2 * j], w[2 * j + 1], ps, r.seed, block, r.stream, j));
+            }
             break;
     }
+}
+
+// The reference: block q from its own Philox words.
+template <class T>
+NL_HOST_DEVICE void random_block(const RandomRequest& r, uint64_t q, T* out) {
+    const PhiloxCounter c = philox_block(r.seed, r.offset + q, r.stream);
+    SetupPerElement setup;
+    random_block_from_words<T>(r, q, c.v, out, setup);
 }
 
 }  // namespace nl::xf

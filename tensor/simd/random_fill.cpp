@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <type_traits>
 
 #include "tensor/detmath.h"
 #include "tensor/half.h"
@@ -76,110 +75,31 @@ FillArgs make_fill_args(const RandomRequest& r) {
 
 namespace {
 
-// What geometric and Poisson compute from their parameters alone, kept across the blocks of a
-// chunk (the scalar reference recomputes it per element; the values are the same).
-struct ParameterCache {
-    double geometric_log_q = 0.0;
-    xf::PoissonSetup poisson;
-    bool poisson_valid = false;
-
-    explicit ParameterCache(const RandomRequest& r) {
-        if (r.kind == RandomKind::Geometric && r.a < 1.0) geometric_log_q = xf::geometric_log_q(r.a);
-    }
-    const xf::PoissonSetup& poisson_for(double lambda) {
-        if (!poisson_valid || !(poisson.lambda == lambda)) {
-            poisson = xf::poisson_setup(lambda);
-            poisson_valid = true;
+// The setup of geometric and Poisson (random_block_from_words) kept across the blocks of a chunk
+// while the parameter stays the same; the reference computes it per element, with the same values.
+class SetupCache {
+public:
+    double geometric_log_q(double p) {
+        if (!(geometric_p_ == p)) {
+            geometric_log_q_ = xf::geometric_log_q(p);
+            geometric_p_ = p;
         }
-        return poisson;
+        return geometric_log_q_;
     }
+    const xf::PoissonSetup& poisson(double lambda) {
+        if (!poisson_valid_ || !(poisson_.lambda == lambda)) {
+            poisson_ = xf::poisson_setup(lambda);
+            poisson_valid_ = true;
+        }
+        return poisson_;
+    }
+
+private:
+    double geometric_p_ = -1.0;  // no probability: the first call computes
+    double geometric_log_q_ = 0.0;
+    xf::PoissonSetup poisson_;
+    bool poisson_valid_ = false;
 };
-
-// random_block (tensor/random_block.h) for block q with its primary words w already computed;
-// the rejection samplers still read their extra attempts from Philox themselves.
-template <class T>
-void block_from_words(const RandomRequest& r, uint64_t q, const uint32_t* w, T* out, ParameterCache& cache) {
-    using namespace xf;
-    const uint64_t block = r.offset + q;
-    const int per = elements_per_block(r.kind, r.dtype, r.range);
-    const int64_t first = static_cast<int64_t>(q) * per;
-    const int count = (r.numel - first < per) ? static_cast<int>(r.numel - first) : per;
-    constexpr bool kF64 = sizeof(T) == 8 && !std::is_integral<T>::value;
-    constexpr bool kHalf = std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value;
-    auto param_a = [&](int j) { return r.a_per_elem ? r.a_per_elem[first + j] : r.a; };
-    auto param_b = [&](int j) { return r.b_per_elem ? r.b_per_elem[first + j] : r.b; };
-
-    switch (r.kind) {
-        case RandomKind::Uniform:
-            for (int j = 0; j < count; ++j) {
-                if constexpr (kF64) {
-                    out[first + j] = cast_from_double<T>(scale_to_interval(uniform_f64(w[2 * j], w[2 * j + 1]), r.a, r.b));
-                } else if constexpr (kHalf) {
-                    const float u = std::is_same<T, Half>::value ? uniform_f16(w[j]) : uniform_bf16(w[j]);
-                    out[first + j] = uniform_low_precision<T>(u, static_cast<float>(r.a), static_cast<float>(r.b));
-                } else {
-                    out[first + j] = cast_from_float<T>(scale_to_interval(uniform_f32(w[j]), static_cast<float>(r.a), static_cast<float>(r.b)));
-                }
-            }
-            break;
-        case RandomKind::Normal:
-        case RandomKind::LogNormal: {
-            const bool lognormal = r.kind == RandomKind::LogNormal;
-            if constexpr (kF64) {
-                double z[2];
-                normal_pair_f64(w[0], w[1], w[2], w[3], z[0], z[1]);
-                for (int j = 0; j < count; ++j) {
-                    const double v = dm::fma(z[j], param_b(j), param_a(j));
-                    out[first + j] = cast_from_double<T>(lognormal ? dm::exp(v) : v);
-                }
-            } else {
-                float z[4];
-                normal_pair_f32(w[0], w[1], z[0], z[1]);
-                normal_pair_f32(w[2], w[3], z[2], z[3]);
-                for (int j = 0; j < count; ++j) {
-                    const float v = dm::fma(z[j], static_cast<float>(param_b(j)), static_cast<float>(param_a(j)));
-                    out[first + j] = cast_from_float<T>(lognormal ? dm::exp(v) : v);
-                }
-            }
-            break;
-        }
-        case RandomKind::Exponential:
-            for (int j = 0; j < count; ++j) {
-                if constexpr (kF64) out[first + j] = cast_from_double<T>(exponential_f64(w[2 * j], w[2 * j + 1], r.a));
-                else out[first + j] = cast_from_float<T>(exponential_f32(w[j], static_cast<float>(r.a)));
-            }
-            break;
-        case RandomKind::Cauchy:
-            for (int j = 0; j < count; ++j) {
-                if constexpr (kF64) out[first + j] = cast_from_double<T>(cauchy_f64(w[2 * j], w[2 * j + 1], r.a, r.b));
-                else out[first + j] = cast_from_float<T>(cauchy_f32(w[j], static_cast<float>(r.a), static_cast<float>(r.b)));
-            }
-            break;
-        case RandomKind::Bernoulli:
-            for (int j = 0; j < count; ++j)
-                out[first + j] = cast_from_int<T>(bernoulli(w[j], bernoulli_threshold(param_a(j))) ? 1 : 0);
-            break;
-        case RandomKind::RandInt:
-            for (int j = 0; j < count; ++j) {
-                const uint64_t k = per == 4 ? bounded32(w[j], r.range, r.seed, block, r.stream, j)
-                                            : bounded64(w[2 * j], w[2 * j + 1], r.range, r.seed, block, r.stream, j);
-                out[first + j] = cast_from_int<T>(static_cast<int64_t>(static_cast<uint64_t>(r.low) + k));
-            }
-            break;
-        case RandomKind::Geometric:
-            for (int j = 0; j < count; ++j) {
-                out[first + j] = cast_from_double<T>(
-                    r.a >= 1.0 ? 1.0 : geometric_from_log_q(w[2 * j], w[2 * j + 1], cache.geometric_log_q));
-            }
-            break;
-        case RandomKind::Poisson:
-            for (int j = 0; j < count; ++j) {
-                const PoissonSetup& s = cache.poisson_for(param_a(j));
-                out[first + j] = cast_from_double<T>(poisson_from_setup(w[2 * j], w[2 * j + 1], s, r.seed, block, r.stream, j));
-            }
-            break;
-    }
-}
 
 }  // namespace
 
@@ -229,11 +149,11 @@ void cpu_random_fill(const RandomRequest& req, void* out) {
                     q = fe;
                 } else {
                     uint32_t buf[4 * kTileBlocks];
-                    ParameterCache cache(req);
+                    SetupCache cache;
                     while (q < fe) {
                         const int64_t n = std::min(kTileBlocks, fe - q);
                         k->words(req.seed, req.stream, req.offset + static_cast<uint64_t>(q), n, buf);
-                        for (int64_t i = 0; i < n; ++i) block_from_words<T>(req, static_cast<uint64_t>(q + i), buf + 4 * i, o, cache);
+                        for (int64_t i = 0; i < n; ++i) xf::random_block_from_words<T>(req, static_cast<uint64_t>(q + i), buf + 4 * i, o, cache);
                         q += n;
                     }
                 }
