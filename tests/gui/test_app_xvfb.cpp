@@ -5,8 +5,6 @@
 // gui/theme.h.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -14,14 +12,14 @@
 #include <string>
 #include <vector>
 
-#include <stb_image.h>
-
 #include "gui/layout.h"
 #include "gui/options.h"
 #include "gui/theme.h"
 #include "tensor/backend.h"
 #include "tensor/io/png.h"
 #include "tensor/io/recipe.h"
+#include "tests/support/picture.h"
+#include "tests/support/process.h"
 
 namespace fs = std::filesystem;
 using namespace nl;
@@ -32,38 +30,13 @@ using namespace nl;
 
 namespace {
 
-struct RunResult {
-    int status = -1;
-    std::string output;
-};
+using test::load_picture;
+using test::Picture;
+using test::ProcessResult;
 
-RunResult run(const std::string& args, const std::string& env = "") {
-    const std::string cmd = env + " '" + std::string(NOISELAB_APP) + "' " + args + " 2>&1";
-    RunResult r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-    const int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
-
-struct Picture {
-    int w = 0, h = 0;
-    std::vector<unsigned char> rgb;
-    const unsigned char* at(int x, int y) const { return &rgb[(static_cast<size_t>(y) * w + x) * 3]; }
-};
-
-Picture load(const std::string& path) {
-    Picture p;
-    int c = 0;
-    unsigned char* data = stbi_load(path.c_str(), &p.w, &p.h, &c, 3);
-    if (!data) return p;
-    p.rgb.assign(data, data + static_cast<size_t>(p.w) * p.h * 3);
-    stbi_image_free(data);
-    return p;
+// The app with these arguments; env: what `env` should set or unset first.
+ProcessResult run(const std::string& args, const std::string& env = "") {
+    return test::run_shell(env + " '" + std::string(NOISELAB_APP) + "' " + args);
 }
 
 bool is(const unsigned char* px, ImU32 c) {
@@ -127,9 +100,9 @@ protected:
     // A screenshot after `frames` frames with these flags.
     Picture shot(const std::string& name, const std::string& flags, int frames = 8) {
         const std::string path = (dir / name).string();
-        const RunResult r = run(flags + " --frames " + std::to_string(frames) + " --screenshot '" + path + "'");
+        const ProcessResult r = run(flags + " --frames " + std::to_string(frames) + " --screenshot '" + path + "'");
         EXPECT_EQ(r.status, 0) << r.output;
-        Picture p = load(path);
+        Picture p = load_picture(path);
         EXPECT_EQ(p.w, 1280) << r.output;
         EXPECT_EQ(p.h, 800);
         return p;
@@ -192,7 +165,7 @@ TEST_F(App, APngItMadeRestoresItsSettings) {
 TEST_F(App, NeverOverwritesAScreenshotWithoutForce) {
     const std::string path = file("exists.png");
     { FILE* f = std::fopen(path.c_str(), "w"); std::fputs("keep", f); std::fclose(f); }
-    const RunResult r = run("--frames 2 --screenshot '" + path + "'");
+    const ProcessResult r = run("--frames 2 --screenshot '" + path + "'");
     EXPECT_EQ(r.status, gui::kExitFailure) << r.output;
     EXPECT_NE(r.output.find("--force"), std::string::npos) << r.output;
     EXPECT_EQ(fs::file_size(path), 4u);
@@ -205,18 +178,18 @@ TEST_F(App, NeverOverwritesAScreenshotWithoutForce) {
 TEST_F(App, AnUnavailableCudaDeviceFallsBackToTheCpu) {
     if (nl::cuda_unavailable_reason().empty()) GTEST_SKIP() << "a CUDA device is usable here";
     const std::string path = file("cuda.png");
-    const RunResult r = run("--device cuda --dist uniform --seed 5 --frames 8 --screenshot '" + path + "'");
+    const ProcessResult r = run("--device cuda --dist uniform --seed 5 --frames 8 --screenshot '" + path + "'");
     EXPECT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("cuda:0 is not available"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("drawing on the CPU"), std::string::npos) << r.output;
-    const Picture a = load(path), b = shot("cpu.png", "--device cpu --dist uniform --seed 5");
+    const Picture a = load_picture(path), b = shot("cpu.png", "--device cpu --dist uniform --seed 5");
     if (a.w != 1280 || b.w != 1280) return;
     EXPECT_EQ(differing(a, b, kLayout.view), 0) << "the CPU's grid";
     EXPECT_EQ(differing(a, b, kLayout.histogram), 0) << "the CPU's histogram";
 }
 
 TEST_F(App, NoDisplayGivesTheMessageAndStatus3) {
-    const RunResult r = run("--dist uniform --seed 5", "env -u DISPLAY -u WAYLAND_DISPLAY");
+    const ProcessResult r = run("--dist uniform --seed 5", "env -u DISPLAY -u WAYLAND_DISPLAY");
     EXPECT_EQ(r.status, gui::kExitNoDisplay) << r.output;
     EXPECT_NE(r.output.find("no display"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("noiselab sample --dist uniform"), std::string::npos) << r.output;
@@ -226,14 +199,14 @@ TEST_F(App, NoDisplayGivesTheMessageAndStatus3) {
 }
 
 TEST_F(App, BadFlagsGiveStatus2) {
-    const RunResult r = run("--dist gamma");
+    const ProcessResult r = run("--dist gamma");
     EXPECT_EQ(r.status, gui::kExitBadInput);
     EXPECT_NE(r.output.find("gamma"), std::string::npos);
     EXPECT_EQ(run("--frames 3 --script 'frame 2: std=-1'").status, gui::kExitBadInput);
 }
 
 TEST_F(App, BenchmarkFlagReportsFrameTimes) {
-    const RunResult r = run("--benchmark-frames 10 --shape 64,3,64,64");
+    const ProcessResult r = run("--benchmark-frames 10 --shape 64,3,64,64");
     EXPECT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("frames/s"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("[64, 3, 64, 64]"), std::string::npos) << r.output;
@@ -241,14 +214,14 @@ TEST_F(App, BenchmarkFlagReportsFrameTimes) {
 
 TEST_F(App, ExportsFromAScriptWriteEveryFileWithTheRecipe) {
     const std::string prefix = file("x");
-    const RunResult r = run("--seed 3 --frames 5 --script 'frame 2: save-as=" + prefix +
+    const ProcessResult r = run("--seed 3 --frames 5 --script 'frame 2: save-as=" + prefix +
                             " export=grid export=histogram export=tensor export=session; frame 3: export=window'");
     ASSERT_EQ(r.status, 0) << r.output;
     for (const char* f : {"x-grid.png", "x-histogram.png", "x-window.png", "x-tensor.npy", "x-session.json"})
         EXPECT_TRUE(fs::exists(file(f))) << f;
     EXPECT_EQ(recipe_of(file("x-window.png")).extra["image"], "window");
     EXPECT_EQ(recipe_of(file("x-grid.png")).seed, 3u);
-    const Picture w = load(file("x-window.png"));
+    const Picture w = load_picture(file("x-window.png"));
     EXPECT_EQ(w.w, 1280);
     // Asked again, nothing is replaced: the Replace dialog waits for an answer.
     const auto before = fs::last_write_time(file("x-grid.png"));

@@ -3,9 +3,6 @@
 // Each snippet's first printed line starts with `x.shape, x.dtype` of what is shown.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -13,6 +10,7 @@
 
 #include "lesson_test_util.h"
 #include "tensor/dtype.h"
+#include "tests/support/process.h"
 
 using namespace nl;
 using namespace nl::gui;
@@ -23,26 +21,12 @@ namespace {
 
 constexpr const char* kPython = "/usr/bin/python3";
 
-struct ProcResult {
-    int status = -1;
-    std::string output;
-};
-
-ProcResult run(const std::string& cmd) {
-    ProcResult r;
-    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-    const int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
+using nl::test::ProcessResult;
+using nl::test::run_shell;
 
 bool have_python() { return fs::exists(kPython); }
 bool have_torch() {
-    static const bool yes = have_python() && run(std::string(kPython) + " -c 'import torch'").status == 0;
+    static const bool yes = have_python() && run_shell(std::string(kPython) + " -c 'import torch'").status == 0;
     return yes;
 }
 
@@ -116,7 +100,7 @@ TEST(LessonPython, EverySnippetCompilesAndRunsWithTheShownShapeAndDtype) {
         ASSERT_FALSE(code.empty());
         const fs::path py = scratch() / (L.id + ".py");
         std::ofstream(py) << code;
-        const ProcResult c = run(std::string(kPython) + " -c \"import sys; compile(open(sys.argv[1]).read(), sys.argv[1], 'exec')\" '" + py.string() + "'");
+        const ProcessResult c = run_shell(std::string(kPython) + " -c \"import sys; compile(open(sys.argv[1]).read(), sys.argv[1], 'exec')\" '" + py.string() + "'");
         EXPECT_EQ(c.status, 0) << "not valid Python:\n" << code << "\n" << c.output;
         expected[py.string()] = expected_first_line(app.state);
         code_of[py.string()] = code;
@@ -125,7 +109,7 @@ TEST(LessonPython, EverySnippetCompilesAndRunsWithTheShownShapeAndDtype) {
     if (!have_torch()) GTEST_SKIP() << "torch not importable by " << kPython << ": snippets compiled, not run";
     const fs::path runner = scratch() / "run_snippets.py";
     std::ofstream(runner) << kRunner;
-    const ProcResult r = run("timeout 300 " + std::string(kPython) + " '" + runner.string() + "'" + files);
+    const ProcessResult r = run_shell("timeout 300 " + std::string(kPython) + " '" + runner.string() + "'" + files);
     ASSERT_EQ(r.status, 0) << r.output;
     // Split the output per snippet.
     std::map<std::string, std::string> out;

@@ -5,60 +5,29 @@
 // sampler column.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
-#include <stb_image.h>
-
 #include "gui/layout.h"
 #include "gui/lessons/lesson.h"
 #include "gui/options.h"
 #include "gui/theme.h"
+#include "tests/support/picture.h"
+#include "tests/support/process.h"
 
 namespace fs = std::filesystem;
 using namespace nl;
 
 namespace {
 
-struct RunResult {
-    int status = -1;
-    std::string output;
-};
+using test::load_picture;
+using test::Picture;
+using test::ProcessResult;
 
-RunResult run(const std::string& args) {
-    const std::string cmd = "'" + std::string(NOISELAB_APP) + "' " + args + " 2>&1";
-    RunResult r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-    const int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
-
-struct Picture {
-    int w = 0, h = 0;
-    std::vector<unsigned char> rgb;
-    const unsigned char* at(int x, int y) const { return &rgb[(static_cast<size_t>(y) * w + x) * 3]; }
-};
-
-Picture load(const std::string& path) {
-    Picture p;
-    int c = 0;
-    unsigned char* data = stbi_load(path.c_str(), &p.w, &p.h, &c, 3);
-    if (!data) return p;
-    p.rgb.assign(data, data + static_cast<size_t>(p.w) * p.h * 3);
-    stbi_image_free(data);
-    return p;
-}
+ProcessResult run(const std::string& args) { return test::run_shell("'" + std::string(NOISELAB_APP) + "' " + args); }
 
 bool is(const unsigned char* px, ImU32 c) { return px[0] == (c & 0xFF) && px[1] == ((c >> 8) & 0xFF) && px[2] == ((c >> 16) & 0xFF); }
 
@@ -87,9 +56,9 @@ protected:
     }
     Picture shot(const std::string& name, const std::string& flags) {
         const std::string path = (dir / name).string();
-        const RunResult r = run(flags + " --frames 8 --force --screenshot '" + path + "'");
+        const ProcessResult r = run(flags + " --frames 8 --force --screenshot '" + path + "'");
         EXPECT_EQ(r.status, 0) << r.output;
-        Picture p = load(path);
+        Picture p = load_picture(path);
         EXPECT_EQ(p.w, 1280) << r.output;
         return p;
     }
@@ -133,7 +102,7 @@ TEST_F(LessonsApp, PresentationModeHidesTheSamplerColumn) {
 TEST_F(LessonsApp, ABadLessonFileIsRefusedWithItsNameAndField) {
     const std::string bad = (dir / "bad_lesson.json").string();
     std::ofstream(bad) << R"({"id":"x","number":1,"title":"X","explanation":["a","b","c"],"visual":"nope"})";
-    RunResult r = run("--lesson '" + bad + "' --frames 2");
+    ProcessResult r = run("--lesson '" + bad + "' --frames 2");
     EXPECT_EQ(r.status, gui::kExitBadInput) << r.output;
     EXPECT_NE(r.output.find(bad + ": field 'visual'"), std::string::npos) << r.output;
     r = run("--lesson /nonexistent/x.json --frames 2");

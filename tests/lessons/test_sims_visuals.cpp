@@ -6,7 +6,6 @@
 
 #include <imgui_internal.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "lesson_test_util.h"
+#include "tests/support/process.h"
 
 using namespace nl;
 using namespace nl::gui;
@@ -191,14 +191,7 @@ namespace {
 std::string run_python(const std::string& code, const std::string& name) {
     const std::string path = std::string(NOISELAB_BINARY_DIR) + "/" + name;
     std::ofstream(path) << code;
-    std::string out;
-    FILE* p = popen(("timeout 120 /usr/bin/python3 '" + path + "' 2>&1").c_str(), "r");
-    if (!p) return out;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    pclose(p);
-    return out;
+    return nl::test::run_shell("timeout 120 /usr/bin/python3 '" + path + "'").output;
 }
 
 // The numbers inside every "angles [...]" of the output.
