@@ -129,7 +129,10 @@ int cmd_diffuse(int argc, char** argv) {
     DiffuseFlags d;
     CommonFlags f;
     f.n = -1;
-    app.add_option("--model", d.model, "digits, moons, swiss_roll, eight_gaussians, checkerboard or spiral");
+    std::vector<std::string> model_names{"digits"};
+    for (const std::string& toy : models::toy_names()) model_names.push_back(toy);
+    app.add_option("--model", d.model, "digits, moons, swiss_roll, eight_gaussians, checkerboard or spiral")
+        ->check(CLI::IsMember(model_names));
     app.add_option("--class", d.klass, "digit class 0-9 (default: every class in turn)")->check(CLI::Range(0, 9));
     app.add_option("--steps", d.steps, "sampler steps (1-1000)")->check(CLI::Range(1, 1000));
     app.add_option("--sampler", d.sampler, "ddim or ddpm (ancestral)")->check(CLI::IsMember({"ddim", "ddpm"}));
@@ -143,7 +146,6 @@ int cmd_diffuse(int argc, char** argv) {
     if (int rc = models::cli::parse(app, argc, argv, "diffuse"); rc >= 0) return rc;
     try {
         const bool digits = d.model == "digits";
-        if (!digits) models::toy_index(d.model);  // validates the name
         if (!digits && d.klass >= 0) throw ValueError("--class applies to --model digits only");
         if (f.n < 0) f.n = digits ? 16 : 2000;
         models::SamplerConfig cfg;

@@ -3,6 +3,8 @@
 // on stderr, and output files: a PNG carrying a recipe (the command line that reproduces it and
 // the result's hash) and a .npy of the raw tensor. Header-only; used by the app only.
 #pragma once
+#include <unistd.h>
+
 #include <cstdint>
 #include <iostream>
 #include <string>
@@ -58,13 +60,20 @@ inline std::string command_line(int argc, char** argv, const char* name) {
 }
 
 // "\r<name>: step 12/50" on stderr, only for runs of more than one step and without --quiet.
+// On a terminal one line rewritten at every step; into a file or a pipe (a log, CI) a line at each
+// tenth of the run, so the log does not get one "\r"-joined line of a thousand steps.
 struct Progress {
     std::string name;
     bool quiet = false;
+    bool terminal = isatty(STDERR_FILENO) != 0;
     void operator()(int done, int total) const {
         if (quiet || total <= 1) return;
-        std::cerr << "\r" << name << ": step " << done << "/" << total << std::flush;
-        if (done == total) std::cerr << "\n";
+        if (terminal) {
+            std::cerr << "\r" << name << ": step " << done << "/" << total << std::flush;
+            if (done == total) std::cerr << "\n";
+        } else if (done == total || done * 10 / total != (done - 1) * 10 / total) {
+            std::cerr << name << ": step " << done << "/" << total << "\n";
+        }
     }
 };
 
