@@ -1,6 +1,6 @@
 // Helpers for the tensor/io tests: a scratch directory removed after each test, one sample
-// tensor per dtype (with edge values), byte-level comparison, file listing, and the message of an
-// expected IOError.
+// tensor per dtype (with edge values), byte-level comparison, file listing, and (from
+// tests/support/io_error.h) the message of an expected IOError.
 #pragma once
 #include <gtest/gtest.h>
 
@@ -16,6 +16,7 @@
 
 #include "tensor/errors.h"
 #include "tensor/tensor.h"
+#include "tests/support/io_error.h"
 
 namespace nl::io::testing {
 
@@ -97,16 +98,6 @@ inline Tensor sample_tensor(DType d) {
     return from_vector(v, shape, d);
 }
 
-// Runs f and returns the IOError's message; fails the test if f does not throw IOError.
-template <class F>
-std::string io_error_of(F&& f) {
-    try {
-        f();
-    } catch (const IOError& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "expected nl::IOError";
-    return {};
-}
+using nl::test::io_error_of;  // tests/support/io_error.h
 
 }  // namespace nl::io::testing

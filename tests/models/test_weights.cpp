@@ -9,6 +9,7 @@
 #include "model_test_util.h"
 #include "models/nets.h"
 #include "tensor/errors.h"
+#include "tests/support/io_error.h"
 
 namespace nl::models::testing {
 namespace {
@@ -24,15 +25,7 @@ std::string write_temp(const std::string& name, const std::vector<char>& bytes) 
     return path;
 }
 
-template <class F>
-std::string io_error_of(F&& f) {
-    try {
-        f();
-    } catch (const IOError& e) {
-        return e.what();
-    }
-    return "";
-}
+using nl::test::io_error_of;
 
 TEST(Weights, MissingFileIsIOError) {
     const std::string msg = io_error_of([] { Weights::load("/nonexistent/none.safetensors"); });
