@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <set>
+#include <string>
 
 #include <imgui.h>
 
@@ -226,10 +227,9 @@ void rows_draw(RowsVisual& v, const VisualContext& c) {
     const float bw = w / static_cast<float>(std::max<int64_t>(v.n, 1));
     for (const ImVec2& o : {left, right})
         for (int64_t i = 0; i < v.n; ++i) {
-            char t[16];
-            std::snprintf(t, sizeof t, "%lld", static_cast<long long>(i));
-            const ImVec2 ts = ImGui::CalcTextSize(t);
-            dl->AddText(ImVec2(o.x + i * bw + (bw - ts.x) * 0.5f, o.y + h + 2), theme::kAxisText, t);
+            const std::string t = std::to_string(i);
+            const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
+            dl->AddText(ImVec2(o.x + i * bw + (bw - ts.x) * 0.5f, o.y + h + 2), theme::kAxisText, t.c_str());
         }
     ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight()));
     paint::end_visual();
