@@ -131,7 +131,7 @@ int cmd_diffuse(int argc, char** argv) {
     f.n = -1;
     std::vector<std::string> model_names{"digits"};
     for (const std::string& toy : models::toy_names()) model_names.push_back(toy);
-    app.add_option("--model", d.model, "digits, moons, swiss_roll, eight_gaussians, checkerboard or spiral")
+    app.add_option("--model", d.model, "digits (20x20, class-conditional) or a 2-D toy data set")
         ->check(CLI::IsMember(model_names));
     app.add_option("--class", d.klass, "digit class 0-9 (default: every class in turn)")->check(CLI::Range(0, 9));
     app.add_option("--steps", d.steps, "sampler steps (1-1000)")->check(CLI::Range(1, 1000));
