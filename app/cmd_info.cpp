@@ -56,7 +56,7 @@ int info_png(const std::string& path, bool json_only) {
         std::cout << "  tensor:    " << describe_dist(s) << "\n";
         std::cout << "reproduce with:\n  noiselab sample --from " << path << "\n  noiselab sample " << to_flags(s) << "\n";
     } catch (const Error& e) {
-        // Not a distribution: a model's output (noiselab diffuse / gan / vae) carries the command
+        // Not a distribution: a model's output (noiselab diffuse / gan / vae / lm) carries the command
         // that made it, and running it again gives the same tensor (the hash above).
         if (r.extra.contains("command") && r.extra["command"].is_string())
             std::cout << "reproduce with:\n  " << r.extra["command"].get<std::string>() << "\n";

@@ -149,6 +149,23 @@ std::vector<std::string> sample_words(const CharMLP& model, int64_t n, const Cha
     return words;
 }
 
+Tensor words_tensor(const std::vector<std::string>& words) {
+    size_t longest = 0;
+    for (const std::string& w : words) longest = std::max(longest, w.size());
+    const int64_t n = static_cast<int64_t>(words.size()), L = static_cast<int64_t>(longest) + 1;
+    Tensor t = zeros({n, L}, {DType::Int64});
+    int64_t* p = t.data<int64_t>();
+    for (int64_t i = 0; i < n; ++i) {
+        const std::string& w = words[static_cast<size_t>(i)];
+        for (size_t j = 0; j < w.size(); ++j) {
+            const int64_t k = symbol_of(w[j]);
+            if (k == 0) throw ValueError("word '" + w + "' contains '.', the word boundary; use a-z only");
+            p[i * L + static_cast<int64_t>(j)] = k;
+        }
+    }
+    return t;
+}
+
 double char_nll(const CharMLP& model, const std::vector<std::string>& words) {
     std::vector<double> ctx, next;
     const int64_t C = model.context();

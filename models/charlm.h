@@ -41,6 +41,11 @@ Tensor next_char_probs(const CharMLP& model, const std::string& prefix, const Ch
 std::vector<std::string> sample_words(const CharMLP& model, int64_t n, const CharSampling& s, uint64_t seed,
                                       const std::string& prefix = "");
 
+// The words as symbols: int64 [n, L] with L = the longest word's length + 1; row i holds word i's
+// symbols (1-26 = a-z) followed by 0, the end symbol, repeated to L (so every row ends a word).
+// `noiselab lm --npy` writes it. ValueError for a character outside a-z.
+Tensor words_tensor(const std::vector<std::string>& words);
+
 // Mean negative log-likelihood in nats per symbol (word end included) of `words` under the model.
 double char_nll(const CharMLP& model, const std::vector<std::string>& words);
 

@@ -4,10 +4,15 @@
 // a few steps and samples each.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli_run.h"
+#include "tensor/io/npy.h"
+#include "tensor/tensor.h"
 
 using namespace cli_test;
 
@@ -85,6 +90,68 @@ TEST(ModelCommands, LanguageModelPrintsNWordsReproducibly) {
     EXPECT_EQ(a.out, b.out);
 }
 
+TEST(ModelCommands, LanguageModelWritesItsWordsAsSymbolsAndAPicture) {
+    Sandbox sb;
+    const std::vector<std::string> args = {"lm", "--n", "6", "--seed", "7", "--temperature", "0.8", "--top-k", "10"};
+    const Result r = sb.noiselab(with(args, {"--out", "w.png", "--npy", "w.npy"}));
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, sb.noiselab(args).out) << "writing files must not change the words";
+    ASSERT_TRUE(sb.exists("w.png"));
+
+    // The .npy decodes to the printed words: symbols 1-26 = a-z, then 0 (the end) to the row's end.
+    std::vector<std::string> printed;
+    std::istringstream lines(r.out);
+    for (std::string w; std::getline(lines, w);) printed.push_back(w);
+    ASSERT_EQ(printed.size(), 6u) << r.out;
+    const nl::Tensor t = nl::io::load_npy(sb.path("w.npy").string());
+    ASSERT_EQ(t.dtype(), nl::DType::Int64);
+    ASSERT_EQ(t.dim(), 2);
+    ASSERT_EQ(t.size(0), 6);
+    size_t longest = 0;
+    for (const std::string& w : printed) longest = std::max(longest, w.size());
+    EXPECT_EQ(t.size(1), static_cast<int64_t>(longest) + 1);
+    const std::vector<double> v = t.to_vector();
+    for (int64_t i = 0; i < t.size(0); ++i) {
+        std::string word;
+        int64_t j = 0;
+        for (; j < t.size(1) && v[i * t.size(1) + j] != 0; ++j) word += static_cast<char>('a' + v[i * t.size(1) + j] - 1);
+        for (; j < t.size(1); ++j) EXPECT_EQ(v[i * t.size(1) + j], 0) << "row " << i << " after the end";
+        EXPECT_EQ(word, printed[static_cast<size_t>(i)]);
+    }
+    EXPECT_NE(r.err.find("wrote w.npy [6, " + std::to_string(longest + 1) + "]"), std::string::npos) << r.err;
+
+    const Result i = sb.noiselab({"info", "w.png"});
+    ASSERT_EQ(i.status, 0) << i.err;
+    EXPECT_NE(i.out.find("reproduce with:\n  noiselab lm --n 6 --seed 7"), std::string::npos) << i.out;
+}
+
+TEST(ModelCommands, LanguageModelWritesTheNextCharacterDistribution) {
+    Sandbox sb;
+    const Result r = sb.noiselab({"lm", "--next", "qu", "--top-k", "3", "--out", "n.png", "--npy", "n.npy"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    ASSERT_TRUE(sb.exists("n.png"));
+    const nl::Tensor t = nl::io::load_npy(sb.path("n.npy").string());
+    ASSERT_EQ(t.dtype(), nl::DType::Float64);
+    ASSERT_EQ(t.shape(), (nl::Shape{27}));
+    const std::vector<double> p = t.to_vector();
+    double total = 0;
+    int kept = 0;
+    for (double x : p) {
+        total += x;
+        kept += x > 0;
+    }
+    EXPECT_NEAR(total, 1.0, 1e-12);
+    EXPECT_EQ(kept, 3) << "top-k 3 keeps three characters";
+    // The printed lines are the same numbers.
+    for (size_t k = 1; k < p.size(); ++k)
+        if (p[k] > 0) {
+            const std::string letter(1, static_cast<char>('a' + k - 1));
+            const size_t at = r.out.find("\n  " + letter + "  ");
+            ASSERT_NE(at, std::string::npos) << letter << " in " << r.out;
+            EXPECT_NEAR(std::stod(r.out.substr(at + 5)), p[k], 5e-5) << letter;
+        }
+}
+
 TEST(ModelCommands, BadFlagsExitTwoNamingTheFlagAndWriteNothing) {
     Sandbox sb;
     struct Case {
@@ -100,6 +167,7 @@ TEST(ModelCommands, BadFlagsExitTwoNamingTheFlagAndWriteNothing) {
         {{"vae", "--latent-grid", "--n", "0", "--out", "x.png"}, {"--n", "0"}},
         {{"lm", "--top-p", "2"}, {"--top-p", "2"}},
         {{"lm", "--temperature", "-1"}, {"--temperature", "-1"}},
+        {{"lm", "--prefix", "a.b", "--out", "x.png"}, {"prefix", "a.b"}},
     };
     for (const Case& c : cases) {
         const Result r = sb.noiselab(c.args);
