@@ -255,6 +255,61 @@ public:
         return y;
     }
 
+    // layer_norm's rows are group_norm's with one group over `len` values each: the same kernel,
+    // the same sums, and the affine parameter of value i is element i.
+    Tensor layer_norm(const Tensor& x0, int64_t len, const Tensor& w0, const Tensor& b0, double eps) override {
+        const DType dt = x0.dtype();
+        if (!floating(dt) || len <= 0 || !absent_or(w0, dt) || !absent_or(b0, dt)) return Tensor();
+        const Tensor x = dense(x0), w = w0.defined() ? dense(w0) : w0, b = b0.defined() ? dense(b0) : b0;
+        Tensor y = Tensor::empty(x0.shape(), {dt, x0.device()});
+        const int dev = x0.device().index;
+        DeviceGuard guard(dev);
+        detail::launch_group_norm(x.data_ptr(), data_or_null(w), data_or_null(b), y.data_ptr(), dt, x0.numel() / len, len,
+                                  1, 1, eps, current_stream(dev));
+        return y;
+    }
+
+    Tensor batch_norm(const Tensor& x0, const Tensor& m0, const Tensor& v0, const Tensor& w0, const Tensor& b0,
+                      double eps) override {
+        const DType dt = x0.dtype();
+        if (!floating(dt) || x0.dim() < 2 || m0.dtype() != dt || v0.dtype() != dt || !absent_or(w0, dt) ||
+            !absent_or(b0, dt))
+            return Tensor();
+        const int64_t N = x0.size(0), C = x0.size(1);
+        const int64_t spatial = N == 0 || C == 0 ? 0 : x0.numel() / (N * C);
+        const Tensor x = dense(x0), m = dense(m0), v = dense(v0);
+        const Tensor w = w0.defined() ? dense(w0) : w0, b = b0.defined() ? dense(b0) : b0;
+        Tensor y = Tensor::empty(x0.shape(), {dt, x0.device()});
+        const int dev = x0.device().index;
+        DeviceGuard guard(dev);
+        detail::launch_batch_norm(x.data_ptr(), m.data_ptr(), v.data_ptr(), data_or_null(w), data_or_null(b), y.data_ptr(),
+                                  dt, N, C, spatial, eps, current_stream(dev));
+        return y;
+    }
+
+    Tensor avg_pool2d(const Tensor& x0, const layer::PoolGeometry& g) override {
+        if (!floating(x0.dtype()) || x0.dim() != 4) return Tensor();
+        const Tensor x = dense(x0);
+        Tensor y = Tensor::empty({x0.size(0), x0.size(1), g.Ho, g.Wo}, {x0.dtype(), x0.device()});
+        const int dev = x0.device().index;
+        DeviceGuard guard(dev);
+        detail::launch_avg_pool2d(x.data_ptr(), y.data_ptr(), x0.dtype(), x0.size(0) * x0.size(1), g, current_stream(dev));
+        return y;
+    }
+
+    Tensor conv_transpose2d(const Tensor& x0, const Tensor& w0, const Tensor& b0,
+                            const layer::ConvTransposeGeometry& g) override {
+        const DType dt = x0.dtype();
+        if (!floating(dt) || x0.dim() != 4 || w0.dim() != 4 || w0.dtype() != dt || !absent_or(b0, dt)) return Tensor();
+        const Tensor x = dense(x0), w = dense(w0), b = b0.defined() ? dense(b0) : b0;
+        Tensor y = Tensor::empty({x0.size(0), g.O, g.Ho, g.Wo}, {dt, x0.device()});
+        const int dev = x0.device().index;
+        DeviceGuard guard(dev);
+        detail::launch_conv_transpose2d(x.data_ptr(), w.data_ptr(), data_or_null(b), y.data_ptr(), dt, x0.size(0), g,
+                                        current_stream(dev));
+        return y;
+    }
+
     Tensor upsample_nearest2d(const Tensor& x0, int64_t Ho, int64_t Wo, double scale_h, double scale_w) override {
         if (x0.dim() != 4) return Tensor();
         const Tensor x = dense(x0);

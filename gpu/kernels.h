@@ -8,6 +8,7 @@
 #include "gpu/random_ops.h"
 #include "tensor/dtype.h"
 #include "tensor/host_device.h"
+#include "tensor/layer_formulas.h"
 #include "tensor/random_request.h"
 
 namespace nl::gpu::detail {
@@ -194,5 +195,18 @@ struct WhereLayout {
 };
 void launch_where(const bool* cond, const void* a, const void* b, void* out, size_t elem_bytes, int64_t n,
                   const WhereLayout& layout, StreamHandle stream);
+
+// ---- layer_kernels.cu: per-output formulas shared with the CPU (tensor/layer_formulas.h) --------
+// avg_pool2d of contiguous [planes, g.H, g.W] into [planes, g.Ho, g.Wo].
+void launch_avg_pool2d(const void* x, void* y, DType dtype, int64_t planes, const layer::PoolGeometry& g,
+                       StreamHandle stream);
+// batch_norm (running statistics) of contiguous x [N, C, spatial]; mean, var and (or null) w, b
+// hold C values of x's dtype.
+void launch_batch_norm(const void* x, const void* mean, const void* var, const void* w, const void* b, void* y,
+                       DType dtype, int64_t N, int64_t C, int64_t spatial, double eps, StreamHandle stream);
+// conv_transpose2d of contiguous x [N, g.C, g.H, g.W] with weight [g.C, g.O / groups, kh, kw] and
+// bias [g.O] (or null), all of dtype, into y [N, g.O, g.Ho, g.Wo].
+void launch_conv_transpose2d(const void* x, const void* w, const void* bias, void* y, DType dtype, int64_t N,
+                             const layer::ConvTransposeGeometry& g, StreamHandle stream);
 
 }  // namespace nl::gpu::detail

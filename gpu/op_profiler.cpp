@@ -140,6 +140,23 @@ public:
         OpTimer t("group_norm", device_of(x));
         return in_->group_norm(x, groups, w, b, eps);
     }
+    Tensor layer_norm(const Tensor& x, int64_t len, const Tensor& w, const Tensor& b, double eps) override {
+        OpTimer t("layer_norm", device_of(x));
+        return in_->layer_norm(x, len, w, b, eps);
+    }
+    Tensor batch_norm(const Tensor& x, const Tensor& m, const Tensor& v, const Tensor& w, const Tensor& b,
+                      double eps) override {
+        OpTimer t("batch_norm", device_of(x));
+        return in_->batch_norm(x, m, v, w, b, eps);
+    }
+    Tensor avg_pool2d(const Tensor& x, const layer::PoolGeometry& g) override {
+        OpTimer t("avg_pool2d", device_of(x));
+        return in_->avg_pool2d(x, g);
+    }
+    Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, const layer::ConvTransposeGeometry& g) override {
+        OpTimer t("conv_transpose2d", device_of(x));
+        return in_->conv_transpose2d(x, w, b, g);
+    }
     Tensor upsample_nearest2d(const Tensor& x, int64_t Ho, int64_t Wo, double sh, double sw) override {
         OpTimer t("upsample_nearest2d", device_of(x));
         return in_->upsample_nearest2d(x, Ho, Wo, sh, sw);

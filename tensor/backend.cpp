@@ -61,6 +61,14 @@ Tensor DeviceOps::conv2d(const Tensor&, const Tensor&, const Tensor&, const Devi
     return Tensor();
 }
 Tensor DeviceOps::group_norm(const Tensor&, int64_t, const Tensor&, const Tensor&, double) { return Tensor(); }
+Tensor DeviceOps::layer_norm(const Tensor&, int64_t, const Tensor&, const Tensor&, double) { return Tensor(); }
+Tensor DeviceOps::batch_norm(const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&, double) {
+    return Tensor();
+}
+Tensor DeviceOps::avg_pool2d(const Tensor&, const layer::PoolGeometry&) { return Tensor(); }
+Tensor DeviceOps::conv_transpose2d(const Tensor&, const Tensor&, const Tensor&, const layer::ConvTransposeGeometry&) {
+    return Tensor();
+}
 Tensor DeviceOps::upsample_nearest2d(const Tensor&, int64_t, int64_t, double, double) { return Tensor(); }
 Tensor DeviceOps::cat(const std::vector<Tensor>&, int64_t, const std::vector<int64_t>&) { return Tensor(); }
 Tensor DeviceOps::clamp(const Tensor&, bool, double, bool, double) { return Tensor(); }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tensor/device.h"
+#include "tensor/layer_formulas.h"
 #include "tensor/random_request.h"
 
 namespace nl {
@@ -69,6 +70,19 @@ public:
     // (ops_norm.cpp): in double over kNormLanes lanes, then the lanes halved pairwise.
     virtual Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight, const Tensor& bias,
                               double eps);
+    // The same statistics over the last `len` elements (layer_norm: rows of x's numel / len);
+    // weight / bias hold len values or are undefined.
+    virtual Tensor layer_norm(const Tensor& x, int64_t len, const Tensor& weight, const Tensor& bias, double eps);
+    // x [N, C, *] in evaluation mode: per channel, layer::batch_norm_channel of the running mean /
+    // var ([C]) and weight / bias ([C] or undefined), then layer::batch_norm_at per element.
+    virtual Tensor batch_norm(const Tensor& x, const Tensor& mean, const Tensor& var, const Tensor& weight,
+                              const Tensor& bias, double eps);
+    // x [N, C, H, W] -> [N, C, g.Ho, g.Wo], each output layer::avg_pool2d_at of its plane.
+    virtual Tensor avg_pool2d(const Tensor& x, const layer::PoolGeometry& g);
+    // x [N, g.C, g.H, g.W], weight [g.C, g.O / groups, kh, kw], bias [g.O] or undefined, all of x's
+    // dtype -> [N, g.O, g.Ho, g.Wo], each output layer::conv_transpose2d_at rounded to x's dtype.
+    virtual Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                                    const layer::ConvTransposeGeometry& g);
     // x [N, C, H, W] -> [N, C, Ho, Wo] by ops.h's nearest rule for these scale factors.
     virtual Tensor upsample_nearest2d(const Tensor& x, int64_t Ho, int64_t Wo, double scale_h, double scale_w);
     // Parts already checked (same dtype and rank, equal sizes except along dim; none a skipped

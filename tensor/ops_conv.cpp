@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tensor/backend.h"
+#include "tensor/layer_formulas.h"
 #include "tensor/ops.h"
 #include "tensor/ops_internal.h"
 #include "tensor/parallel.h"
@@ -213,10 +214,7 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 s
 Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride, Size2 padding,
                         Size2 output_padding, int64_t groups, Size2 dilation) {
     const char* op = "conv_transpose2d";
-    if (const Device dev = op_device(op, {&x, &weight, &bias}); !dev.is_cpu())
-        return through_host(dev, [&] {
-            return conv_transpose2d(host(x), host(weight), host(bias), stride, padding, output_padding, groups, dilation);
-        });
+    const Device dev = op_device(op, {&x, &weight, &bias});
     require_defined(op, x, "input");
     require_defined(op, weight, "weight");
     bool unbatched;
@@ -241,6 +239,16 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
     if (g.Ho <= 0 || g.Wo <= 0)
         throw ShapeError(std::string(op) + ": output size " + pair_str({g.Ho, g.Wo}) + " is not positive for input " +
                          shape_str(x.shape()) + " and weight " + shape_str(weight.shape()));
+    if (!dev.is_cpu()) {
+        const layer::ConvTransposeGeometry dg{g.C,      g.H,      g.W,       g.O,       g.Ho,      g.Wo,
+                                              g.kh,     g.kw,     g.groups,  stride.h,  stride.w,  padding.h,
+                                              padding.w, dilation.h, dilation.w};
+        if (DeviceOps* k = device_ops_for({&x, &weight, &bias}))
+            if (Tensor y = k->conv_transpose2d(x4, weight, bias, dg); y.defined()) return unbatched ? y.squeeze(0) : y;
+        return through_host(dev, [&] {
+            return conv_transpose2d(host(x), host(weight), host(bias), stride, padding, output_padding, groups, dilation);
+        });
+    }
     return run_conv(g, x4, weight, bias, unbatched,
                     [](const ConvGeom& gg, auto... p) { conv_transpose2d_kernel(gg, p...); });
 }
@@ -313,10 +321,7 @@ int64_t pool_out(int64_t in, int64_t k, int64_t pad, int64_t stride, bool ceil_m
 Tensor avg_pool2d(const Tensor& x, Size2 kernel, std::optional<Size2> stride_opt, Size2 padding, bool ceil_mode,
                   bool count_include_pad) {
     const char* op = "avg_pool2d";
-    if (const Device dev = op_device(op, {&x}); !dev.is_cpu())
-        return through_host(dev, [&] {
-            return avg_pool2d(host(x), kernel, stride_opt, padding, ceil_mode, count_include_pad);
-        });
+    const Device dev = op_device(op, {&x});
     require_defined(op, x, "input");
     require_floating(op, x);
     bool unbatched;
@@ -334,6 +339,15 @@ Tensor avg_pool2d(const Tensor& x, Size2 kernel, std::optional<Size2> stride_opt
     if (Ho <= 0 || Wo <= 0)
         throw ShapeError(std::string(op) + ": output size " + pair_str({Ho, Wo}) + " is too small for input shape " +
                          shape_str(x.shape()) + " and kernel_size " + pair_str(kernel));
+    const layer::PoolGeometry g{H, W, Ho, Wo, kernel.h, kernel.w, stride.h, stride.w, padding.h, padding.w,
+                                count_include_pad};
+    if (!dev.is_cpu()) {
+        if (DeviceOps* k = device_ops_for({&x}))
+            if (Tensor y = k->avg_pool2d(x4, g); y.defined()) return unbatched ? y.squeeze(0) : y;
+        return through_host(dev, [&] {
+            return avg_pool2d(host(x), kernel, stride_opt, padding, ceil_mode, count_include_pad);
+        });
+    }
     const Tensor xc = materialize(x4);
     Tensor y = Tensor::empty({N, C, Ho, Wo}, {x.dtype(), Device::cpu()});
     dispatch_dtype(x.dtype(), [&](auto tag) {
@@ -342,30 +356,11 @@ Tensor avg_pool2d(const Tensor& x, Size2 kernel, std::optional<Size2> stride_opt
         T* dst = y.data<T>();
         parallel_for(N * C, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, Ho * Wo * kernel.h * kernel.w)),
                      [&](int64_t b0, int64_t b1) {
-                         for (int64_t plane = b0; plane < b1; ++plane) {
-                             const T* p = src + plane * H * W;
+                         for (int64_t plane = b0; plane < b1; ++plane)
                              for (int64_t oh = 0; oh < Ho; ++oh)
-                                 for (int64_t ow = 0; ow < Wo; ++ow) {
-                                     int64_t h0 = oh * stride.h - padding.h, w0 = ow * stride.w - padding.w;
-                                     int64_t h1 = std::min(h0 + kernel.h, H + padding.h);
-                                     int64_t w1 = std::min(w0 + kernel.w, W + padding.w);
-                                     const int64_t pool_size = (h1 - h0) * (w1 - w0);
-                                     h0 = std::max<int64_t>(h0, 0);
-                                     w0 = std::max<int64_t>(w0, 0);
-                                     h1 = std::min(h1, H);
-                                     w1 = std::min(w1, W);
-                                     T& out = dst[(plane * Ho + oh) * Wo + ow];
-                                     if (h0 >= h1 || w0 >= w1) {
-                                         out = from_double<T>(0.0);
-                                         continue;
-                                     }
-                                     double s = 0.0;
-                                     for (int64_t i = h0; i < h1; ++i)
-                                         for (int64_t j = w0; j < w1; ++j) s += to_double<T>(p[i * W + j]);
-                                     const int64_t div = count_include_pad ? pool_size : (h1 - h0) * (w1 - w0);
-                                     out = from_double<T>(s / static_cast<double>(div));
-                                 }
-                         }
+                                 for (int64_t ow = 0; ow < Wo; ++ow)
+                                     dst[(plane * Ho + oh) * Wo + ow] =
+                                         layer::narrow<T>(layer::avg_pool2d_at(src + plane * H * W, g, oh, ow));
                      });
         return 0;
     });

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tensor/backend.h"
+#include "tensor/layer_formulas.h"
 #include "tensor/ops.h"
 #include "tensor/ops_internal.h"
 #include "tensor/parallel.h"
@@ -129,8 +130,7 @@ Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight, con
 Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& weight, const Tensor& bias,
                   double eps) {
     const char* op = "layer_norm";
-    if (const Device dev = op_device(op, {&x, &weight, &bias}); !dev.is_cpu())
-        return through_host(dev, [&] { return layer_norm(host(x), normalized_shape, host(weight), host(bias), eps); });
+    const Device dev = op_device(op, {&x, &weight, &bias});
     require_defined(op, x, "input");
     require_floating(op, x);
     check_eps(op, eps);
@@ -141,6 +141,13 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
         throw ShapeError(std::string(op) + ": input shape " + shape_str(x.shape()) + " does not end in normalized_shape " +
                          shape_str(normalized_shape));
     const int64_t len = shape_numel(normalized_shape);
+    if (!dev.is_cpu()) {
+        check_param(op, weight, "weight", len, normalized_shape);
+        check_param(op, bias, "bias", len, normalized_shape);
+        if (DeviceOps* k = device_ops_for({&x, &weight, &bias}))
+            if (Tensor y = k->layer_norm(x, len, weight, bias, eps); y.defined()) return y;
+        return through_host(dev, [&] { return layer_norm(host(x), normalized_shape, host(weight), host(bias), eps); });
+    }
     const std::vector<double> w = param(op, weight, "weight", len, normalized_shape);
     const std::vector<double> b = param(op, bias, "bias", len, normalized_shape);
     const Tensor xc = materialize(x);
@@ -157,10 +164,7 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
 Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
                   const Tensor& bias, double eps) {
     const char* op = "batch_norm";
-    if (const Device dev = op_device(op, {&x, &running_mean, &running_var, &weight, &bias}); !dev.is_cpu())
-        return through_host(dev, [&] {
-            return batch_norm(host(x), host(running_mean), host(running_var), host(weight), host(bias), eps);
-        });
+    const Device dev = op_device(op, {&x, &running_mean, &running_var, &weight, &bias});
     require_defined(op, x, "input");
     require_defined(op, running_mean, "running_mean");
     require_defined(op, running_var, "running_var");
@@ -168,17 +172,26 @@ Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& run
     check_eps(op, eps);
     if (x.dim() < 2) throw ShapeError(std::string(op) + ": expected input [N, C, *], got shape " + shape_str(x.shape()));
     const int64_t N = x.size(0), C = x.size(1);
+    if (!dev.is_cpu()) {
+        check_param(op, running_mean, "running_mean", C, {C});
+        check_param(op, running_var, "running_var", C, {C});
+        check_param(op, weight, "weight", C, {C});
+        check_param(op, bias, "bias", C, {C});
+        if (DeviceOps* k = device_ops_for({&x, &running_mean, &running_var, &weight, &bias}))
+            if (Tensor y = k->batch_norm(x, running_mean, running_var, weight, bias, eps); y.defined()) return y;
+        return through_host(dev, [&] {
+            return batch_norm(host(x), host(running_mean), host(running_var), host(weight), host(bias), eps);
+        });
+    }
     const std::vector<double> rm = param(op, running_mean, "running_mean", C, {C});
     const std::vector<double> rv = param(op, running_var, "running_var", C, {C});
     const std::vector<double> w = param(op, weight, "weight", C, {C});
     const std::vector<double> b = param(op, bias, "bias", C, {C});
     const int64_t spatial = C == 0 || N == 0 ? 0 : x.numel() / (N * C);
-    std::vector<double> scale(static_cast<size_t>(C)), shift(static_cast<size_t>(C));
-    for (int64_t c = 0; c < C; ++c) {
-        const double rstd = 1.0 / std::sqrt(rv[c] + eps);
-        scale[c] = rstd * (w.empty() ? 1.0 : w[c]);
-        shift[c] = b.empty() ? 0.0 : b[c];
-    }
+    std::vector<layer::BatchNormChannel> channel(static_cast<size_t>(C));
+    for (int64_t c = 0; c < C; ++c)
+        channel[c] = layer::batch_norm_channel(rm[c], rv[c], eps, !w.empty(), w.empty() ? 0.0 : w[c], !b.empty(),
+                                               b.empty() ? 0.0 : b[c]);
     const Tensor xc = materialize(x);
     Tensor y = Tensor::empty(x.shape(), {x.dtype(), Device::cpu()});
     if (y.numel() == 0) return y;
@@ -189,11 +202,9 @@ Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& run
         parallel_for(N * C, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, spatial)),
                      [&](int64_t b0, int64_t b1) {
                          for (int64_t plane = b0; plane < b1; ++plane) {
-                             const int64_t c = plane % C;
-                             for (int64_t i = 0; i < spatial; ++i) {
-                                 const int64_t at = plane * spatial + i;
-                                 q[at] = from_double<T>((to_double<T>(p[at]) - rm[c]) * scale[c] + shift[c]);
-                             }
+                             const layer::BatchNormChannel& ch = channel[static_cast<size_t>(plane % C)];
+                             for (int64_t i = plane * spatial; i < (plane + 1) * spatial; ++i)
+                                 q[i] = layer::narrow<T>(layer::batch_norm_at(layer::widen(p[i]), ch));
                          }
                      });
     });

@@ -1,10 +1,11 @@
 // The models' layers on the GPU (gpu/nn_kernels.cu through CudaOps) against tensor/ops.h on the
 // CPU, on the shapes DigitsUNet runs (512 images of 1x20x20, widths 16/32/64, GroupNorm(8)) cut
 // to a few images, plus edge cases: stride 2 on odd sizes, no padding, no bias, empty and single
-// batches, strided inputs, channel counts that take several shared-memory chunks. Exact where
-// the kernel does the CPU's IEEE operations in the CPU's order (conv2d, group_norm, clamp,
-// upsampling, cat, tensor-scalar arithmetic); within docs/GPU.md's tolerances elsewhere (CUDA's
-// exp / erf / tanh).
+// batches, strided inputs, channel counts that take several shared-memory chunks; the GAN's and
+// VAE's decoder layers (conv_transpose2d, batch_norm) and layer_norm, avg_pool2d. Exact where
+// the kernel does the CPU's IEEE operations in the CPU's order (conv2d, conv_transpose2d,
+// group_norm, layer_norm, batch_norm, avg_pool2d, clamp, upsampling, cat, tensor-scalar
+// arithmetic); within docs/GPU.md's tolerances elsewhere (CUDA's exp / erf / tanh).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -187,6 +188,74 @@ TEST(GpuLayers, GroupNorm) {
             // The statistics are summed in the CPU's order (kNormLanes lanes, then halved pairwise).
             EXPECT_TRUE(same_bytes(cpu, dev)) << shape_str(c.x) << " " << dtype_name(dt);
         }
+    }
+}
+
+// The GAN's and VAE's decoder layers and the classifier's pooling (gpu/layer_kernels.cu and, for
+// layer_norm, group_norm's kernel): the CPU's bytes, with nothing through the host.
+TEST(GpuLayers, DecoderLayersAreTheCpus) {
+    NL_REQUIRE_GPU();
+    for (DType dt : {DType::Float32, DType::Float64, DType::Float16, DType::BFloat16}) {
+        SCOPED_TRACE(dtype_name(dt));
+        const int64_t before = ops_detail::through_host_calls();
+        // conv_transpose2d: the GAN's 4x4 / stride 2 / padding 1 upsampling at its widths, then
+        // output_padding, dilation, groups, rectangular options, no bias, unbatched, empty batch.
+        struct TCase {
+            const char* name;
+            Shape x, w;
+            bool bias;
+            Size2 stride, padding, output_padding;
+            int64_t groups;
+            Size2 dilation;
+        } tcases[] = {
+            {"GAN up1 (5 -> 10)", {8, 128, 5, 5}, {128, 64, 4, 4}, true, 2, 1, 0, 1, 1},
+            {"GAN up2 (10 -> 20, one channel)", {8, 64, 10, 10}, {64, 1, 4, 4}, true, 2, 1, 0, 1, 1},
+            {"3x3 stride 1", {2, 3, 7, 9}, {3, 5, 3, 3}, true, 1, 1, 0, 1, 1},
+            {"output_padding", {2, 3, 6, 6}, {3, 4, 3, 3}, false, 2, 1, 1, 1, 1},
+            {"groups and dilation", {2, 4, 6, 5}, {4, 3, 3, 3}, true, 1, 2, 0, 2, 2},
+            {"rectangular", {2, 3, 5, 8}, {3, 2, 2, 3}, true, {3, 1}, {1, 0}, {2, 0}, 1, {1, 2}},
+            {"empty batch", {0, 3, 5, 5}, {3, 2, 3, 3}, true, 2, 0, 0, 1, 1},
+        };
+        for (const TCase& c : tcases) {
+            const Tensor x = data(c.x, dt, 11), w = data(c.w, dt, 12);
+            const Tensor b = c.bias ? data({c.w[1] * c.groups}, dt, 13) : Tensor();
+            const Tensor cpu = conv_transpose2d(x, w, b, c.stride, c.padding, c.output_padding, c.groups, c.dilation);
+            const Tensor dev = conv_transpose2d(gpu(x), gpu(w), c.bias ? gpu(b) : b, c.stride, c.padding, c.output_padding,
+                                                c.groups, c.dilation);
+            EXPECT_TRUE(dev.device().is_cuda());
+            EXPECT_TRUE(same_bytes(cpu, dev)) << c.name;
+        }
+        const Tensor im = data({4, 6, 9, 11}, dt, 14, 2.0);
+        EXPECT_TRUE(same_bytes(conv_transpose2d(im.select(0, 1), data({6, 2, 4, 4}, dt, 15), Tensor(), 2, 1),
+                               conv_transpose2d(gpu(im).select(0, 1), gpu(data({6, 2, 4, 4}, dt, 15)), Tensor(), 2, 1)))
+            << "unbatched";
+        EXPECT_TRUE(same_bytes(conv_transpose2d(im.transpose(2, 3), data({6, 2, 3, 3}, dt, 16)),
+                               conv_transpose2d(gpu(im).transpose(2, 3), gpu(data({6, 2, 3, 3}, dt, 16)))))
+            << "strided input";
+        // avg_pool2d: the classifier's 2x2, then padding counted or not, ceil mode, rectangular.
+        EXPECT_TRUE(same_bytes(avg_pool2d(im, 2), avg_pool2d(gpu(im), 2)));
+        EXPECT_TRUE(same_bytes(avg_pool2d(im, 3, 1, 1), avg_pool2d(gpu(im), 3, 1, 1)));
+        EXPECT_TRUE(same_bytes(avg_pool2d(im, 3, 2, 1, true, false), avg_pool2d(gpu(im), 3, 2, 1, true, false)));
+        EXPECT_TRUE(same_bytes(avg_pool2d(im, {2, 3}, Size2{1, 2}, {1, 0}, true), avg_pool2d(gpu(im), {2, 3}, Size2{1, 2}, {1, 0}, true)));
+        EXPECT_TRUE(same_bytes(avg_pool2d(im.select(0, 2), 2), avg_pool2d(gpu(im).select(0, 2), 2)));
+        // batch_norm with the running statistics, affine or not, and on [N, C] and [N, C, L].
+        const Tensor mean = data({6}, dt, 17), var = data({6}, dt, 18) * data({6}, dt, 18) + 0.25;
+        const Tensor w6 = data({6}, dt, 19), b6 = data({6}, dt, 20);
+        EXPECT_TRUE(same_bytes(batch_norm(im, mean, var, w6, b6), batch_norm(gpu(im), gpu(mean), gpu(var), gpu(w6), gpu(b6))));
+        EXPECT_TRUE(same_bytes(batch_norm(im, mean, var, Tensor(), Tensor(), 1e-3),
+                               batch_norm(gpu(im), gpu(mean), gpu(var), Tensor(), Tensor(), 1e-3)));
+        const Tensor flat = im.reshape({4, 6, 99});
+        EXPECT_TRUE(same_bytes(batch_norm(flat, mean, var, w6), batch_norm(gpu(flat), gpu(mean), gpu(var), gpu(w6))));
+        EXPECT_TRUE(same_bytes(batch_norm(flat.select(2, 0), mean, var), batch_norm(gpu(flat).select(2, 0), gpu(mean), gpu(var))));
+        // layer_norm over the last one, two and three dims, with an offset that makes the two
+        // passes matter; rows of 594 values span several lanes each.
+        const Tensor shifted = im + 4.0;
+        EXPECT_TRUE(same_bytes(layer_norm(shifted, {11}, data({11}, dt, 21), data({11}, dt, 22)),
+                               layer_norm(gpu(shifted), {11}, gpu(data({11}, dt, 21)), gpu(data({11}, dt, 22)))));
+        EXPECT_TRUE(same_bytes(layer_norm(shifted, {9, 11}), layer_norm(gpu(shifted), {9, 11})));
+        EXPECT_TRUE(same_bytes(layer_norm(shifted, {6, 9, 11}, Tensor(), Tensor(), 1e-2),
+                               layer_norm(gpu(shifted), {6, 9, 11}, Tensor(), Tensor(), 1e-2)));
+        EXPECT_EQ(ops_detail::through_host_calls(), before) << "every layer above ran on its kernel";
     }
 }
 

@@ -52,6 +52,33 @@ TEST_F(DeviceKernels, DigitsUNetForwardRunsEveryOpOnAKernel) {
     EXPECT_EQ(kernels_.calls["index_select"], 1) << "the label embedding";
 }
 
+// The GAN generator (conv_transpose2d, batch_norm with running statistics, tanh) and the digit
+// classifier (avg_pool2d) on kernels too: the digits of `noiselab gan --device cuda` and their
+// quality check stay on the device.
+TEST_F(DeviceKernels, GanGeneratorAndClassifierRunEveryOpOnAKernel) {
+    DigitsGenerator gen_cpu(Weights::load(asset("digits_gan.safetensors")));
+    DigitsGenerator gen_dev(Weights::load(asset("digits_gan.safetensors")));
+    gen_dev.to(Device::cuda(0));
+    DigitsClassifier cls_cpu(Weights::load(asset("digits_classifier.safetensors")));
+    DigitsClassifier cls_dev(Weights::load(asset("digits_classifier.safetensors")));
+    cls_dev.to(Device::cuda(0));
+    Generator g(5);
+    const Tensor z = randn({6, gen_cpu.z_dim()}, {}, &g);
+    const Tensor labels = from_vector({0, 1, 2, 7, 8, 9}, {6}, {DType::Int64});
+    const Tensor want_images = gen_cpu.forward(z, labels), want_logits = cls_cpu.forward(want_images);
+    const Tensor gz = z.to(Device::cuda(0)), glabels = labels.to(Device::cuda(0));
+    const int64_t before = ops_detail::through_host_calls();
+    const Tensor images = gen_dev.forward(gz, glabels);
+    const Tensor logits = cls_dev.forward(images);
+    EXPECT_EQ(ops_detail::through_host_calls(), before) << "an op ran through the host";
+    ASSERT_TRUE(images.device().is_cuda());
+    EXPECT_EQ(tensor_hash(images.cpu()), tensor_hash(want_images));
+    EXPECT_EQ(tensor_hash(logits.cpu()), tensor_hash(want_logits));
+    EXPECT_EQ(kernels_.calls["conv_transpose2d"], 2);
+    EXPECT_EQ(kernels_.calls["batch_norm"], 2);
+    EXPECT_EQ(kernels_.calls["avg_pool2d"], 2);
+}
+
 // Whole sampler steps: the guided digits model (both halves of the batch, the guidance mix, the
 // null-label rows by where, clipping x_0) and the toy model, DDIM with noise (eta > 0) and DDPM.
 TEST_F(DeviceKernels, SamplerStepsRunEveryOpOnAKernel) {

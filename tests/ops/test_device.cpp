@@ -50,7 +50,8 @@ TEST_F(DeviceOpsTest, EveryOpRunsOnTheDeviceWithTheCpusResult) {
     const Tensor i = tensor({2, 0}, {DType::Int64}), ib = tensor({1, 0, 1, 1, 0, 0}, {DType::Bool}).view({2, 3});
     const Tensor im = test::random_tensor({1, 2, 4, 4}, 6), k = test::random_tensor({2, 2, 3, 3}, 7);
     const Tensor half = test::random_tensor({2, 3}, 8, DType::Float16), ints = tensor({3, -1, 4, 1, -5, 9}, {DType::Int64});
-    const Tensor im5 = test::random_tensor({3, 2, 5, 5}, 9);
+    const Tensor im5 = test::random_tensor({3, 2, 5, 5}, 9), k44 = test::random_tensor({2, 3, 4, 4}, 10);
+    const Tensor mean2 = test::random_tensor({2}, 11), var2 = test::random_tensor({2}, 12, DType::Float32, 0.5, 2.0);
     struct Case {
         const char* name;
         std::function<Tensor(const std::function<Tensor(const Tensor&)>&)> run;  // the op on place(inputs)
@@ -149,6 +150,32 @@ TEST_F(DeviceOpsTest, EveryOpRunsOnTheDeviceWithTheCpusResult) {
              for (int r = 0; r < 11; ++r) ps.push_back(p(x).narrow(1, r % 3, 1));
              return cat(ps, 1);
          }},
+        // conv_transpose2d: stride, padding, output_padding, dilation, groups, bias, dtypes; the GAN's
+        // and VAE's 4x4 / stride 2 / padding 1 upsampling.
+        {"conv_transpose2d 4x4 stride 2, bias", [&](auto p) { return conv_transpose2d(p(im5), p(k44), p(bias.narrow(0, 0, 3)), 2, 1); }},
+        {"conv_transpose2d output_padding", [&](auto p) { return conv_transpose2d(p(im5), p(k), Tensor(), 2, 1, 1); }},
+        {"conv_transpose2d groups, dilation", [&](auto p) { return conv_transpose2d(p(im5), p(k.narrow(1, 0, 1)), Tensor(), 1, 0, 0, 2, 2); }},
+        {"conv_transpose2d rectangular", [&](auto p) { return conv_transpose2d(p(im5), p(k44), Tensor(), {2, 1}, {1, 0}, {1, 0}, 1, {1, 2}); }},
+        {"conv_transpose2d unbatched", [&](auto p) { return conv_transpose2d(p(im5.select(0, 2)), p(k), p(bias.narrow(0, 1, 2))); }},
+        {"conv_transpose2d float16", [&](auto p) { return conv_transpose2d(p(im5.to(DType::Float16)), p(k44.to(DType::Float16)), Tensor(), 2, 1); }},
+        {"conv_transpose2d float64", [&](auto p) { return conv_transpose2d(p(im5.to(DType::Float64)), p(k44.to(DType::Float64)), p(bias.narrow(0, 0, 3).to(DType::Float64)), 2, 1); }},
+        {"conv_transpose2d strided input", [&](auto p) { return conv_transpose2d(p(im5).transpose(2, 3), p(k), Tensor(), 2); }},
+        {"conv_transpose2d empty batch", [&](auto p) { return conv_transpose2d(p(im5.narrow(0, 0, 0)), p(k)); }},
+        // avg_pool2d: padding (counted or not), ceil mode, stride, dtypes, unbatched.
+        {"avg_pool2d 3x3 stride 1 padding 1", [&](auto p) { return avg_pool2d(p(im5), 3, 1, 1); }},
+        {"avg_pool2d padding not counted", [&](auto p) { return avg_pool2d(p(im5), 3, 2, 1, false, false); }},
+        {"avg_pool2d ceil mode", [&](auto p) { return avg_pool2d(p(im5), 2, std::nullopt, 0, true); }},
+        {"avg_pool2d rectangular", [&](auto p) { return avg_pool2d(p(im5), {3, 2}, Size2{1, 2}, {1, 0}, true, false); }},
+        {"avg_pool2d float16 unbatched", [&](auto p) { return avg_pool2d(p(im5.select(0, 1).to(DType::Float16)), 2); }},
+        {"avg_pool2d float64", [&](auto p) { return avg_pool2d(p(im5.to(DType::Float64)), 2, 1); }},
+        // batch_norm (running statistics) and layer_norm, with and without affine parameters.
+        {"batch_norm affine", [&](auto p) { return batch_norm(p(im5), p(mean2), p(var2), p(bias.narrow(0, 0, 2)), p(bias.narrow(0, 2, 2))); }},
+        {"batch_norm plain, eps", [&](auto p) { return batch_norm(p(im5), p(mean2), p(var2), Tensor(), Tensor(), 0.1); }},
+        {"batch_norm [N, C]", [&](auto p) { return batch_norm(p(x.transpose(0, 1)), p(bias.narrow(0, 0, 2)), p(var2), p(var2)); }},
+        {"batch_norm float16", [&](auto p) { return batch_norm(p(im5.to(DType::Float16)), p(mean2.to(DType::Float16)), p(var2.to(DType::Float16))); }},
+        {"batch_norm float64 input, float32 statistics", [&](auto p) { return batch_norm(p(im5.to(DType::Float64)), p(mean2), p(var2)); }},
+        {"layer_norm 2 dims, affine", [&](auto p) { return layer_norm(p(im5), {5, 5}, p(im5.select(0, 0).select(0, 0)), p(im5.select(0, 1).select(0, 1))); }},
+        {"layer_norm float64", [&](auto p) { return layer_norm(p(im5.to(DType::Float64)), {2, 5, 5}); }},
         {"embedding 2-D indices", [&](auto p) { return embedding(p(tensor({2, 0, 1, 2}, {DType::Int64}).view({2, 2})), p(sq)); }},
         {"embedding int32 0-dim", [&](auto p) { return embedding(p(full({}, 1, {DType::Int32})), p(sq)); }},
     };
@@ -190,7 +217,7 @@ TEST_F(DeviceOpsTest, KernelsAreUsedWhereTheyApply) {
     EXPECT_EQ(calls["unary"], 3);
     -ints;
     exp(ints);  // int64 -> float32 result: no kernel for the conversion
-    tanh(x);    // declined by this stand-in: falls back
+    log(x);     // declined by this stand-in: falls back
     EXPECT_EQ(calls["unary"], 3);
     sum(x);
     sum(x, 0);  // per-dim sums have no kernel
@@ -239,6 +266,25 @@ TEST_F(DeviceOpsTest, LayerKernelsGetTheCpusArguments) {
     EXPECT_EQ(kernels_.shapes.back(), (Shape{2, 5, 7, 7}));
     clamp(im, -1.0, 1.0);
     EXPECT_EQ(calls["clamp"], 1);
+    // The GAN's and VAE's layers, and the classifier's pooling.
+    conv_transpose2d(im, k.narrow(0, 0, 4).narrow(1, 0, 1), b6.narrow(0, 0, 2), 2, 1, 1, 2, {1, 2});
+    ASSERT_EQ(calls["conv_transpose2d"], 1);
+    const layer::ConvTransposeGeometry& t = kernels_.transposed[0];
+    EXPECT_EQ(std::vector<int64_t>({t.C, t.H, t.W, t.O, t.Ho, t.Wo, t.kh, t.kw, t.groups, t.sh, t.sw, t.ph, t.pw, t.dh, t.dw}),
+              std::vector<int64_t>({4, 7, 7, 2, 14, 16, 3, 3, 2, 2, 2, 1, 1, 1, 2}));
+    avg_pool2d(im.select(0, 1), 3, 2, 1, true, false);
+    ASSERT_EQ(calls["avg_pool2d"], 1);
+    const layer::PoolGeometry& pg = kernels_.pools[0];
+    EXPECT_EQ(kernels_.shapes.back(), (Shape{1, 4, 7, 7})) << "an unbatched input reaches the kernel as [1, C, H, W]";
+    EXPECT_EQ(std::vector<int64_t>({pg.H, pg.W, pg.Ho, pg.Wo, pg.kh, pg.kw, pg.sh, pg.sw, pg.ph, pg.pw}),
+              std::vector<int64_t>({7, 7, 4, 4, 3, 3, 2, 2, 1, 1}));
+    EXPECT_FALSE(pg.count_include_pad);
+    batch_norm(im, w4, w4 * w4 + 0.5, w4, w4);
+    batch_norm(im, w4, w4 * w4 + 0.5);
+    EXPECT_EQ(calls["batch_norm"], 2);
+    layer_norm(im, {7, 7});
+    EXPECT_EQ(calls["layer_norm"], 1);
+    EXPECT_EQ(kernels_.sizes.back(), 49);
     embedding(dev(tensor({1, 0, 1}, {DType::Int64})), dev(test::random_tensor({2, 5}, 5)));
     EXPECT_EQ(calls["index_select"], 1) << "embedding selects rows";
     EXPECT_EQ(kernels_.dims.back(), 0);
@@ -247,10 +293,13 @@ TEST_F(DeviceOpsTest, LayerKernelsGetTheCpusArguments) {
     cat({im, im.to(DType::Float64)}, 1);
     group_norm(im, 2, w4.to(DType::Float64));
     clamp(dev(tensor({1, 5}, {DType::Int64})), 0, 3);
+    batch_norm(im, w4.to(DType::Float64), w4 * w4 + 0.5);
+    layer_norm(im, {7}, dev(test::random_tensor({7}, 7, DType::Float64)));
     EXPECT_EQ(calls["cat"], 1);
     EXPECT_EQ(calls["group_norm"], 2);
     EXPECT_EQ(calls["clamp"], 1);
-    EXPECT_EQ(ops_detail::through_host_calls(), before + 3);
+    EXPECT_EQ(calls["batch_norm"] + calls["layer_norm"], 2 + 1);
+    EXPECT_EQ(ops_detail::through_host_calls(), before + 5);
     // Bad arguments are refused before any kernel, with the CPU's messages.
     expect_error<ShapeError>([&] { conv2d(im, k); }, {"conv2d", "groups=1"});
     expect_error<ValueError>([&] { group_norm(im, 3); }, {"group_norm", "num_groups"});

@@ -1,6 +1,9 @@
 // Stand-in DeviceOps for the host-memory CUDA stand-in (host_memory_backend.h): every method
 // counts its calls, records the arguments the dispatch gave it, and computes on host copies with
-// the CPU ops, returning its result on the tensors' device, so values are the CPU's. Like CudaOps
+// the CPU ops, returning its result on the tensors' device, so values are the CPU's. avg_pool2d,
+// batch_norm and conv_transpose2d compute instead as their CUDA kernels do, with the per-output
+// formulas of tensor/layer_formulas.h and the geometry the op passed, so that comparing their
+// results with the CPU op checks those formulas and that geometry. Like CudaOps
 // they decline (undefined Tensor) what the real kernels decline: mixed or non-floating dtypes.
 // Plug them in with HostMemoryCuda::kernels; tests then see which ops reach a kernel, with which
 // arguments, and (ops_detail::through_host_calls) which still go through the host. Their own
@@ -13,6 +16,7 @@
 #include <vector>
 
 #include "tensor/backend.h"
+#include "tensor/layer_formulas.h"
 #include "tensor/ops.h"
 #include "tensor/tensor.h"
 #include "tests/support/host_memory_backend.h"
@@ -28,6 +32,9 @@ public:
     std::vector<DeviceConvOptions> conv_options;
     std::vector<Shape> shapes;          // conv2d / upsample: the 4-D input's shape; cat: out_shape
     std::vector<DeviceUnaryOp> unary_ops;
+    std::vector<int64_t> sizes;                            // layer_norm: the row length
+    std::vector<layer::PoolGeometry> pools;                // avg_pool2d's geometry, per call
+    std::vector<layer::ConvTransposeGeometry> transposed;  // conv_transpose2d's, per call
 
     Tensor binary(DeviceBinaryOp op, const Tensor& a, const Tensor& b) override {
         const HostMemoryCuda::KernelScope scope;
@@ -63,11 +70,12 @@ public:
             case DeviceUnaryOp::Sin: r = sin(x); break;
             case DeviceUnaryOp::Cos: r = cos(x); break;
             case DeviceUnaryOp::Sqrt: r = nl::sqrt(x); break;
+            case DeviceUnaryOp::Tanh: r = nl::tanh(x); break;
             case DeviceUnaryOp::Sigmoid: r = sigmoid(x); break;
             case DeviceUnaryOp::Silu: r = silu(x); break;
             case DeviceUnaryOp::Gelu: r = gelu(x); break;
             case DeviceUnaryOp::GeluTanh: r = gelu(x, "tanh"); break;
-            default: return Tensor();  // declined (log, tanh, ...): the tests check the fallback
+            default: return Tensor();  // declined (log, ...): the tests check the fallback
         }
         ++calls["unary"];
         unary_ops.push_back(op);
@@ -112,6 +120,78 @@ public:
         if ((w.defined() && w.dtype() != x.dtype()) || (b.defined() && b.dtype() != x.dtype())) return Tensor();
         ++calls["group_norm"];
         return nl::group_norm(x.cpu(), groups, w.defined() ? w.cpu() : w, b.defined() ? b.cpu() : b, eps).to(x.device());
+    }
+    Tensor layer_norm(const Tensor& x, int64_t len, const Tensor& w, const Tensor& b, double eps) override {
+        const HostMemoryCuda::KernelScope scope;
+        if ((w.defined() && w.dtype() != x.dtype()) || (b.defined() && b.dtype() != x.dtype())) return Tensor();
+        ++calls["layer_norm"];
+        sizes.push_back(len);
+        const Tensor rows = x.cpu().reshape({-1, len});
+        const Tensor wl = w.defined() ? w.cpu().reshape({len}) : w, bl = b.defined() ? b.cpu().reshape({len}) : b;
+        return nl::layer_norm(rows, {len}, wl, bl, eps).reshape(x.shape()).to(x.device());
+    }
+    Tensor batch_norm(const Tensor& x, const Tensor& mean, const Tensor& var, const Tensor& w, const Tensor& b,
+                      double eps) override {
+        const HostMemoryCuda::KernelScope scope;
+        for (const Tensor* p : {&mean, &var, &w, &b})
+            if (p->defined() && p->dtype() != x.dtype()) return Tensor();
+        ++calls["batch_norm"];
+        const Tensor xc = x.cpu().contiguous();
+        Tensor y = Tensor::empty(x.shape(), {x.dtype(), Device::cpu()});
+        const int64_t C = x.size(1), spatial = x.numel() == 0 ? 0 : x.numel() / (x.size(0) * C);
+        with_floating(x.dtype(), [&](auto tag) {
+            using T = decltype(tag);
+            const std::vector<double> m = mean.to_vector(), v = var.to_vector();
+            const std::vector<double> wv = w.defined() ? w.to_vector() : std::vector<double>(C, 0.0);
+            const std::vector<double> bv = b.defined() ? b.to_vector() : std::vector<double>(C, 0.0);
+            for (int64_t i = 0; i < x.numel(); ++i) {
+                const size_t c = static_cast<size_t>((i / spatial) % C);
+                const layer::BatchNormChannel ch =
+                    layer::batch_norm_channel(m[c], v[c], eps, w.defined(), wv[c], b.defined(), bv[c]);
+                y.data<T>()[i] = layer::narrow<T>(layer::batch_norm_at(layer::widen(xc.data<T>()[i]), ch));
+            }
+        });
+        return y.to(x.device());
+    }
+    Tensor avg_pool2d(const Tensor& x, const layer::PoolGeometry& g) override {
+        const HostMemoryCuda::KernelScope scope;
+        if (x.dim() != 4) return Tensor();
+        ++calls["avg_pool2d"];
+        shapes.push_back(x.shape());
+        pools.push_back(g);
+        const Tensor xc = x.cpu().contiguous();
+        const int64_t planes = x.size(0) * x.size(1);
+        Tensor y = Tensor::empty({x.size(0), x.size(1), g.Ho, g.Wo}, {x.dtype(), Device::cpu()});
+        with_floating(x.dtype(), [&](auto tag) {
+            using T = decltype(tag);
+            for (int64_t p = 0; p < planes; ++p)
+                for (int64_t i = 0; i < g.Ho * g.Wo; ++i)
+                    y.data<T>()[p * g.Ho * g.Wo + i] =
+                        layer::narrow<T>(layer::avg_pool2d_at(xc.data<T>() + p * g.H * g.W, g, i / g.Wo, i % g.Wo));
+        });
+        return y.to(x.device());
+    }
+    Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b,
+                            const layer::ConvTransposeGeometry& g) override {
+        const HostMemoryCuda::KernelScope scope;
+        if (x.dim() != 4 || w.dtype() != x.dtype() || (b.defined() && b.dtype() != x.dtype())) return Tensor();
+        ++calls["conv_transpose2d"];
+        shapes.push_back(x.shape());
+        transposed.push_back(g);
+        const Tensor xc = x.cpu().contiguous(), wc = w.cpu().contiguous(), bc = b.defined() ? b.cpu().contiguous() : b;
+        const int64_t N = x.size(0), per_image = g.O * g.Ho * g.Wo;
+        Tensor y = Tensor::empty({N, g.O, g.Ho, g.Wo}, {x.dtype(), Device::cpu()});
+        with_floating(x.dtype(), [&](auto tag) {
+            using T = decltype(tag);
+            const T* bias = bc.defined() ? bc.data<T>() : nullptr;
+            for (int64_t n = 0; n < N; ++n)
+                for (int64_t i = 0; i < per_image; ++i) {
+                    const int64_t o = i / (g.Ho * g.Wo), oh = i / g.Wo % g.Ho, ow = i % g.Wo;
+                    y.data<T>()[n * per_image + i] = layer::conv_store<T>(layer::conv_transpose2d_at(
+                        xc.data<T>() + n * g.C * g.H * g.W, wc.data<T>(), bias, g, o, oh, ow));
+                }
+        });
+        return y.to(x.device());
     }
     Tensor upsample_nearest2d(const Tensor& x, int64_t Ho, int64_t Wo, double sh, double sw) override {
         const HostMemoryCuda::KernelScope scope;
@@ -164,6 +244,15 @@ public:
     }
 
 private:
+    template <class F>
+    static void with_floating(DType d, F&& f) {
+        switch (d) {
+            case DType::Float64: f(double{}); break;
+            case DType::Float16: f(Half{}); break;
+            case DType::BFloat16: f(BFloat16{}); break;
+            default: f(float{}); break;
+        }
+    }
     static Tensor compare_cpu(DeviceCompareOp op, const Tensor& x, const Tensor& y) {
         switch (op) {
             case DeviceCompareOp::Eq: return eq(x, y);
