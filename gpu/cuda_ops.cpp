@@ -255,6 +255,15 @@ public:
         return y;
     }
 
+    Tensor convert(const Tensor& t, DType to) override {
+        const Tensor x = dense(t);
+        Tensor out = Tensor::empty(t.shape(), {to, t.device()});
+        const int dev = t.device().index;
+        DeviceGuard guard(dev);
+        detail::launch_convert(x.data_ptr(), t.dtype(), out.data_ptr(), to, t.numel(), current_stream(dev));
+        return out;
+    }
+
     // layer_norm's rows are group_norm's with one group over `len` values each: the same kernel,
     // the same sums, and the affine parameter of value i is element i.
     Tensor layer_norm(const Tensor& x0, int64_t len, const Tensor& w0, const Tensor& b0, double eps) override {

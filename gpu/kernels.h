@@ -52,7 +52,8 @@ void launch_row_draw(const void* in, DType dtype, int64_t rows, int64_t cols, Ro
                      int64_t num_samples, int64_t* out, void* scratch, StreamHandle stream);
 
 // ---- ops_kernels.cu ---------------------------------------------------------------------------
-// float32 / float64 -> any dtype on the device (n elements, contiguous), rounding as the CPU does.
+// Any dtype -> any dtype on the device (n elements, contiguous) by tensor/dtype.h's convert_element,
+// the CPU's Tensor::to(dtype): the same bits.
 void launch_convert(const void* src, DType src_dtype, void* dst, DType dst_dtype, int64_t n, StreamHandle stream);
 // uint32 words -> dst dtype (cuRAND raw bits and Poisson counts).
 void launch_convert_u32(const uint32_t* src, void* dst, DType dst_dtype, int64_t n, StreamHandle stream);

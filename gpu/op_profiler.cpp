@@ -140,6 +140,10 @@ public:
         OpTimer t("group_norm", device_of(x));
         return in_->group_norm(x, groups, w, b, eps);
     }
+    Tensor convert(const Tensor& x, DType to) override {
+        OpTimer t("convert", device_of(x));
+        return in_->convert(x, to);
+    }
     Tensor layer_norm(const Tensor& x, int64_t len, const Tensor& w, const Tensor& b, double eps) override {
         OpTimer t("layer_norm", device_of(x));
         return in_->layer_norm(x, len, w, b, eps);

@@ -20,16 +20,10 @@ namespace nl::gpu::detail {
 
 namespace {
 
-template <class D, class S>
-__device__ __forceinline__ D convert_value(S v) {
-    if constexpr (std::is_same<D, Half>::value || std::is_same<D, BFloat16>::value) return D(static_cast<float>(v));
-    else if constexpr (std::is_same<D, bool>::value) return v != S(0);
-    else return static_cast<D>(v);
-}
-
+// Tensor::to(dtype)'s conversion (tensor/dtype.h: convert_element, the CPU's own function).
 template <class S, class D>
 __global__ void k_convert(const S* src, D* dst, int64_t n) {
-    for (uint64_t i = global_thread(); i < static_cast<uint64_t>(n); i += grid_threads()) dst[i] = convert_value<D>(src[i]);
+    for (uint64_t i = global_thread(); i < static_cast<uint64_t>(n); i += grid_threads()) dst[i] = convert_element<D>(src[i]);
 }
 
 template <class T>
@@ -56,9 +50,10 @@ void convert_from(const S* src, void* dst, DType dst_dtype, int64_t n, StreamHan
 
 void launch_convert(const void* src, DType src_dtype, void* dst, DType dst_dtype, int64_t n, StreamHandle stream) {
     if (n <= 0) return;
-    if (src_dtype == DType::Float32) convert_from(static_cast<const float*>(src), dst, dst_dtype, n, stream);
-    else if (src_dtype == DType::Float64) convert_from(static_cast<const double*>(src), dst, dst_dtype, n, stream);
-    else throw DTypeError(std::string("launch_convert: source dtype ") + dtype_name(src_dtype) + " is not supported (float32, float64)");
+    dispatch_dtype(src_dtype, [&](auto tag) {
+        using S = decltype(tag);
+        convert_from(static_cast<const S*>(src), dst, dst_dtype, n, stream);
+    });
 }
 
 void launch_convert_u32(const uint32_t* src, void* dst, DType dst_dtype, int64_t n, StreamHandle stream) {

@@ -52,6 +52,7 @@ void set_cuda_unavailable_reason(const std::string& why) { cuda_reason() = why; 
 
 Tensor DeviceOps::binary(DeviceBinaryOp, const Tensor&, const Tensor&) { return Tensor(); }
 Tensor DeviceOps::unary(DeviceUnaryOp, const Tensor&) { return Tensor(); }
+Tensor DeviceOps::convert(const Tensor&, DType) { return Tensor(); }
 Tensor DeviceOps::sum(const Tensor&) { return Tensor(); }
 Tensor DeviceOps::softmax(const Tensor&, int64_t, bool) { return Tensor(); }
 Tensor DeviceOps::matmul(const Tensor&, const Tensor&) { return Tensor(); }

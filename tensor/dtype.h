@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "tensor/half.h"
+#include "tensor/host_device.h"
 
 namespace nl {
 
@@ -52,21 +53,41 @@ decltype(auto) dispatch_dtype(DType d, F&& f) {
 }
 
 // Conversions through double (every dtype's values are exact in double, except int64 > 2^53).
-template <class T> inline double to_double(T v) { return static_cast<double>(v); }
-template <> inline double to_double<Half>(Half v) { return static_cast<float>(v); }
-template <> inline double to_double<BFloat16>(BFloat16 v) { return static_cast<float>(v); }
+// Host and device code share them (the CUDA conversion kernel runs these very functions), so
+// their limits are spelled out here rather than taken from std::numeric_limits (host-only).
+template <class T> NL_HOST_DEVICE double to_double(T v) {
+    if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) return static_cast<float>(v);
+    else return static_cast<double>(v);
+}
+// The integer dtypes' ranges.
+template <class T> struct IntegerRange;
+template <> struct IntegerRange<uint8_t> { static constexpr uint8_t lo = 0, hi = 255; };
+template <> struct IntegerRange<int32_t> { static constexpr int32_t lo = INT32_MIN, hi = INT32_MAX; };
+template <> struct IntegerRange<int64_t> { static constexpr int64_t lo = INT64_MIN, hi = INT64_MAX; };
 // Floating values into integer types: NaN gives 0 and out-of-range values saturate (a plain
 // cast is undefined behaviour there, and differs between x86 and CUDA).
-template <class T> inline T from_double(double v) {
-    if constexpr (std::is_integral_v<T>) {
+template <class T> NL_HOST_DEVICE T from_double(double v) {
+    if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) {
+        return T(static_cast<float>(v));
+    } else if constexpr (std::is_same_v<T, bool>) {
+        return v != 0.0;
+    } else if constexpr (std::is_integral_v<T>) {
         if (!(v == v)) return T(0);
-        if (v <= static_cast<double>(std::numeric_limits<T>::min())) return std::numeric_limits<T>::min();
-        if (v >= static_cast<double>(std::numeric_limits<T>::max())) return std::numeric_limits<T>::max();
+        if (v <= static_cast<double>(IntegerRange<T>::lo)) return IntegerRange<T>::lo;
+        if (v >= static_cast<double>(IntegerRange<T>::hi)) return IntegerRange<T>::hi;
+        return static_cast<T>(v);
+    } else {
+        return static_cast<T>(v);
     }
-    return static_cast<T>(v);
 }
-template <> inline Half from_double<Half>(double v) { return Half(static_cast<float>(v)); }
-template <> inline BFloat16 from_double<BFloat16>(double v) { return BFloat16(static_cast<float>(v)); }
-template <> inline bool from_double<bool>(double v) { return v != 0.0; }
+// One element from S to D with PyTorch's casting: integers wrap modulo 2^bits between integer
+// types, floating values saturate into integer types (NaN -> 0), everything else through double.
+// Tensor::to(dtype) runs it on the CPU and in the CUDA conversion kernel.
+template <class D, class S> NL_HOST_DEVICE D convert_element(S v) {
+    if constexpr (std::is_same_v<S, D>) return v;
+    else if constexpr (std::is_integral_v<S> && std::is_integral_v<D> && !std::is_same_v<D, bool>)
+        return static_cast<D>(static_cast<int64_t>(v));
+    else return from_double<D>(to_double<S>(v));
+}
 
 }  // namespace nl

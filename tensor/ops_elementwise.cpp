@@ -189,11 +189,19 @@ DeviceBinaryOp device_binary_op(Arith op) {
     return DeviceBinaryOp::Add;
 }
 
-// a op b with the device's kernel (same floating dtype on both sides), else through the host.
+// a op b with the device's kernel where the result is floating, else through the host. Operands
+// of another dtype are converted on the device first, to the compute dtype as arith() converts
+// them (float32 for the 16-bit results: converting to float16 first would round an int32 operand
+// twice), and a 16-bit result is rounded from that as arith() rounds it.
 Tensor arith_on_device(Device dev, Arith op, const Tensor& a, const Tensor& b, DType out) {
-    if (a.dtype() == out && b.dtype() == out)
-        if (DeviceOps* k = device_ops_for({&a, &b}))
+    if (op == Arith::Div && !is_floating(out)) out = DType::Float32;  // true division, as arith()
+    if (DeviceOps* k = is_floating(out) ? device_ops_for({&a, &b}) : nullptr) {
+        if (a.dtype() == out && b.dtype() == out)
             if (Tensor r = k->binary(device_binary_op(op), a, b); r.defined()) return r;
+        const DType cd = compute_dtype(out);
+        const Tensor x = a.to(cd), y = b.to(cd);  // on the device (DeviceOps::convert)
+        if (Tensor r = k->binary(device_binary_op(op), x, y); r.defined()) return r.to(out);
+    }
     return through_host(dev, [&] { return arith(op, host(a), host(b), out); });
 }
 
@@ -208,17 +216,20 @@ Tensor arith_tt(Arith op, const Tensor& a, const Tensor& b) {
     return arith(op, a, b, result_type(a, b));
 }
 
-// t op s (scalar_first: s op t) with the device's kernel where the CPU would compute it in t's own
-// compute dtype: t already has the result dtype and is floating (the 16-bit types run in float32
-// with the scalar as a float, as arith does). Undefined otherwise (the op then runs through the host).
+// t op s (scalar_first: s op t) with the device's kernel where the result is floating: t in the
+// compute dtype (converted on the device when it is not the result dtype), the scalar as the CPU
+// stores it there (the 16-bit types run in float32 with the scalar as a float, as arith does).
+// Undefined otherwise (the op then runs through the host).
 Tensor scalar_kernel(Arith op, const Tensor& t, Scalar s, bool scalar_first, DType out) {
-    if (t.dtype() != out || !is_floating(out)) return Tensor();
+    if (!is_floating(out)) return Tensor();
     DeviceOps* k = device_ops_for({&t});
     if (!k) return Tensor();
+    const DType cd = compute_dtype(out);
     // The scalar as the CPU stores it (scalar_tensor in the compute dtype).
-    const double v = compute_dtype(out) == DType::Float64 ? s.to_double()
-                                                          : static_cast<double>(static_cast<float>(s.to_double()));
-    return k->binary_scalar(device_binary_op(op), t, v, scalar_first);
+    const double v = cd == DType::Float64 ? s.to_double() : static_cast<double>(static_cast<float>(s.to_double()));
+    if (t.dtype() == out) return k->binary_scalar(device_binary_op(op), t, v, scalar_first);
+    const Tensor r = k->binary_scalar(device_binary_op(op), t.to(cd), v, scalar_first);
+    return r.defined() ? r.to(out) : r;
 }
 
 // Scalars enter in the compute dtype (PyTorch's "opmath": float16 * 0.1 multiplies by 0.1f).
@@ -372,8 +383,12 @@ MathF32 simd_math_f32() {
 template <class F>
 Tensor float_unary(const char* op, const Tensor& t, F f, std::optional<simd::MathOp> vec = std::nullopt) {
     if (const Device dev = check_unary(op, t); !dev.is_cpu()) {
-        if (is_floating(t.dtype()))
-            if (Tensor r = unary_kernel(op, t); r.defined()) return r;
+        DeviceUnaryOp kernel;
+        if (DeviceOps* k = device_unary_op(op, kernel) ? device_ops_for({&t}) : nullptr) {
+            // Integers and bool as float32 first (converted on the device), as below.
+            const Tensor x = is_floating(t.dtype()) ? t : t.to(DType::Float32);
+            if (Tensor r = k->unary(kernel, x); r.defined()) return r;
+        }
         return through_host(dev, [&] { return float_unary(op, host(t), f, vec); });
     }
     const DType out = is_floating(t.dtype()) ? t.dtype() : DType::Float32;

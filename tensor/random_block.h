@@ -23,27 +23,9 @@ namespace nl::xf {
 template <class T> NL_HOST_DEVICE T cast_from_float(float v) { return static_cast<T>(v); }
 template <> NL_HOST_DEVICE Half cast_from_float<Half>(float v) { return Half(v); }
 template <> NL_HOST_DEVICE BFloat16 cast_from_float<BFloat16>(float v) { return BFloat16(v); }
-// Integers saturate: C++ leaves an out-of-range double -> integer conversion undefined (x86 wraps
-// through int32, CUDA clamps), which would make geometric_ into uint8/int32 differ between devices.
-template <class I> NL_HOST_DEVICE I saturate_to_int(double v, double lo, double hi_excl, I lo_i, I hi_i) {
-    if (!(v == v)) return I(0);
-    if (v >= hi_excl) return hi_i;
-    if (v < lo) return lo_i;
-    return static_cast<I>(v);
-}
-template <class T> NL_HOST_DEVICE T cast_from_double(double v) { return static_cast<T>(v); }
-template <> NL_HOST_DEVICE uint8_t cast_from_double<uint8_t>(double v) {
-    return saturate_to_int<uint8_t>(v, 0.0, 256.0, 0, 255);
-}
-template <> NL_HOST_DEVICE int32_t cast_from_double<int32_t>(double v) {
-    return saturate_to_int<int32_t>(v, -2147483648.0, 2147483648.0, INT32_MIN, INT32_MAX);
-}
-template <> NL_HOST_DEVICE int64_t cast_from_double<int64_t>(double v) {
-    return saturate_to_int<int64_t>(v, -9223372036854775808.0, 9223372036854775808.0, INT64_MIN, INT64_MAX);
-}
-template <> NL_HOST_DEVICE Half cast_from_double<Half>(double v) { return Half(static_cast<float>(v)); }
-template <> NL_HOST_DEVICE BFloat16 cast_from_double<BFloat16>(double v) { return BFloat16(static_cast<float>(v)); }
-template <> NL_HOST_DEVICE bool cast_from_double<bool>(double v) { return v != 0.0; }
+// Doubles into T: dtype.h's from_double (integers saturate, NaN gives 0: C++ leaves an out-of-range
+// double -> integer conversion undefined, x86 wraps through int32 and CUDA clamps, which would make
+// geometric_ into uint8/int32 differ between devices).
 template <class T> NL_HOST_DEVICE T cast_from_int(int64_t v) { return static_cast<T>(v); }
 template <> NL_HOST_DEVICE Half cast_from_int<Half>(int64_t v) { return Half(static_cast<float>(v)); }
 template <> NL_HOST_DEVICE BFloat16 cast_from_int<BFloat16>(int64_t v) { return BFloat16(static_cast<float>(v)); }
@@ -226,7 +208,7 @@ NL_HOST_DEVICE void random_block_from_words(const RandomRequest& r, uint64_t q, 
         case RandomKind::Uniform:
             for (int j = 0; j < count; ++j) {
                 if constexpr (kF64) {
-                    out[first + j] = cast_from_double<T>(scale_to_interval(uniform_f64(w[2 * j], w[2 * j + 1]), r.a, r.b));
+                    out[first + j] = from_double<T>(scale_to_interval(uniform_f64(w[2 * j], w[2 * j + 1]), r.a, r.b));
                 } else if constexpr (kHalf) {
                     const float u = std::is_same<T, Half>::value ? uniform_f16(w[j]) : uniform_bf16(w[j]);
                     out[first + j] = uniform_low_precision<T>(u, static_cast<float>(r.a), static_cast<float>(r.b));
@@ -243,7 +225,7 @@ NL_HOST_DEVICE void random_block_from_words(const RandomRequest& r, uint64_t q, 
                 normal_pair_f64(w[0], w[1], w[2], w[3], z[0], z[1]);
                 for (int j = 0; j < count; ++j) {
                     const double v = dm::fma(z[j], param_b(j), param_a(j));
-                    out[first + j] = cast_from_double<T>(lognormal ? dm::exp(v) : v);
+                    out[first + j] = from_double<T>(lognormal ? dm::exp(v) : v);
                 }
             } else {
                 float z[4];
@@ -258,13 +240,13 @@ NL_HOST_DEVICE void random_block_from_words(const RandomRequest& r, uint64_t q, 
         }
         case RandomKind::Exponential:
             for (int j = 0; j < count; ++j) {
-                if constexpr (kF64) out[first + j] = cast_from_double<T>(exponential_f64(w[2 * j], w[2 * j + 1], r.a));
+                if constexpr (kF64) out[first + j] = from_double<T>(exponential_f64(w[2 * j], w[2 * j + 1], r.a));
                 else out[first + j] = cast_from_float<T>(exponential_f32(w[j], static_cast<float>(r.a)));
             }
             break;
         case RandomKind::Cauchy:
             for (int j = 0; j < count; ++j) {
-                if constexpr (kF64) out[first + j] = cast_from_double<T>(cauchy_f64(w[2 * j], w[2 * j + 1], r.a, r.b));
+                if constexpr (kF64) out[first + j] = from_double<T>(cauchy_f64(w[2 * j], w[2 * j + 1], r.a, r.b));
                 else out[first + j] = cast_from_float<T>(cauchy_f32(w[j], static_cast<float>(r.a), static_cast<float>(r.b)));
             }
             break;
@@ -282,14 +264,14 @@ NL_HOST_DEVICE void random_block_from_words(const RandomRequest& r, uint64_t q, 
         case RandomKind::Geometric:
             // geometric(w0, w1, p) with log(1 - p) from the setup.
             for (int j = 0; j < count; ++j) {
-                out[first + j] = cast_from_double<T>(
+                out[first + j] = from_double<T>(
                     r.a >= 1.0 ? 1.0 : geometric_from_log_q(w[2 * j], w[2 * j + 1], setup.geometric_log_q(r.a)));
             }
             break;
         case RandomKind::Poisson:
             for (int j = 0; j < count; ++j) {
                 const PoissonSetup& ps = setup.poisson(param_a(j));
-                out[first + j] = cast_from_double<T>(poisson_from_setup(w[2 * j], w[2 * j + 1], ps, r.seed, block, r.stream, j));
+                out[first + j] = from_double<T>(poisson_from_setup(w[2 * j], w[2 * j + 1], ps, r.seed, block, r.stream, j));
             }
             break;
     }

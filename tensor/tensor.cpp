@@ -317,16 +317,6 @@ void for_each_offset_pair(const Shape& shape, const std::vector<int64_t>& sa, in
     }
 }
 
-// One element from S to D with PyTorch's casting: integers wrap modulo 2^bits between integer
-// types, floating values saturate into integer types (NaN -> 0), everything else through double.
-template <class D, class S>
-D convert_element(S v) {
-    if constexpr (std::is_same_v<S, D>) return v;
-    else if constexpr (std::is_integral_v<S> && std::is_integral_v<D> && !std::is_same_v<D, bool>)
-        return static_cast<D>(static_cast<int64_t>(v));
-    else return from_double<D>(to_double<S>(v));
-}
-
 void convert_copy_cpu(const Tensor& src, Tensor& dst) {
     // dst contiguous-or-not, same shape as src (src may be an expanded view).
     const char* sbase = static_cast<const char*>(src.storage()->data());
@@ -386,7 +376,11 @@ Tensor Tensor::clone() const {
 
 Tensor Tensor::to(DType dtype) const {
     if (dtype == dtype_) return *this;
-    if (!device().is_cpu()) return cpu().to(dtype).to(device());
+    if (!device().is_cpu()) {
+        if (DeviceOps* k = device_ops_for({this}))
+            if (Tensor r = k->convert(*this, dtype); r.defined()) return r;
+        return cpu().to(dtype).to(device());
+    }
     Tensor out = Tensor::empty(shape_, {dtype, Device::cpu()});
     convert_copy_cpu(*this, out);
     return out;

@@ -102,13 +102,13 @@ TEST(TransformEdges, GeometricSaturatesIntegerDtypes) {
             EXPECT_GT(saturated, 100);
         }
     }
-    EXPECT_EQ(nl::xf::cast_from_double<uint8_t>(1e300), 255);
-    EXPECT_EQ(nl::xf::cast_from_double<uint8_t>(-3.0), 0);
-    EXPECT_EQ(nl::xf::cast_from_double<int32_t>(3e9), INT32_MAX);
-    EXPECT_EQ(nl::xf::cast_from_double<int32_t>(-3e9), INT32_MIN);
-    EXPECT_EQ(nl::xf::cast_from_double<int64_t>(1e19), INT64_MAX);
-    EXPECT_EQ(nl::xf::cast_from_double<int64_t>(std::nan("")), 0);
-    EXPECT_EQ(nl::xf::cast_from_double<int64_t>(9007199254740993.0), 9007199254740992);
+    EXPECT_EQ(nl::from_double<uint8_t>(1e300), 255);
+    EXPECT_EQ(nl::from_double<uint8_t>(-3.0), 0);
+    EXPECT_EQ(nl::from_double<int32_t>(3e9), INT32_MAX);
+    EXPECT_EQ(nl::from_double<int32_t>(-3e9), INT32_MIN);
+    EXPECT_EQ(nl::from_double<int64_t>(1e19), INT64_MAX);
+    EXPECT_EQ(nl::from_double<int64_t>(std::nan("")), 0);
+    EXPECT_EQ(nl::from_double<int64_t>(9007199254740993.0), 9007199254740992);
 }
 
 TEST(TransformEdges, NoUndefinedIntegerConversions) {
@@ -116,7 +116,7 @@ TEST(TransformEdges, NoUndefinedIntegerConversions) {
     const double g = nl::xf::geometric(0u, 0u, 1e-20);  // u = 2^-53
     EXPECT_GT(g, 9.0e18);
     EXPECT_NEAR(g, 53 * std::log(2.0) * 1e20, 1e7);
-    EXPECT_EQ(nl::xf::cast_from_double<int64_t>(g), INT64_MAX);
+    EXPECT_EQ(nl::from_double<int64_t>(g), INT64_MAX);
     // Poisson (PTRS) with w0 = 0: U = -0.5, us = 0, kr = -inf; that attempt is rejected and the
     // next one decides, deterministically.
     for (double lambda : {10.0, 55.5, 1e6}) {

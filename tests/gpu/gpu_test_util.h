@@ -69,6 +69,20 @@ inline Tensor data(const Shape& s, DType dt, uint64_t seed, double scale = 1.0) 
     return (randn(s, {DType::Float64}, &g) * scale).to(dt);
 }
 
+// Same bits, or NaN where the other has NaN (a NaN's payload is the GPU's, docs/GPU.md).
+inline bool same_values_nan_aware(const Tensor& cpu, const Tensor& dev) {
+    const std::vector<double> c = cpu.to_vector(), g = dev.to_vector();
+    if (c.size() != g.size()) return false;
+    for (size_t i = 0; i < c.size(); ++i) {
+        if (std::isnan(c[i]) || std::isnan(g[i])) {
+            if (std::isnan(c[i]) != std::isnan(g[i])) return false;
+        } else if (std::memcmp(&c[i], &g[i], sizeof(double)) != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
 // max |dev - cpu| / (|cpu| + floor) over all elements, NaN where both are NaN counting as equal.
 inline double max_rel(const Tensor& cpu, const Tensor& dev, double floor) {
     EXPECT_EQ(cpu.shape(), dev.shape());

@@ -24,6 +24,7 @@ namespace {
 
 using gpu_test::data;
 using gpu_test::same_bytes;
+using gpu_test::same_values_nan_aware;
 Tensor gpu(const Tensor& t) { return t.to(Device::cuda()); }
 
 // gpu_test::max_rel of a result that must still be on the GPU.
@@ -85,20 +86,6 @@ gpu::detail::ConvGeometry geometry_of(const ConvCase& c) {
     const int64_t Wo = (c.x[3] + 2 * c.padding.w - c.dilation.w * (kw - 1) - 1) / c.stride.w + 1;
     return {c.x[0],   c.x[1],       c.x[2],       c.x[3],       c.w[0],       kh,           kw,          Ho,
             Wo,       c.groups,     c.stride.h,   c.stride.w,   c.padding.h,  c.padding.w,  c.dilation.h, c.dilation.w};
-}
-
-// Same bits, or NaN where the other has NaN (a NaN's payload is the GPU's, docs/GPU.md).
-bool same_values_nan_aware(const Tensor& cpu, const Tensor& dev) {
-    const std::vector<double> c = cpu.to_vector(), g = dev.to_vector();
-    if (c.size() != g.size()) return false;
-    for (size_t i = 0; i < c.size(); ++i) {
-        if (std::isnan(c[i]) || std::isnan(g[i])) {
-            if (std::isnan(c[i]) != std::isnan(g[i])) return false;
-        } else if (std::memcmp(&c[i], &g[i], sizeof(double)) != 0) {
-            return false;
-        }
-    }
-    return true;
 }
 
 // Every case on the GPU equals the CPU byte for byte, with the kernel currently chosen (which

@@ -22,6 +22,7 @@ using gpu_test::cuda_ops;
 using gpu_test::data;
 using gpu_test::max_rel;
 using gpu_test::same_bytes;
+using gpu_test::same_values_nan_aware;
 
 TEST(GpuOps, ArithmeticIsExactWithBroadcasting) {
     NL_REQUIRE_GPU();
@@ -36,7 +37,7 @@ TEST(GpuOps, ArithmeticIsExactWithBroadcasting) {
         EXPECT_TRUE(same_bytes(mul(a, b), cuda_ops()->binary(DeviceBinaryOp::Mul, ga, gb))) << dtype_name(dt);
         EXPECT_TRUE(same_bytes(div(a, b), cuda_ops()->binary(DeviceBinaryOp::Div, ga, gb))) << dtype_name(dt);
     }
-    // No kernel for mixed dtypes: an undefined result sends the caller to its own path.
+    // No kernel for mixed dtypes (the op converts first): an undefined result sends the caller to its own path.
     const Tensor f = zeros({2}, {Device::cuda()}), d = zeros({2}, {DType::Float64, Device::cuda()});
     EXPECT_FALSE(cuda_ops()->binary(DeviceBinaryOp::Add, f, d).defined());
 }
@@ -171,6 +172,51 @@ TEST(GpuOps, MatmulExactKernelIsTheCpusSum) {
 // The public ops (tensor/ops.h) on CUDA tensors, through the dispatch of tensor/ops_internal.h:
 // the result stays on the GPU and matches the CPU (exactly where the op runs through the host or
 // on an exact kernel; within the tolerances above for CUDA's math, summation order and cuBLAS).
+// Tensor::to(dtype) on the GPU (DeviceOps::convert: dtype.h's convert_element, the CPU's own
+// function) for every pair of dtypes, over values that reach every rule: NaN and infinities,
+// signed zeros, subnormals, saturation into the integer types, wrapping between them, rounding
+// to the 16-bit types, int64 past 2^53. The same values as the CPU (integer and bool results:
+// the same bytes; a NaN's payload is the GPU's). Then the promotions that use it.
+TEST(GpuOps, ConversionsAreTheCpus) {
+    NL_REQUIRE_GPU();
+    const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+    const std::vector<double> values = {0.0, -0.0, 1.0, -1.0, 2.5, -2.5, 0.1, 255.0, 255.5, 256.0, -129.7, 2049.0,
+                                        65504.0, 65520.0, 70000.0, 1e-40, -1e-310, 3e38, 1e39, 2147483647.5, -3e9,
+                                        9.3e18, -9.3e18, 0x1p53, 1e300, inf, -inf, nan};
+    const Tensor source = from_vector(values, {static_cast<int64_t>(values.size())}, {DType::Float64});
+    // int64 values an integer add makes exact past 2^53 (a double cannot hold them).
+    const Tensor big = add(full({4}, 0x1p53, {DType::Int64}), from_vector({1, 3, -5, 7}, {4}, {DType::Int64}));
+    for (DType from : kAllDTypes) {
+        const Tensor s = from == DType::Int64 ? cat({source.to(from), big}) : source.to(from);
+        const Tensor gs = s.to(Device::cuda());
+        for (DType to : kAllDTypes) {
+            if (to == from) continue;
+            SCOPED_TRACE(std::string(dtype_name(from)) + " -> " + dtype_name(to));
+            const Tensor want = s.to(to), got = cuda_ops()->convert(gs, to);
+            ASSERT_TRUE(got.defined());
+            EXPECT_TRUE(got.device().is_cuda());
+            EXPECT_EQ(got.dtype(), to);
+            if (is_floating(to)) EXPECT_TRUE(same_values_nan_aware(want, got));
+            else EXPECT_TRUE(same_bytes(want, got));
+            EXPECT_TRUE(same_values_nan_aware(want, gs.to(to))) << "Tensor::to(dtype) on the device";
+        }
+    }
+    // A strided view converts by its elements.
+    const Tensor m = data({5, 7}, DType::Float32, 31) * 300.0;
+    EXPECT_TRUE(same_bytes(m.transpose(0, 1).to(DType::UInt8), m.to(Device::cuda()).transpose(0, 1).to(DType::UInt8)));
+    // Mixed-dtype arithmetic converts on the device and runs the floating kernels, never the host.
+    const Tensor h = data({6}, DType::Float16, 32), d = data({6}, DType::Float64, 33);
+    const Tensor i32 = from_vector({2049, -7, 70000, 1, 2, 3}, {6}, {DType::Int32});
+    const Tensor gh = h.to(Device::cuda()), gd = d.to(Device::cuda()), gi = i32.to(Device::cuda());
+    const int64_t before = ops_detail::through_host_calls();
+    EXPECT_TRUE(same_bytes(add(h, d), add(gh, gd)));
+    EXPECT_TRUE(same_bytes(mul(i32, h), mul(gi, gh))) << "float16 result: both sides in float32, one rounding";
+    EXPECT_TRUE(same_bytes(div(i32, i32), div(gi, gi))) << "true division of integers";
+    EXPECT_TRUE(same_bytes(i32 * 0.25, gi * 0.25));
+    EXPECT_TRUE(same_bytes(exp(i32.to(DType::Int64) / 70000), exp(gi.to(DType::Int64) / 70000)));
+    EXPECT_EQ(ops_detail::through_host_calls(), before);
+}
+
 TEST(GpuOps, PublicOpsDispatchToTheGpu) {
     NL_REQUIRE_GPU();
     const Device gpu = Device::cuda();

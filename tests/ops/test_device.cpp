@@ -4,6 +4,7 @@
 // do not apply; mixed devices are refused. A host-memory stand-in for the CUDA backend
 // (tests/support) lets the test make "cuda:0" tensors on a machine without a GPU; the stand-in
 // kernels count their calls and record their arguments.
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <string>
@@ -150,6 +151,25 @@ TEST_F(DeviceOpsTest, EveryOpRunsOnTheDeviceWithTheCpusResult) {
              for (int r = 0; r < 11; ++r) ps.push_back(p(x).narrow(1, r % 3, 1));
              return cat(ps, 1);
          }},
+        // Conversions and promotions on the device (DeviceOps::convert, then the floating kernels).
+        {"to float16", [&](auto p) { return p(x * 1000.0).to(DType::Float16); }},
+        {"to int32 saturating, NaN to 0", [&](auto p) { return p(tensor({1e10, -1e10, std::nan(""), -2.7, 2.7})).to(DType::Int32); }},
+        {"to uint8 of a strided view", [&](auto p) { return (p(sq) * 300.0).transpose(0, 1).to(DType::UInt8); }},
+        {"int64 past 2^53 to float32 and float64", [&](auto p) {
+             const Tensor big = add(full({3}, 0x1p53, {DType::Int64}), tensor({1, 3, -5}, {DType::Int64}));  // exact in int64
+             return cat({p(big).to(DType::Float32).to(DType::Float64), p(big).to(DType::Float64)});
+         }},
+        {"int64 wraps to uint8", [&](auto p) { return p(tensor({300, -1, 255}, {DType::Int64})).to(DType::UInt8); }},
+        {"bool to bfloat16", [&](auto p) { return p(ib).to(DType::BFloat16); }},
+        {"float64 to bool", [&](auto p) { return p(tensor({0.0, -0.0, 1e-300, std::nan("")}, {DType::Float64})).to(DType::Bool); }},
+        {"float16 + float64", [&](auto p) { return add(p(half), p(x.to(DType::Float64))); }},
+        {"int32 * float16", [&](auto p) { return mul(p(tensor({2049, -7, 70000, 1, 2, 3}, {DType::Int32}).view({2, 3})), p(half)); }},
+        {"bool - float32", [&](auto p) { return sub(p(ib), p(x)); }},
+        {"int64 / int64", [&](auto p) { return div(p(ints), p(flip(ints, {0}))); }},
+        {"int64 * 2.5", [&](auto p) { return p(ints) * 2.5; }},
+        {"uint8 tensor / scalar", [&](auto p) { return p(tensor({0, 7, 255}, {DType::UInt8})) / 3; }},
+        {"exp of int64", [&](auto p) { return exp(p(ints)); }},
+        {"sigmoid of bool", [&](auto p) { return sigmoid(p(ib)); }},
         // conv_transpose2d: stride, padding, output_padding, dilation, groups, bias, dtypes; the GAN's
         // and VAE's 4x4 / stride 2 / padding 1 upsampling.
         {"conv_transpose2d 4x4 stride 2, bias", [&](auto p) { return conv_transpose2d(p(im5), p(k44), p(bias.narrow(0, 0, 3)), 2, 1); }},
@@ -205,20 +225,28 @@ TEST_F(DeviceOpsTest, KernelsAreUsedWhereTheyApply) {
     EXPECT_EQ(kernels_.scalar_first, (std::vector<bool>{false, true, false}));
     EXPECT_EQ(kernels_.scalars, (std::vector<double>{2.0, 3.0, static_cast<double>(0.1f)}))
         << "the scalar in the tensor's compute dtype";
+    const int64_t before = ops_detail::through_host_calls();
     add(ints, ints);
     ints * 2;
-    ints / 2;   // true division: float32 result from int64, converted on the host
-    add(h, d);  // mixed dtypes promote on the host
-    EXPECT_EQ(calls["binary"], 1) << "int64 and mixed dtypes go through the host";
-    EXPECT_EQ(calls["binary_scalar"], 3);
+    EXPECT_EQ(ops_detail::through_host_calls(), before + 2) << "integer arithmetic goes through the host";
+    ints / 2;   // true division: int64 converted to float32 on the device, then the kernel
+    add(h, d);  // mixed dtypes: float16 converted to the float64 result dtype, then the kernel
+    add(h, dev(tensor({1, 0, 1}, {DType::Bool})));  // float16 result: both sides in float32, rounded once
+    EXPECT_EQ(ops_detail::through_host_calls(), before + 2);
+    EXPECT_EQ(calls["binary"], 3);
+    EXPECT_EQ(calls["binary_scalar"], 4);
+    EXPECT_EQ(calls["convert"], 5) << "int64 -> float32, float16 -> float64, float16 and bool -> float32, float32 -> float16";
     exp(x);
     -x;
     relu(x);
     EXPECT_EQ(calls["unary"], 3);
-    -ints;
-    exp(ints);  // int64 -> float32 result: no kernel for the conversion
+    exp(ints);  // a float32 result: the int64 input converted on the device
+    EXPECT_EQ(calls["unary"], 4);
+    EXPECT_EQ(calls["convert"], 6);
+    -ints;      // neg keeps int64: no kernel
     log(x);     // declined by this stand-in: falls back
-    EXPECT_EQ(calls["unary"], 3);
+    EXPECT_EQ(calls["unary"], 4);
+    EXPECT_EQ(ops_detail::through_host_calls(), before + 4);
     sum(x);
     sum(x, 0);  // per-dim sums have no kernel
     EXPECT_EQ(calls["sum"], 1);
