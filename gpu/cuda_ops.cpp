@@ -24,6 +24,7 @@
 #include "tensor/backend.h"
 #include "tensor/errors.h"
 #include "tensor/ops.h"
+#include "tensor/reduce_formulas.h"
 #include "tensor/tensor.h"
 
 namespace nl::gpu {
@@ -253,6 +254,45 @@ public:
         detail::launch_group_norm(x.data_ptr(), data_or_null(w), data_or_null(b), y.data_ptr(), dt, N, C, spatial,
                                   num_groups, eps, current_stream(dev));
         return y;
+    }
+
+    Tensor reduce_rows(DeviceReduceOp op, const Tensor& rows, int64_t outer, int64_t inner, bool unbiased) override {
+        const DType dt = rows.dtype();
+        const int dev = rows.device().index;
+        if (!floating(dt)) {
+            if (op != DeviceReduceOp::Sum) return Tensor();
+            const Tensor x = dt == DType::Int64 ? dense(rows) : convert(rows, DType::Int64);
+            Tensor out = Tensor::empty({outer}, {DType::Int64, rows.device()});
+            DeviceGuard guard(dev);
+            detail::launch_int_row_sums(x.data<int64_t>(), outer, inner, out.data<int64_t>(), current_stream(dev));
+            return out;
+        }
+        const Tensor x = dense(rows);
+        const int64_t items = outer * reduce::blocks_of(inner);
+        const bool two_pass = op == DeviceReduceOp::Var || op == DeviceReduceOp::Std;
+        // Scratch from the caching allocator; freed after the launches are queued on the same stream.
+        const Tensor partial = Tensor::empty({items}, {DType::Float64, rows.device()});
+        const Tensor mean = two_pass ? Tensor::empty({outer}, {DType::Float64, rows.device()}) : Tensor();
+        Tensor out = Tensor::empty({outer}, {dt, rows.device()});
+        DeviceGuard guard(dev);
+        detail::launch_reduce_rows(x.data_ptr(), dt, op, outer, inner, unbiased, partial.data<double>(),
+                                   two_pass ? mean.data<double>() : nullptr, out.data_ptr(), current_stream(dev));
+        return out;
+    }
+
+    bool extreme_rows(bool is_max, const Tensor& rows, int64_t outer, int64_t inner, Tensor& values,
+                      Tensor& indices) override {
+        const Tensor x = dense(rows);
+        const Tensor best = Tensor::empty({outer * reduce::blocks_of(inner)}, {DType::Int64, rows.device()});
+        Tensor v = Tensor::empty({outer}, {rows.dtype(), rows.device()});
+        Tensor ix = Tensor::empty({outer}, {DType::Int64, rows.device()});
+        const int dev = rows.device().index;
+        DeviceGuard guard(dev);
+        detail::launch_extreme_rows(is_max, x.data_ptr(), rows.dtype(), outer, inner, best.data<int64_t>(), v.data_ptr(),
+                                    ix.data<int64_t>(), current_stream(dev));
+        values = v;
+        indices = ix;
+        return true;
     }
 
     Tensor convert(const Tensor& t, DType to) override {

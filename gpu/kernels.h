@@ -6,6 +6,7 @@
 
 #include "gpu/device.h"
 #include "gpu/random_ops.h"
+#include "tensor/backend.h"
 #include "tensor/dtype.h"
 #include "tensor/host_device.h"
 #include "tensor/layer_formulas.h"
@@ -209,5 +210,17 @@ void launch_batch_norm(const void* x, const void* mean, const void* var, const v
 // bias [g.O] (or null), all of dtype, into y [N, g.O, g.Ho, g.Wo].
 void launch_conv_transpose2d(const void* x, const void* w, const void* bias, void* y, DType dtype, int64_t N,
                              const layer::ConvTransposeGeometry& g, StreamHandle stream);
+
+// ---- reduce_kernels.cu: reductions along dims with tensor/reduce_formulas.h's arithmetic ---------
+// Rows of contiguous x [outer, inner] (a floating dtype) reduced into out [outer] of that dtype;
+// partial holds outer * ceil(inner / kReduceBlock) doubles, mean outer doubles (Var / Std only).
+void launch_reduce_rows(const void* x, DType dtype, DeviceReduceOp op, int64_t outer, int64_t inner, bool unbiased,
+                        double* partial, double* mean, void* out, StreamHandle stream);
+// Wrapping int64 sums of the rows of contiguous x [outer, inner].
+void launch_int_row_sums(const int64_t* x, int64_t outer, int64_t inner, int64_t* out, StreamHandle stream);
+// min / max of each row of contiguous x [outer, inner] (inner >= 1, any dtype): values [outer] of
+// x's dtype and indices [outer]; block_best holds outer * ceil(inner / kReduceBlock) int64.
+void launch_extreme_rows(bool is_max, const void* x, DType dtype, int64_t outer, int64_t inner, int64_t* block_best,
+                         void* values, int64_t* indices, StreamHandle stream);
 
 }  // namespace nl::gpu::detail

@@ -140,6 +140,14 @@ public:
         OpTimer t("group_norm", device_of(x));
         return in_->group_norm(x, groups, w, b, eps);
     }
+    Tensor reduce_rows(DeviceReduceOp op, const Tensor& rows, int64_t outer, int64_t inner, bool unbiased) override {
+        OpTimer t("reduce_rows", device_of(rows));
+        return in_->reduce_rows(op, rows, outer, inner, unbiased);
+    }
+    bool extreme_rows(bool is_max, const Tensor& rows, int64_t outer, int64_t inner, Tensor& v, Tensor& ix) override {
+        OpTimer t("extreme_rows", device_of(rows));
+        return in_->extreme_rows(is_max, rows, outer, inner, v, ix);
+    }
     Tensor convert(const Tensor& x, DType to) override {
         OpTimer t("convert", device_of(x));
         return in_->convert(x, to);

@@ -54,6 +54,8 @@ Tensor DeviceOps::binary(DeviceBinaryOp, const Tensor&, const Tensor&) { return 
 Tensor DeviceOps::unary(DeviceUnaryOp, const Tensor&) { return Tensor(); }
 Tensor DeviceOps::convert(const Tensor&, DType) { return Tensor(); }
 Tensor DeviceOps::sum(const Tensor&) { return Tensor(); }
+Tensor DeviceOps::reduce_rows(DeviceReduceOp, const Tensor&, int64_t, int64_t, bool) { return Tensor(); }
+bool DeviceOps::extreme_rows(bool, const Tensor&, int64_t, int64_t, Tensor&, Tensor&) { return false; }
 Tensor DeviceOps::softmax(const Tensor&, int64_t, bool) { return Tensor(); }
 Tensor DeviceOps::matmul(const Tensor&, const Tensor&) { return Tensor(); }
 Tensor DeviceOps::index_select(const Tensor&, int64_t, const Tensor&) { return Tensor(); }

@@ -25,6 +25,7 @@ enum class DeviceBinaryOp : uint8_t { Add, Sub, Mul, Div };
 // New entries go at the end: the CUDA kernels switch on the number.
 enum class DeviceUnaryOp : uint8_t { Neg, Abs, Relu, Exp, Log, Sqrt, Sin, Cos, Tanh, Sigmoid, Silu, Gelu, GeluTanh };
 enum class DeviceCompareOp : uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
+enum class DeviceReduceOp : uint8_t { Sum, Mean, Var, Std };
 // conv2d's options (ops.h), already checked by the op (stride, dilation, groups >= 1, padding >= 0).
 struct DeviceConvOptions {
     int64_t stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0, dil_h = 1, dil_w = 1, groups = 1;
@@ -61,6 +62,17 @@ public:
     // convert_element, as Tensor::to(dtype) converts on the CPU: the same bits.
     virtual Tensor convert(const Tensor& t, DType to);
     virtual Tensor sum(const Tensor& t);                                      // all elements, 0-dim
+    // Reductions along dims: `rows` (any layout) holds [outer, inner] in row-major order (the op's
+    // input with the reduced dims permuted last); the result is [outer], each row reduced with
+    // tensor/reduce_formulas.h as the CPU does (same bits). Sum, Mean, Var and Std of floating
+    // rows keep their dtype (unbiased: Var / Std divide by inner - 1); Sum of integer or bool rows
+    // is int64, wrapping.
+    virtual Tensor reduce_rows(DeviceReduceOp op, const Tensor& rows, int64_t outer, int64_t inner, bool unbiased);
+    // min / max of each such row (inner >= 1): values [outer] of rows' dtype and indices [outer]
+    // int64, by reduce_formulas.h's rule (the first NaN, else the first index of the extreme).
+    // false, leaving values and indices alone, where there is no kernel.
+    virtual bool extreme_rows(bool is_max, const Tensor& rows, int64_t outer, int64_t inner, Tensor& values,
+                              Tensor& indices);
     virtual Tensor softmax(const Tensor& t, int64_t dim, bool log);
     virtual Tensor matmul(const Tensor& a, const Tensor& b);
     // Indices already checked by the op (in [0, size of dim)); the kernel trusts them.

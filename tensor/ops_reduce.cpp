@@ -1,7 +1,9 @@
 // Reductions (sum, mean, var, std, min, max, argmin, argmax), cumsum, softmax and log_softmax.
 // A reduction permutes the reduced dims to the end and copies to a contiguous [outer, inner] block,
-// then reduces each row. Floating-point data accumulates in double over fixed blocks of kBlock
-// elements, the block sums added in order: the result never depends on the thread count.
+// then reduces each row. Floating-point data accumulates in double over fixed blocks of
+// kReduceBlock elements, the block sums added in order: the result never depends on the thread
+// count, and the GPU's kernels (DeviceOps::reduce_rows / extreme_rows) run the same arithmetic
+// (tensor/reduce_formulas.h) for the same bits.
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -11,13 +13,48 @@
 #include "tensor/backend.h"
 #include "tensor/ops_internal.h"
 #include "tensor/parallel.h"
+#include "tensor/reduce_formulas.h"
 
 namespace nl {
 using namespace ops_detail;
 
 namespace {
 
-constexpr int64_t kBlock = 4096;
+using reduce::kReduceBlock;
+
+// Which dims a reduction permutes last so that its rows are the groups of elements to reduce:
+// t permuted by `perm` is [outer, inner] in row-major order.
+struct Layout {
+    std::vector<int64_t> perm;
+    int64_t outer = 1, inner = 1;
+    Shape out_shape;
+};
+
+Layout layout(const char* op, const Tensor& t, const std::vector<int64_t>& dims_in, bool keepdim) {
+    const int64_t rank = t.dim();
+    std::vector<int64_t> dims = normalize_dims(op, dims_in, rank);
+    std::vector<bool> reduced(static_cast<size_t>(rank), false);
+    for (int64_t d : dims) reduced[static_cast<size_t>(d)] = true;
+    Layout l;
+    for (int64_t d = 0; d < rank; ++d) {
+        if (reduced[d]) {
+            if (keepdim) l.out_shape.push_back(1);
+        } else {
+            l.perm.push_back(d);
+            l.outer *= t.shape()[d];
+            l.out_shape.push_back(t.shape()[d]);
+        }
+    }
+    for (int64_t d = 0; d < rank; ++d)
+        if (reduced[d]) {
+            l.perm.push_back(d);
+            l.inner *= t.shape()[d];
+        }
+    return l;
+}
+
+// t with the layout's dims permuted (a view: no data moves).
+Tensor rows_view(const Tensor& t, const Layout& l) { return t.dim() == 0 ? t : permute(t, l.perm); }
 
 // t as a contiguous [outer, inner] block whose rows are the groups of elements to reduce.
 struct Rows {
@@ -26,29 +63,9 @@ struct Rows {
     Shape out_shape;
 };
 
-Rows plan(const char* op, const Tensor& t, const std::vector<int64_t>& dims_in, bool keepdim) {
-    const int64_t rank = t.dim();
-    std::vector<int64_t> dims = normalize_dims(op, dims_in, rank);
-    std::vector<bool> reduced(static_cast<size_t>(rank), false);
-    for (int64_t d : dims) reduced[static_cast<size_t>(d)] = true;
-    Rows r;
-    std::vector<int64_t> perm;
-    for (int64_t d = 0; d < rank; ++d) {
-        if (reduced[d]) {
-            if (keepdim) r.out_shape.push_back(1);
-        } else {
-            perm.push_back(d);
-            r.outer *= t.shape()[d];
-            r.out_shape.push_back(t.shape()[d]);
-        }
-    }
-    for (int64_t d = 0; d < rank; ++d)
-        if (reduced[d]) {
-            perm.push_back(d);
-            r.inner *= t.shape()[d];
-        }
-    r.data = materialize(rank == 0 ? t : permute(t, perm));
-    return r;
+Rows plan(const char* op, const Tensor& t, const std::vector<int64_t>& dims, bool keepdim) {
+    const Layout l = layout(op, t, dims, keepdim);
+    return {materialize(rows_view(t, l)), l.outer, l.inner, l.out_shape};
 }
 
 // The input's device (see op_device), after checking it is defined.
@@ -58,17 +75,26 @@ Device check(const char* op, const Tensor& t) {
     return dev;
 }
 
-// Per-row double totals of block_fn(row, begin, end) over blocks of kBlock, added in block order.
-// Work items (row, block) run in parallel; the combination is sequential, so it is deterministic.
+// A row reduction by the device's kernel (reduced to the layout's output shape), or undefined.
+Tensor reduce_on_device(DeviceReduceOp op, const Tensor& t, const Layout& l, bool unbiased) {
+    DeviceOps* k = device_ops_for({&t});
+    if (!k) return Tensor();
+    const Tensor r = k->reduce_rows(op, rows_view(t, l), l.outer, l.inner, unbiased);
+    return r.defined() ? r.reshape(l.out_shape) : r;
+}
+
+// Per-row double totals of block_fn(row, begin, end) over blocks of kReduceBlock, added in block
+// order (reduce_formulas.h). Work items (row, block) run in parallel; the combination is
+// sequential, so it is deterministic.
 template <class F>
 std::vector<double> row_totals(int64_t outer, int64_t inner, F block_fn) {
-    const int64_t nblocks = inner == 0 ? 0 : (inner + kBlock - 1) / kBlock;
+    const int64_t nblocks = reduce::blocks_of(inner);
     std::vector<double> partial(static_cast<size_t>(outer * nblocks));
-    const int64_t grain = std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, std::min(inner, kBlock)));
+    const int64_t grain = std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, std::min(inner, kReduceBlock)));
     parallel_for(outer * nblocks, grain, [&](int64_t b0, int64_t b1) {
         for (int64_t item = b0; item < b1; ++item) {
             const int64_t row = item / nblocks, blk = item % nblocks;
-            const int64_t begin = blk * kBlock, end = std::min(inner, begin + kBlock);
+            const int64_t begin = blk * kReduceBlock, end = std::min(inner, begin + kReduceBlock);
             partial[static_cast<size_t>(item)] = block_fn(row, begin, end);
         }
     });
@@ -82,12 +108,7 @@ template <class T>
 std::vector<double> float_row_sums(const Rows& r) {
     const T* p = r.data.data<T>();
     const int64_t inner = r.inner;
-    return row_totals(r.outer, inner, [&](int64_t row, int64_t b, int64_t e) {
-        const T* q = p + row * inner;
-        double s = 0.0;
-        for (int64_t i = b; i < e; ++i) s += to_double<T>(q[i]);
-        return s;
-    });
+    return row_totals(r.outer, inner, [&](int64_t row, int64_t b, int64_t e) { return reduce::block_sum(p + row * inner, b, e); });
 }
 
 // A float tensor of dtype d and shape s from double values (rounded once).
@@ -106,6 +127,8 @@ Tensor sum_impl(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim)
         if (dims.empty() && !keepdim)
             if (DeviceOps* k = device_ops_for({&t}))
                 if (Tensor r = k->sum(t); r.defined()) return r;
+        if (Tensor r = reduce_on_device(DeviceReduceOp::Sum, t, layout("sum", t, dims, keepdim), false); r.defined())
+            return r;
         return through_host(dev, [&] { return sum_impl(host(t), dims, keepdim); });
     }
     Rows r = plan("sum", t, dims, keepdim);
@@ -146,9 +169,13 @@ auto dispatch_float(DType d, F&& f) {
 }
 
 Tensor mean_impl(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim) {
-    if (const Device dev = check("mean", t); !dev.is_cpu())
-        return through_host(dev, [&] { return mean_impl(host(t), dims, keepdim); });
+    const Device dev = check("mean", t);
     require_floating("mean", t);
+    if (!dev.is_cpu()) {
+        if (Tensor r = reduce_on_device(DeviceReduceOp::Mean, t, layout("mean", t, dims, keepdim), false); r.defined())
+            return r;
+        return through_host(dev, [&] { return mean_impl(host(t), dims, keepdim); });
+    }
     Rows r = plan("mean", t, dims, keepdim);
     return dispatch_float(t.dtype(), [&](auto tag) {
         using T = decltype(tag);
@@ -160,9 +187,13 @@ Tensor mean_impl(const Tensor& t, const std::vector<int64_t>& dims, bool keepdim
 
 Tensor var_impl(const char* op, const Tensor& t, const std::vector<int64_t>& dims, bool unbiased, bool keepdim,
                 bool take_sqrt) {
-    if (const Device dev = check(op, t); !dev.is_cpu())
-        return through_host(dev, [&] { return var_impl(op, host(t), dims, unbiased, keepdim, take_sqrt); });
+    const Device dev = check(op, t);
     require_floating(op, t);
+    if (!dev.is_cpu()) {
+        const DeviceReduceOp kind = take_sqrt ? DeviceReduceOp::Std : DeviceReduceOp::Var;
+        if (Tensor r = reduce_on_device(kind, t, layout(op, t, dims, keepdim), unbiased); r.defined()) return r;
+        return through_host(dev, [&] { return var_impl(op, host(t), dims, unbiased, keepdim, take_sqrt); });
+    }
     Rows r = plan(op, t, dims, keepdim);
     return dispatch_float(t.dtype(), [&](auto tag) {
         using T = decltype(tag);
@@ -171,64 +202,45 @@ Tensor var_impl(const char* op, const Tensor& t, const std::vector<int64_t>& dim
         const T* p = r.data.data<T>();
         const int64_t inner = r.inner;
         std::vector<double> m2 = row_totals(r.outer, inner, [&](int64_t row, int64_t b, int64_t e) {
-            const T* q = p + row * inner;
-            const double mu = mean[static_cast<size_t>(row)];
-            double s = 0.0;
-            for (int64_t i = b; i < e; ++i) {
-                const double d = to_double<T>(q[i]) - mu;
-                s += d * d;
-            }
-            return s;
+            return reduce::block_squares(p + row * inner, b, e, mean[static_cast<size_t>(row)]);
         });
-        // PyTorch divides by max(0, n - correction): n <= correction gives 0/0 or x/0.
-        const double denom = std::max(0.0, static_cast<double>(inner) - (unbiased ? 1.0 : 0.0));
-        for (double& v : m2) {
-            v = v / denom;
-            if (take_sqrt) v = std::sqrt(v);
-        }
+        for (double& v : m2) v = reduce::variance(v, inner, unbiased, take_sqrt);
         return from_doubles(m2, r.out_shape, t.dtype());
     });
 }
 
 // ---- min / max / argmin / argmax ------------------------------------------------------------------------
 
-template <class T>
-using cmp_t = std::conditional_t<std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>, float, T>;
-
-// Index of the min (IsMax false) or max of p[0..n) with stride 1: first index among ties; a NaN
-// wins (the first NaN), as in PyTorch.
+// Index of the min (IsMax false) or max of row[0..n): the first NaN, else the first index of the
+// extreme (PyTorch's rule), by blocks combined in order as the GPU does (reduce_formulas.h).
 template <class T, bool IsMax>
-int64_t extreme_index(const T* p, int64_t n) {
-    using V = cmp_t<T>;
-    V best = static_cast<V>(p[0]);
-    int64_t idx = 0;
-    if constexpr (std::is_floating_point_v<V>) {
-        if (std::isnan(best)) return 0;
+int64_t extreme_index(const T* row, int64_t n) {
+    int64_t best = reduce::block_extreme<IsMax>(row, 0, std::min(n, kReduceBlock));
+    for (int64_t begin = kReduceBlock; begin < n; begin += kReduceBlock) {
+        const int64_t i = reduce::block_extreme<IsMax>(row, begin, std::min(n, begin + kReduceBlock));
+        if (reduce::replaces<IsMax>(row[best], row[i])) best = i;
     }
-    for (int64_t i = 1; i < n; ++i) {
-        const V v = static_cast<V>(p[i]);
-        if constexpr (std::is_floating_point_v<V>) {
-            if (std::isnan(v)) return i;
-        }
-        if (IsMax ? v > best : v < best) {
-            best = v;
-            idx = i;
-        }
-    }
-    return idx;
+    return best;
 }
 
 // values (t's dtype) and indices (int64) of the extreme of each row.
 template <bool IsMax>
 ValuesIndices extreme(const char* op, const Tensor& t, const std::vector<int64_t>& dims, bool keepdim) {
-    if (const Device dev = check(op, t); !dev.is_cpu()) {
-        const ValuesIndices h = extreme<IsMax>(op, host(t), dims, keepdim);
-        return {h.values.to(dev), h.indices.to(dev)};
-    }
-    Rows r = plan(op, t, dims, keepdim);
-    if (r.inner == 0)
+    const Device dev = check(op, t);
+    const Layout l = layout(op, t, dims, keepdim);
+    if (l.inner == 0)
         throw ShapeError(std::string(op) + ": cannot reduce over an empty dimension (input shape " +
                          shape_str(t.shape()) + ")");
+    if (!dev.is_cpu()) {
+        ValuesIndices out;
+        if (DeviceOps* k = device_ops_for({&t}))
+            if (k->extreme_rows(IsMax, rows_view(t, l), l.outer, l.inner, out.values, out.indices))
+                return {out.values.reshape(l.out_shape), out.indices.reshape(l.out_shape)};
+        const ValuesIndices h = extreme<IsMax>(op, host(t), dims, keepdim);
+        count_through_host();
+        return {h.values.to(dev), h.indices.to(dev)};
+    }
+    Rows r{materialize(rows_view(t, l)), l.outer, l.inner, l.out_shape};
     ValuesIndices out{Tensor::empty(r.out_shape, {t.dtype(), Device::cpu()}),
                       Tensor::empty(r.out_shape, {DType::Int64, Device::cpu()})};
     dispatch_dtype(t.dtype(), [&](auto tag) {

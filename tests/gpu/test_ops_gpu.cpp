@@ -217,6 +217,57 @@ TEST(GpuOps, ConversionsAreTheCpus) {
     EXPECT_EQ(ops_detail::through_host_calls(), before);
 }
 
+// Reductions along dims (gpu/reduce_kernels.cu with tensor/reduce_formulas.h): the CPU's bytes for
+// sum, mean, var, std, min / max / argmin / argmax over one, several and all dims, rows shorter
+// and much longer than a block (4096), every floating dtype, integer and bool sums, NaN and ties
+// in later blocks; nothing goes through the host.
+TEST(GpuOps, ReductionsAlongDimsAreTheCpus) {
+    NL_REQUIRE_GPU();
+    const int64_t before = ops_detail::through_host_calls();
+    for (DType dt : {DType::Float32, DType::Float64, DType::Float16, DType::BFloat16}) {
+        SCOPED_TRACE(dtype_name(dt));
+        const Tensor a = data({6, 5, 7}, dt, 41) + 2.0, longr = data({3, 20000}, dt, 42);
+        const Tensor ga = a.to(Device::cuda()), gl = longr.to(Device::cuda());
+        EXPECT_TRUE(same_bytes(sum(a, 1), sum(ga, 1)));
+        EXPECT_TRUE(same_bytes(sum(a, {0, 2}, true), sum(ga, {0, 2}, true)));
+        EXPECT_TRUE(same_bytes(mean(a, -1), mean(ga, -1)));
+        EXPECT_TRUE(same_bytes(mean(a.transpose(0, 2), 0), mean(ga.transpose(0, 2), 0))) << "strided";
+        EXPECT_TRUE(same_bytes(var(a, 0), var(ga, 0)));
+        EXPECT_TRUE(same_bytes(nl::std(a, {1, 2}, false), nl::std(ga, {1, 2}, false)));
+        EXPECT_TRUE(same_bytes(var(a), var(ga))) << "all dims";
+        EXPECT_TRUE(same_bytes(sum(longr, 1), sum(gl, 1))) << "five blocks a row";
+        EXPECT_TRUE(same_bytes(mean(longr, 1), mean(gl, 1)));
+        EXPECT_TRUE(same_bytes(nl::std(longr, 1), nl::std(gl, 1)));
+        EXPECT_TRUE(same_bytes(sum(longr, 0), sum(gl, 0))) << "20000 rows of 3";
+        for (bool keep : {false, true}) {
+            const ValuesIndices c = max(a, 1, keep), g = max(ga, 1, keep);
+            EXPECT_TRUE(same_bytes(c.values, g.values));
+            EXPECT_TRUE(same_bytes(c.indices, g.indices));
+        }
+        EXPECT_TRUE(same_bytes(min(a, 2).indices, min(ga, 2).indices));
+        EXPECT_TRUE(same_bytes(argmax(longr, 1), argmax(gl, 1)));
+        EXPECT_TRUE(same_bytes(argmin(longr), argmin(gl)));
+        EXPECT_TRUE(same_bytes(max(longr), max(gl)));
+    }
+    // NaN and ties in later blocks: the first NaN wins, else the first index of the extreme.
+    Tensor t = (data({2, 12000}, DType::Float32, 43) * 0.5).contiguous();
+    for (int64_t i : {10, 4100, 11000}) t.data<float>()[i] = 3.0f;
+    t.data<float>()[12000 + 9000] = std::numeric_limits<float>::quiet_NaN();
+    t.data<float>()[12000 + 11000] = std::numeric_limits<float>::quiet_NaN();
+    const Tensor gt = t.to(Device::cuda());
+    EXPECT_TRUE(same_bytes(argmax(t, 1), argmax(gt, 1)));
+    EXPECT_TRUE(same_bytes(argmin(t, 1), argmin(gt, 1)));
+    EXPECT_EQ(argmax(gt, 1).cpu().to_vector(), (std::vector<double>{10, 9000}));
+    // Integer and bool sums (int64, wrapping), integer extremes.
+    const Tensor ints = from_vector({3, -1, 4, 1, -5, 9, 2, 6}, {2, 4}, {DType::Int32});
+    const Tensor flags = from_vector({1, 0, 1, 1, 0, 0, 1, 0}, {4, 2}, {DType::Bool});
+    EXPECT_TRUE(same_bytes(sum(ints, 1), sum(ints.to(Device::cuda()), 1)));
+    EXPECT_TRUE(same_bytes(sum(flags, 0), sum(flags.to(Device::cuda()), 0)));
+    EXPECT_TRUE(same_bytes(max(ints, 0).values, max(ints.to(Device::cuda()), 0).values));
+    EXPECT_TRUE(same_bytes(argmin(flags, 1), argmin(flags.to(Device::cuda()), 1)));
+    EXPECT_EQ(ops_detail::through_host_calls(), before);
+}
+
 TEST(GpuOps, PublicOpsDispatchToTheGpu) {
     NL_REQUIRE_GPU();
     const Device gpu = Device::cuda();

@@ -53,6 +53,12 @@ TEST_F(DeviceOpsTest, EveryOpRunsOnTheDeviceWithTheCpusResult) {
     const Tensor half = test::random_tensor({2, 3}, 8, DType::Float16), ints = tensor({3, -1, 4, 1, -5, 9}, {DType::Int64});
     const Tensor im5 = test::random_tensor({3, 2, 5, 5}, 9), k44 = test::random_tensor({2, 3, 4, 4}, 10);
     const Tensor mean2 = test::random_tensor({2}, 11), var2 = test::random_tensor({2}, 12, DType::Float32, 0.5, 2.0);
+    // Rows of 10000 (three blocks of reduce_formulas.h): row 1 has a NaN in its third block.
+    Tensor long_rows = test::random_tensor({3, 10000}, 13).contiguous();
+    long_rows.data<float>()[10000 + 9000] = std::nanf("");
+    // Rows whose extreme value appears in several blocks (the first must win).
+    Tensor long_ties = (test::random_tensor({2, 9000}, 14) * 0.5).contiguous();
+    for (int64_t i : {100, 5000, 8999}) long_ties.data<float>()[i] = 3.0f, long_ties.data<float>()[9000 + i] = -3.0f;
     struct Case {
         const char* name;
         std::function<Tensor(const std::function<Tensor(const Tensor&)>&)> run;  // the op on place(inputs)
@@ -151,6 +157,28 @@ TEST_F(DeviceOpsTest, EveryOpRunsOnTheDeviceWithTheCpusResult) {
              for (int r = 0; r < 11; ++r) ps.push_back(p(x).narrow(1, r % 3, 1));
              return cat(ps, 1);
          }},
+        // Reductions along dims (reduce_formulas.h on both sides): several dims, keepdim, integer
+        // and bool sums, 16-bit types, rows longer than a block, NaN and ties across blocks.
+        {"sum dims keepdim", [&](auto p) { return sum(p(im5), {0, 2}, true); }},
+        {"sum int64 dim", [&](auto p) { return sum(p(ints.view({2, 3})), 0); }},
+        {"sum bool", [&](auto p) { return sum(p(ib), -1); }},
+        {"sum float16 dim", [&](auto p) { return sum(p(half), 1); }},
+        {"mean all dims, keepdim", [&](auto p) { return mean(p(im5), {0, 1, 2, 3}, true); }},
+        {"mean float64 of a strided view", [&](auto p) { return mean(p(sq.to(DType::Float64)).transpose(0, 1), 1); }},
+        {"var all", [&](auto p) { return var(p(im5)); }},
+        {"std biased, 2 dims", [&](auto p) { return nl::std(p(im5), {1, 3}, false); }},
+        {"var of one value (0 / 0)", [&](auto p) { return var(p(x), 0, true).narrow(0, 0, 1) + var(p(x.narrow(0, 0, 1)), 0); }},
+        {"sum long rows", [&](auto p) { return sum(p(long_rows), 1); }},
+        {"std long rows", [&](auto p) { return nl::std(p(long_rows), 1); }},
+        {"mean empty rows", [&](auto p) { return mean(p(zeros({3, 0})), 1); }},
+        {"max long rows (NaN in a later block)", [&](auto p) { return max(p(long_rows), 1).values; }},
+        {"argmax long rows (ties across blocks)", [&](auto p) { return argmax(p(long_ties), 1); }},
+        {"argmin long rows", [&](auto p) { return argmin(p(long_ties), 1); }},
+        {"min indices dim 0", [&](auto p) { return min(p(im5), 0).indices; }},
+        {"max int64", [&](auto p) { return max(p(ints.view({3, 2})), 1).values; }},
+        {"argmax bool", [&](auto p) { return argmax(p(ib), 1); }},
+        {"max float16 keepdim", [&](auto p) { return max(p(half), 0, true).values; }},
+        {"argmin all", [&](auto p) { return argmin(p(im5)); }},
         // Conversions and promotions on the device (DeviceOps::convert, then the floating kernels).
         {"to float16", [&](auto p) { return p(x * 1000.0).to(DType::Float16); }},
         {"to int32 saturating, NaN to 0", [&](auto p) { return p(tensor({1e10, -1e10, std::nan(""), -2.7, 2.7})).to(DType::Int32); }},
@@ -246,10 +274,17 @@ TEST_F(DeviceOpsTest, KernelsAreUsedWhereTheyApply) {
     -ints;      // neg keeps int64: no kernel
     log(x);     // declined by this stand-in: falls back
     EXPECT_EQ(calls["unary"], 4);
-    EXPECT_EQ(ops_detail::through_host_calls(), before + 4);
+    EXPECT_EQ(ops_detail::through_host_calls(), before + 4) << "nothing else went through the host";
     sum(x);
-    sum(x, 0);  // per-dim sums have no kernel
-    EXPECT_EQ(calls["sum"], 1);
+    sum(x, 0);
+    mean(x, {0, 1}, true);
+    nl::std(x, 1);
+    EXPECT_EQ(calls["sum"], 1) << "all elements: the sum kernel";
+    EXPECT_EQ(calls["reduce_rows"], 3) << "along dims: the row reductions";
+    EXPECT_EQ(kernels_.reduce_ops, (std::vector<DeviceReduceOp>{DeviceReduceOp::Sum, DeviceReduceOp::Mean, DeviceReduceOp::Std}));
+    EXPECT_EQ(kernels_.reduce_shapes, (std::vector<Shape>{{3, 2}, {1, 6}, {2, 3}})) << "rows [outer, inner]";
+    argmax(x, 0, true);
+    EXPECT_EQ(calls["extreme_rows"], 1);
     softmax(x, -1);
     log_softmax(x, 0);
     EXPECT_EQ(calls["softmax"], 2);

@@ -10,6 +10,7 @@
 // reads of device memory run in a KernelScope, so HostMemoryCuda::copies_to_host counts only
 // the copies the code under test makes.
 #pragma once
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 
 #include "tensor/backend.h"
 #include "tensor/layer_formulas.h"
+#include "tensor/reduce_formulas.h"
 #include "tensor/ops.h"
 #include "tensor/tensor.h"
 #include "tests/support/host_memory_backend.h"
@@ -33,6 +35,8 @@ public:
     std::vector<Shape> shapes;          // conv2d / upsample: the 4-D input's shape; cat: out_shape
     std::vector<DeviceUnaryOp> unary_ops;
     std::vector<int64_t> sizes;                            // layer_norm: the row length
+    std::vector<DeviceReduceOp> reduce_ops;                // reduce_rows' op, per call
+    std::vector<Shape> reduce_shapes;                      // reduce_rows and extreme_rows: {outer, inner}
     std::vector<layer::PoolGeometry> pools;                // avg_pool2d's geometry, per call
     std::vector<layer::ConvTransposeGeometry> transposed;  // conv_transpose2d's, per call
 
@@ -80,6 +84,64 @@ public:
         ++calls["unary"];
         unary_ops.push_back(op);
         return r.to(t.device());
+    }
+    // The reductions compute as their CUDA kernels do: blocks of reduce_formulas.h, then the rows.
+    Tensor reduce_rows(DeviceReduceOp op, const Tensor& rows, int64_t outer, int64_t inner, bool unbiased) override {
+        const HostMemoryCuda::KernelScope scope;
+        if (!is_floating(rows.dtype()) && op != DeviceReduceOp::Sum) return Tensor();
+        ++calls["reduce_rows"];
+        reduce_ops.push_back(op);
+        reduce_shapes.push_back({outer, inner});
+        if (!is_floating(rows.dtype())) return nl::sum(rows.cpu().reshape({outer, inner}), 1).to(rows.device());
+        const Tensor x = rows.cpu().contiguous();
+        Tensor out = Tensor::empty({outer}, {rows.dtype(), Device::cpu()});
+        const int64_t nblocks = reduce::blocks_of(inner);
+        with_floating(rows.dtype(), [&](auto tag) {
+            using T = decltype(tag);
+            for (int64_t row = 0; row < outer; ++row) {
+                const T* r = x.data<T>() + row * inner;
+                auto total = [&](const double* mean) {
+                    double t = 0.0;
+                    for (int64_t b = 0; b < nblocks; ++b) {
+                        const int64_t begin = b * reduce::kReduceBlock, end = std::min(inner, begin + reduce::kReduceBlock);
+                        t += mean ? reduce::block_squares(r, begin, end, *mean) : reduce::block_sum(r, begin, end);
+                    }
+                    return t;
+                };
+                double v = total(nullptr);
+                if (op != DeviceReduceOp::Sum) v /= static_cast<double>(inner);
+                if (op == DeviceReduceOp::Var || op == DeviceReduceOp::Std)
+                    v = reduce::variance(total(&v), inner, unbiased, op == DeviceReduceOp::Std);
+                out.data<T>()[row] = from_double<T>(v);
+            }
+        });
+        return out.to(rows.device());
+    }
+    bool extreme_rows(bool is_max, const Tensor& rows, int64_t outer, int64_t inner, Tensor& values,
+                      Tensor& indices) override {
+        const HostMemoryCuda::KernelScope scope;
+        ++calls["extreme_rows"];
+        reduce_shapes.push_back({outer, inner});
+        const Tensor x = rows.cpu().contiguous();
+        Tensor v = Tensor::empty({outer}, {rows.dtype(), Device::cpu()}), ix = Tensor::empty({outer}, {DType::Int64});
+        dispatch_dtype(rows.dtype(), [&](auto tag) {
+            using T = decltype(tag);
+            for (int64_t row = 0; row < outer; ++row) {
+                const T* r = x.data<T>() + row * inner;
+                int64_t best = -1;
+                for (int64_t begin = 0; begin < inner; begin += reduce::kReduceBlock) {
+                    const int64_t end = std::min(inner, begin + reduce::kReduceBlock);
+                    const int64_t i = is_max ? reduce::block_extreme<true>(r, begin, end) : reduce::block_extreme<false>(r, begin, end);
+                    if (best < 0 || (is_max ? reduce::replaces<true>(r[best], r[i]) : reduce::replaces<false>(r[best], r[i])))
+                        best = i;
+                }
+                v.data<T>()[row] = r[best];
+                ix.data<int64_t>()[row] = best;
+            }
+        });
+        values = v.to(rows.device());
+        indices = ix.to(rows.device());
+        return true;
     }
     Tensor convert(const Tensor& t, DType to) override {
         const HostMemoryCuda::KernelScope scope;
