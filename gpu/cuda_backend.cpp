@@ -93,6 +93,16 @@ public:
         return true;
     }
 
+    bool categorical_without_replacement(const double* weights, int64_t rows, int64_t cols, int64_t num_samples,
+                                         uint64_t seed, uint64_t offset, uint32_t stream, int64_t* out,
+                                         int device) override {
+        const OpTimer timer("categorical_without_replacement", device);
+        DeviceGuard guard(device);
+        detail::launch_race_draw(weights, rows, cols, num_samples, seed, offset, stream, out, device,
+                                 current_stream(device));
+        return true;
+    }
+
     DeviceOps* ops() override { return cuda_device_ops(); }
 
     CachingAllocator& allocator(int device) { return *allocators_[static_cast<size_t>(device)]; }

@@ -26,6 +26,10 @@ void resolve_launch(int device, uint64_t work_items, LaunchConfig& cfg);
 void launch_random_fill(const RandomRequest& req, void* out, int device, StreamHandle stream, LaunchConfig cfg);
 void launch_randperm(int64_t n, uint64_t seed, uint64_t offset, uint32_t philox_stream, int64_t* out,
                      int device, StreamHandle stream, LaunchConfig cfg);
+// multinomial without replacement (race_kernels.cu): rows x cols float64 weights (cols < 2^31),
+// out[rows * num_samples], as Backend::categorical_without_replacement describes.
+void launch_race_draw(const double* weights, int64_t rows, int64_t cols, int64_t num_samples, uint64_t seed,
+                      uint64_t offset, uint32_t philox_stream, int64_t* out, int device, StreamHandle stream);
 
 // Per-row validation of categorical inputs: the first bad column (cols when none: NaN, inf or a
 // negative weight; for logits NaN or +inf), the count of positive weights, and for logits the

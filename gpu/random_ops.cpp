@@ -129,9 +129,17 @@ Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement, G
     for (const detail::RowCheck& c : checks)
         if (!detail::row_drawable(c, cols, detail::RowMode::Weights) || (!replacement && c.nonzero < num_samples))
             return on_cpu();
-    // Without replacement (the exponential race: a top-k per row) draws on the CPU from the same
-    // generator, so the values are those of nl::multinomial.
-    if (!replacement) return on_cpu();
+    if (!replacement) {
+        // The exponential race (race_kernels.cu): the keys of nl::multinomial from the same words.
+        const Tensor w = x.to(DType::Float64);
+        const uint64_t offset = g.reserve(static_cast<uint64_t>((rows * cols + 3) / 4));
+        Tensor out = Tensor::empty(out_shape, {DType::Int64, x.device()});
+        const int dev = x.device().index;
+        DeviceGuard guard(dev);
+        detail::launch_race_draw(w.data<double>(), rows, cols, num_samples, g.initial_seed(), offset, g.stream(),
+                                 out.data<int64_t>(), dev, current_stream(dev));
+        return out;
+    }
     return draw(x, rows, cols, detail::RowMode::Weights, 1.0, checks, num_samples, out_shape, g);
 }
 

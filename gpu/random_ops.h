@@ -30,8 +30,8 @@ void categorical(const double* weights, int64_t rows, int64_t cols, int64_t num_
                  uint64_t offset, uint32_t stream, int64_t* out, int device);
 
 // torch.multinomial on a CUDA tensor (any float dtype, [C] or [R, C]); validation and error
-// messages as nl::multinomial. With replacement the draws run on the GPU; without replacement
-// (the exponential race) they run on the CPU from the same stream (see docs/GPU.md).
+// messages as nl::multinomial; the draws run on the GPU, with replacement by Note [Integer
+// weights], without by the exponential race (race_kernels.cu), the values nl::multinomial draws.
 Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement = false, Generator* gen = nullptr);
 // nl::sample_logits on a CUDA tensor: softmax(logits / T) weights, integer prefix sums and the
 // draws all on the GPU; T == 0 is argmax (no randomness consumed).

@@ -148,6 +148,15 @@ public:
                              int /*device_index*/) {
         return false;
     }
+    // Draws without replacement (random.cpp's exponential race) from `rows` x `cols` non-negative
+    // float64 weights on the device into out[rows * num_samples] int64: per row, the num_samples
+    // largest keys xf::race_key(w_j, word (e%4) of block offset + e/4), e = r*cols + j, in
+    // descending order, ties by lower index. Returns false where the backend has no kernel.
+    virtual bool categorical_without_replacement(const double* /*weights*/, int64_t /*rows*/, int64_t /*cols*/,
+                                                 int64_t /*num_samples*/, uint64_t /*seed*/, uint64_t /*offset*/,
+                                                 uint32_t /*stream*/, int64_t* /*out*/, int /*device_index*/) {
+        return false;
+    }
     // The device's own kernels for non-random ops, or nullptr (the CPU backend: ops.h runs them).
     virtual DeviceOps* ops() { return nullptr; }
 };

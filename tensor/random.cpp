@@ -408,12 +408,20 @@ Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement, G
     check_allocation(out_shape, DType::Int64, probs.device());
     if (replacement) return draw_with_replacement(r, num_samples, out_shape, probs.device(), gen);
 
-    // Without replacement: the exponential race. Category j of row r gets key w_j / E_j with
-    // E_j = -log(u), u in (0,1] from word (e%4) of block offset + e/4, e = r*cols + j; the samples
-    // are the num_samples largest keys in descending order (ties: lower index first).
+    // Without replacement: the exponential race. Category j of row r gets key w_j / E_j
+    // (xf::race_key) from word (e%4) of block offset + e/4, e = r*cols + j; the samples are the
+    // num_samples largest keys in descending order (ties: lower index first).
     Generator& g = resolve(gen, probs.device());
     const int64_t total = r.rows * r.cols;
     const uint64_t offset = g.reserve(static_cast<uint64_t>((total + 3) / 4));
+    if (const Device dev = probs.device(); !dev.is_cpu()) {  // the device's kernel: same keys, same order
+        const Tensor w = from_vector(r.w, {r.rows, r.cols}, {DType::Float64}).to(dev);
+        Tensor out = Tensor::empty(out_shape, {DType::Int64, dev});
+        if (backend_for(dev).categorical_without_replacement(w.data<double>(), r.rows, r.cols, num_samples,
+                                                             g.initial_seed(), offset, g.stream(),
+                                                             out.data<int64_t>(), dev.index))
+            return out;
+    }
     Tensor out = Tensor::empty(out_shape, {DType::Int64, Device::cpu()});
     int64_t* o = out.data<int64_t>();
     std::vector<double> key(static_cast<size_t>(r.cols));
@@ -422,11 +430,7 @@ Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement, G
         for (int64_t j = 0; j < r.cols; ++j) {
             const int64_t e = row * r.cols + j;
             const PhiloxCounter c = philox_block(g.initial_seed(), offset + static_cast<uint64_t>(e / 4), g.stream());
-            // 0 - log(u): u == 1 gives E = +0 and key +inf (first), where -log would give -0 and
-            // key -inf (never drawn). Zero weights get key -1 so that 0/0 (NaN) never reaches the
-            // sort and an underflowed positive key (>= 0) still beats every zero weight.
-            const float E = dm::sub(0.0f, dm::log(xf::uniform_open0_f32(c.v[e % 4])));
-            key[j] = r.w[e] > 0.0 ? r.w[e] / static_cast<double>(E) : -1.0;
+            key[j] = xf::race_key(r.w[e], c.v[e % 4]);
         }
         std::iota(idx.begin(), idx.end(), int64_t{0});
         std::partial_sort(idx.begin(), idx.begin() + num_samples, idx.end(), [&](int64_t a, int64_t b) {

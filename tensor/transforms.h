@@ -128,6 +128,16 @@ NL_HOST_DEVICE double cauchy_f64(uint32_t w0, uint32_t w1, double median, double
     return dm::fma(sigma, -dm::div(c, s), median);
 }
 
+// ---- sampling without replacement (the exponential race) ------------------------------------------
+// multinomial(replacement=false)'s key of a category of weight w from one word: w / E with
+// E = 0 - log(u), u in (0, 1]. The largest keys win. u == 1 gives E = +0 and key +inf (first),
+// where -log would give -0 and key -inf (never drawn); zero weights get key -1, so 0/0 (NaN)
+// never reaches the sort and an underflowed positive key (>= 0) still beats every zero weight.
+NL_HOST_DEVICE double race_key(double w, uint32_t word) {
+    const float E = dm::sub(0.0f, dm::log(uniform_open0_f32(word)));
+    return w > 0.0 ? dm::div(w, static_cast<double>(E)) : -1.0;
+}
+
 // ---- geometric ---------------------------------------------------------------------------------
 // log(1 + x) for x in (-1, 0], accurate for tiny |x| (PyTorch's log1p(-p)).
 NL_HOST_DEVICE double log1p_neg(double x) {

@@ -1,4 +1,5 @@
-// Categorical draws on the GPU (gpu::multinomial, gpu::sample_logits, Backend::categorical) give
+// Categorical draws on the GPU (gpu::multinomial, gpu::sample_logits, Backend::categorical and
+// categorical_without_replacement) give
 // the CPU's values (random.cpp, Note [Integer weights]) and the CPU's errors, leaving the
 // generator where the CPU leaves it.
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include "gpu/random_ops.h"
 #include "gpu_test_util.h"
 #include "tensor/errors.h"
+#include "tensor/ops.h"
 #include "tensor/random.h"
 
 namespace nl {
@@ -158,6 +160,38 @@ TEST(GpuCategorical, BackendHookMatchesTheCpuDraws) {
     const Tensor wexpected = multinomial(wide, 7, true, &wref);
     ASSERT_TRUE(be.categorical(wd.data<double>(), 2, 5000, 7, 13, 0, 0, wout.data<int64_t>(), 0));
     EXPECT_TRUE(same_bytes(wexpected, wout));
+}
+
+// Without replacement (race_kernels.cu: transforms.h's race keys, a stable segmented sort): the
+// CPU's draws through the backend hook and through gpu::multinomial, for narrow and wide rows,
+// all categories, a third of the weights zero, every floating dtype, and 64 x 50,000.
+TEST(GpuCategorical, WithoutReplacementIsTheCpusRace) {
+    NL_REQUIRE_GPU();
+    Generator pg(14);
+    Backend& be = backend_for(Device::cuda());
+    const Tensor p = rand({5, 3000}, {DType::Float64}, &pg);
+    for (int64_t n : {1, 17, 3000}) {
+        Tensor out = Tensor::empty({5, n}, {DType::Int64, Device::cuda()});
+        Generator ref(15);
+        const Tensor expected = multinomial(p, n, false, &ref);
+        ASSERT_TRUE(be.categorical_without_replacement(p.to(Device::cuda()).data<double>(), 5, 3000, n, 15, 0, 0,
+                                                       out.data<int64_t>(), 0));
+        EXPECT_TRUE(same_bytes(expected, out)) << "n = " << n;
+    }
+    Tensor sparse = rand({3, 999}, {DType::Float64}, &pg).contiguous();
+    for (int64_t i = 0; i < sparse.numel(); i += 3) sparse.data<double>()[i] = 0.0;
+    for (DType dt : {DType::Float64, DType::Float32, DType::Float16, DType::BFloat16}) {
+        const Tensor s = sparse.to(dt);
+        Generator a(16), b(16), c(16);
+        const Tensor want = multinomial(s, 600, false, &a);
+        EXPECT_TRUE(same_bytes(want, multinomial(s.to(Device::cuda()), 600, false, &b))) << dtype_name(dt);
+        EXPECT_TRUE(same_bytes(want, gpu::multinomial(s.to(Device::cuda()), 600, false, &c))) << dtype_name(dt);
+        EXPECT_EQ(a.offset(), b.offset());
+        EXPECT_EQ(a.offset(), c.offset());
+    }
+    const Tensor wide = softmax(logits_64x50000() / 0.8, -1);
+    Generator a(18), b(18);
+    EXPECT_TRUE(same_bytes(multinomial(wide, 8, false, &a), multinomial(wide.to(Device::cuda()), 8, false, &b)));
 }
 
 // The public nl::multinomial / nl::sample_logits given CUDA tensors draw through the backend's

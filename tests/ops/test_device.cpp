@@ -12,6 +12,7 @@
 #include "ops_test_util.h"
 #include "tensor/backend.h"
 #include "tensor/ops_internal.h"
+#include "tensor/random.h"
 #include "tests/support/fake_device_ops.h"
 #include "tests/support/host_memory_backend.h"
 
@@ -383,6 +384,31 @@ TEST_F(DeviceOpsTest, ErrorsAreTheCpusWithKernels) {
     expect_error<ShapeError>([&] { softmax(dev(a), 2); }, {"softmax"});
     expect_error<DTypeError>([&] { softmax(dev(tensor({1, 2}, {DType::Int64})), 0); }, {"softmax"});
     EXPECT_EQ(kernels_.calls["binary"] + kernels_.calls["softmax"], 0);
+}
+
+// multinomial without replacement on the device runs the backend's race (here the stand-in's,
+// which computes as race_kernels.cu does): the CPU's draws for the same generator state, and the
+// generator moves as far.
+TEST_F(DeviceOpsTest, MultinomialWithoutReplacementRunsOnTheDevice) {
+    const Tensor rows = test::random_tensor({4, 300}, 21, DType::Float32, 0.0, 1.0);
+    Tensor sparse = rows.contiguous().clone();
+    for (int64_t j = 0; j < 300; j += 3) sparse.data<float>()[j] = 0.0f;  // a third of the weights zero
+    struct Case {
+        Tensor probs;
+        int64_t n;
+    } cases[] = {{rows, 5}, {rows.select(0, 2), 300}, {sparse, 200}, {rows.to(DType::Float64), 1},
+                 {full({2, 7}, 1.0), 7}};  // equal weights: ties only where keys tie
+    for (const Case& c : cases) {
+        Generator a(17), b(17);
+        const Tensor want = multinomial(c.probs, c.n, false, &a);
+        const int64_t before = fake_.race_draws;
+        const Tensor got = multinomial(dev(c.probs), c.n, false, &b);
+        EXPECT_EQ(fake_.race_draws, before + 1) << "the backend's kernel drew";
+        EXPECT_TRUE(same_on_device(want, got)) << shape_str(c.probs.shape()) << " n=" << c.n;
+        EXPECT_EQ(a.offset(), b.offset());
+    }
+    // Invalid rows are refused before any draw, with the CPU's message.
+    expect_error<ValueError>([&] { multinomial(dev(sparse), 250, false); }, {"multinomial", "non-zero categories"});
 }
 
 TEST_F(DeviceOpsTest, MixedDevicesAreRefused) {

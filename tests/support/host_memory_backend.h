@@ -7,12 +7,16 @@
 // stand-in kernels (DeviceOps) can be plugged in through ops(). Install it for a test with
 // HostMemoryCuda::Install, which restores the real backend afterwards.
 #pragma once
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "tensor/backend.h"
 #include "tensor/dtype.h"
+#include "tensor/philox.h"
+#include "tensor/transforms.h"
 
 namespace nl::test {
 
@@ -43,6 +47,27 @@ public:
         cpu().randperm(n, seed, offset, stream, out, 0);
         complemented(out, out, static_cast<size_t>(n) * sizeof(int64_t));
     }
+    // The exponential race as race_kernels.cu runs it: transforms.h's keys, then a stable sort of
+    // each row by descending key (the same order as the CPU's partial_sort).
+    bool categorical_without_replacement(const double* weights, int64_t rows, int64_t cols, int64_t num_samples,
+                                         uint64_t seed, uint64_t offset, uint32_t stream, int64_t* out, int) override {
+        ++race_draws;
+        std::vector<double> w(static_cast<size_t>(rows * cols));
+        complemented(w.data(), weights, w.size() * sizeof(double));
+        std::vector<int64_t> draws;
+        for (int64_t r = 0; r < rows; ++r) {
+            std::vector<std::pair<double, int64_t>> keyed;
+            for (int64_t j = 0; j < cols; ++j) {
+                const uint64_t e = static_cast<uint64_t>(r * cols + j);
+                keyed.push_back({xf::race_key(w[e], philox_block(seed, offset + e / 4, stream).v[e % 4]), j});
+            }
+            std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+            for (int64_t s = 0; s < num_samples; ++s) draws.push_back(keyed[static_cast<size_t>(s)].second);
+        }
+        complemented(out, draws.data(), draws.size() * sizeof(int64_t));
+        return true;
+    }
+    int64_t race_draws = 0;  // calls of categorical_without_replacement
     DeviceOps* ops() override { return kernels; }
     DeviceOps* kernels = nullptr;  // stand-in kernels, or none: every op then runs through the host
 
