@@ -33,9 +33,9 @@ namespace {
 
 bool floating(DType d) { return is_floating(d); }
 
-// A contiguous copy on the same device, by a strided-copy kernel (Tensor::contiguous of a CUDA
-// view goes through the host). Views of more than kMaxDims dims (after merging) take that path.
-Tensor dense(const Tensor& t) {
+// A contiguous copy on the same device by a strided-copy kernel (any strides: negative ones read
+// backwards, 0 repeats), or undefined for views of more than kMaxDims dims after merging.
+Tensor dense_or_none(const Tensor& t) {
     if (t.is_contiguous()) return t;
     // Merge dims that are contiguous with each other and drop size-1 dims, as the CPU's walk does.
     std::vector<int64_t> size, stride;
@@ -50,7 +50,7 @@ Tensor dense(const Tensor& t) {
             stride.push_back(st);
         }
     }
-    if (static_cast<int>(size.size()) > detail::kMaxDims) return t.contiguous();
+    if (static_cast<int>(size.size()) > detail::kMaxDims) return Tensor();
     Tensor out = Tensor::empty(t.shape(), {t.dtype(), t.device()});
     if (out.numel() == 0) return out;
     detail::StridedLayout L{};
@@ -63,6 +63,12 @@ Tensor dense(const Tensor& t) {
     DeviceGuard guard(dev);
     detail::launch_strided_copy(t.data_ptr(), out.data_ptr(), t.element_size(), out.numel(), L, current_stream(dev));
     return out;
+}
+
+// t made contiguous on its device (through the host for views dense_or_none declines).
+Tensor dense(const Tensor& t) {
+    Tensor d = dense_or_none(t);
+    return d.defined() ? d : t.contiguous();
 }
 
 // t's strides read as if expanded to `shape` (0 along broadcast and leading dims), into out.
@@ -294,6 +300,10 @@ public:
         indices = ix;
         return true;
     }
+
+    // dense() falls back to Tensor::contiguous for views past kMaxDims dims, which would come
+    // back here: those decline (Tensor::clone then goes through the host).
+    Tensor contiguous(const Tensor& t) override { return dense_or_none(t); }
 
     Tensor convert(const Tensor& t, DType to) override {
         const Tensor x = dense(t);

@@ -148,6 +148,10 @@ public:
         OpTimer t("extreme_rows", device_of(rows));
         return in_->extreme_rows(is_max, rows, outer, inner, v, ix);
     }
+    Tensor contiguous(const Tensor& x) override {
+        OpTimer t("contiguous", device_of(x));
+        return in_->contiguous(x);
+    }
     Tensor convert(const Tensor& x, DType to) override {
         OpTimer t("convert", device_of(x));
         return in_->convert(x, to);

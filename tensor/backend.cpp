@@ -53,6 +53,7 @@ void set_cuda_unavailable_reason(const std::string& why) { cuda_reason() = why; 
 Tensor DeviceOps::binary(DeviceBinaryOp, const Tensor&, const Tensor&) { return Tensor(); }
 Tensor DeviceOps::unary(DeviceUnaryOp, const Tensor&) { return Tensor(); }
 Tensor DeviceOps::convert(const Tensor&, DType) { return Tensor(); }
+Tensor DeviceOps::contiguous(const Tensor&) { return Tensor(); }
 Tensor DeviceOps::sum(const Tensor&) { return Tensor(); }
 Tensor DeviceOps::reduce_rows(DeviceReduceOp, const Tensor&, int64_t, int64_t, bool) { return Tensor(); }
 bool DeviceOps::extreme_rows(bool, const Tensor&, int64_t, int64_t, Tensor&, Tensor&) { return false; }

@@ -58,6 +58,9 @@ public:
     // 16-bit types, double for float64), as the CPU computes a tensor-scalar op; floating t only.
     virtual Tensor binary_scalar(DeviceBinaryOp op, const Tensor& t, double s, bool scalar_first);
     virtual Tensor unary(DeviceUnaryOp op, const Tensor& t);
+    // A contiguous copy of the view t on its device (Tensor::clone of a view: permutes,
+    // transposes, flips' negative strides, repeats' stride 0), or undefined.
+    virtual Tensor contiguous(const Tensor& t);
     // t (any dtype, any layout) as dtype `to` (!= t's), element by element by dtype.h's
     // convert_element, as Tensor::to(dtype) converts on the CPU: the same bits.
     virtual Tensor convert(const Tensor& t, DType to);

@@ -310,10 +310,12 @@ Tensor compare_tt(Cmp c, const Tensor& a, const Tensor& b) {
     require_defined(cmp_name(c), b, "other");
     if (!dev.is_cpu()) {
         broadcast_for(cmp_name(c), a.shape(), b.shape());  // the CPU's shape error, before any kernel
-        // Same dtypes compare in their compute dtype on the device; promotion runs on the host.
-        if (a.dtype() == b.dtype())
-            if (DeviceOps* k = device_ops_for({&a, &b}))
-                if (Tensor r = k->compare(device_compare_op(c), a, b); r.defined()) return r;
+        // Both sides in the common dtype (converted on the device, as compare() converts them),
+        // compared by the kernel in its compute dtype.
+        if (DeviceOps* k = device_ops_for({&a, &b})) {
+            const DType common = result_type(a, b);
+            if (Tensor r = k->compare(device_compare_op(c), a.to(common), b.to(common)); r.defined()) return r;
+        }
         return through_host(dev, [&] { return compare_tt(c, host(a), host(b)); });
     }
     return compare(c, a, b, result_type(a, b));
@@ -720,36 +722,41 @@ Device check_where(const Tensor& cond, const Tensor* a, const Tensor* b) {
 }
 }  // namespace
 
-Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
-    if (const Device dev = check_where(cond, &a, &b); !dev.is_cpu()) {
-        // The kernel picks bytes: a bool condition, both sides of the result dtype, shapes that
-        // broadcast (else the host path raises the CPU's error).
-        const DType out = result_type(a, b);
-        if (cond.dtype() == DType::Bool && a.dtype() == out && b.dtype() == out) {
-            broadcast_for("where", broadcast_for("where", cond.shape(), a.shape()), b.shape());
-            if (DeviceOps* k = device_ops_for({&cond, &a, &b}))
-                if (Tensor r = k->where(cond, a, b); r.defined()) return r;
-        }
-        return through_host(dev, [&] { return where(host(cond), host(a), host(b)); });
+namespace {
+// where on the device: a bool condition and shapes that broadcast (else the host path raises the
+// CPU's error), both sides converted to the result dtype on the device (where_impl's convert),
+// then the kernel picks bytes. Scalars arrive as 0-dim tensors of the result dtype.
+Tensor where_on_device(Device dev, const Tensor& cond, const Tensor& a, const Tensor& b, DType out) {
+    if (cond.dtype() == DType::Bool) {
+        broadcast_for("where", broadcast_for("where", cond.shape(), a.shape()), b.shape());
+        if (DeviceOps* k = device_ops_for({&cond}))
+            if (Tensor r = k->where(cond, a.to(dev).to(out), b.to(dev).to(out)); r.defined()) return r;
     }
+    return through_host(dev, [&] { return where_impl(host(cond), host(a), host(b), out); });
+}
+}  // namespace
+
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+    const Device dev = check_where(cond, &a, &b);
+    if (!dev.is_cpu()) return where_on_device(dev, cond, a, b, result_type(a, b));
     return where_impl(cond, a, b, result_type(a, b));
 }
 Tensor where(const Tensor& cond, const Tensor& a, Scalar b) {
-    if (const Device dev = check_where(cond, &a, nullptr); !dev.is_cpu())
-        return through_host(dev, [&] { return where(host(cond), host(a), b); });
+    const Device dev = check_where(cond, &a, nullptr);
     const DType out = result_type(a, b);
+    if (!dev.is_cpu()) return where_on_device(dev, cond, a, scalar_tensor(b, out), out);
     return where_impl(cond, a, scalar_tensor(b, out), out);
 }
 Tensor where(const Tensor& cond, Scalar a, const Tensor& b) {
-    if (const Device dev = check_where(cond, nullptr, &b); !dev.is_cpu())
-        return through_host(dev, [&] { return where(host(cond), a, host(b)); });
+    const Device dev = check_where(cond, nullptr, &b);
     const DType out = result_type(b, a);
+    if (!dev.is_cpu()) return where_on_device(dev, cond, scalar_tensor(a, out), b, out);
     return where_impl(cond, scalar_tensor(a, out), b, out);
 }
 Tensor where(const Tensor& cond, Scalar a, Scalar b) {
-    if (const Device dev = check_where(cond, nullptr, nullptr); !dev.is_cpu())
-        return through_host(dev, [&] { return where(host(cond), a, b); });
+    const Device dev = check_where(cond, nullptr, nullptr);
     const DType out = promote_types(scalar_dtype(a), scalar_dtype(b));
+    if (!dev.is_cpu()) return where_on_device(dev, cond, scalar_tensor(a, out), scalar_tensor(b, out), out);
     return where_impl(cond, scalar_tensor(a, out), scalar_tensor(b, out), out);
 }
 

@@ -207,17 +207,13 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
         out_shape[d] += t->shape()[d];
     }
     if (!dev.is_cpu()) {
-        // Checked above on the shapes alone. The device copies bytes: every part must already have
-        // the result dtype (promotion converts on the host).
-        bool same = true;
-        std::vector<Tensor> ps;
-        for (const Tensor* t : parts) {
-            same = same && t->dtype() == dtype;
-            ps.push_back(*t);
+        // Checked above on the shapes alone. The device copies bytes, every part in the result
+        // dtype (converted on the device where promotion asks for it, as convert() below).
+        if (DeviceOps* k = device_ops_for({&ref})) {
+            std::vector<Tensor> ps;
+            for (const Tensor* t : parts) ps.push_back(t->to(dtype));
+            if (Tensor r = k->cat(ps, d, out_shape); r.defined()) return r;
         }
-        if (same)
-            if (DeviceOps* k = device_ops_for({&ref}))
-                if (Tensor r = k->cat(ps, d, out_shape); r.defined()) return r;
         return through_host(dev, [&] { return cat(host(tensors), dim); });
     }
     Tensor out = Tensor::empty(out_shape, {dtype, Device::cpu()});
@@ -265,8 +261,7 @@ Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
 }
 
 Tensor flip(const Tensor& t, const std::vector<int64_t>& dims) {
-    if (const Device dev = op_device("flip", {&t}); !dev.is_cpu())
-        return through_host(dev, [&] { return flip(host(t), dims); });
+    const Device dev = op_device("flip", {&t});
     require_defined("flip", t, "input");
     if (dims.empty()) return t.clone();
     const std::vector<int64_t> ds = normalize_dims("flip", dims, t.dim());
@@ -278,6 +273,9 @@ Tensor flip(const Tensor& t, const std::vector<int64_t>& dims) {
         st[d] = -st[d];
     }
     const Tensor v = make_view(t, t.shape(), st, offset);
+    // On a device the device copies the view (Tensor::clone: DeviceOps::contiguous, negative
+    // strides read backwards).
+    if (!dev.is_cpu()) return v.clone();
     Tensor out = materialize(v);
     return out.storage() == t.storage() ? t.clone() : out;  // never alias the input
 }
@@ -300,8 +298,7 @@ Tensor permute(const Tensor& t, const std::vector<int64_t>& dims) {
 }
 
 Tensor repeat(const Tensor& t, const std::vector<int64_t>& repeats) {
-    if (const Device dev = op_device("repeat", {&t}); !dev.is_cpu())
-        return through_host(dev, [&] { return repeat(host(t), repeats); });
+    const Device dev = op_device("repeat", {&t});
     require_defined("repeat", t, "input");
     const size_t r = repeats.size();
     if (static_cast<int64_t>(r) < t.dim())
@@ -311,7 +308,7 @@ Tensor repeat(const Tensor& t, const std::vector<int64_t>& repeats) {
         if (v < 0) throw ValueError("repeat: repeats must be >= 0, got " + std::to_string(v));
     Shape xs(r - static_cast<size_t>(t.dim()), 1);
     xs.insert(xs.end(), t.shape().begin(), t.shape().end());
-    const Tensor x = materialize(t).view(xs);
+    const Tensor x = (dev.is_cpu() ? materialize(t) : t.contiguous()).view(xs);
     // View x as [rep0, xs0, rep1, xs1, ...] with stride 0 over the repeats, then copy.
     Shape vs, out;
     std::vector<int64_t> st;
@@ -324,15 +321,14 @@ Tensor repeat(const Tensor& t, const std::vector<int64_t>& repeats) {
     }
     shape_numel(out);  // throws on overflow before allocating
     const Tensor v = make_view(x, vs, st, x.storage_offset());
-    Tensor c = materialize(v);
+    Tensor c = dev.is_cpu() ? materialize(v) : v.clone();  // on a device: Tensor::clone's copy
     if (c.storage() == t.storage()) c = c.clone();
     return c.view(out);
 }
 
 Tensor masked_fill(const Tensor& t, const Tensor& mask, Scalar value) {
     const char* op = "masked_fill";
-    if (const Device dev = op_device(op, {&t, &mask}); !dev.is_cpu())
-        return through_host(dev, [&] { return masked_fill(host(t), host(mask), value); });
+    const Device dev = op_device(op, {&t, &mask});
     require_defined(op, t, "input");
     require_defined(op, mask, "mask");
     if (mask.dtype() != DType::Bool)
@@ -350,15 +346,21 @@ Tensor masked_fill(const Tensor& t, const Tensor& mask, Scalar value) {
     if (!is_floating(t.dtype()) && value.is_floating() && !std::isfinite(value.to_double()))
         throw ValueError("masked_fill: value " + value.str() + " cannot be stored in a " + dtype_name(t.dtype()) +
                          " tensor");
-    Tensor out = materialize(t);
-    if (out.storage() == t.storage()) out = t.clone();
-    if (out.numel() == 0) return out;
+    if (t.numel() == 0) return t.clone();
     Tensor v;
     try {
         v = scalar_tensor(value, t.dtype());
     } catch (const ValueError& e) {
         throw ValueError(std::string(op) + ": " + e.what());
     }
+    if (!dev.is_cpu()) {
+        // where(mask, value, t) on the device: the value stored in t's dtype as below, one upload.
+        if (DeviceOps* k = device_ops_for({&t, &mask}))
+            if (Tensor r = k->where(mask, v.to(dev), t); r.defined()) return r;
+        return through_host(dev, [&] { return masked_fill(host(t), host(mask), value); });
+    }
+    Tensor out = materialize(t);
+    if (out.storage() == t.storage()) out = t.clone();
     Shape s = t.shape();
     std::array<std::vector<int64_t>, 1> st{broadcast_strides(mask, t.shape())};
     const bool* pm = mask.data<bool>();

@@ -9,6 +9,7 @@
 #include "tensor/backend.h"
 #include "tensor/errors.h"
 #include "tensor/memory.h"
+#include "tensor/ops_internal.h"
 
 namespace nl {
 
@@ -368,7 +369,14 @@ Tensor Tensor::clone() const {
         if (is_contiguous()) std::memcpy(out.data_ptr(), data_ptr(), nbytes());
         else convert_copy_cpu(*this, out);
     } else {
-        if (!is_contiguous()) return cpu().to(device());  // cpu() compacts the view (see to(Device))
+        if (!is_contiguous()) {
+            // A view: the device's strided copy, else through the host (cpu() compacts the view,
+            // see to(Device)), counted as ops' trips are.
+            if (DeviceOps* k = device_ops_for({this}))
+                if (Tensor r = k->contiguous(*this); r.defined()) return r;
+            ops_detail::count_through_host();
+            return cpu().to(device());
+        }
         backend_for(device()).copy_on_device(out.data_ptr(), data_ptr(), nbytes(), device().index);
     }
     return out;

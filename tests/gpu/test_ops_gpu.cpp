@@ -268,6 +268,30 @@ TEST(GpuOps, ReductionsAlongDimsAreTheCpus) {
     EXPECT_EQ(ops_detail::through_host_calls(), before);
 }
 
+// Views copied by the strided-copy kernel (flip's negative strides, repeat's zero strides,
+// transposes), where / masked_fill with scalars, and comparisons and cat across dtypes: the CPU's
+// bytes, nothing through the host.
+TEST(GpuOps, ViewsScalarsAndPromotionsStayOnTheGpu) {
+    NL_REQUIRE_GPU();
+    const Tensor x = data({3, 4, 5}, DType::Float32, 51), h = data({3, 4, 5}, DType::Float16, 52);
+    const Tensor i = from_vector({3, -1, 4, 1, -5, 9}, {2, 3}, {DType::Int64});
+    const Tensor gx = x.to(Device::cuda()), gh = h.to(Device::cuda()), gi = i.to(Device::cuda());
+    const Tensor mask = gt(x, 0.0), gmask = gt(gx, 0.0);
+    const int64_t before = ops_detail::through_host_calls();
+    EXPECT_TRUE(same_bytes(flip(x, {0, 2}), flip(gx, {0, 2})));
+    EXPECT_TRUE(same_bytes(flip(x.transpose(0, 2), {1}), flip(gx.transpose(0, 2), {1})));
+    EXPECT_TRUE(same_bytes(repeat(i, {2, 1, 3}), repeat(gi, {2, 1, 3})));
+    EXPECT_TRUE(same_bytes(permute(x, {2, 0, 1}).contiguous(), permute(gx, {2, 0, 1}).contiguous()));
+    EXPECT_TRUE(same_bytes(where(mask, x, -1.5), where(gmask, gx, -1.5)));
+    EXPECT_TRUE(same_bytes(where(mask, 1, 0), where(gmask, 1, 0)));
+    EXPECT_TRUE(same_bytes(where(mask, h, x.to(DType::Float64)), where(gmask, gh, gx.to(DType::Float64))));
+    EXPECT_TRUE(same_bytes(masked_fill(h, mask, -INFINITY), masked_fill(gh, gmask, -INFINITY)));
+    EXPECT_TRUE(same_bytes(lt(i, from_vector({2.5}, {1})), lt(gi, from_vector({2.5}, {1}).to(Device::cuda()))));
+    EXPECT_TRUE(same_bytes(eq(h, x), eq(gh, gx)));
+    EXPECT_TRUE(same_bytes(cat({i, i.to(DType::Float16)}, 1), cat({gi, gi.to(DType::Float16)}, 1)));
+    EXPECT_EQ(ops_detail::through_host_calls(), before);
+}
+
 TEST(GpuOps, PublicOpsDispatchToTheGpu) {
     NL_REQUIRE_GPU();
     const Device gpu = Device::cuda();

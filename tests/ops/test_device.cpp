@@ -158,6 +158,21 @@ TEST_F(DeviceOpsTest, EveryOpRunsOnTheDeviceWithTheCpusResult) {
              for (int r = 0; r < 11; ++r) ps.push_back(p(x).narrow(1, r % 3, 1));
              return cat(ps, 1);
          }},
+        // Views copied on the device, promotions converted there.
+        {"flip one dim of a strided view", [&](auto p) { return flip(p(im5).transpose(1, 3), {2}); }},
+        {"flip all dims, int64", [&](auto p) { return flip(p(ints.view({2, 3})), {0, 1}); }},
+        {"repeat with new leading dims", [&](auto p) { return repeat(p(x), {2, 1, 3}); }},
+        {"repeat zero times", [&](auto p) { return repeat(p(x), {0, 2}); }},
+        {"permute then contiguous", [&](auto p) { return permute(p(im5), {3, 1, 0, 2}).contiguous(); }},
+        {"masked_fill broadcast mask, int64", [&](auto p) { return masked_fill(p(ints.view({2, 3})), p(ib.narrow(0, 0, 1)), 7); }},
+        {"masked_fill float16 with -inf", [&](auto p) { return masked_fill(p(half), p(ib), -INFINITY); }},
+        {"where scalar first", [&](auto p) { return where(p(ib), 2.5, p(x)); }},
+        {"where two scalars", [&](auto p) { return where(p(ib), 1, 0); }},
+        {"where mixed dtypes", [&](auto p) { return where(p(ib), p(half), p(ints.view({2, 3}))); }},
+        {"lt mixed dtypes", [&](auto p) { return lt(p(ints.view({2, 3})), p(half)); }},
+        {"eq int32 and float64", [&](auto p) { return eq(p(tensor({1, 2, 3}, {DType::Int32})), p(tensor({1.0, 2.5, 3.0}, {DType::Float64}))); }},
+        {"cat int64 and float16", [&](auto p) { return cat({p(ints.view({2, 3})), p(half)}, 0); }},
+        {"stack mixed", [&](auto p) { return stack({p(x), p(half)}, 1); }},
         // Reductions along dims (reduce_formulas.h on both sides): several dims, keepdim, integer
         // and bool sums, 16-bit types, rows longer than a block, NaN and ties across blocks.
         {"sum dims keepdim", [&](auto p) { return sum(p(im5), {0, 2}, true); }},
@@ -298,6 +313,17 @@ TEST_F(DeviceOpsTest, KernelsAreUsedWhereTheyApply) {
     // Indices are checked before any kernel sees them.
     expect_error<ShapeError>([&] { index_select(x, 1, dev(tensor({3}, {DType::Int64}))); }, {"index 3", "out of bounds"});
     EXPECT_EQ(calls["index_select"], 1);
+    // Views, promotions and scalars stay on the device too.
+    const int64_t host_before = ops_detail::through_host_calls();
+    flip(x, {1});
+    repeat(x, {2, 2});
+    x.transpose(0, 1).contiguous();
+    EXPECT_EQ(calls["contiguous"], 3) << "flip, repeat and a transpose: the device's strided copy";
+    where(gt(x, 0.0), x, 0.0);
+    masked_fill(x, gt(x, 0.0), 1.0);
+    lt(ints, d);
+    cat({x, ints.view({1, 3})}, 0);
+    EXPECT_EQ(ops_detail::through_host_calls(), host_before);
 }
 
 // The models' layers reach their kernels with the arguments the CPU op uses, and nothing goes
@@ -353,17 +379,17 @@ TEST_F(DeviceOpsTest, LayerKernelsGetTheCpusArguments) {
     EXPECT_EQ(calls["index_select"], 1) << "embedding selects rows";
     EXPECT_EQ(kernels_.dims.back(), 0);
     EXPECT_EQ(ops_detail::through_host_calls(), before) << "every call above ran on its kernel";
-    // Declined by the kernels: mixed dtypes and integers go through the host.
-    cat({im, im.to(DType::Float64)}, 1);
+    // Declined by the kernels: mixed-dtype parameters and integers go through the host (cat converts first).
+    cat({im, im.to(DType::Float64)}, 1);  // converted on the device, then the kernel
     group_norm(im, 2, w4.to(DType::Float64));
     clamp(dev(tensor({1, 5}, {DType::Int64})), 0, 3);
     batch_norm(im, w4.to(DType::Float64), w4 * w4 + 0.5);
     layer_norm(im, {7}, dev(test::random_tensor({7}, 7, DType::Float64)));
-    EXPECT_EQ(calls["cat"], 1);
+    EXPECT_EQ(calls["cat"], 2);
     EXPECT_EQ(calls["group_norm"], 2);
     EXPECT_EQ(calls["clamp"], 1);
     EXPECT_EQ(calls["batch_norm"] + calls["layer_norm"], 2 + 1);
-    EXPECT_EQ(ops_detail::through_host_calls(), before + 5);
+    EXPECT_EQ(ops_detail::through_host_calls(), before + 4);
     // Bad arguments are refused before any kernel, with the CPU's messages.
     expect_error<ShapeError>([&] { conv2d(im, k); }, {"conv2d", "groups=1"});
     expect_error<ValueError>([&] { group_norm(im, 3); }, {"group_norm", "num_groups"});
@@ -372,7 +398,7 @@ TEST_F(DeviceOpsTest, LayerKernelsGetTheCpusArguments) {
     expect_error<ShapeError>([&] { embedding(dev(tensor({2}, {DType::Int64})), dev(test::random_tensor({2, 5}, 5))); },
                              {"embedding", "out of bounds"});
     expect_error<ValueError>([&] { clamp(im, std::nullopt, std::nullopt); }, {"clamp", "at least one"});
-    EXPECT_EQ(calls["conv2d"] + calls["group_norm"] + calls["cat"] + calls["index_select"] + calls["clamp"], 2 + 2 + 1 + 1 + 1);
+    EXPECT_EQ(calls["conv2d"] + calls["group_norm"] + calls["cat"] + calls["index_select"] + calls["clamp"], 2 + 2 + 2 + 1 + 1);
 }
 
 // With kernels on, bad arguments give the CPU's messages (the op checks before a kernel runs).
