@@ -117,7 +117,8 @@ CublasHandles& cublas() {
 class CudaOps final : public DeviceOps {
 public:
     Tensor binary(DeviceBinaryOp op, const Tensor& a, const Tensor& b) override {
-        if (a.dtype() != b.dtype() || !floating(a.dtype())) return Tensor();
+        const bool integer = a.dtype() == DType::Int64 && op != DeviceBinaryOp::Div;  // wrapping + - *
+        if (a.dtype() != b.dtype() || !(floating(a.dtype()) || integer)) return Tensor();
         const Shape shape = broadcast_shapes(a.shape(), b.shape());
         if (static_cast<int>(shape.size()) > detail::kMaxDims) return Tensor();
         detail::BroadcastLayout L{};

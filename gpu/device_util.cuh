@@ -55,10 +55,11 @@ __device__ __forceinline__ uint64_t grid_threads() { return static_cast<uint64_t
 // 16-bit types, double for float64.
 template <class T> struct Compute { using type = float; };
 template <> struct Compute<double> { using type = double; };
+template <> struct Compute<int64_t> { using type = int64_t; };  // integer arithmetic (wrapping)
 
 template <class T>
 __device__ __forceinline__ typename Compute<T>::type load_c(const T* p) {
-    if constexpr (std::is_same<T, double>::value) return *p;
+    if constexpr (std::is_same<T, double>::value || std::is_same<T, int64_t>::value) return *p;
     else return static_cast<float>(*p);
 }
 // One rounding into T (the 16-bit types from float, as the CPU's conversions).
@@ -106,6 +107,18 @@ __device__ __forceinline__ C arith(int op, C x, C y) {
         default: r = div_rn(x, y); break;
     }
     return r != r ? x86_nan(x, y) : r;
+}
+
+// int64 + - * wrap modulo 2^64 as the CPU's (ops_elementwise.cpp: wrap_add ...); integer results
+// never divide (true division runs in float).
+template <>
+__device__ __forceinline__ int64_t arith<int64_t>(int op, int64_t x, int64_t y) {
+    const uint64_t a = static_cast<uint64_t>(x), b = static_cast<uint64_t>(y);
+    switch (op) {
+        case 0: return static_cast<int64_t>(a + b);
+        case 1: return static_cast<int64_t>(a - b);
+        default: return static_cast<int64_t>(a * b);
+    }
 }
 
 // Sign-bit edits by bit operations: PTX's neg/abs on floats may return a canonical NaN for a NaN

@@ -297,10 +297,12 @@ void launch_binary(int op, const void* a, const void* b, void* out, DType dtype,
                    StreamHandle stream) {
     if (n <= 0) return;
     const int grid = grid_for(n);
-    dispatch_floating(dtype, "binary op", [&](auto tag) {
+    auto run = [&](auto tag) {
         using T = decltype(tag);
         k_binary<T><<<grid, 256, 0, stream>>>(op, static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(out), n, layout);
-    });
+    };
+    if (dtype == DType::Int64) run(int64_t{});  // + - * wrapping
+    else dispatch_floating(dtype, "binary op", run);
     NL_CUDA_CHECK_LAUNCH("k_binary");
 }
 

@@ -53,7 +53,8 @@ static_assert(kNormLanes > 0 && kNormLanes <= 1024 && (kNormLanes & (kNormLanes 
 class DeviceOps {
 public:
     virtual ~DeviceOps() = default;
-    virtual Tensor binary(DeviceBinaryOp op, const Tensor& a, const Tensor& b);  // broadcasting, same dtype
+    // Broadcasting, a and b of one dtype: floating, or int64 for Add / Sub / Mul (wrapping).
+    virtual Tensor binary(DeviceBinaryOp op, const Tensor& a, const Tensor& b);
     // t op s (scalar_first: s op t) with s already in t's compute dtype (float for float32 and the
     // 16-bit types, double for float64), as the CPU computes a tensor-scalar op; floating t only.
     virtual Tensor binary_scalar(DeviceBinaryOp op, const Tensor& t, double s, bool scalar_first);

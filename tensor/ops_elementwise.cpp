@@ -189,13 +189,14 @@ DeviceBinaryOp device_binary_op(Arith op) {
     return DeviceBinaryOp::Add;
 }
 
-// a op b with the device's kernel where the result is floating, else through the host. Operands
-// of another dtype are converted on the device first, to the compute dtype as arith() converts
-// them (float32 for the 16-bit results: converting to float16 first would round an int32 operand
-// twice), and a 16-bit result is rounded from that as arith() rounds it.
+// a op b with the device's kernel, else through the host. Operands of another dtype are converted
+// on the device first, to the compute dtype as arith() converts them (float32 for the 16-bit
+// results: converting to float16 first would round an int32 operand twice; int64 for integer and
+// bool results, whose + - * wrap), and the result converted to the result dtype as arith() does.
 Tensor arith_on_device(Device dev, Arith op, const Tensor& a, const Tensor& b, DType out) {
     if (op == Arith::Div && !is_floating(out)) out = DType::Float32;  // true division, as arith()
-    if (DeviceOps* k = is_floating(out) ? device_ops_for({&a, &b}) : nullptr) {
+    const bool refused = op == Arith::Sub && out == DType::Bool;     // arith() raises its error
+    if (DeviceOps* k = refused ? nullptr : device_ops_for({&a, &b})) {
         if (a.dtype() == out && b.dtype() == out)
             if (Tensor r = k->binary(device_binary_op(op), a, b); r.defined()) return r;
         const DType cd = compute_dtype(out);
@@ -216,15 +217,20 @@ Tensor arith_tt(Arith op, const Tensor& a, const Tensor& b) {
     return arith(op, a, b, result_type(a, b));
 }
 
-// t op s (scalar_first: s op t) with the device's kernel where the result is floating: t in the
-// compute dtype (converted on the device when it is not the result dtype), the scalar as the CPU
-// stores it there (the 16-bit types run in float32 with the scalar as a float, as arith does).
-// Undefined otherwise (the op then runs through the host).
+// t op s (scalar_first: s op t) with the device's kernel: t in the compute dtype (converted on the
+// device when it is not the result dtype), the scalar as the CPU stores it there (the 16-bit types
+// run in float32 with the scalar as a float, as arith does; an integer result in int64, the scalar
+// uploaded as a 0-dim tensor). Undefined where there is no kernel (the op then runs through the host).
 Tensor scalar_kernel(Arith op, const Tensor& t, Scalar s, bool scalar_first, DType out) {
-    if (!is_floating(out)) return Tensor();
     DeviceOps* k = device_ops_for({&t});
     if (!k) return Tensor();
     const DType cd = compute_dtype(out);
+    if (!is_floating(out)) {
+        if (op == Arith::Sub && out == DType::Bool) return Tensor();  // arith() raises its error
+        const Tensor x = t.to(cd), v = scalar_tensor(s, cd).to(t.device());
+        const Tensor r = scalar_first ? k->binary(device_binary_op(op), v, x) : k->binary(device_binary_op(op), x, v);
+        return r.defined() ? r.to(out) : r;
+    }
     // The scalar as the CPU stores it (scalar_tensor in the compute dtype).
     const double v = cd == DType::Float64 ? s.to_double() : static_cast<double>(static_cast<float>(s.to_double()));
     if (t.dtype() == out) return k->binary_scalar(device_binary_op(op), t, v, scalar_first);
@@ -328,15 +334,14 @@ Tensor compare_ts(Cmp c, const Tensor& a, Scalar b) {
     // The scalar is first cast to the common dtype, as PyTorch compares in that dtype.
     const Tensor s = scalar_tensor(b, common);
     if (!dev.is_cpu()) {
-        // On the device when a already has the common dtype and the stored scalar is exact as a
-        // double (every floating value; integers up to 2^53).
-        if (a.dtype() == common)
-            if (DeviceOps* k = device_ops_for({&a})) {
-                const double v = s.to_vector()[0];
-                const bool exact = is_floating(common) || std::abs(v) < 0x1p53;
-                if (exact)
-                    if (Tensor r = k->compare_scalar(device_compare_op(c), a, v); r.defined()) return r;
-            }
+        // On the device where the stored scalar is exact as a double (every floating value;
+        // integers up to 2^53), a converted to the common dtype there first (as compare() does).
+        if (DeviceOps* k = device_ops_for({&a})) {
+            const double v = s.to_vector()[0];
+            const bool exact = is_floating(common) || std::abs(v) < 0x1p53;
+            if (exact)
+                if (Tensor r = k->compare_scalar(device_compare_op(c), a.to(common), v); r.defined()) return r;
+        }
         return through_host(dev, [&] { return compare_ts(c, host(a), b); });
     }
     return compare(c, a, s, common);
@@ -433,9 +438,12 @@ Tensor same_dtype_unary(const char* op, const Tensor& t, FI fi, FF ff) {
 
 // Bool results of a predicate on floating-point values; integers give `int_result` everywhere.
 template <class F>
-Tensor float_predicate(const char* op, const Tensor& t, bool int_result, F f) {
-    if (const Device dev = check_unary(op, t); !dev.is_cpu())
-        return through_host(dev, [&] { return float_predicate(op, host(t), int_result, f); });
+Tensor float_predicate(const char* op, const Tensor& t, bool int_result, F f, Tensor (*on_device)(const Tensor&)) {
+    if (const Device dev = check_unary(op, t); !dev.is_cpu()) {
+        // Integers: the constant from a comparison of t with itself (no upload); floats: on_device.
+        if (device_ops_for({&t})) return is_floating(t.dtype()) ? on_device(t) : int_result ? eq(t, t) : ne(t, t);
+        return through_host(dev, [&] { return float_predicate(op, host(t), int_result, f, on_device); });
+    }
     if (!is_floating(t.dtype())) return full(t.shape(), int_result ? 1.0 : 0.0, {DType::Bool});
     const DType cd = compute_dtype(t.dtype());
     const Tensor x = t.to(cd);
@@ -569,11 +577,32 @@ Tensor gelu(const Tensor& t, const std::string& approximate) {
     throw ValueError("gelu: approximate must be 'none' or 'tanh', got '" + approximate + "'");
 }
 
+// pow's fast-path exponents on the device, built from the kernels that do the CPU's operations in
+// the compute dtype (x * x, (x * x) * x, sqrt, 1 / x, 1 / (x * x)); undefined for other exponents
+// (std::pow and CUDA's pow differ in the last bit) and integer results.
+Tensor pow_on_device(const Tensor& t, double e, DType cd) {
+    if (cd == DType::Int64) return Tensor();
+    DeviceOps* k = device_ops_for({&t});
+    if (!k) return Tensor();
+    const Tensor x = t.to(cd);
+    auto square = [&] { return k->binary(DeviceBinaryOp::Mul, x, x); };
+    Tensor r;
+    if (e == 2.0) r = square();
+    else if (e == 3.0) r = (r = square()).defined() ? k->binary(DeviceBinaryOp::Mul, r, x) : r;
+    else if (e == 0.5) r = k->unary(DeviceUnaryOp::Sqrt, x);
+    else if (e == -1.0) r = k->binary_scalar(DeviceBinaryOp::Div, x, 1.0, true);
+    else if (e == -2.0) r = (r = square()).defined() ? k->binary_scalar(DeviceBinaryOp::Div, r, 1.0, true) : r;
+    return r;
+}
+
 Tensor pow(const Tensor& t, Scalar exponent) {
-    if (const Device dev = check_unary("pow", t); !dev.is_cpu())
-        return through_host(dev, [&] { return pow(host(t), exponent); });
+    const Device dev = check_unary("pow", t);
     const DType out = result_type(t, exponent);
     const DType cd = compute_dtype(out);
+    if (!dev.is_cpu()) {
+        if (Tensor r = pow_on_device(t, exponent.to_double(), cd); r.defined()) return r.to(out);
+        return through_host(dev, [&] { return pow(host(t), exponent); });
+    }
     if (cd == DType::Int64) {
         const int64_t e = exponent.to_int();
         if (e < 0)
@@ -668,36 +697,54 @@ Tensor truth(const Tensor& t) {
 }
 }  // namespace
 
+// On a device the logic runs on the comparison and where kernels: a value is true when it is
+// not 0 (NaN is true, -0 false: truth() below), and a and b is where(a, b, false), a or b
+// where(a, true, b), with the op's own broadcasting check first.
 Tensor logical_and(const Tensor& a, const Tensor& b) {
-    if (const Device dev = op_device("logical_and", {&a, &b}); !dev.is_cpu())
-        return through_host(dev, [&] { return logical_and(host(a), host(b)); });
+    const Device dev = op_device("logical_and", {&a, &b});
     require_defined("logical_and", a, "input");
     require_defined("logical_and", b, "other");
+    if (!dev.is_cpu()) {
+        broadcast_for("logical_and", a.shape(), b.shape());
+        if (device_ops_for({&a, &b})) return where(ne(a, false), ne(b, false), false);
+        return through_host(dev, [&] { return logical_and(host(a), host(b)); });
+    }
     return map2<bool, bool, bool>("logical_and", truth(a), truth(b), DType::Bool, [](bool u, bool v) { return u && v; });
 }
 
 Tensor logical_or(const Tensor& a, const Tensor& b) {
-    if (const Device dev = op_device("logical_or", {&a, &b}); !dev.is_cpu())
-        return through_host(dev, [&] { return logical_or(host(a), host(b)); });
+    const Device dev = op_device("logical_or", {&a, &b});
     require_defined("logical_or", a, "input");
     require_defined("logical_or", b, "other");
+    if (!dev.is_cpu()) {
+        broadcast_for("logical_or", a.shape(), b.shape());
+        if (device_ops_for({&a, &b})) return where(ne(a, false), true, ne(b, false));
+        return through_host(dev, [&] { return logical_or(host(a), host(b)); });
+    }
     return map2<bool, bool, bool>("logical_or", truth(a), truth(b), DType::Bool, [](bool u, bool v) { return u || v; });
 }
 
 Tensor logical_not(const Tensor& t) {
-    if (const Device dev = check_unary("logical_not", t); !dev.is_cpu())
+    if (const Device dev = check_unary("logical_not", t); !dev.is_cpu()) {
+        if (device_ops_for({&t})) return eq(t, false);
         return through_host(dev, [&] { return logical_not(host(t)); });
+    }
     return map1<bool, bool>(truth(t), DType::Bool, [](bool v) { return !v; });
 }
 
+// On a device, from the comparison kernels: NaN is the one value unequal to itself, and |x| is
+// infinite or not (NaN compares false) exactly as the predicates say.
 Tensor isnan(const Tensor& t) {
-    return float_predicate("isnan", t, false, [](auto v) { return std::isnan(v); });
+    return float_predicate("isnan", t, false, [](auto v) { return std::isnan(v); },
+                           [](const Tensor& x) { return ne(x, x); });
 }
 Tensor isinf(const Tensor& t) {
-    return float_predicate("isinf", t, false, [](auto v) { return std::isinf(v); });
+    return float_predicate("isinf", t, false, [](auto v) { return std::isinf(v); },
+                           [](const Tensor& x) { return eq(abs(x), INFINITY); });
 }
 Tensor isfinite(const Tensor& t) {
-    return float_predicate("isfinite", t, true, [](auto v) { return std::isfinite(v); });
+    return float_predicate("isfinite", t, true, [](auto v) { return std::isfinite(v); },
+                           [](const Tensor& x) { return lt(abs(x), INFINITY); });
 }
 
 namespace {

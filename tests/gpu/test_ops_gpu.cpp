@@ -292,6 +292,36 @@ TEST(GpuOps, ViewsScalarsAndPromotionsStayOnTheGpu) {
     EXPECT_EQ(ops_detail::through_host_calls(), before);
 }
 
+// Integer arithmetic (the binary kernel in int64, wrapping), pow's exact exponents, logic and the
+// float predicates, from the kernels: the CPU's bytes, nothing through the host.
+TEST(GpuOps, IntegersLogicAndPowStayOnTheGpu) {
+    NL_REQUIRE_GPU();
+    const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+    const Tensor big = mul(full({3}, 0x1p62, {DType::Int64}), from_vector({2, 3, -1}, {3}, {DType::Int64}));
+    const Tensor i32 = from_vector({70000, -3, 5}, {3}, {DType::Int32}), u8 = from_vector({200, 7, 255}, {3}, {DType::UInt8});
+    const Tensor f = from_vector({nan, inf, -inf, -0.0, 0.0, 2.5}, {6}), h = data({4, 5}, DType::Float16, 61);
+    auto g = [](const Tensor& t) { return t.to(Device::cuda()); };
+    const int64_t before = ops_detail::through_host_calls();
+    EXPECT_TRUE(same_bytes(add(big, big), add(g(big), g(big)))) << "wraps modulo 2^64";
+    EXPECT_TRUE(same_bytes(mul(i32, u8), mul(g(i32), g(u8))));
+    EXPECT_TRUE(same_bytes(u8 - 1, g(u8) - 1));
+    EXPECT_TRUE(same_bytes(3 * i32, 3 * g(i32)));
+    for (double e : {2.0, 3.0, 0.5, -1.0, -2.0}) {
+        EXPECT_TRUE(same_bytes(pow(h, e), pow(g(h), e))) << "float16 ^ " << e;
+        EXPECT_TRUE(same_bytes(pow(f, e), pow(g(f), e))) << "float32 ^ " << e;
+    }
+    EXPECT_TRUE(same_bytes(logical_and(f, i32.narrow(0, 0, 1)), logical_and(g(f), g(i32.narrow(0, 0, 1)))));
+    EXPECT_TRUE(same_bytes(logical_or(f, flip(f, {0})), logical_or(g(f), flip(g(f), {0}))));
+    EXPECT_TRUE(same_bytes(logical_not(f), logical_not(g(f))));
+    for (const Tensor& t : {f, f.to(DType::BFloat16), f.to(DType::Float64), i32}) {
+        EXPECT_TRUE(same_bytes(isnan(t), isnan(g(t))));
+        EXPECT_TRUE(same_bytes(isinf(t), isinf(g(t))));
+        EXPECT_TRUE(same_bytes(isfinite(t), isfinite(g(t))));
+    }
+    EXPECT_TRUE(same_bytes(ge(i32, 1.5), ge(g(i32), 1.5)));
+    EXPECT_EQ(ops_detail::through_host_calls(), before);
+}
+
 TEST(GpuOps, PublicOpsDispatchToTheGpu) {
     NL_REQUIRE_GPU();
     const Device gpu = Device::cuda();

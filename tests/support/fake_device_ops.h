@@ -42,7 +42,8 @@ public:
 
     Tensor binary(DeviceBinaryOp op, const Tensor& a, const Tensor& b) override {
         const HostMemoryCuda::KernelScope scope;
-        if (a.dtype() != b.dtype() || !is_floating(a.dtype())) return Tensor();
+        const bool integer = a.dtype() == DType::Int64 && op != DeviceBinaryOp::Div;
+        if (a.dtype() != b.dtype() || !(is_floating(a.dtype()) || integer)) return Tensor();
         ++calls["binary"];
         return apply(op, a.cpu(), b.cpu()).to(a.device());
     }
@@ -75,6 +76,7 @@ public:
             case DeviceUnaryOp::Cos: r = cos(x); break;
             case DeviceUnaryOp::Sqrt: r = nl::sqrt(x); break;
             case DeviceUnaryOp::Tanh: r = nl::tanh(x); break;
+            case DeviceUnaryOp::Abs: r = nl::abs(x); break;
             case DeviceUnaryOp::Sigmoid: r = sigmoid(x); break;
             case DeviceUnaryOp::Silu: r = silu(x); break;
             case DeviceUnaryOp::Gelu: r = gelu(x); break;
