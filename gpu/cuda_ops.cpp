@@ -306,6 +306,34 @@ public:
     // back here: those decline (Tensor::clone then goes through the host).
     Tensor contiguous(const Tensor& t) override { return dense_or_none(t); }
 
+    Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) override {
+        if (t.dim() > detail::kMaxDims || index.dtype() != DType::Int64) return Tensor();
+        const Tensor idx = dense(index);
+        detail::GatherLayout L{};
+        L.ndim = static_cast<int>(t.dim());
+        L.dim = static_cast<int>(dim);
+        for (int64_t d = 0; d < t.dim(); ++d) {
+            L.size[d] = index.size(d);
+            L.stride[d] = t.strides()[static_cast<size_t>(d)];
+        }
+        Tensor out = Tensor::empty(index.shape(), {t.dtype(), t.device()});
+        const int dev = t.device().index;
+        DeviceGuard guard(dev);
+        detail::launch_gather(t.data_ptr(), idx.data<int64_t>(), out.data_ptr(), t.element_size(), out.numel(), L,
+                              current_stream(dev));
+        return out;
+    }
+
+    Tensor cumsum(const Tensor& t, int64_t outer, int64_t n, int64_t inner) override {
+        const DType out_dtype = floating(t.dtype()) ? t.dtype() : DType::Int64;
+        const Tensor x = out_dtype == t.dtype() ? dense(t) : convert(t, DType::Int64);
+        Tensor out = Tensor::empty(t.shape(), {out_dtype, t.device()});
+        const int dev = t.device().index;
+        DeviceGuard guard(dev);
+        detail::launch_cumsum(x.data_ptr(), out.data_ptr(), out_dtype, outer, n, inner, current_stream(dev));
+        return out;
+    }
+
     Tensor convert(const Tensor& t, DType to) override {
         const Tensor x = dense(t);
         Tensor out = Tensor::empty(t.shape(), {to, t.device()});

@@ -227,4 +227,18 @@ void launch_int_row_sums(const int64_t* x, int64_t outer, int64_t inner, int64_t
 void launch_extreme_rows(bool is_max, const void* x, DType dtype, int64_t outer, int64_t inner, int64_t* block_best,
                          void* values, int64_t* indices, StreamHandle stream);
 
+// ---- gather_kernels.cu -------------------------------------------------------------------------
+// gather: out (index's shape, n elements) from t read through `stride` (elements), the coordinate
+// along `dim` taken from index (int64, contiguous, already checked and wrapped into range).
+struct GatherLayout {
+    int ndim, dim;
+    int64_t size[kMaxDims];    // index's shape
+    int64_t stride[kMaxDims];  // t's strides
+};
+void launch_gather(const void* t, const int64_t* index, void* out, size_t elem_bytes, int64_t n,
+                   const GatherLayout& layout, StreamHandle stream);
+// cumsum along n of contiguous x [outer, n, inner]: floating dtypes in double, rounded per
+// element; int64 wrapping.
+void launch_cumsum(const void* x, void* out, DType dtype, int64_t outer, int64_t n, int64_t inner, StreamHandle stream);
+
 }  // namespace nl::gpu::detail

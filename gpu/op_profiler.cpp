@@ -148,6 +148,14 @@ public:
         OpTimer t("extreme_rows", device_of(rows));
         return in_->extreme_rows(is_max, rows, outer, inner, v, ix);
     }
+    Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) override {
+        OpTimer t("gather", device_of(x));
+        return in_->gather(x, dim, index);
+    }
+    Tensor cumsum(const Tensor& x, int64_t outer, int64_t n, int64_t inner) override {
+        OpTimer t("cumsum", device_of(x));
+        return in_->cumsum(x, outer, n, inner);
+    }
     Tensor contiguous(const Tensor& x) override {
         OpTimer t("contiguous", device_of(x));
         return in_->contiguous(x);

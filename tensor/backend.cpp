@@ -69,6 +69,8 @@ Tensor DeviceOps::layer_norm(const Tensor&, int64_t, const Tensor&, const Tensor
 Tensor DeviceOps::batch_norm(const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&, double) {
     return Tensor();
 }
+Tensor DeviceOps::gather(const Tensor&, int64_t, const Tensor&) { return Tensor(); }
+Tensor DeviceOps::cumsum(const Tensor&, int64_t, int64_t, int64_t) { return Tensor(); }
 Tensor DeviceOps::avg_pool2d(const Tensor&, const layer::PoolGeometry&) { return Tensor(); }
 Tensor DeviceOps::conv_transpose2d(const Tensor&, const Tensor&, const Tensor&, const layer::ConvTransposeGeometry&) {
     return Tensor();

@@ -102,6 +102,12 @@ public:
     // dtype -> [N, g.O, g.Ho, g.Wo], each output layer::conv_transpose2d_at rounded to x's dtype.
     virtual Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
                                     const layer::ConvTransposeGeometry& g);
+    // gather along dim (t of >= 1 dims, any layout); index int64 on the device, of gather's shape
+    // rules, its values already checked and wrapped into [0, size of dim).
+    virtual Tensor gather(const Tensor& t, int64_t dim, const Tensor& index);
+    // cumsum of t viewed as [outer, n, inner] around the dim (any layout): floating dtypes keep
+    // theirs, integers and bool give int64 (wrapping), as ops_reduce.cpp's cumsum.
+    virtual Tensor cumsum(const Tensor& t, int64_t outer, int64_t n, int64_t inner);
     // x [N, C, H, W] -> [N, C, Ho, Wo] by ops.h's nearest rule for these scale factors.
     virtual Tensor upsample_nearest2d(const Tensor& x, int64_t Ho, int64_t Wo, double scale_h, double scale_w);
     // Parts already checked (same dtype and rank, equal sizes except along dim; none a skipped

@@ -1,6 +1,7 @@
 // Indexing, joining and reshaping: index_select, t[index], gather, embedding, cat, stack, flip,
 // permute, repeat, masked_fill. These move elements without arithmetic, so most work on raw bytes
 // and support every dtype.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -91,17 +92,25 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
 
 Tensor index(const Tensor& t, const Tensor& index) {
     const char* op = "index";
-    if (const Device dev = op_device(op, {&t, &index}); !dev.is_cpu())
-        return through_host(dev, [&] { return nl::index(host(t), host(index)); });
+    const Device dev = op_device(op, {&t, &index});
     require_defined(op, t, "input");
     require_defined(op, index, "index");
     require_index_dtype(op, index);
     if (t.dim() == 0) throw ShapeError("index: cannot index a 0-dim tensor");
-    const std::vector<int64_t> idx = checked_indices(op, index, t.shape()[0], true, 0);
+    const std::vector<int64_t> idx = checked_indices(op, host(index), t.shape()[0], true, 0);
     Shape s = index.shape();
     s.insert(s.end(), t.shape().begin() + 1, t.shape().end());
     Shape flat = t.shape();
     flat[0] = static_cast<int64_t>(idx.size());
+    if (!dev.is_cpu()) {
+        // The device's index_select with the wrapped indices (checked above, one upload).
+        if (DeviceOps* k = device_ops_for({&t, &index})) {
+            Tensor wrapped = Tensor::empty({static_cast<int64_t>(idx.size())}, {DType::Int64, Device::cpu()});
+            std::copy(idx.begin(), idx.end(), wrapped.data<int64_t>());
+            if (Tensor r = k->index_select(t, 0, wrapped.to(dev)); r.defined()) return r.view(s);
+        }
+        return through_host(dev, [&] { return take_along(host(t), 0, idx, flat).view(s); });
+    }
     return take_along(t, 0, idx, flat).view(s);
 }
 
@@ -129,8 +138,7 @@ Tensor embedding(const Tensor& indices, const Tensor& weight) {
 
 Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
     const char* op = "gather";
-    if (const Device dev = op_device(op, {&t, &index}); !dev.is_cpu())
-        return through_host(dev, [&] { return gather(host(t), dim, host(index)); });
+    const Device dev = op_device(op, {&t, &index});
     require_defined(op, t, "input");
     require_defined(op, index, "index");
     require_index_dtype(op, index);
@@ -148,6 +156,17 @@ Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
             throw ShapeError("gather: index shape " + shape_str(index.shape()) + " is larger than input shape " +
                              shape_str(t.shape()) + " at dimension " + std::to_string(i));
     const int64_t size = t.dim() == 0 ? 1 : t.shape()[d];
+    if (!dev.is_cpu()) {
+        // The indices checked and wrapped on the host, as index_select's (a kernel trusts them),
+        // then the device's gather.
+        if (DeviceOps* k = t.dim() > 0 ? device_ops_for({&t, &index}) : nullptr) {
+            const std::vector<int64_t> v = checked_indices(op, host(index), size, true, d);
+            Tensor wrapped = Tensor::empty(index.shape(), {DType::Int64, Device::cpu()});
+            std::copy(v.begin(), v.end(), wrapped.data<int64_t>());
+            if (Tensor r = k->gather(t, d, wrapped.to(dev)); r.defined()) return r;
+        }
+        return through_host(dev, [&] { return gather(host(t), dim, host(index)); });
+    }
     const int64_t dstride = t.dim() == 0 ? 0 : t.strides()[d];
     const Tensor idx = materialize(convert(index, DType::Int64));
     Tensor out = Tensor::empty(index.shape(), {t.dtype(), Device::cpu()});
@@ -166,7 +185,8 @@ Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
             int64_t v = pi[pos + i];
             if (v < -size || v >= size)
                 throw ShapeError("gather: index " + std::to_string(v) + " is out of bounds for dimension " +
-                                 std::to_string(d) + " with size " + std::to_string(size));
+                                 std::to_string(d) + " with size " + std::to_string(size) + " (valid: [" +
+                                 std::to_string(-size) + ", " + std::to_string(size - 1) + "])");
             if (v < 0) v += size;
             std::memcpy(dst + static_cast<size_t>(pos + i) * es,
                         src + static_cast<ptrdiff_t>((off[0] + i * in[0] + v * dstride) * static_cast<int64_t>(es)), es);

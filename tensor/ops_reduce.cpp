@@ -314,15 +314,19 @@ AroundDim around(const char* op, const Tensor& t, int64_t dim) {
         else if (i == d) a.n = t.shape()[i];
         else a.inner *= t.shape()[i];
     }
-    a.data = materialize(t);
+    if (t.device().is_cpu()) a.data = materialize(t);  // a device's kernel reads t itself
     return a;
 }
 }  // namespace
 
 Tensor cumsum(const Tensor& t, int64_t dim) {
-    if (const Device dev = check("cumsum", t); !dev.is_cpu())
-        return through_host(dev, [&] { return cumsum(host(t), dim); });
+    const Device dev = check("cumsum", t);
     AroundDim a = around("cumsum", t, dim);
+    if (!dev.is_cpu()) {
+        if (DeviceOps* k = device_ops_for({&t}))
+            if (Tensor r = k->cumsum(t, a.outer, a.n, a.inner); r.defined()) return r;
+        return through_host(dev, [&] { return cumsum(host(t), dim); });
+    }
     const int64_t outer = a.outer, n = a.n, inner = a.inner;
     if (!is_floating(t.dtype())) {
         const Tensor x = convert(a.data, DType::Int64);

@@ -322,6 +322,26 @@ TEST(GpuOps, IntegersLogicAndPowStayOnTheGpu) {
     EXPECT_EQ(ops_detail::through_host_calls(), before);
 }
 
+// gather and t[index] (indices checked and wrapped on the host, then the kernels) and cumsum (a
+// chain in double per line, as the CPU's): the CPU's bytes, nothing through the host.
+TEST(GpuOps, IndexingAndCumsumAreTheCpus) {
+    NL_REQUIRE_GPU();
+    const Tensor x = data({7, 9, 11}, DType::Float32, 71), h = data({3, 5000}, DType::Float16, 72);
+    const Tensor idx = from_vector({-1, 0, 8, 3, -9, 2}, {1, 6, 1}, {DType::Int64});
+    const Tensor rows = from_vector({6, -7, 0, 3}, {2, 2}, {DType::Int64});
+    const Tensor ints = from_vector({2147483647, 1, -5, 9}, {4}, {DType::Int32});
+    auto g = [](const Tensor& t) { return t.to(Device::cuda()); };
+    const int64_t before = ops_detail::through_host_calls();
+    EXPECT_TRUE(same_bytes(gather(x, 1, idx), gather(g(x), 1, g(idx))));
+    EXPECT_TRUE(same_bytes(gather(x.transpose(0, 2), 1, idx), gather(g(x).transpose(0, 2), 1, g(idx))));
+    EXPECT_TRUE(same_bytes(nl::index(x, rows), nl::index(g(x), g(rows))));
+    for (int64_t d : {0, 1, 2}) EXPECT_TRUE(same_bytes(cumsum(x, d), cumsum(g(x), d))) << "dim " << d;
+    EXPECT_TRUE(same_bytes(cumsum(h, 1), cumsum(g(h), 1)));
+    EXPECT_TRUE(same_bytes(cumsum(x.to(DType::Float64).transpose(0, 1), 0), cumsum(g(x).to(DType::Float64).transpose(0, 1), 0)));
+    EXPECT_TRUE(same_bytes(cumsum(ints, 0), cumsum(g(ints), 0)));
+    EXPECT_EQ(ops_detail::through_host_calls(), before);
+}
+
 TEST(GpuOps, PublicOpsDispatchToTheGpu) {
     NL_REQUIRE_GPU();
     const Device gpu = Device::cuda();

@@ -196,6 +196,14 @@ TEST_F(DeviceOpsTest, EveryOpRunsOnTheDeviceWithTheCpusResult) {
         {"isfinite int64", [&](auto p) { return isfinite(p(ints)); }},
         {"isnan int64", [&](auto p) { return isnan(p(ints)); }},
         {"ge int64 with a float scalar", [&](auto p) { return ge(p(ints), 1.5); }},
+        // Indexing with wrapped indices, and running sums, on the device.
+        {"index with negative indices", [&](auto p) { return nl::index(p(sq), p(tensor({-1, 0, 2, -3}, {DType::Int64}).view({2, 2}))); }},
+        {"gather negative, strided input", [&](auto p) { return gather(p(sq).transpose(0, 1), 1, p(tensor({-1, 0, 2, 1, 1, -2}, {DType::Int64}).view({3, 2}))); }},
+        {"gather int32 index, dim 0, float16", [&](auto p) { return gather(p(half), 0, p(tensor({1, 0, 1}, {DType::Int32}).view({1, 3}))); }},
+        {"cumsum dim 1", [&](auto p) { return cumsum(p(im5), 1); }},
+        {"cumsum long, float16", [&](auto p) { return cumsum(p(long_ties.to(DType::Float16)), -1); }},
+        {"cumsum int32 and bool", [&](auto p) { return cat({cumsum(p(tensor({2147483647, 1, 5}, {DType::Int32})), 0), cumsum(p(ib.view({6})), 0)}); }},
+        {"cumsum of a strided view", [&](auto p) { return cumsum(p(im5).transpose(0, 3), 0); }},
         // Reductions along dims (reduce_formulas.h on both sides): several dims, keepdim, integer
         // and bool sums, 16-bit types, rows longer than a block, NaN and ties across blocks.
         {"sum dims keepdim", [&](auto p) { return sum(p(im5), {0, 2}, true); }},
@@ -351,6 +359,11 @@ TEST_F(DeviceOpsTest, KernelsAreUsedWhereTheyApply) {
     isinf(x);
     isnan(ints);
     ge(ints, 1.5);
+    gather(x, 1, dev(tensor({0, 2, -1, 1}, {DType::Int64}).view({2, 2})));
+    nl::index(x, dev(tensor({1, -1}, {DType::Int64})));
+    cumsum(x, 0);
+    EXPECT_EQ(calls["gather"], 1);
+    EXPECT_EQ(calls["cumsum"], 1);
     where(gt(x, 0.0), x, 0.0);
     masked_fill(x, gt(x, 0.0), 1.0);
     lt(ints, d);

@@ -145,6 +145,38 @@ public:
         indices = ix.to(rows.device());
         return true;
     }
+    Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) override {
+        const HostMemoryCuda::KernelScope scope;
+        ++calls["gather"];
+        return nl::gather(t.cpu(), dim, index.cpu()).to(t.device());
+    }
+    // As the kernel: a chain in double per line (integers: int64, wrapping).
+    Tensor cumsum(const Tensor& t, int64_t outer, int64_t n, int64_t inner) override {
+        const HostMemoryCuda::KernelScope scope;
+        ++calls["cumsum"];
+        const bool floating = is_floating(t.dtype());
+        const Tensor x = floating ? t.cpu().contiguous() : t.cpu().to(DType::Int64).contiguous();
+        Tensor out = Tensor::empty(t.shape(), {x.dtype(), Device::cpu()});
+        dispatch_dtype(x.dtype(), [&](auto tag) {
+            using T = decltype(tag);
+            for (int64_t line = 0; line < outer * inner; ++line) {
+                const int64_t base = line / inner * n * inner + line % inner;
+                double acc = 0.0;
+                uint64_t iacc = 0;
+                for (int64_t k = 0; k < n; ++k) {
+                    const int64_t at = base + k * inner;
+                    if constexpr (std::is_same_v<T, int64_t>) {
+                        iacc += static_cast<uint64_t>(x.data<T>()[at]);
+                        out.data<T>()[at] = static_cast<int64_t>(iacc);
+                    } else {
+                        acc += to_double<T>(x.data<T>()[at]);
+                        out.data<T>()[at] = from_double<T>(acc);
+                    }
+                }
+            }
+        });
+        return out.to(t.device());
+    }
     Tensor contiguous(const Tensor& t) override {
         const HostMemoryCuda::KernelScope scope;
         ++calls["contiguous"];
