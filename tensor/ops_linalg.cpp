@@ -390,10 +390,13 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
         if (bias.defined() && (bias.dim() != 1 || bias.size(0) != weight.size(0)))
             throw ShapeError("linear: bias shape " + shape_str(bias.shape()) + " does not match out_features = " +
                              std::to_string(weight.size(0)) + " of weight shape " + shape_str(weight.shape()));
-        // float32 / float64 only: half types add the bias before their one rounding (as addmm).
-        const bool exact_bias = x.dtype() == DType::Float32 || x.dtype() == DType::Float64;
-        if (DeviceOps* k = exact_bias ? device_ops_for({&x, &weight}) : nullptr)
-            if (Tensor y = k->matmul(x, weight.transpose(0, 1)); y.defined()) return bias.defined() ? add(y, bias) : y;
+        // In the compute dtype, as below: the 16-bit types converted to float32 on the device, so
+        // the bias is added before their one rounding (as addmm).
+        if (DeviceOps* k = is_floating(x.dtype()) ? device_ops_for({&x, &weight}) : nullptr) {
+            const DType cd = compute_dtype(x.dtype());
+            if (Tensor y = k->matmul(x.to(cd), weight.to(cd).transpose(0, 1)); y.defined())
+                return (bias.defined() ? add(y, bias.to(cd)) : y).to(x.dtype());
+        }
         return through_host(dev, [&] { return linear(host(x), host(weight), host(bias)); });
     }
     Tensor y = matmul_compute(x, weight.transpose(0, 1));

@@ -377,6 +377,13 @@ TEST(GpuOps, PublicOpsDispatchToTheGpu) {
     // sum that cancels to near 0 has cuBLAS's rounding in another order (2.6e-5 of a value near
     // 1e-2 on the H100).
     EXPECT_LT(max_rel(lin, glin.cpu(), 6.0), 1e-5);
+    // float16: in float32 on the GPU too, the bias added before the one rounding; cuBLAS's order
+    // can move a result by one float16 step (2^-11 of it, against the floor of 6).
+    const Tensor x16 = x.to(DType::Float16), w16 = w.to(DType::Float16), b16 = b.to(DType::Float16);
+    const Tensor l16 = linear(x16, w16, b16), gl16 = linear(x16.to(gpu), w16.to(gpu), b16.to(gpu));
+    EXPECT_TRUE(on_gpu(gl16));
+    EXPECT_EQ(gl16.dtype(), DType::Float16);
+    EXPECT_LT(max_rel(l16.to(DType::Float32), gl16.cpu().to(DType::Float32), 6.0), 2e-3);
     EXPECT_THROW(add(x, gy), DeviceError);
     // Signed zeros and NaNs: abs clears the sign (std::abs), relu passes -0 and NaN unchanged.
     const double nan = std::numeric_limits<double>::quiet_NaN();

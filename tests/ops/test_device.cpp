@@ -196,6 +196,8 @@ TEST_F(DeviceOpsTest, EveryOpRunsOnTheDeviceWithTheCpusResult) {
         {"isfinite int64", [&](auto p) { return isfinite(p(ints)); }},
         {"isnan int64", [&](auto p) { return isnan(p(ints)); }},
         {"ge int64 with a float scalar", [&](auto p) { return ge(p(ints), 1.5); }},
+        {"linear float16 with bias", [&](auto p) { return linear(p(sq.to(DType::Float16)), p(w.narrow(1, 0, 3).to(DType::Float16)), p(bias.to(DType::Float16))); }},
+        {"linear bfloat16 no bias", [&](auto p) { return linear(p(x.to(DType::BFloat16)), p(w.narrow(1, 0, 3).to(DType::BFloat16))); }},
         // Indexing with wrapped indices, and running sums, on the device.
         {"index with negative indices", [&](auto p) { return nl::index(p(sq), p(tensor({-1, 0, 2, -3}, {DType::Int64}).view({2, 2}))); }},
         {"gather negative, strided input", [&](auto p) { return gather(p(sq).transpose(0, 1), 1, p(tensor({-1, 0, 2, 1, 1, -2}, {DType::Int64}).view({3, 2}))); }},
@@ -338,7 +340,8 @@ TEST_F(DeviceOpsTest, KernelsAreUsedWhereTheyApply) {
     EXPECT_EQ(calls["softmax"], 2);
     matmul(x, x.transpose(0, 1));
     linear(x, x, dev(test::random_tensor({2}, 4)));
-    EXPECT_EQ(calls["matmul"], 2);
+    linear(h.view({1, 3}), h.view({1, 3}), h.narrow(0, 0, 1));  // float16: in float32, one rounding
+    EXPECT_EQ(calls["matmul"], 3);
     index_select(x, -1, dev(tensor({0, 2}, {DType::Int64})));
     EXPECT_EQ(calls["index_select"], 1);
     EXPECT_EQ(kernels_.dims, (std::vector<int64_t>{1, 0, 1})) << "kernels get wrapped dims";
