@@ -420,11 +420,14 @@ void reject_bool(const char* op, const Tensor& t, const char* hint) {
 }
 
 // An op defined for every numeric dtype that keeps the dtype (neg, abs, relu).
+// On a device, integers run int_on_device (built from the int64 arithmetic, comparison and where
+// kernels, which give fi's values), floats the op's own kernel.
 template <class FI, class FF>
-Tensor same_dtype_unary(const char* op, const Tensor& t, FI fi, FF ff) {
+Tensor same_dtype_unary(const char* op, const Tensor& t, FI fi, FF ff, Tensor (*int_on_device)(const Tensor&)) {
     if (const Device dev = t.device(); !dev.is_cpu()) {
+        if (!is_floating(t.dtype()) && device_ops_for({&t})) return int_on_device(t);
         if (Tensor r = unary_kernel(op, t); r.defined()) return r;
-        return through_host(dev, [&] { return same_dtype_unary(op, host(t), fi, ff); });
+        return through_host(dev, [&] { return same_dtype_unary(op, host(t), fi, ff, int_on_device); });
     }
     const DType cd = compute_dtype(t.dtype());
     const Tensor x = convert(t, cd);
@@ -502,14 +505,16 @@ Tensor neg(const Tensor& t) {
     check_unary("neg", t);
     reject_bool("neg", t, "; use logical_not()");
     return same_dtype_unary(
-        "neg", t, [](int64_t v) { return wrap_sub(0, v); }, [](auto v) { return -v; });
+        "neg", t, [](int64_t v) { return wrap_sub(0, v); }, [](auto v) { return -v; },
+        [](const Tensor& x) { return sub(0, x); });
 }
 
 Tensor abs(const Tensor& t) {
     check_unary("abs", t);
     reject_bool("abs", t, "");
     return same_dtype_unary(
-        "abs", t, [](int64_t v) { return v < 0 ? wrap_sub(0, v) : v; }, [](auto v) { return std::abs(v); });
+        "abs", t, [](int64_t v) { return v < 0 ? wrap_sub(0, v) : v; }, [](auto v) { return std::abs(v); },
+        [](const Tensor& x) { return where(lt(x, 0), sub(0, x), x); });
 }
 
 Tensor relu(const Tensor& t) {
@@ -518,7 +523,7 @@ Tensor relu(const Tensor& t) {
     // NaN stays NaN (v > 0 is false for NaN, so test the other way round).
     return same_dtype_unary(
         "relu", t, [](int64_t v) { return v > 0 ? v : int64_t{0}; },
-        [](auto v) { return v < 0 ? decltype(v){0} : v; });
+        [](auto v) { return v < 0 ? decltype(v){0} : v; }, [](const Tensor& x) { return where(gt(x, 0), x, 0); });
 }
 
 // exp, sigmoid and silu use detmath.h's exp_elementwise (float: within 0.6 ulp; double: 1 ulp;

@@ -306,6 +306,9 @@ TEST(GpuOps, IntegersLogicAndPowStayOnTheGpu) {
     EXPECT_TRUE(same_bytes(mul(i32, u8), mul(g(i32), g(u8))));
     EXPECT_TRUE(same_bytes(u8 - 1, g(u8) - 1));
     EXPECT_TRUE(same_bytes(3 * i32, 3 * g(i32)));
+    EXPECT_TRUE(same_bytes(-u8, -g(u8)));
+    EXPECT_TRUE(same_bytes(abs(i32), abs(g(i32))));
+    EXPECT_TRUE(same_bytes(relu(big), relu(g(big))));
     for (double e : {2.0, 3.0, 0.5, -1.0, -2.0}) {
         EXPECT_TRUE(same_bytes(pow(h, e), pow(g(h), e))) << "float16 ^ " << e;
         EXPECT_TRUE(same_bytes(pow(f, e), pow(g(f), e))) << "float32 ^ " << e;

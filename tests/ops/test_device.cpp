@@ -174,6 +174,8 @@ TEST_F(DeviceOpsTest, EveryOpRunsOnTheDeviceWithTheCpusResult) {
         {"cat int64 and float16", [&](auto p) { return cat({p(ints.view({2, 3})), p(half)}, 0); }},
         {"stack mixed", [&](auto p) { return stack({p(x), p(half)}, 1); }},
         // Integer arithmetic (int64, wrapping), pow's exact exponents, logic and predicates.
+        {"abs int32 with its minimum", [&](auto p) { return abs(p(tensor({-2147483648.0, -7, 0, 9}, {DType::Int32}))); }},
+        {"relu int64, neg uint8", [&](auto p) { return cat({relu(p(ints)).to(DType::UInt8), -p(tensor({0, 1, 255}, {DType::UInt8}))}); }},
         {"int64 + int64 wraps", [&](auto p) { return add(p(full({2}, 0x1p62, {DType::Int64}) * 2), p(full({2}, 0x1p62, {DType::Int64}) * 2)); }},
         {"int32 * uint8", [&](auto p) { return mul(p(tensor({70000, -3, 5}, {DType::Int32})), p(tensor({200, 7, 255}, {DType::UInt8}))); }},
         {"uint8 - 1 wraps", [&](auto p) { return p(tensor({0, 5, 255}, {DType::UInt8})) - 1; }},
@@ -321,10 +323,10 @@ TEST_F(DeviceOpsTest, KernelsAreUsedWhereTheyApply) {
     exp(ints);  // a float32 result: the int64 input converted on the device
     EXPECT_EQ(calls["unary"], 4);
     EXPECT_EQ(calls["convert"], 6);
-    -ints;      // neg keeps int64: no kernel
+    -ints;      // neg keeps int64: 0 - x by the int64 kernel
     log(x);     // declined by this stand-in: falls back
     EXPECT_EQ(calls["unary"], 4);
-    EXPECT_EQ(ops_detail::through_host_calls(), before + 2) << "-ints and the declined log only";
+    EXPECT_EQ(ops_detail::through_host_calls(), before + 1) << "the declined log only";
     sum(x);
     sum(x, 0);
     mean(x, {0, 1}, true);
