@@ -1,6 +1,8 @@
 // gather and cumsum on the GPU. gather copies bytes (indices checked and wrapped on the host by
 // the op, as for index_select); cumsum runs each line's chain in double from +0, as
-// tensor/ops_reduce.cpp does, a thread per line, so the bits are the CPU's.
+// tensor/ops_reduce.cpp does, a thread per line, so the bits are the CPU's (a NaN result is NaN,
+// its payload the GPU's). A long single line runs on one thread: the chain's order is the price
+// of the CPU's bits.
 #include <cstdint>
 
 #include "gpu/cuda_check.h"

@@ -1,7 +1,7 @@
 // avg_pool2d, batch_norm and conv_transpose2d on the GPU (the GAN's and VAE's decoders, the digit
 // classifier). Each thread computes whole outputs with the per-output formulas of
 // tensor/layer_formulas.h, the code the CPU ops run or follow term for term, so the results are
-// the CPU's bits (a NaN result carries the GPU's NaN payload). Grid-stride loops over outputs:
+// the CPU's bits (a NaN result is NaN, its payload the GPU's). Grid-stride loops over outputs:
 // the values do not depend on the launch shape.
 #include <cstdint>
 

@@ -1,5 +1,6 @@
 // Reductions along dims on the GPU (sum, mean, var, std, min / max / argmin / argmax): the CPU's
-// arithmetic from tensor/reduce_formulas.h, so the results are the CPU's bits. Rows [outer, inner]
+// arithmetic from tensor/reduce_formulas.h, so the results are the CPU's bits (a NaN result is
+// NaN, its payload the GPU's). Rows [outer, inner]
 // are cut into blocks of kReduceBlock; a thread takes one (row, block) item and its sequential
 // chain (the chain's order is what fixes the bits), then a thread per row combines its blocks in
 // order. Long rows thus spread over many threads; the kernels do not depend on the launch shape.
@@ -133,15 +134,13 @@ void launch_extreme_rows(bool is_max, const void* x, DType dtype, int64_t outer,
         using T = decltype(tag);
         const T* in = static_cast<const T*>(x);
         const int items = grid_for(outer * nblocks), rows = grid_for(outer);
-        if (is_max) {
-            k_block_extremes<true, T><<<items, 256, 0, stream>>>(in, outer, inner, nblocks, block_best);
-            k_row_extremes<true, T><<<rows, 256, 0, stream>>>(in, block_best, outer, inner, nblocks, static_cast<T*>(values), indices);
-        } else {
-            k_block_extremes<false, T><<<items, 256, 0, stream>>>(in, outer, inner, nblocks, block_best);
-            k_row_extremes<false, T><<<rows, 256, 0, stream>>>(in, block_best, outer, inner, nblocks, static_cast<T*>(values), indices);
-        }
+        if (is_max) k_block_extremes<true, T><<<items, 256, 0, stream>>>(in, outer, inner, nblocks, block_best);
+        else k_block_extremes<false, T><<<items, 256, 0, stream>>>(in, outer, inner, nblocks, block_best);
+        NL_CUDA_CHECK_LAUNCH("k_block_extremes");
+        if (is_max) k_row_extremes<true, T><<<rows, 256, 0, stream>>>(in, block_best, outer, inner, nblocks, static_cast<T*>(values), indices);
+        else k_row_extremes<false, T><<<rows, 256, 0, stream>>>(in, block_best, outer, inner, nblocks, static_cast<T*>(values), indices);
+        NL_CUDA_CHECK_LAUNCH("k_row_extremes");
     });
-    NL_CUDA_CHECK_LAUNCH("k_row_extremes");
 }
 
 }  // namespace nl::gpu::detail

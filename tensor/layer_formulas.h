@@ -1,10 +1,11 @@
 // One output element of avg_pool2d, batch_norm and conv_transpose2d, written once for the CPU ops
-// (ops_conv.cpp, ops_norm.cpp) and the CUDA kernels (gpu/nn_kernels.cu), so that the GPU gives the
-// CPU's bits: the same operations in the same order, each exactly rounded (detmath.h's dm::add,
-// mul, div, sqrt: no fused multiply-add on either side).
-// avg_pool2d and batch_norm on the CPU run through these very functions; the CPU's
-// conv_transpose2d is a GEMM then col2im, whose per-output sum conv_transpose2d_at follows term
-// for term (tests/ops/test_layer_formulas.cpp checks them bit for bit on the CPU).
+// (ops_conv.cpp, ops_norm.cpp) and the CUDA kernels (gpu/layer_kernels.cu), so that the GPU gives
+// the CPU's bits for every result that is not NaN (a NaN carries the GPU's payload): the same
+// operations in the same order, each exactly rounded (detmath.h's dm::add, mul, div, sqrt: no
+// fused multiply-add on either side). avg_pool2d and batch_norm on the CPU run through these very
+// functions; the CPU's conv_transpose2d is a GEMM then col2im, whose per-output sum
+// conv_transpose2d_at follows term for term: the stand-in kernels of tests/ops/test_device.cpp
+// compute with these formulas, so CI checks them against the CPU ops bit for bit.
 #pragma once
 #include <cstdint>
 #include <type_traits>

@@ -6,6 +6,8 @@
 // (its first NaN, else the first index of its extreme) and combine the winners in block order,
 // which picks what one scan of the row picks: the first NaN, else the first index of the extreme
 // (PyTorch's rule). Operations are spelled with detmath.h's exactly rounded dm::add / mul / ...
+// A NaN result (a NaN in the data, 0/0 of an empty row) is NaN on both sides, its payload each
+// side's own (x86 and CUDA make different NaNs); every other result has the same bits.
 #pragma once
 #include <cstdint>
 #include <type_traits>

@@ -364,19 +364,19 @@ void Tensor::copy_(const Tensor& src) {
 Tensor Tensor::contiguous() const { return is_contiguous() ? *this : clone(); }
 
 Tensor Tensor::clone() const {
+    if (!device().is_cpu() && !is_contiguous()) {
+        // A view on a device: the device's strided copy, else through the host (cpu() compacts the
+        // view, see to(Device)), counted as ops' trips are.
+        if (DeviceOps* k = device_ops_for({this}))
+            if (Tensor r = k->contiguous(*this); r.defined()) return r;
+        ops_detail::count_through_host();
+        return cpu().to(device());
+    }
     Tensor out = Tensor::empty(shape_, {dtype_, device()});
     if (device().is_cpu()) {
         if (is_contiguous()) std::memcpy(out.data_ptr(), data_ptr(), nbytes());
         else convert_copy_cpu(*this, out);
     } else {
-        if (!is_contiguous()) {
-            // A view: the device's strided copy, else through the host (cpu() compacts the view,
-            // see to(Device)), counted as ops' trips are.
-            if (DeviceOps* k = device_ops_for({this}))
-                if (Tensor r = k->contiguous(*this); r.defined()) return r;
-            ops_detail::count_through_host();
-            return cpu().to(device());
-        }
         backend_for(device()).copy_on_device(out.data_ptr(), data_ptr(), nbytes(), device().index);
     }
     return out;

@@ -249,6 +249,13 @@ TEST(GpuOps, ReductionsAlongDimsAreTheCpus) {
         EXPECT_TRUE(same_bytes(argmin(longr), argmin(gl)));
         EXPECT_TRUE(same_bytes(max(longr), max(gl)));
     }
+    // 0 / 0: the mean of empty rows, the unbiased var of one value (NaN on both sides, each its own
+    // payload), and the biased var of one value (0).
+    const Tensor one = data({4, 1}, DType::Float32, 44), empty = zeros({3, 0});
+    EXPECT_TRUE(same_values_nan_aware(mean(empty, 1), mean(empty.to(Device::cuda()), 1)));
+    EXPECT_TRUE(same_values_nan_aware(var(one, 1), var(one.to(Device::cuda()), 1)));
+    EXPECT_TRUE(same_bytes(var(one, 1, false), var(one.to(Device::cuda()), 1, false)));
+    EXPECT_TRUE(std::isnan(mean(empty.to(Device::cuda()), 1).cpu().to_vector()[0]));
     // NaN and ties in later blocks: the first NaN wins, else the first index of the extreme.
     Tensor t = (data({2, 12000}, DType::Float32, 43) * 0.5).contiguous();
     for (int64_t i : {10, 4100, 11000}) t.data<float>()[i] = 3.0f;
