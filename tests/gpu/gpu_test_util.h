@@ -36,6 +36,11 @@ inline int64_t parity_n() {
     return (int64_t(1) << log2n) + 3;
 }
 
+// Whether this is a small-size run (NOISELAB_GPU_TEST_LOG2N set, as run_device_checks.sh does under
+// compute-sanitizer, where every kernel runs tens of times slower): tests leave out their largest
+// cases then.
+inline bool small_sizes() { return std::getenv("NOISELAB_GPU_TEST_LOG2N") != nullptr; }
+
 // Both tensors brought to the CPU; equal dtype, shape and bytes, or a message naming the first
 // element that differs.
 inline ::testing::AssertionResult same_bytes(const Tensor& a, const Tensor& b) {

@@ -195,8 +195,8 @@ TEST(GpuLayers, DecoderLayersAreTheCpus) {
             int64_t groups;
             Size2 dilation;
         } tcases[] = {
-            {"GAN up1 (5 -> 10)", {8, 128, 5, 5}, {128, 64, 4, 4}, true, 2, 1, 0, 1, 1},
-            {"GAN up2 (10 -> 20, one channel)", {8, 64, 10, 10}, {64, 1, 4, 4}, true, 2, 1, 0, 1, 1},
+            {"GAN up1 (5 -> 10)", {2, 128, 5, 5}, {128, 64, 4, 4}, true, 2, 1, 0, 1, 1},
+            {"GAN up2 (10 -> 20, one channel)", {2, 64, 10, 10}, {64, 1, 4, 4}, true, 2, 1, 0, 1, 1},
             {"3x3 stride 1", {2, 3, 7, 9}, {3, 5, 3, 3}, true, 1, 1, 0, 1, 1},
             {"output_padding", {2, 3, 6, 6}, {3, 4, 3, 3}, false, 2, 1, 1, 1, 1},
             {"groups and dilation", {2, 4, 6, 5}, {4, 3, 3, 3}, true, 1, 2, 0, 2, 2},
