@@ -644,13 +644,22 @@ Tensor clamp(const Tensor& t, std::optional<Scalar> lo, std::optional<Scalar> hi
     if (lo && hi) out = result_type_scalars(t, {*lo, *hi});
     else out = result_type(t, lo ? *lo : *hi);
     if (!dev.is_cpu()) {
-        // The kernel compares in t's compute dtype with the bounds cast to it, as below.
-        if (out == t.dtype() && is_floating(out))
-            if (DeviceOps* k = device_ops_for({&t}))
-                if (Tensor r = k->clamp(t, lo.has_value(), lo ? lo->to_double() : 0.0, hi.has_value(),
+        if (DeviceOps* k = device_ops_for({&t})) {
+            if (is_floating(out)) {
+                // The kernel compares in the result's compute dtype with the bounds cast to it,
+                // t converted to the result dtype on the device first, as below.
+                if (Tensor r = k->clamp(t.to(out), lo.has_value(), lo ? lo->to_double() : 0.0, hi.has_value(),
                                         hi ? hi->to_double() : 0.0);
                     r.defined())
                     return r;
+            } else {
+                // Integers in int64 as below, each bound by a comparison and where (NaN cannot occur).
+                Tensor x = t.to(DType::Int64);
+                if (lo) x = where(lt(x, *lo), *lo, x);
+                if (hi) x = where(gt(x, *hi), *hi, x);
+                return x.to(out);
+            }
+        }
         return through_host(dev, [&] { return clamp(host(t), lo, hi); });
     }
     const DType cd = compute_dtype(out);

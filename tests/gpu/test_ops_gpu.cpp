@@ -316,6 +316,9 @@ TEST(GpuOps, IntegersLogicAndPowStayOnTheGpu) {
     EXPECT_TRUE(same_bytes(-u8, -g(u8)));
     EXPECT_TRUE(same_bytes(abs(i32), abs(g(i32))));
     EXPECT_TRUE(same_bytes(relu(big), relu(g(big))));
+    EXPECT_TRUE(same_bytes(clamp(i32, -4, 6), clamp(g(i32), -4, 6)));
+    EXPECT_TRUE(same_bytes(clamp(u8, std::nullopt, 100), clamp(g(u8), std::nullopt, 100)));
+    EXPECT_TRUE(same_bytes(clamp(i32, 0.5), clamp(g(i32), 0.5))) << "a float bound: a float32 result";
     for (double e : {2.0, 3.0, 0.5, -1.0, -2.0}) {
         EXPECT_TRUE(same_bytes(pow(h, e), pow(g(h), e))) << "float16 ^ " << e;
         EXPECT_TRUE(same_bytes(pow(f, e), pow(g(f), e))) << "float32 ^ " << e;

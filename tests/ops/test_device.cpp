@@ -135,6 +135,8 @@ TEST_F(DeviceOpsTest, EveryOpRunsOnTheDeviceWithTheCpusResult) {
         {"clamp max only", [&](auto p) { return clamp(p(x), std::nullopt, 0.25); }},
         {"clamp int64", [&](auto p) { return clamp(p(ints), 0, 3); }},
         {"clamp int64 by a float", [&](auto p) { return clamp(p(ints), 0.5, 3); }},
+        {"clamp int32 above only", [&](auto p) { return clamp(p(tensor({-7, 3, 70000}, {DType::Int32})), std::nullopt, 5); }},
+        {"clamp uint8 below -5 and above 200", [&](auto p) { return clamp(p(tensor({0, 100, 255}, {DType::UInt8})), -5, 200); }},
         {"clamp float16", [&](auto p) { return clamp(p(half), -0.3, 0.3); }},
         {"conv2d stride 2, bias", [&](auto p) { return conv2d(p(im5), p(k), p(bias.narrow(0, 0, 2)), 2, 1); }},
         {"conv2d 1x1", [&](auto p) { return conv2d(p(im5), p(k.narrow(2, 0, 1).narrow(3, 0, 1)), p(bias.narrow(0, 0, 2))); }},
@@ -429,7 +431,8 @@ TEST_F(DeviceOpsTest, LayerKernelsGetTheCpusArguments) {
     EXPECT_EQ(calls["index_select"], 1) << "embedding selects rows";
     EXPECT_EQ(kernels_.dims.back(), 0);
     EXPECT_EQ(ops_detail::through_host_calls(), before) << "every call above ran on its kernel";
-    // Declined by the kernels: mixed-dtype parameters and integers go through the host (cat converts first).
+    // Declined by the kernels: mixed-dtype parameters go through the host (cat converts first;
+    // integer clamp runs on the comparison and where kernels).
     cat({im, im.to(DType::Float64)}, 1);  // converted on the device, then the kernel
     group_norm(im, 2, w4.to(DType::Float64));
     clamp(dev(tensor({1, 5}, {DType::Int64})), 0, 3);
@@ -439,7 +442,7 @@ TEST_F(DeviceOpsTest, LayerKernelsGetTheCpusArguments) {
     EXPECT_EQ(calls["group_norm"], 2);
     EXPECT_EQ(calls["clamp"], 1);
     EXPECT_EQ(calls["batch_norm"] + calls["layer_norm"], 2 + 1);
-    EXPECT_EQ(ops_detail::through_host_calls(), before + 4);
+    EXPECT_EQ(ops_detail::through_host_calls(), before + 3);
     // Bad arguments are refused before any kernel, with the CPU's messages.
     expect_error<ShapeError>([&] { conv2d(im, k); }, {"conv2d", "groups=1"});
     expect_error<ValueError>([&] { group_norm(im, 3); }, {"group_norm", "num_groups"});
