@@ -44,6 +44,20 @@ void dispatch_floating(DType d, const char* what, F&& f) {
     }
 }
 
+// Calls f(E{}) with E an unsigned type of elem_bytes (copies move bits, whatever the dtype).
+template <class F>
+inline void dispatch_bytes(size_t elem_bytes, const char* what, F&& f) {
+    switch (elem_bytes) {
+        case 1: f(uint8_t{}); return;
+        case 2: f(uint16_t{}); return;
+        case 4: f(uint32_t{}); return;
+        case 8: f(uint64_t{}); return;
+        default:
+            throw ValueError(std::string(what) + " on the GPU: element size " + std::to_string(elem_bytes) +
+                             " is not 1, 2, 4 or 8");
+    }
+}
+
 // ---- device side ---------------------------------------------------------------------------------
 
 __device__ __forceinline__ uint64_t global_thread() {

@@ -54,23 +54,13 @@ __global__ void k_cumsum(const T* x, T* out, int64_t outer, int64_t n, int64_t i
     }
 }
 
-template <class F>
-void dispatch_bytes_of(size_t elem_bytes, F&& f) {
-    switch (elem_bytes) {
-        case 1: f(uint8_t{}); return;
-        case 2: f(uint16_t{}); return;
-        case 4: f(uint32_t{}); return;
-        default: f(uint64_t{}); return;
-    }
-}
-
 }  // namespace
 
 void launch_gather(const void* t, const int64_t* index, void* out, size_t elem_bytes, int64_t n,
                    const GatherLayout& layout, StreamHandle stream) {
     if (n <= 0) return;
     const int grid = grid_for(n);
-    dispatch_bytes_of(elem_bytes, [&](auto tag) {
+    dispatch_bytes(elem_bytes, "gather", [&](auto tag) {
         using E = decltype(tag);
         k_gather<E><<<grid, 256, 0, stream>>>(static_cast<const E*>(t), index, static_cast<E*>(out), n, layout);
     });
