@@ -234,9 +234,11 @@ public:
     }
 
     Tensor conv2d(const Tensor& x0, const Tensor& w0, const Tensor& b0, const DeviceConvOptions& o, int64_t Ho,
-                  int64_t Wo) override {
+                  int64_t Wo, const Tensor& add) override {
         const DType dt = x0.dtype();
-        if (!floating(dt) || x0.dim() != 4 || w0.dim() != 4 || w0.dtype() != dt || !absent_or(b0, dt)) return Tensor();
+        if (!floating(dt) || x0.dim() != 4 || w0.dim() != 4 || w0.dtype() != dt || !absent_or(b0, dt) ||
+            !absent_or(add, dt) || (add.defined() && add.dim() != 4))
+            return Tensor();
         const detail::ConvGeometry g{x0.size(0), x0.size(1), x0.size(2), x0.size(3), w0.size(0), w0.size(2), w0.size(3),
                                      Ho,         Wo,         o.groups,   o.stride_h, o.stride_w, o.pad_h,     o.pad_w,
                                      o.dil_h,    o.dil_w};
@@ -244,12 +246,17 @@ public:
         Tensor y = Tensor::empty({g.N, g.O, Ho, Wo}, {dt, x0.device()});
         const int dev = x0.device().index;
         DeviceGuard guard(dev);
-        if (!detail::launch_conv2d(x.data_ptr(), w.data_ptr(), data_or_null(b), y.data_ptr(), dt, g, current_stream(dev)))
+        // The addend is read in place at its strides (a broadcast or a narrowed view needs no copy).
+        layer::AddendStrides as;
+        if (add.defined()) as = {add.strides()[0], add.strides()[1], add.strides()[2], add.strides()[3]};
+        if (!detail::launch_conv2d(x.data_ptr(), w.data_ptr(), data_or_null(b), y.data_ptr(), dt, g, data_or_null(add), as,
+                                   current_stream(dev)))
             return Tensor();
         return y;
     }
 
-    Tensor group_norm(const Tensor& x0, int64_t num_groups, const Tensor& w0, const Tensor& b0, double eps) override {
+    Tensor group_norm(const Tensor& x0, int64_t num_groups, const Tensor& w0, const Tensor& b0, double eps,
+                      bool then_silu) override {
         const DType dt = x0.dtype();
         if (!floating(dt) || x0.dim() < 2 || !absent_or(w0, dt) || !absent_or(b0, dt)) return Tensor();
         const int64_t N = x0.size(0), C = x0.size(1);
@@ -259,7 +266,7 @@ public:
         const int dev = x0.device().index;
         DeviceGuard guard(dev);
         detail::launch_group_norm(x.data_ptr(), data_or_null(w), data_or_null(b), y.data_ptr(), dt, N, C, spatial,
-                                  num_groups, eps, current_stream(dev));
+                                  num_groups, eps, then_silu, current_stream(dev));
         return y;
     }
 
@@ -353,7 +360,7 @@ public:
         const int dev = x0.device().index;
         DeviceGuard guard(dev);
         detail::launch_group_norm(x.data_ptr(), data_or_null(w), data_or_null(b), y.data_ptr(), dt, x0.numel() / len, len,
-                                  1, 1, eps, current_stream(dev));
+                                  1, 1, eps, false, current_stream(dev));
         return y;
     }
 
@@ -521,7 +528,13 @@ public:
         else return Tensor();  // general batch broadcasting: not on the GPU yet
         const int64_t batches = shape_numel(batch);  // 0 when either side's batch is empty
         if (M > INT32_MAX || N > INT32_MAX || K > INT32_MAX || batches > INT32_MAX) return Tensor();
-        const Tensor x = dense(a), y = dense(b);
+        const Tensor x = dense(a);
+        // linear's weight^T: a 2-D right operand that is the transpose of a dense matrix goes to
+        // cuBLAS as it is, with a transpose flag, instead of through a copy kernel (not for the
+        // exact kernel, which reads dense operands).
+        const bool b_transposed = b.dim() == 2 && !b.is_contiguous() && b.strides()[0] == 1 && b.strides()[1] == K &&
+                                  detail::matmul_kernel() != detail::MatmulKernel::Exact;
+        const Tensor y = b_transposed ? b : dense(b);
         Shape out_shape = batch;
         out_shape.push_back(M);
         out_shape.push_back(N);
@@ -561,10 +574,13 @@ public:
                 const float one32 = 1.0f, zero32 = 0.0f;
                 const void* alpha = compute == CUBLAS_COMPUTE_64F ? static_cast<const void*>(&one64) : &one32;
                 const void* beta = compute == CUBLAS_COMPUTE_64F ? static_cast<const void*>(&zero64) : &zero32;
-                // Row-major C = A B is column-major C^T = B^T A^T: swap the operands.
+                // Row-major C = A B is column-major C^T = B^T A^T: swap the operands. A dense B [K, N]
+                // is column-major B^T (ld N); a transposed view of a dense [N, K] is column-major
+                // B (K x N, ld K), which cuBLAS transposes (batch stride 0: it is 2-D).
                 NL_CUBLAS_CHECK(cublas_library().gemm_strided_batched_ex(
-                    h, CUBLAS_OP_N, CUBLAS_OP_N, static_cast<int>(N), static_cast<int>(M), static_cast<int>(K), alpha,
-                    y.data_ptr(), type, static_cast<int>(N), bb == 1 ? 0 : K * N, x.data_ptr(), type, static_cast<int>(K),
+                    h, b_transposed ? CUBLAS_OP_T : CUBLAS_OP_N, CUBLAS_OP_N, static_cast<int>(N), static_cast<int>(M),
+                    static_cast<int>(K), alpha, y.data_ptr(), type, static_cast<int>(b_transposed ? K : N),
+                    bb == 1 ? 0 : K * N, x.data_ptr(), type, static_cast<int>(K),
                     ba == 1 ? 0 : M * K, beta, out.data_ptr(), type, static_cast<int>(N), M * N,
                     static_cast<int>(batches), compute, CUBLAS_GEMM_DEFAULT));
             }

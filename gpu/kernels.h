@@ -151,8 +151,10 @@ bool launch_matmul_exact(const void* a, const void* b, void* c, DType dtype, int
 struct ConvGeometry {
     int64_t N, C, H, W, O, kh, kw, Ho, Wo, groups, sh, sw, ph, pw, dh, dw;
 };
+// add (conv2d_add): null, or the addend read at layer::addend_offset(as, ...), added to each output
+// after its rounding to dtype.
 bool launch_conv2d(const void* x, const void* w, const void* bias, void* y, DType dtype, const ConvGeometry& g,
-                   StreamHandle stream);
+                   const void* add, const layer::AddendStrides& as, StreamHandle stream);
 // Which convolution kernel launch_conv2d uses where both apply: the direct one (one output pixel
 // times 8 channels per thread; verified on the H100) or the register-tiled one (4 pixels times 8
 // channels per thread, for stride 1, dilation 1, one group, kw in {1, 3, 5, 7}, kh <= 7 and
@@ -166,8 +168,9 @@ ConvKernel conv_kernel();
 ConvKernel conv_kernel_for(const ConvGeometry& g, DType dtype);
 // GroupNorm of contiguous x viewed as [N * groups, (C / groups) * spatial] rows; weight / bias
 // [C] of x's dtype or null. Statistics in double per row (block reductions), as ops_norm.cpp.
+// then_silu (group_norm_silu): silu of each stored output, as the silu kernel computes it.
 void launch_group_norm(const void* x, const void* w, const void* b, void* y, DType dtype, int64_t N, int64_t C,
-                       int64_t spatial, int64_t groups, double eps, StreamHandle stream);
+                       int64_t spatial, int64_t groups, double eps, bool then_silu, StreamHandle stream);
 // Nearest upsampling of contiguous [planes, H, W] into [planes, Ho, Wo] by ops_conv.cpp's rule
 // (same size: identity; 2x: dst >> 1; else floor(dst * inv) with inv = float(1 / scale)).
 void launch_upsample_nearest2d(const void* x, void* y, size_t elem_bytes, int64_t planes, int64_t H, int64_t W,

@@ -85,6 +85,17 @@ __global__ void k_clamp(const T* in, T* out, int64_t n, bool has_lo, typename Co
 
 // ---- conv2d ------------------------------------------------------------------------------------
 
+// An output of either convolution kernel: v (the sum plus bias) stored in T, then, for conv2d_add,
+// plus its addend in the compute type and stored again (the CPU's two ops: for float32 / float64
+// the first store is exact; the 16-bit types round twice, as conv2d then add do).
+template <class T, class C>
+__device__ __forceinline__ T conv_output(C v, const T* add, const layer::AddendStrides& as, int64_t n, int64_t o,
+                                         int64_t oh, int64_t ow) {
+    const T r = store_c<T>(v);
+    if (!add) return r;
+    return store_c<T>(add_rn(load_c(&r), load_c(add + layer::addend_offset(as, n, o, oh, ow))));
+}
+
 // Output channels per thread: each input value read feeds this many accumulators, whose weights
 // sit in shared memory as [k][kConvTile] (one broadcast read per tile row).
 constexpr int kConvTile = 8;
@@ -96,7 +107,8 @@ constexpr size_t kConvSharedBytes = 32 * 1024;
 // order: c, then ki, then kj, increasing.
 template <class T>
 __global__ void k_conv2d(const T* __restrict__ x, const T* __restrict__ w, const T* __restrict__ bias,
-                         T* __restrict__ y, ConvGeometry g, int pixel_tiles, int o_tiles, int chunk_c) {
+                         T* __restrict__ y, ConvGeometry g, int pixel_tiles, int o_tiles, int chunk_c,
+                         const T* __restrict__ add, layer::AddendStrides as) {
     using C = typename Compute<T>::type;
     extern __shared__ __align__(16) unsigned char conv_smem[];
     C* sw = reinterpret_cast<C*>(conv_smem);
@@ -156,9 +168,10 @@ __global__ void k_conv2d(const T* __restrict__ x, const T* __restrict__ w, const
 #pragma unroll
     for (int j = 0; j < kConvTile; ++j) {
         if (j >= ob) break;
+        const int64_t o = gi * Og + o0 + j;
         C v = acc[j];
-        if (bias) v = add_rn(v, load_c(bias + gi * Og + o0 + j));
-        yo[static_cast<int64_t>(j) * HoWo] = store_c<T>(v);
+        if (bias) v = add_rn(v, load_c(bias + o));
+        yo[static_cast<int64_t>(j) * HoWo] = conv_output(v, add, as, n, o, oh, ow);
     }
 }
 
@@ -185,7 +198,8 @@ struct TiledConvShape {
 
 template <class T, int KW>
 __global__ void k_conv2d_tiled(const T* __restrict__ x, const T* __restrict__ w, const T* __restrict__ bias,
-                               T* __restrict__ y, ConvGeometry g, TiledConvShape t, int row_blocks, int o_blocks) {
+                               T* __restrict__ y, ConvGeometry g, TiledConvShape t, int row_blocks, int o_blocks,
+                               const T* __restrict__ add, layer::AddendStrides as) {
     using C = typename Compute<T>::type;
     extern __shared__ __align__(16) unsigned char conv_smem[];
     const int Cn = static_cast<int>(g.C), O = static_cast<int>(g.O), kh = static_cast<int>(g.kh);
@@ -268,7 +282,7 @@ __global__ void k_conv2d_tiled(const T* __restrict__ x, const T* __restrict__ w,
 #pragma unroll
         for (int p = 0; p < kTilePx; ++p) {
             if (ow0 + p >= Wo) break;
-            yo[p] = store_c<T>(bias ? add_rn(acc[p][j], bv) : acc[p][j]);
+            yo[p] = conv_output(bias ? add_rn(acc[p][j], bv) : acc[p][j], add, as, n, o, oh, ow0 + p);
         }
     }
 }
@@ -279,7 +293,7 @@ constexpr int kNormThreads = kNormLanes;  // one lane of the statistics per thre
 
 template <class T>
 __global__ void __launch_bounds__(kNormThreads) k_group_norm(const T* x, const T* w, const T* bias, T* y, int64_t rows, int64_t groups, int64_t cg,
-                             int64_t spatial, double eps) {
+                             int64_t spatial, double eps, bool then_silu) {
     __shared__ double lanes[kNormThreads];
     const int t = static_cast<int>(threadIdx.x);
     // The block's sum of its threads' partial sums in backend.h's kNormLanes order (thread t is
@@ -315,7 +329,9 @@ __global__ void __launch_bounds__(kNormThreads) k_group_norm(const T* x, const T
             const int64_t c = c0 + i / spatial;
             if (w) v = __dmul_rn(v, static_cast<double>(load_c(w + c)));
             if (bias) v = __dadd_rn(v, static_cast<double>(load_c(bias + c)));
-            q[i] = store_c<T>(v);
+            const T r = store_c<T>(v);
+            // group_norm_silu: silu of the stored value, as k_activation computes it.
+            q[i] = then_silu ? store_c<T>(activation(Activation::Silu, load_c(&r))) : r;
         }
     }
 }
@@ -540,7 +556,7 @@ ConvKernel conv_kernel_for(const ConvGeometry& g, DType dtype) {
 }
 
 bool launch_conv2d(const void* x, const void* w, const void* bias, void* y, DType dtype, const ConvGeometry& g,
-                   StreamHandle stream) {
+                   const void* add, const layer::AddendStrides& as, StreamHandle stream) {
     const int64_t HoWo = g.Ho * g.Wo, kk = g.kh * g.kw;
     const int64_t Cg = g.C / g.groups, Og = g.O / g.groups;
     if (g.N <= 0 || g.O <= 0 || HoWo <= 0) return true;  // nothing to compute
@@ -563,7 +579,7 @@ bool launch_conv2d(const void* x, const void* w, const void* bias, void* y, DTyp
             auto launch = [&](auto kernel) {
                 kernel<<<static_cast<unsigned>(blocks), threads, shared, stream>>>(
                     static_cast<const T*>(x), static_cast<const T*>(w), static_cast<const T*>(bias), static_cast<T*>(y), g, t,
-                    static_cast<int>(row_blocks), static_cast<int>(o_blocks));
+                    static_cast<int>(row_blocks), static_cast<int>(o_blocks), static_cast<const T*>(add), as);
             };
             switch (g.kw) {
                 case 1: launch(k_conv2d_tiled<T, 1>); break;
@@ -590,14 +606,14 @@ bool launch_conv2d(const void* x, const void* w, const void* bias, void* y, DTyp
         using T = decltype(tag);
         k_conv2d<T><<<static_cast<unsigned>(blocks), threads, shared, stream>>>(
             static_cast<const T*>(x), static_cast<const T*>(w), static_cast<const T*>(bias), static_cast<T*>(y), g,
-            static_cast<int>(pixel_tiles), static_cast<int>(o_tiles), chunk_c);
+            static_cast<int>(pixel_tiles), static_cast<int>(o_tiles), chunk_c, static_cast<const T*>(add), as);
     });
     NL_CUDA_CHECK_LAUNCH("k_conv2d");
     return true;
 }
 
 void launch_group_norm(const void* x, const void* w, const void* b, void* y, DType dtype, int64_t N, int64_t C,
-                       int64_t spatial, int64_t groups, double eps, StreamHandle stream) {
+                       int64_t spatial, int64_t groups, double eps, bool then_silu, StreamHandle stream) {
     const int64_t rows = N * groups;
     if (rows <= 0 || C <= 0 || spatial <= 0) return;
     const int grid = static_cast<int>(std::min<int64_t>(rows, 65535));
@@ -605,7 +621,7 @@ void launch_group_norm(const void* x, const void* w, const void* b, void* y, DTy
         using T = decltype(tag);
         k_group_norm<T><<<grid, kNormThreads, 0, stream>>>(static_cast<const T*>(x), static_cast<const T*>(w),
                                                            static_cast<const T*>(b), static_cast<T*>(y), rows, groups,
-                                                           C / groups, spatial, eps);
+                                                           C / groups, spatial, eps, then_silu);
     });
     NL_CUDA_CHECK_LAUNCH("k_group_norm");
 }

@@ -72,11 +72,13 @@ const char* intern(const std::string& label) {
     return labels->insert(label).first->c_str();
 }
 
-// "conv2d 3x3/1 16->32 20x20": convolutions differ a lot in cost, so each shape gets its row.
-const char* conv_label(const Tensor& x, const Tensor& w, const DeviceConvOptions& o) {
-    if (!op_profiling() || x.dim() != 4 || w.dim() != 4) return "conv2d";
+// "conv2d 3x3/1 16->32 20x20": convolutions differ a lot in cost, so each shape gets its row
+// (conv2d_add's as "conv2d_add ...").
+const char* conv_label(const Tensor& x, const Tensor& w, const DeviceConvOptions& o, bool with_addend) {
+    const char* name = with_addend ? "conv2d_add" : "conv2d";
+    if (!op_profiling() || x.dim() != 4 || w.dim() != 4) return name;
     char buf[128];
-    std::snprintf(buf, sizeof buf, "conv2d %lldx%lld/%lld %lld->%lld %lldx%lld", static_cast<long long>(w.size(2)),
+    std::snprintf(buf, sizeof buf, "%s %lldx%lld/%lld %lld->%lld %lldx%lld", name, static_cast<long long>(w.size(2)),
                   static_cast<long long>(w.size(3)), static_cast<long long>(o.stride_h), static_cast<long long>(x.size(1)),
                   static_cast<long long>(w.size(0)), static_cast<long long>(x.size(2)), static_cast<long long>(x.size(3)));
     return intern(buf);
@@ -132,13 +134,14 @@ public:
         return in_->index_select(x, dim, index);
     }
     Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, const DeviceConvOptions& o, int64_t Ho,
-                  int64_t Wo) override {
-        OpTimer t(conv_label(x, w, o), device_of(x));
-        return in_->conv2d(x, w, b, o, Ho, Wo);
+                  int64_t Wo, const Tensor& add) override {
+        OpTimer t(conv_label(x, w, o, add.defined()), device_of(x));
+        return in_->conv2d(x, w, b, o, Ho, Wo, add);
     }
-    Tensor group_norm(const Tensor& x, int64_t groups, const Tensor& w, const Tensor& b, double eps) override {
-        OpTimer t("group_norm", device_of(x));
-        return in_->group_norm(x, groups, w, b, eps);
+    Tensor group_norm(const Tensor& x, int64_t groups, const Tensor& w, const Tensor& b, double eps,
+                      bool then_silu) override {
+        OpTimer t(then_silu ? "group_norm_silu" : "group_norm", device_of(x));
+        return in_->group_norm(x, groups, w, b, eps, then_silu);
     }
     Tensor reduce_rows(DeviceReduceOp op, const Tensor& rows, int64_t outer, int64_t inner, bool unbiased) override {
         OpTimer t("reduce_rows", device_of(rows));

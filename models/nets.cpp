@@ -9,7 +9,9 @@ namespace nl::models {
 
 Tensor Linear::operator()(const Tensor& x) const { return linear(x, w, b); }
 Tensor Conv::operator()(const Tensor& x) const { return conv2d(x, w, b, stride, padding); }
+Tensor Conv::plus(const Tensor& x, const Tensor& addend) const { return conv2d_add(x, w, b, addend, stride, padding); }
 Tensor GroupNorm::operator()(const Tensor& x) const { return group_norm(x, groups, w, b, 1e-5); }
+Tensor GroupNorm::then_silu(const Tensor& x) const { return group_norm_silu(x, groups, w, b, 1e-5); }
 
 namespace {
 
@@ -132,11 +134,14 @@ void DigitsUNet::bind() {
     conv_out_ = conv(w_, "conv_out", c, 1, 3, 1, 1);
 }
 
+// Each "norm, silu" and each "conv, then add" runs as one fused op (the same values as PyTorch's
+// separate ones): four ops a block instead of eight, the launches and passes over memory a GPU
+// step pays for.
 Tensor DigitsUNet::Res::operator()(const Tensor& x, const Tensor& e) const {
-    Tensor h = c1(silu(n1(x)));
-    h = h + emb(e).unsqueeze(2).unsqueeze(3);  // h + self.emb(e)[:, :, None, None]
-    h = c2(silu(n2(h)));
-    return h + (skip.w.defined() ? skip(x) : x);
+    // h = self.conv1(F.silu(self.norm1(x))) + self.emb(e)[:, :, None, None]
+    const Tensor h = c1.plus(n1.then_silu(x), emb(e).unsqueeze(2).unsqueeze(3));
+    // self.conv2(F.silu(self.norm2(h))) + self.skip(x)
+    return c2.plus(n2.then_silu(h), skip.w.defined() ? skip(x) : x);
 }
 
 Tensor DigitsUNet::forward(const Tensor& x, const Tensor& alpha_bar, const Tensor& label) const {
@@ -161,7 +166,7 @@ Tensor DigitsUNet::forward(const Tensor& x, const Tensor& alpha_bar, const Tenso
     h = res3_(cat({h, h1}, 1), e);
     h = up1_(upsample_nearest2d(h, 2.0));
     h = res4_(cat({h, h0}, 1), e);
-    return conv_out_(silu(norm_out_(h)));
+    return conv_out_(norm_out_.then_silu(h));
 }
 
 // ---- DigitsClassifier ----------------------------------------------------------------------------

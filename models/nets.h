@@ -18,11 +18,13 @@ struct Conv {
     Tensor w, b;
     int64_t stride = 1, padding = 0;
     Tensor operator()(const Tensor& x) const;
+    Tensor plus(const Tensor& x, const Tensor& addend) const;  // (*this)(x) + addend, as one op
 };
 struct GroupNorm {
     Tensor w, b;
     int64_t groups = 8;
     Tensor operator()(const Tensor& x) const;
+    Tensor then_silu(const Tensor& x) const;  // silu((*this)(x)), as one op
 };
 
 // eps(x_t [B,2], alpha_bar [B], dataset [B] int64 in 0..4): the 2-D toy denoiser (an MLP over x,

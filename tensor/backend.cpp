@@ -61,10 +61,11 @@ Tensor DeviceOps::softmax(const Tensor&, int64_t, bool) { return Tensor(); }
 Tensor DeviceOps::matmul(const Tensor&, const Tensor&) { return Tensor(); }
 Tensor DeviceOps::index_select(const Tensor&, int64_t, const Tensor&) { return Tensor(); }
 Tensor DeviceOps::binary_scalar(DeviceBinaryOp, const Tensor&, double, bool) { return Tensor(); }
-Tensor DeviceOps::conv2d(const Tensor&, const Tensor&, const Tensor&, const DeviceConvOptions&, int64_t, int64_t) {
+Tensor DeviceOps::conv2d(const Tensor&, const Tensor&, const Tensor&, const DeviceConvOptions&, int64_t, int64_t,
+                         const Tensor&) {
     return Tensor();
 }
-Tensor DeviceOps::group_norm(const Tensor&, int64_t, const Tensor&, const Tensor&, double) { return Tensor(); }
+Tensor DeviceOps::group_norm(const Tensor&, int64_t, const Tensor&, const Tensor&, double, bool) { return Tensor(); }
 Tensor DeviceOps::layer_norm(const Tensor&, int64_t, const Tensor&, const Tensor&, double) { return Tensor(); }
 Tensor DeviceOps::batch_norm(const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&, double) {
     return Tensor();

@@ -82,13 +82,16 @@ public:
     // Indices already checked by the op (in [0, size of dim)); the kernel trusts them.
     virtual Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index);
     // x [N, C, H, W], weight [O, C/groups, kh, kw], bias [O] or undefined, all of x's dtype; the
-    // output [N, O, Ho, Wo] as ops.h's conv2d (Ho, Wo given by the op).
+    // output [N, O, Ho, Wo] as ops.h's conv2d (Ho, Wo given by the op). addend (conv2d_add): undefined,
+    // or a view of x's dtype with the output's shape (stride 0 where it broadcasts), added to each
+    // output after it is rounded to the dtype.
     virtual Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const DeviceConvOptions& o,
-                          int64_t Ho, int64_t Wo);
+                          int64_t Ho, int64_t Wo, const Tensor& addend);
     // x [N, C, *]; weight / bias [C] or undefined. The statistics must be summed as the CPU's
-    // (ops_norm.cpp): in double over kNormLanes lanes, then the lanes halved pairwise.
+    // (ops_norm.cpp): in double over kNormLanes lanes, then the lanes halved pairwise. then_silu
+    // (group_norm_silu): each output rounded to the dtype, then silu'd as ops.h's silu.
     virtual Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight, const Tensor& bias,
-                              double eps);
+                              double eps, bool then_silu);
     // The same statistics over the last `len` elements (layer_norm: rows of x's numel / len);
     // weight / bias hold len values or are undefined.
     virtual Tensor layer_norm(const Tensor& x, int64_t len, const Tensor& weight, const Tensor& bias, double eps);

@@ -48,6 +48,17 @@ NL_HOST_DEVICE T conv_store(ConvAcc<T> v) {
     else return static_cast<T>(v);
 }
 
+// ---- conv2d_add -----------------------------------------------------------------------------------
+// Where conv2d_add's addend holds the value added to output (n, o, oh, ow): its strides along the
+// output's four dims, 0 where it broadcasts (ops.h). The CPU kernel, the CUDA kernels' epilogue
+// and the stand-in kernels of the tests all read it through addend_offset.
+struct AddendStrides {
+    int64_t n = 0, o = 0, h = 0, w = 0;
+};
+NL_HOST_DEVICE int64_t addend_offset(const AddendStrides& s, int64_t n, int64_t o, int64_t oh, int64_t ow) {
+    return n * s.n + o * s.o + oh * s.h + ow * s.w;
+}
+
 // ---- avg_pool2d ---------------------------------------------------------------------------------
 struct PoolGeometry {
     int64_t H, W, Ho, Wo, kh, kw, sh, sw, ph, pw;

@@ -215,6 +215,12 @@ struct Size2 {
 // x[N, C, H, W] (or [C, H, W]), weight[O, C/groups, kh, kw], bias[O] or undefined.
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor{}, Size2 stride = 1,
               Size2 padding = 0, Size2 dilation = 1, int64_t groups = 1);
+// conv2d(x, weight, bias, ...) + addend as one op, for a network's "conv, then add": addend has the
+// convolution's dtype and broadcasts to its output (a residual [N, O, Ho, Wo], a per-image channel
+// bias [N, O, 1, 1], ...). The same values as the two ops (each output rounded, then the addition),
+// without the pass over memory and the launch of the addition. No PyTorch counterpart.
+Tensor conv2d_add(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& addend, Size2 stride = 1,
+                  Size2 padding = 0, Size2 dilation = 1, int64_t groups = 1);
 // x[N, Cin, H, W], weight[Cin, Cout/groups, kh, kw]; output size per axis:
 // (in - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1.
 // The adjoint of conv2d with the same weight, stride, padding, dilation and groups.
@@ -236,6 +242,10 @@ Tensor avg_pool2d(const Tensor& x, Size2 kernel, std::optional<Size2> stride = s
 // x[N, C, *]; weight/bias [C] or undefined.
 Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight = Tensor{},
                   const Tensor& bias = Tensor{}, double eps = 1e-5);
+// silu(group_norm(x, ...)) as one op: the same values (silu of each rounded normalised value) with
+// one pass over memory fewer; a UNet's "norm, then activation". No PyTorch counterpart.
+Tensor group_norm_silu(const Tensor& x, int64_t num_groups, const Tensor& weight = Tensor{},
+                       const Tensor& bias = Tensor{}, double eps = 1e-5);
 // Normalises over the trailing dims given by normalized_shape; weight/bias of that shape.
 Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& weight = Tensor{},
                   const Tensor& bias = Tensor{}, double eps = 1e-5);

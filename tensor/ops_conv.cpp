@@ -64,8 +64,10 @@ struct ConvGeom {
     Size2 stride, padding, dilation;
 };
 
+// add (conv2d_add; null for conv2d) is read at addend_offset(as, ...) and added after the bias.
 template <class T>
-void conv2d_kernel(const ConvGeom& g, const T* x, const T* w, const T* bias, T* y) {
+void conv2d_kernel(const ConvGeom& g, const T* x, const T* w, const T* bias, T* y, const T* add = nullptr,
+                   const layer::AddendStrides& as = {}) {
     const int64_t Cg = g.C / g.groups, Og = g.O / g.groups;
     const int64_t kk = g.kh * g.kw, HW = g.H * g.W, HoWo = g.Ho * g.Wo, rows = Cg * kk;
     const bool direct = g.kh == 1 && g.kw == 1 && g.stride.h == 1 && g.stride.w == 1 && g.padding.h == 0 &&
@@ -99,6 +101,13 @@ void conv2d_kernel(const ConvGeom& g, const T* x, const T* w, const T* bias, T* 
             for (int64_t o = 0; o < Og; ++o) {
                 const T b = bias[gi * Og + o];
                 for (int64_t i = 0; i < HoWo; ++i) yg[o * HoWo + i] += b;
+            }
+        if (add)
+            for (int64_t o = 0; o < Og; ++o) {
+                T* yo = yg + o * HoWo;
+                const T* ao = add + layer::addend_offset(as, n, gi * Og + o, 0, 0);
+                for (int64_t oh = 0; oh < g.Ho; ++oh)
+                    for (int64_t ow = 0; ow < g.Wo; ++ow) yo[oh * g.Wo + ow] += ao[oh * as.h + ow * as.w];
             }
     });
 }
@@ -177,10 +186,25 @@ Tensor run_conv(const ConvGeom& g, const Tensor& x4, const Tensor& weight, const
 
 }  // namespace
 
-Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride, Size2 padding, Size2 dilation,
-              int64_t groups) {
-    const char* op = "conv2d";
-    const Device dev = op_device(op, {&x, &weight, &bias});
+namespace {
+
+// addend (conv2d_add) must have x's dtype and broadcast to the output shape `out`.
+void check_addend(const char* op, const Tensor& x, const Tensor& addend, const Shape& out) {
+    check_same_float(op, x, addend, "addend");
+    bool fits = addend.dim() <= static_cast<int64_t>(out.size());
+    for (int64_t d = 1; fits && d <= addend.dim(); ++d) {
+        const int64_t a = addend.shape()[static_cast<size_t>(addend.dim() - d)], o = out[out.size() - static_cast<size_t>(d)];
+        fits = a == o || a == 1;
+    }
+    if (!fits)
+        throw ShapeError(std::string(op) + ": addend shape " + shape_str(addend.shape()) +
+                         " does not broadcast to the output shape " + shape_str(out));
+}
+
+// conv2d, and conv2d_add when addend is defined.
+Tensor conv2d_with(const char* op, const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& addend,
+                   Size2 stride, Size2 padding, Size2 dilation, int64_t groups) {
+    const Device dev = op_device(op, {&x, &weight, &bias, &addend});
     require_defined(op, x, "input");
     require_defined(op, weight, "weight");
     bool unbatched;
@@ -200,15 +224,44 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 s
                          pair_str({eh, ew}) + " of weight shape " + shape_str(weight.shape()));
     g.Ho = (g.H + 2 * padding.h - eh) / stride.h + 1;
     g.Wo = (g.W + 2 * padding.w - ew) / stride.w + 1;
+    const Shape out4{g.N, g.O, g.Ho, g.Wo};
+    if (addend.defined()) check_addend(op, x, addend, unbatched ? Shape{g.O, g.Ho, g.Wo} : out4);
+    // The addend as a view of the 4-D output's shape (stride 0 where it broadcasts).
+    const Tensor add4 = addend.defined() ? addend.expand(out4) : Tensor{};
     if (!dev.is_cpu()) {
         // Checked above on the shapes alone: the device's kernel, else the CPU's code on host copies.
-        if (DeviceOps* k = device_ops_for({&x, &weight, &bias})) {
+        if (DeviceOps* k = device_ops_for({&x, &weight, &bias, &addend})) {
             const DeviceConvOptions o{stride.h, stride.w, padding.h, padding.w, dilation.h, dilation.w, groups};
-            if (Tensor y = k->conv2d(x4, weight, bias, o, g.Ho, g.Wo); y.defined()) return unbatched ? y.squeeze(0) : y;
+            if (Tensor y = k->conv2d(x4, weight, bias, o, g.Ho, g.Wo, add4); y.defined()) return unbatched ? y.squeeze(0) : y;
         }
-        return through_host(dev, [&] { return conv2d(host(x), host(weight), host(bias), stride, padding, dilation, groups); });
+        return through_host(dev, [&] {
+            return conv2d_with(op, host(x), host(weight), host(bias), host(addend), stride, padding, dilation, groups);
+        });
     }
-    return run_conv(g, x4, weight, bias, unbatched, [](const ConvGeom& gg, auto... p) { conv2d_kernel(gg, p...); });
+    // 16-bit types round the convolution before the addition (in float32): the two ops as they are.
+    if (addend.defined() && compute_dtype(x.dtype()) != x.dtype())
+        return add(conv2d_with(op, x, weight, bias, Tensor{}, stride, padding, dilation, groups), addend);
+    std::vector<int64_t> st(4, 0);
+    if (add4.defined()) st = add4.strides();
+    const layer::AddendStrides as{st[0], st[1], st[2], st[3]};
+    return run_conv(g, x4, weight, bias, unbatched, [&](const ConvGeom& gg, const auto* px, const auto* pw, const auto* pb,
+                                                        auto* py) {
+        using T = std::remove_cv_t<std::remove_pointer_t<decltype(py)>>;
+        conv2d_kernel(gg, px, pw, pb, py, add4.defined() ? add4.data<T>() : static_cast<const T*>(nullptr), as);
+    });
+}
+
+}  // namespace
+
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride, Size2 padding, Size2 dilation,
+              int64_t groups) {
+    return conv2d_with("conv2d", x, weight, bias, Tensor{}, stride, padding, dilation, groups);
+}
+
+Tensor conv2d_add(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& addend, Size2 stride,
+                  Size2 padding, Size2 dilation, int64_t groups) {
+    require_defined("conv2d_add", addend, "addend");
+    return conv2d_with("conv2d_add", x, weight, bias, addend, stride, padding, dilation, groups);
 }
 
 Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias, Size2 stride, Size2 padding,

@@ -2,6 +2,7 @@
 // logic, where, clamp, isnan/isinf/isfinite, and the C++ operators. Each op converts its operands to
 // the compute dtype (ops_internal.h), runs one strided kernel split over the threads, and converts
 // the result to the output dtype.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -555,14 +556,39 @@ Tensor sigmoid(const Tensor& t) {
     }, simd::MathOp::Sigmoid);
 }
 
+namespace {
+template <class C>
+C silu_value(C v) {
+    return v / (C(1) + dm::exp_elementwise(-v));
+}
+}  // namespace
+
 Tensor silu(const Tensor& t) {
     check_unary("silu", t);
     require_floating("silu", t);
-    return float_unary("silu", t, [](auto v) {
-        using C = decltype(v);
-        return v / (C(1) + dm::exp_elementwise(-v));
-    }, simd::MathOp::Silu);
+    return float_unary("silu", t, [](auto v) { return silu_value(v); }, simd::MathOp::Silu);
 }
+
+namespace ops_detail {
+void silu_values(const float* in, int64_t n, float* out) {
+    const MathF32 math = simd_math_f32();
+    if (!math) {
+        for (int64_t i = 0; i < n; ++i) out[i] = silu_value(in[i]);
+        return;
+    }
+    // The SIMD kernels want distinct arrays: in place goes through a buffer, a chunk at a time.
+    constexpr int64_t kChunk = 1024;
+    alignas(64) float buf[kChunk];
+    for (int64_t i = 0; i < n; i += kChunk) {
+        const int64_t c = std::min(kChunk, n - i);
+        std::copy(in + i, in + i + c, buf);
+        math(simd::MathOp::Silu, buf, c, out + i);
+    }
+}
+void silu_values(const double* in, int64_t n, double* out) {
+    for (int64_t i = 0; i < n; ++i) out[i] = silu_value(in[i]);
+}
+}  // namespace ops_detail
 
 Tensor gelu(const Tensor& t, const std::string& approximate) {
     check_unary("gelu", t);

@@ -62,6 +62,12 @@ Tensor materialize(const Tensor& t);
 // Wraps and checks a list of dims against rank: distinct, in range; empty means all dims.
 std::vector<int64_t> normalize_dims(const char* op, const std::vector<int64_t>& dims, int64_t rank);
 
+// ---- fused activations ------------------------------------------------------------------------------------
+// silu of n values, as ops.h's silu gives them (its SIMD path for float: the same bits at every
+// level); in and out may be the same array. The fused ops (group_norm_silu) apply it in place.
+void silu_values(const float* in, int64_t n, float* out);
+void silu_values(const double* in, int64_t n, double* out);
+
 // ---- iteration -------------------------------------------------------------------------------------------
 // Strides (in elements) that read t as if expanded to `shape` (0 along broadcast dims).
 std::vector<int64_t> broadcast_strides(const Tensor& t, const Shape& shape);

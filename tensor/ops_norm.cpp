@@ -5,6 +5,7 @@
 // once to x's dtype.
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "tensor/backend.h"
@@ -51,10 +52,29 @@ double lane_sum(int64_t n, Term term) {
     return active > 0 ? lanes[0] : 0.0;
 }
 
+// silu of a row of stored values, in place, as ops.h's silu computes it for T: float and double
+// directly, the 16-bit types in float32 and rounded back.
+template <class T>
+void silu_row(T* q, int64_t len) {
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+        silu_values(q, len, q);
+    } else {
+        constexpr int64_t kChunk = 512;
+        float buf[kChunk];
+        for (int64_t i = 0; i < len; i += kChunk) {
+            const int64_t c = std::min(kChunk, len - i);
+            for (int64_t j = 0; j < c; ++j) buf[j] = convert_element<float>(q[i + j]);
+            silu_values(buf, c, buf);
+            for (int64_t j = 0; j < c; ++j) q[i + j] = convert_element<T>(buf[j]);
+        }
+    }
+}
+
 // Normalises rows of x (contiguous, [rows, len]); channel_of(row, i) picks the affine parameter.
+// then_silu: silu of each stored output (group_norm_silu).
 template <class T, class Channel>
 void normalize_rows(const T* x, T* y, int64_t rows, int64_t len, double eps, const std::vector<double>& w,
-                    const std::vector<double>& b, Channel channel_of) {
+                    const std::vector<double>& b, Channel channel_of, bool then_silu = false) {
     parallel_for(rows, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, len)), [&](int64_t r0, int64_t r1) {
         for (int64_t r = r0; r < r1; ++r) {
             const T* p = x + r * len;
@@ -72,6 +92,7 @@ void normalize_rows(const T* x, T* y, int64_t rows, int64_t len, double eps, con
                 if (!b.empty()) v += b[static_cast<size_t>(c)];
                 q[i] = from_double<T>(v);
             }
+            if (then_silu) silu_row(q, len);
         }
     });
 }
@@ -93,8 +114,11 @@ void check_eps(const char* op, double eps) {
 
 }  // namespace
 
-Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight, const Tensor& bias, double eps) {
-    const char* op = "group_norm";
+namespace {
+
+// group_norm, and group_norm_silu when then_silu.
+Tensor group_norm_with(const char* op, const Tensor& x, int64_t num_groups, const Tensor& weight, const Tensor& bias,
+                       double eps, bool then_silu) {
     const Device dev = op_device(op, {&x, &weight, &bias});
     require_defined(op, x, "input");
     require_floating(op, x);
@@ -108,8 +132,10 @@ Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight, con
         check_param(op, weight, "weight", C, {C});
         check_param(op, bias, "bias", C, {C});
         if (DeviceOps* k = device_ops_for({&x, &weight, &bias}))
-            if (Tensor y = k->group_norm(x, num_groups, weight, bias, eps); y.defined()) return y;
-        return through_host(dev, [&] { return group_norm(host(x), num_groups, host(weight), host(bias), eps); });
+            if (Tensor y = k->group_norm(x, num_groups, weight, bias, eps, then_silu); y.defined()) return y;
+        return through_host(dev, [&] {
+            return group_norm_with(op, host(x), num_groups, host(weight), host(bias), eps, then_silu);
+        });
     }
     const std::vector<double> w = param(op, weight, "weight", C, {C});
     const std::vector<double> b = param(op, bias, "bias", C, {C});
@@ -120,11 +146,21 @@ Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight, con
     if (y.numel() == 0) return y;
     dispatch_floating(x.dtype(), [&](auto tag) {
         using T = decltype(tag);
-        normalize_rows<T>(xc.data<T>(), y.data<T>(), N * num_groups, len, eps, w, b, [&](int64_t row, int64_t i) {
-            return (row % num_groups) * cg + i / spatial;
-        });
+        normalize_rows<T>(
+            xc.data<T>(), y.data<T>(), N * num_groups, len, eps, w, b,
+            [&](int64_t row, int64_t i) { return (row % num_groups) * cg + i / spatial; }, then_silu);
     });
     return y;
+}
+
+}  // namespace
+
+Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight, const Tensor& bias, double eps) {
+    return group_norm_with("group_norm", x, num_groups, weight, bias, eps, false);
+}
+
+Tensor group_norm_silu(const Tensor& x, int64_t num_groups, const Tensor& weight, const Tensor& bias, double eps) {
+    return group_norm_with("group_norm_silu", x, num_groups, weight, bias, eps, true);
 }
 
 Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& weight, const Tensor& bias,

@@ -107,6 +107,22 @@ void expect_conv_cases_exact(bool tiled_cases) {
             EXPECT_EQ(ops_detail::through_host_calls(), before) << c.name << ": ran through the host";
             EXPECT_TRUE(dev.device().is_cuda());
             EXPECT_TRUE(same_bytes(cpu, dev)) << c.name << ", " << dtype_name(dt);
+            // conv2d_add: the kernel's epilogue adds a residual, or a per-image channel bias read
+            // from a narrowed [N, O + 2] matrix (strides O + 2, 1, 0, 0), as the CPU's two ops.
+            const Tensor residual = data(cpu.shape(), dt, 9);
+            const Tensor wide = data({c.x[0], c.w[0] + 2}, dt, 10);
+            const Tensor channel = wide.narrow(1, 1, c.w[0]).unsqueeze(2).unsqueeze(3);
+            for (const Tensor& a : {residual, channel}) {
+                const Tensor want = conv2d_add(x, w, b, a, c.stride, c.padding, c.dilation, c.groups);
+                const Tensor got = conv2d_add(gpu(x), gpu(w), c.bias ? gpu(b) : b, gpu(a.contiguous()),
+                                              c.stride, c.padding, c.dilation, c.groups);
+                EXPECT_TRUE(same_bytes(want, got)) << c.name << ", conv2d_add " << shape_str(a.shape()) << ", " << dtype_name(dt);
+            }
+            const Tensor got_view = conv2d_add(gpu(x), gpu(w), c.bias ? gpu(b) : b, gpu(wide).narrow(1, 1, c.w[0]).unsqueeze(2).unsqueeze(3),
+                                               c.stride, c.padding, c.dilation, c.groups);
+            EXPECT_TRUE(same_bytes(conv2d_add(x, w, b, channel, c.stride, c.padding, c.dilation, c.groups), got_view))
+                << c.name << ", conv2d_add of a narrowed view on the GPU, " << dtype_name(dt);
+            EXPECT_EQ(ops_detail::through_host_calls(), before) << c.name << ": conv2d_add ran through the host";
         }
     }
     // Unbatched and strided inputs (made dense on the device first).
@@ -174,6 +190,11 @@ TEST(GpuLayers, GroupNorm) {
             EXPECT_EQ(ops_detail::through_host_calls(), before);
             // The statistics are summed in the CPU's order (kNormLanes lanes, then halved pairwise).
             EXPECT_TRUE(same_bytes(cpu, dev)) << shape_str(c.x) << " " << dtype_name(dt);
+            // group_norm_silu: the silu of each stored value, with detmath's exp as the CPU.
+            const Tensor cpu_silu = group_norm_silu(x, c.groups, w, b);
+            const Tensor dev_silu = group_norm_silu(gpu(x), c.groups, c.affine ? gpu(w) : w, c.affine ? gpu(b) : b);
+            EXPECT_EQ(ops_detail::through_host_calls(), before);
+            EXPECT_TRUE(same_bytes(cpu_silu, dev_silu)) << "group_norm_silu " << shape_str(c.x) << " " << dtype_name(dt);
         }
     }
 }

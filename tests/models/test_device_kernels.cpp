@@ -44,9 +44,13 @@ TEST_F(DeviceKernels, DigitsUNetForwardRunsEveryOpOnAKernel) {
     EXPECT_LE(fake_.copies_to_host - copies, 2);
     ASSERT_TRUE(got.device().is_cuda());
     EXPECT_EQ(tensor_hash(got.cpu()), tensor_hash(want)) << "the stand-in kernels compute the CPU's values";
-    // conv_in, 6 residual blocks (2 convs each, 1x1 skips in res3 and res4), down1/2, up1/2, conv_out.
-    EXPECT_EQ(kernels_.calls["conv2d"], 20);
-    EXPECT_EQ(kernels_.calls["group_norm"], 13);
+    // conv_in, 6 residual blocks (2 convs each, 1x1 skips in res3 and res4), down1/2, up1/2,
+    // conv_out; each block's two convs add their addend (the embedding, the skip) in the same op,
+    // and every norm applies its silu.
+    EXPECT_EQ(kernels_.calls["conv2d_add"], 12);
+    EXPECT_EQ(kernels_.calls["conv2d"], 8);
+    EXPECT_EQ(kernels_.calls["group_norm_silu"], 13);
+    EXPECT_EQ(kernels_.calls["group_norm"], 0);
     EXPECT_EQ(kernels_.calls["upsample_nearest2d"], 2);
     EXPECT_EQ(kernels_.calls["cat"], 2);
     EXPECT_EQ(kernels_.calls["index_select"], 1) << "the label embedding";

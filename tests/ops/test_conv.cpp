@@ -108,6 +108,70 @@ TEST(Conv, Conv2dErrors) {
                              {"conv2d", "bias", "[3]"});
 }
 
+// conv2d_add is conv2d, then add: every dtype, every broadcast form of the addend a network uses
+// (a residual, a per-image channel bias, a narrowed row of a wider matrix, a transposed view) and
+// every geometry of kCases give the two ops' values exactly.
+TEST(Conv, Conv2dAddIsConvThenAdd) {
+    int seed = 300;
+    for (const ConvCase& c : kCases) {
+        const Tensor x = test::random_tensor({c.N, c.C, c.H, c.W}, ++seed);
+        const Tensor w = test::random_tensor({c.O, c.C / c.groups, c.kh, c.kw}, ++seed);
+        const Tensor b = test::random_tensor({c.O}, ++seed);
+        const Size2 st{c.sh, c.sw}, pad{c.ph, c.pw}, dil{c.dh, c.dw};
+        const Tensor y = conv2d(x, w, b, st, pad, dil, c.groups);
+        const int64_t Ho = y.size(2), Wo = y.size(3);
+        // [N, O + 3] narrowed to O columns: the per-block slices of one matmul over all embeddings.
+        const Tensor wide = test::random_tensor({c.N, c.O + 3}, ++seed);
+        const Tensor addends[] = {
+            test::random_tensor({c.N, c.O, Ho, Wo}, ++seed),                       // a residual
+            test::random_tensor({c.N, c.O, 1, 1}, ++seed),                         // a channel bias per image
+            wide.narrow(1, 2, c.O).unsqueeze(2).unsqueeze(3),                     // the same, a strided view
+            test::random_tensor({c.O, 1, 1}, ++seed),                              // per channel
+            test::random_tensor({Wo}, ++seed),                                     // per column
+            test::random_tensor({c.N, c.O, Wo, Ho}, ++seed).transpose(2, 3),       // a transposed view
+        };
+        for (DType dt : {DType::Float32, DType::Float64, DType::Float16, DType::BFloat16}) {
+            const Tensor xd = x.to(dt), wd = w.to(dt), bd = b.to(dt);
+            for (const Tensor& a : addends) {
+                const Tensor ad = a.to(dt);
+                const Tensor want = add(conv2d(xd, wd, bd, st, pad, dil, c.groups), ad);
+                const Tensor got = conv2d_add(xd, wd, bd, ad, st, pad, dil, c.groups);
+                ASSERT_EQ(got.dtype(), dt);
+                EXPECT_TRUE(test::same_values(got, want))
+                    << dtype_name(dt) << " addend " << shape_str(a.shape()) << " case C=" << c.C << " O=" << c.O;
+            }
+            // Without a bias.
+            const Tensor ad = addends[0].to(dt);
+            EXPECT_TRUE(test::same_values(conv2d_add(xd, wd, Tensor{}, ad, st, pad, dil, c.groups),
+                                          add(conv2d(xd, wd, Tensor{}, st, pad, dil, c.groups), ad)));
+        }
+    }
+    // Hand values: a 3x3 box filter over ones (neighbour counts) plus 10 * arange, and an unbatched
+    // input with an [O, Ho, Wo] addend; a NaN addend gives NaN there only.
+    const Tensor plus = mul(arange(9).reshape({1, 1, 3, 3}), 10.0);
+    expect_values(conv2d_add(ones({1, 1, 3, 3}), ones({1, 1, 3, 3}), Tensor{}, plus, 1, 1), {1, 1, 3, 3},
+                  {4, 16, 24, 36, 49, 56, 64, 76, 84});
+    const Tensor nan_at_4 = from_vector({0, 0, 0, 0, test::kNaN, 0, 0, 0, 0}, {1, 3, 3});
+    expect_values(conv2d_add(ones({1, 3, 3}), ones({1, 1, 3, 3}), Tensor{}, nan_at_4, 1, 1), {1, 3, 3},
+                  {4, 6, 4, 6, test::kNaN, 6, 4, 6, 4});
+}
+
+TEST(Conv, Conv2dAddErrorsNameTheAddend) {
+    const Tensor x = zeros({2, 3, 5, 5}), w = zeros({4, 3, 3, 3});  // output [2, 4, 3, 3]
+    expect_error<DTypeError>([&] { conv2d_add(x, w, Tensor{}, zeros({2, 4, 3, 3}, {DType::Float64})); },
+                             {"conv2d_add", "addend", "float64", "float32"});
+    expect_error<ShapeError>([&] { conv2d_add(x, w, Tensor{}, zeros({2, 3, 3, 3})); },
+                             {"conv2d_add", "addend shape [2, 3, 3, 3]", "output shape [2, 4, 3, 3]"});
+    // An addend that would broadcast the output to a larger shape is refused, not broadcast.
+    expect_error<ShapeError>([&] { conv2d_add(x, w, Tensor{}, zeros({5, 2, 4, 3, 3})); },
+                             {"conv2d_add", "[5, 2, 4, 3, 3]", "[2, 4, 3, 3]"});
+    expect_error<ShapeError>([&] { conv2d_add(x, w, Tensor{}, zeros({2, 4, 3, 2})); }, {"conv2d_add", "[2, 4, 3, 2]"});
+    expect_error<ValueError>([&] { conv2d_add(x, w, Tensor{}, Tensor{}); }, {"conv2d_add", "addend", "undefined"});
+    // The convolution's own checks name conv2d_add.
+    expect_error<ShapeError>([&] { conv2d_add(zeros({1, 1, 2, 2}), zeros({1, 1, 3, 3}), Tensor{}, zeros({1})); },
+                             {"conv2d_add", "[1, 1, 2, 2]", "[1, 1, 3, 3]"});
+}
+
 double dot(const Tensor& a, const Tensor& b) {
     const std::vector<double> x = a.to_vector(), y = b.to_vector();
     double s = 0;

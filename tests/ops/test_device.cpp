@@ -149,6 +149,16 @@ TEST_F(DeviceOpsTest, EveryOpRunsOnTheDeviceWithTheCpusResult) {
         {"group_norm affine", [&](auto p) { return group_norm(p(im5), 2, p(bias.narrow(0, 0, 2)), p(bias.narrow(0, 2, 2))); }},
         {"group_norm 3-D", [&](auto p) { return group_norm(p(im5.reshape({3, 2, 25})), 1); }},
         {"group_norm float64 weight", [&](auto p) { return group_norm(p(im5), 2, p(bias.narrow(0, 0, 2).to(DType::Float64))); }},
+        {"conv2d_add residual", [&](auto p) { return conv2d_add(p(im5), p(k), p(bias.narrow(0, 0, 2)), p(im5), 1, 1); }},
+        {"conv2d_add channel bias, strided view", [&](auto p) {
+             return conv2d_add(p(im5), p(k), Tensor(), p(w).narrow(0, 0, 3).narrow(1, 1, 2).unsqueeze(2).unsqueeze(3), 1, 1);
+         }},
+        {"conv2d_add float16, a row", [&](auto p) {
+             return conv2d_add(p(im5.to(DType::Float16)), p(k.to(DType::Float16)), Tensor(), p(im5.to(DType::Float16)).select(0, 0).select(0, 0).select(0, 0), 1, 1);
+         }},
+        {"conv2d_add unbatched, stride 2", [&](auto p) { return conv2d_add(p(im5.select(0, 1)), p(k), Tensor(), p(x.select(0, 0)), 2, 1); }},
+        {"group_norm_silu affine", [&](auto p) { return group_norm_silu(p(im5), 2, p(bias.narrow(0, 0, 2)), p(bias.narrow(0, 2, 2))); }},
+        {"group_norm_silu float16", [&](auto p) { return group_norm_silu(p(im5.to(DType::Float16)), 1); }},
         {"cat dim 0", [&](auto p) { return cat({p(x), p(y), p(x)}, 0); }},
         {"cat negative dim, strided part", [&](auto p) { return cat({p(sq).transpose(0, 1), p(x.transpose(0, 1))}, -1); }},
         {"cat int64", [&](auto p) { return cat({p(ints), p(ints)}); }},
@@ -452,6 +462,34 @@ TEST_F(DeviceOpsTest, LayerKernelsGetTheCpusArguments) {
                              {"embedding", "out of bounds"});
     expect_error<ValueError>([&] { clamp(im, std::nullopt, std::nullopt); }, {"clamp", "at least one"});
     EXPECT_EQ(calls["conv2d"] + calls["group_norm"] + calls["cat"] + calls["index_select"] + calls["clamp"], 2 + 2 + 2 + 1 + 1);
+}
+
+// The fused layers reach one kernel each: conv2d_add hands its addend over as a view of the
+// output's shape (a broadcast or a narrowed matrix is not copied first), group_norm_silu its flag.
+TEST_F(DeviceOpsTest, FusedLayersReachOneKernelEach) {
+    use_kernels(true);
+    auto& calls = kernels_.calls;
+    const Tensor im = dev(test::random_tensor({2, 4, 7, 7}, 1)), k = dev(test::random_tensor({6, 4, 3, 3}, 2));
+    const Tensor emb = dev(test::random_tensor({2, 10}, 3));
+    const int64_t before = ops_detail::through_host_calls();
+    conv2d_add(im, k, Tensor(), emb.narrow(1, 3, 6).unsqueeze(2).unsqueeze(3), 1, 1);  // [2, 6, 1, 1] of a [2, 10]
+    conv2d_add(im, k, Tensor(), dev(test::random_tensor({2, 6, 7, 7}, 4)), 1, 1);
+    ASSERT_EQ(calls["conv2d_add"], 2);
+    EXPECT_EQ(calls["conv2d"], 0);
+    EXPECT_EQ(calls["binary"], 0) << "no separate addition";
+    EXPECT_EQ(kernels_.addend_strides[0], (std::vector<int64_t>{10, 1, 0, 0}));
+    EXPECT_EQ(kernels_.addend_strides[1], (std::vector<int64_t>{294, 49, 7, 1}));
+    group_norm_silu(im, 2, dev(test::random_tensor({4}, 5)));
+    EXPECT_EQ(calls["group_norm_silu"], 1);
+    EXPECT_EQ(calls["group_norm"] + calls["unary"], 0) << "no separate norm or silu";
+    EXPECT_EQ(ops_detail::through_host_calls(), before);
+    // Bad addends are refused before any kernel, with the CPU's messages.
+    expect_error<ShapeError>([&] { conv2d_add(im, k, Tensor(), dev(zeros({2, 6, 7, 6})), 1, 1); },
+                             {"conv2d_add", "[2, 6, 7, 6]", "[2, 6, 7, 7]"});
+    expect_error<DTypeError>([&] { conv2d_add(im, k, Tensor(), dev(zeros({6, 1, 1}, {DType::Float64})), 1, 1); },
+                             {"conv2d_add", "addend", "float64"});
+    expect_error<DeviceError>([&] { conv2d_add(im, k, Tensor(), zeros({6, 1, 1}), 1, 1); }, {"conv2d_add"});
+    EXPECT_EQ(calls["conv2d_add"], 2);
 }
 
 // With kernels on, bad arguments give the CPU's messages (the op checks before a kernel runs).

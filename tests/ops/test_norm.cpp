@@ -61,6 +61,38 @@ TEST(Norm, GroupNorm) {
     expect_error<ShapeError>([&] { group_norm(x, 3, zeros({5}, {DType::Float64})); }, {"group_norm", "weight", "[5]"});
 }
 
+// group_norm_silu is silu(group_norm(...)) exactly, in every floating dtype, with and without
+// the affine parameters, for rows shorter and longer than the in-place silu's chunk (1024).
+TEST(Norm, GroupNormSiluIsSiluOfGroupNorm) {
+    const Shape shapes[] = {{2, 6, 3, 2}, {3, 8, 20, 20}, {1, 4, 37}, {2, 2, 1500}};
+    int seed = 80;
+    for (const Shape& shape : shapes) {
+        const int64_t C = shape[1];
+        const Tensor x = test::random_tensor(shape, ++seed, DType::Float32, -4, 4);
+        const Tensor w = test::random_tensor({C}, ++seed), b = test::random_tensor({C}, ++seed);
+        for (DType dt : {DType::Float32, DType::Float64, DType::Float16, DType::BFloat16}) {
+            const Tensor xd = x.to(dt), wd = w.to(dt), bd = b.to(dt);
+            for (int64_t groups : {int64_t{1}, C / 2}) {
+                const Tensor got = group_norm_silu(xd, groups, wd, bd);
+                ASSERT_EQ(got.dtype(), dt);
+                EXPECT_TRUE(test::same_values(got, silu(group_norm(xd, groups, wd, bd))))
+                    << dtype_name(dt) << " " << shape_str(shape) << " groups " << groups;
+                EXPECT_TRUE(test::same_values(group_norm_silu(xd, groups), silu(group_norm(xd, groups))));
+            }
+        }
+    }
+    // Hand values: [1, 3] normalises to [-1, 1] (eps 0); silu(v) = v / (1 + exp(-v)).
+    const double s1 = 1.0 / (1.0 + std::exp(-1.0));
+    expect_values(group_norm_silu(from_vector({1, 3}, {1, 1, 2}, {DType::Float64}), 1, Tensor{}, Tensor{}, 0.0), {1, 1, 2},
+                  {-(1.0 - s1), s1}, 1e-15);
+    // A NaN makes its group NaN (and only its group).
+    const Tensor with_nan = from_vector({1, 2, test::kNaN, 4, 5, 6, 7, 8}, {1, 4, 2});
+    const std::vector<double> v = group_norm_silu(with_nan, 2).to_vector();
+    for (size_t i = 0; i < v.size(); ++i) EXPECT_EQ(std::isnan(v[i]), i < 4) << "element " << i;
+    expect_error<ValueError>([&] { group_norm_silu(zeros({2, 6, 3}), 4); }, {"group_norm_silu", "4", "6"});
+    expect_error<DTypeError>([&] { group_norm_silu(zeros({2, 6, 3}, {DType::Int64}), 2); }, {"group_norm_silu", "int64"});
+}
+
 TEST(Norm, BatchNormEval) {
     const Tensor x = test::random_tensor({4, 3, 2, 2}, 66, DType::Float64);
     const Tensor rm = tensor({0.5, -1, 2}, {DType::Float64}), rv = tensor({1, 4, 0.25}, {DType::Float64});

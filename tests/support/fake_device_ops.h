@@ -33,6 +33,7 @@ public:
     std::vector<double> scalars;        // binary_scalar's scalar, per call
     std::vector<DeviceConvOptions> conv_options;
     std::vector<Shape> shapes;          // conv2d / upsample: the 4-D input's shape; cat: out_shape
+    std::vector<std::vector<int64_t>> addend_strides;  // conv2d_add: the addend view's strides, per call
     std::vector<DeviceUnaryOp> unary_ops;
     std::vector<int64_t> sizes;                            // layer_norm: the row length
     std::vector<DeviceReduceOp> reduce_ops;                // reduce_rows' op, per call
@@ -210,22 +211,32 @@ public:
         return nl::index_select(t.cpu(), dim, index.cpu()).to(t.device());
     }
     Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, const DeviceConvOptions& o, int64_t Ho,
-                  int64_t Wo) override {
+                  int64_t Wo, const Tensor& add) override {
         const HostMemoryCuda::KernelScope scope;
-        if (x.dim() != 4 || w.dtype() != x.dtype() || (b.defined() && b.dtype() != x.dtype())) return Tensor();
-        ++calls["conv2d"];
+        if (x.dim() != 4 || w.dtype() != x.dtype() || (b.defined() && b.dtype() != x.dtype()) ||
+            (add.defined() && (add.dtype() != x.dtype() || add.dim() != 4)))
+            return Tensor();
+        ++calls[add.defined() ? "conv2d_add" : "conv2d"];
         conv_options.push_back(o);
         shapes.push_back(x.shape());
-        const Tensor y = nl::conv2d(x.cpu(), w.cpu(), b.defined() ? b.cpu() : b, {o.stride_h, o.stride_w},
-                                    {o.pad_h, o.pad_w}, {o.dil_h, o.dil_w}, o.groups);
+        if (add.defined()) addend_strides.push_back(add.strides());
+        Tensor y = nl::conv2d(x.cpu(), w.cpu(), b.defined() ? b.cpu() : b, {o.stride_h, o.stride_w},
+                              {o.pad_h, o.pad_w}, {o.dil_h, o.dil_w}, o.groups);
         if (y.size(2) != Ho || y.size(3) != Wo) return Tensor();  // a wrong size fails the caller's test
+        // The kernels' epilogue: each output stored, then its addend added (the view has the output's shape).
+        if (add.defined()) {
+            if (add.shape() != y.shape()) return Tensor();
+            y = nl::add(y, add.cpu());
+        }
         return y.to(x.device());
     }
-    Tensor group_norm(const Tensor& x, int64_t groups, const Tensor& w, const Tensor& b, double eps) override {
+    Tensor group_norm(const Tensor& x, int64_t groups, const Tensor& w, const Tensor& b, double eps,
+                      bool then_silu) override {
         const HostMemoryCuda::KernelScope scope;
         if ((w.defined() && w.dtype() != x.dtype()) || (b.defined() && b.dtype() != x.dtype())) return Tensor();
-        ++calls["group_norm"];
-        return nl::group_norm(x.cpu(), groups, w.defined() ? w.cpu() : w, b.defined() ? b.cpu() : b, eps).to(x.device());
+        ++calls[then_silu ? "group_norm_silu" : "group_norm"];
+        const Tensor y = nl::group_norm(x.cpu(), groups, w.defined() ? w.cpu() : w, b.defined() ? b.cpu() : b, eps);
+        return (then_silu ? nl::silu(y) : y).to(x.device());
     }
     Tensor layer_norm(const Tensor& x, int64_t len, const Tensor& w, const Tensor& b, double eps) override {
         const HostMemoryCuda::KernelScope scope;
