@@ -390,6 +390,11 @@ TEST(GpuOps, PublicOpsDispatchToTheGpu) {
     // sum that cancels to near 0 has cuBLAS's rounding in another order (2.6e-5 of a value near
     // 1e-2 on the H100).
     EXPECT_LT(max_rel(lin, glin.cpu(), 6.0), 1e-5);
+    // weight^T reaches cuBLAS as a transpose flag (no copy): also under a batch of inputs, and
+    // equal to the product with a dense copy of weight^T.
+    const Tensor x3 = stack({x, x * 0.5}), gx3 = x3.to(gpu);
+    EXPECT_LT(max_rel(linear(x3, w, b), linear(gx3, gw, gb).cpu(), 6.0), 1e-5);
+    EXPECT_LT(max_rel(matmul(x3, w.transpose(0, 1)), matmul(gx3, gw.transpose(0, 1).contiguous()).cpu(), 6.0), 1e-5);
     // float16: in float32 on the GPU too, the bias added before the one rounding; cuBLAS's order
     // can move a result by one float16 step (2^-11 of it, against the floor of 6).
     const Tensor x16 = x.to(DType::Float16), w16 = w.to(DType::Float16), b16 = b.to(DType::Float16);
