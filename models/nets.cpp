@@ -1,6 +1,8 @@
 // The forward passes (see nets.h); comments name the matching lines of models/train/nets.py.
 #include "models/nets.h"
 
+#include <vector>
+
 #include "models/schedule.h"
 #include "tensor/errors.h"
 #include "tensor/ops.h"
@@ -130,6 +132,17 @@ void DigitsUNet::bind() {
     res3_ = res("res3", 4 * c, 2 * c);
     up1_ = conv(w_, "up1", 2 * c, c, 3, 1, 1);
     res4_ = res("res4", 2 * c, c);
+    // The six blocks' embedding projections read the same e: their weights stacked make one
+    // linear, whose columns each block narrows to (a view: conv2d_add reads it in place).
+    std::vector<Tensor> ws, bs;
+    int64_t column = 0;
+    for (Res* r : {&res1_, &res2_, &mid1_, &mid2_, &res3_, &res4_}) {
+        r->emb_column = column;
+        column += r->emb.w.size(0);
+        ws.push_back(r->emb.w);
+        bs.push_back(r->emb.b);
+    }
+    emb_all_ = {cat(ws, 0), cat(bs, 0)};
     norm_out_ = gn(w_, "norm_out", c);
     conv_out_ = conv(w_, "conv_out", c, 1, 3, 1, 1);
 }
@@ -137,9 +150,10 @@ void DigitsUNet::bind() {
 // Each "norm, silu" and each "conv, then add" runs as one fused op (the same values as PyTorch's
 // separate ones): four ops a block instead of eight, the launches and passes over memory a GPU
 // step pays for.
-Tensor DigitsUNet::Res::operator()(const Tensor& x, const Tensor& e) const {
+Tensor DigitsUNet::Res::operator()(const Tensor& x, const Tensor& emb_all) const {
     // h = self.conv1(F.silu(self.norm1(x))) + self.emb(e)[:, :, None, None]
-    const Tensor h = c1.plus(n1.then_silu(x), emb(e).unsqueeze(2).unsqueeze(3));
+    const Tensor emb_e = emb_all.narrow(1, emb_column, emb.w.size(0));
+    const Tensor h = c1.plus(n1.then_silu(x), emb_e.unsqueeze(2).unsqueeze(3));
     // self.conv2(F.silu(self.norm2(h))) + self.skip(x)
     return c2.plus(n2.then_silu(h), skip.w.defined() ? skip(x) : x);
 }
@@ -158,14 +172,15 @@ Tensor DigitsUNet::forward(const Tensor& x, const Tensor& alpha_bar, const Tenso
                                                       : embedding(label.to(DType::Int64).to(label_.device()), label_);
     Tensor e = t2_(silu(t1_(noise_level_embedding(alpha_bar, 32).to(x.device())))) + label_rows;
     e = silu(e);
-    const Tensor h0 = res1_(conv_in_(x), e);
-    const Tensor h1 = res2_(down1_(h0), e);
+    const Tensor emb_all = emb_all_(e);  // every block's self.emb(e), side by side
+    const Tensor h0 = res1_(conv_in_(x), emb_all);
+    const Tensor h1 = res2_(down1_(h0), emb_all);
     Tensor h = down2_(h1);
-    h = mid2_(mid1_(h, e), e);
+    h = mid2_(mid1_(h, emb_all), emb_all);
     h = up2_(upsample_nearest2d(h, 2.0));
-    h = res3_(cat({h, h1}, 1), e);
+    h = res3_(cat({h, h1}, 1), emb_all);
     h = up1_(upsample_nearest2d(h, 2.0));
-    h = res4_(cat({h, h0}, 1), e);
+    h = res4_(cat({h, h0}, 1), emb_all);
     return conv_out_(norm_out_.then_silu(h));
 }
 

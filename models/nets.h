@@ -62,7 +62,9 @@ private:
         GroupNorm n1, n2;
         Conv c1, c2, skip;  // skip.w undefined: identity
         Linear emb;
-        Tensor operator()(const Tensor& x, const Tensor& e) const;
+        int64_t emb_column = 0;  // where emb's outputs start in the columns of emb_all_
+        // x, and emb_all_(e): the block reads its own columns of that one product.
+        Tensor operator()(const Tensor& x, const Tensor& emb_all) const;
     };
     void bind();
     Res res(const std::string& p, int64_t cin, int64_t cout) const;
@@ -73,6 +75,7 @@ private:
     Tensor label_host_;  // label_ on the host: labels given on the host are looked up there
     Conv conv_in_, down1_, down2_, up2_, up1_, conv_out_;
     Res res1_, res2_, mid1_, mid2_, res3_, res4_;
+    Linear emb_all_;  // every block's emb stacked: one matmul a forward instead of six
     GroupNorm norm_out_;
 };
 

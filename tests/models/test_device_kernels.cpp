@@ -37,6 +37,7 @@ TEST_F(DeviceKernels, DigitsUNetForwardRunsEveryOpOnAKernel) {
     const Tensor want = cpu.forward(x, ab, labels);
     const Tensor gx = x.to(Device::cuda(0)), gab = ab.to(Device::cuda(0)), glabels = labels.to(Device::cuda(0));
     const int64_t before = ops_detail::through_host_calls(), copies = fake_.copies_to_host;
+    kernels_.calls.clear();  // count the forward pass alone (to() stacks the embedding weights with cat)
     const Tensor got = dev.forward(gx, gab, glabels);
     EXPECT_EQ(ops_detail::through_host_calls(), before) << "an op of the forward pass ran through the host";
     // What still reads device memory back (each a wait for the stream on a GPU): the noise-level
@@ -51,6 +52,8 @@ TEST_F(DeviceKernels, DigitsUNetForwardRunsEveryOpOnAKernel) {
     EXPECT_EQ(kernels_.calls["conv2d"], 8);
     EXPECT_EQ(kernels_.calls["group_norm_silu"], 13);
     EXPECT_EQ(kernels_.calls["group_norm"], 0);
+    // t1, t2 and the six blocks' embedding projections as one product.
+    EXPECT_EQ(kernels_.calls["matmul"], 3);
     EXPECT_EQ(kernels_.calls["upsample_nearest2d"], 2);
     EXPECT_EQ(kernels_.calls["cat"], 2);
     EXPECT_EQ(kernels_.calls["index_select"], 1) << "the label embedding";
