@@ -54,6 +54,14 @@ TEST_F(DeviceKernels, DigitsUNetForwardRunsEveryOpOnAKernel) {
     EXPECT_EQ(kernels_.calls["group_norm"], 0);
     // t1, t2 and the six blocks' embedding projections as one product.
     EXPECT_EQ(kernels_.calls["matmul"], 3);
+    // What is left elementwise: the three linears' biases and the label embedding's addition; the
+    // time embedding's two silus.
+    EXPECT_EQ(kernels_.calls["binary"], 4);
+    EXPECT_EQ(kernels_.calls["unary"], 2);
+    int64_t launches = 0;
+    for (const auto& [op, n] : kernels_.calls) launches += n;
+    EXPECT_EQ(launches, 47) << "device ops a forward pass issues (82 before the fused layers, and 8 copies of "
+                               "weight^T on a GPU)";
     EXPECT_EQ(kernels_.calls["upsample_nearest2d"], 2);
     EXPECT_EQ(kernels_.calls["cat"], 2);
     EXPECT_EQ(kernels_.calls["index_select"], 1) << "the label embedding";
