@@ -52,12 +52,22 @@ const ConvCase kCases[] = {
     {5, 16, 16, 16, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1},
 };
 
+// Random input, weight and bias of a case (seeds from `seed` on, which advances).
+struct ConvOperands {
+    Tensor x, w, b;
+};
+ConvOperands operands_of(const ConvCase& c, uint64_t& seed) {
+    ConvOperands o;
+    o.x = test::random_tensor({c.N, c.C, c.H, c.W}, ++seed);
+    o.w = test::random_tensor({c.O, c.C / c.groups, c.kh, c.kw}, ++seed);
+    o.b = test::random_tensor({c.O}, ++seed);
+    return o;
+}
+
 TEST(Conv, Conv2dMatchesNaiveLoop) {
     uint64_t seed = 500;
     for (const ConvCase& c : kCases) {
-        const Tensor x = test::random_tensor({c.N, c.C, c.H, c.W}, ++seed);
-        const Tensor w = test::random_tensor({c.O, c.C / c.groups, c.kh, c.kw}, ++seed);
-        const Tensor b = test::random_tensor({c.O}, ++seed);
+        const auto [x, w, b] = operands_of(c, seed);
         const int64_t Ho = (c.H + 2 * c.ph - c.dh * (c.kh - 1) - 1) / c.sh + 1;
         const int64_t Wo = (c.W + 2 * c.pw - c.dw * (c.kw - 1) - 1) / c.sw + 1;
         const Tensor y = conv2d(x, w, b, {c.sh, c.sw}, {c.ph, c.pw}, {c.dh, c.dw}, c.groups);
@@ -112,11 +122,9 @@ TEST(Conv, Conv2dErrors) {
 // (a residual, a per-image channel bias, a narrowed row of a wider matrix, a transposed view) and
 // every geometry of kCases give the two ops' values exactly.
 TEST(Conv, Conv2dAddIsConvThenAdd) {
-    int seed = 300;
+    uint64_t seed = 300;
     for (const ConvCase& c : kCases) {
-        const Tensor x = test::random_tensor({c.N, c.C, c.H, c.W}, ++seed);
-        const Tensor w = test::random_tensor({c.O, c.C / c.groups, c.kh, c.kw}, ++seed);
-        const Tensor b = test::random_tensor({c.O}, ++seed);
+        const auto [x, w, b] = operands_of(c, seed);
         const Size2 st{c.sh, c.sw}, pad{c.ph, c.pw}, dil{c.dh, c.dw};
         const Tensor y = conv2d(x, w, b, st, pad, dil, c.groups);
         const int64_t Ho = y.size(2), Wo = y.size(3);
