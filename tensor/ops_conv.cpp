@@ -2,8 +2,10 @@
 // NCHW tensors. Float16/bfloat16 run in float32 and are rounded once; float32 and float64 run in
 // their own type. Work is split over images x groups when there are enough of them, else inside
 // each GEMM.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "tensor/backend.h"
@@ -64,6 +66,89 @@ struct ConvGeom {
     Size2 stride, padding, dilation;
 };
 
+// A scratch matrix of n values for one convolution task (im2col's columns, col2im's products):
+// up to kKeptScratch bytes it is this thread's buffer, kept between calls (a fresh vector of a few
+// hundred KiB is a fresh mapping from glibc, zeroed and page-faulted on every call); larger ones are
+// allocated for the call alone, so that one huge convolution does not pin its memory for good.
+constexpr size_t kKeptScratch = size_t{8} << 20;
+template <class T>
+class ConvScratch {
+public:
+    explicit ConvScratch(int64_t n) {
+        const size_t count = static_cast<size_t>(n);
+        if (count * sizeof(T) <= kKeptScratch) {
+            static thread_local std::vector<T> kept;
+            if (kept.size() < count) kept.resize(count);
+            data_ = kept.data();
+        } else {
+            own_.resize(count);
+            data_ = own_.data();
+        }
+    }
+    T* data() const { return data_; }
+
+private:
+    std::vector<T> own_;
+    T* data_ = nullptr;
+};
+
+// The im2col matrix of one image's group xg ([Cg, H, W]): col[(c, ki, kj)][oh, ow] is the input
+// under tap (ki, kj) of output (oh, ow), 0 in the padding. Every entry is written (no clearing
+// first). The UNet's images are 20, 10 and 5 pixels wide, so the per-row work is what costs: a
+// "same" convolution (stride 1, output as wide as the input) copies each tap's plane as one run,
+// the input shifted by a constant, and then zeroes what falls in the padding.
+template <class T>
+void im2col(const ConvGeom& g, int64_t Cg, const T* xg, T* col) {
+    const int64_t HoWo = g.Ho * g.Wo, sw = g.stride.w, plane = g.H * g.W;
+    const bool same = g.stride.h == 1 && sw == 1 && g.Wo == g.W;
+    for (int64_t c = 0; c < Cg; ++c)
+        for (int64_t ki = 0; ki < g.kh; ++ki)
+            for (int64_t kj = 0; kj < g.kw; ++kj) {
+                T* dst = col + ((c * g.kh + ki) * g.kw + kj) * HoWo;
+                // Output columns [lo, hi) read input columns iw = ow * sw + off inside [0, W).
+                const int64_t off = kj * g.dilation.w - g.padding.w;
+                const int64_t lo = std::min(g.Wo, off >= 0 ? int64_t{0} : (-off + sw - 1) / sw);
+                const int64_t hi = std::max(lo, g.W - 1 - off < 0 ? int64_t{0} : std::min(g.Wo, (g.W - 1 - off) / sw + 1));
+                if (same) {
+                    // Output rows [r0, r1) read input rows oh + dy inside [0, H); then entry k of
+                    // the plane is input entry k + shift, except in the columns outside [lo, hi).
+                    const int64_t dy = ki * g.dilation.h - g.padding.h;
+                    const int64_t r0 = std::min(g.Ho, std::max<int64_t>(0, -dy));
+                    const int64_t r1 = std::max(r0, std::min(g.Ho, g.H - dy));
+                    const int64_t shift = dy * g.W + off;
+                    const int64_t k0 = std::max(r0 * g.Wo, -shift), k1 = std::min(r1 * g.Wo, plane - shift);
+                    const T* src = xg + c * plane;
+                    std::fill(dst, dst + r0 * g.Wo, T(0));
+                    if (k0 < k1) std::copy(src + k0 + shift, src + k1 + shift, dst + k0);
+                    std::fill(dst + r1 * g.Wo, dst + HoWo, T(0));
+                    // Column by column: row by row, each row's one or two padding entries would be
+                    // a memset call of their own.
+                    const auto zero_column = [&](int64_t ow) {
+                        for (int64_t oh = r0; oh < r1; ++oh) dst[oh * g.Wo + ow] = T(0);
+                    };
+                    for (int64_t ow = 0; ow < lo; ++ow) zero_column(ow);
+                    for (int64_t ow = hi; ow < g.Wo; ++ow) zero_column(ow);
+                    continue;
+                }
+                for (int64_t oh = 0; oh < g.Ho; ++oh) {
+                    T* d = dst + oh * g.Wo;
+                    const int64_t ih = oh * g.stride.h - g.padding.h + ki * g.dilation.h;
+                    if (ih < 0 || ih >= g.H) {
+                        std::fill(d, d + g.Wo, T(0));
+                        continue;
+                    }
+                    const T* row = xg + (c * g.H + ih) * g.W;
+                    std::fill(d, d + lo, T(0));
+                    if (sw == 1) {
+                        std::copy(row + lo + off, row + hi + off, d + lo);
+                    } else {
+                        for (int64_t ow = lo; ow < hi; ++ow) d[ow] = row[ow * sw + off];
+                    }
+                    std::fill(d + hi, d + g.Wo, T(0));
+                }
+            }
+}
+
 // add (conv2d_add; null for conv2d) is read at addend_offset(as, ...) and added after the bias.
 template <class T>
 void conv2d_kernel(const ConvGeom& g, const T* x, const T* w, const T* bias, T* y, const T* add = nullptr,
@@ -76,24 +161,11 @@ void conv2d_kernel(const ConvGeom& g, const T* x, const T* w, const T* bias, T* 
         const int64_t n = task / g.groups, gi = task % g.groups;
         const T* xg = x + (n * g.C + gi * Cg) * HW;
         const T* B = xg;
-        std::vector<T> col;
+        std::optional<ConvScratch<T>> col;
         if (!direct) {
-            col.assign(static_cast<size_t>(rows * HoWo), T(0));
-            for (int64_t c = 0; c < Cg; ++c)
-                for (int64_t ki = 0; ki < g.kh; ++ki)
-                    for (int64_t kj = 0; kj < g.kw; ++kj) {
-                        T* dst = col.data() + ((c * g.kh + ki) * g.kw + kj) * HoWo;
-                        for (int64_t oh = 0; oh < g.Ho; ++oh) {
-                            const int64_t ih = oh * g.stride.h - g.padding.h + ki * g.dilation.h;
-                            if (ih < 0 || ih >= g.H) continue;  // stays zero
-                            const T* src = xg + (c * g.H + ih) * g.W;
-                            for (int64_t ow = 0; ow < g.Wo; ++ow) {
-                                const int64_t iw = ow * g.stride.w - g.padding.w + kj * g.dilation.w;
-                                if (iw >= 0 && iw < g.W) dst[oh * g.Wo + ow] = src[iw];
-                            }
-                        }
-                    }
-            B = col.data();
+            col.emplace(rows * HoWo);
+            im2col(g, Cg, xg, col->data());
+            B = col->data();
         }
         T* yg = y + (n * g.O + gi * Og) * HoWo;
         gemm<T>(Og, HoWo, rows, w + gi * Og * rows, rows, 1, B, HoWo, 1, yg, HoWo, parallel_gemm);
@@ -120,15 +192,16 @@ void conv_transpose2d_kernel(const ConvGeom& g, const T* x, const T* w, const T*
     over_tasks(g.N * g.groups, [&](int64_t task, bool parallel_gemm) {
         const int64_t n = task / g.groups, gi = task % g.groups;
         const T* xg = x + (n * g.C + gi * Cg) * HW;
-        std::vector<T> col(static_cast<size_t>(rows * HW));
+        const ConvScratch<T> scratch(rows * HW);
+        T* const col = scratch.data();
         // col[Og*kh*kw, H*W] = W_g^T x_g, W_g = w[gi*Cg : (gi+1)*Cg] as [Cg, Og*kh*kw].
-        gemm<T>(rows, HW, Cg, w + gi * Cg * rows, 1, rows, xg, HW, 1, col.data(), HW, parallel_gemm);
+        gemm<T>(rows, HW, Cg, w + gi * Cg * rows, 1, rows, xg, HW, 1, col, HW, parallel_gemm);
         T* yg = y + (n * g.O + gi * Og) * HoWo;
         std::fill(yg, yg + Og * HoWo, T(0));
         for (int64_t o = 0; o < Og; ++o)
             for (int64_t ki = 0; ki < g.kh; ++ki)
                 for (int64_t kj = 0; kj < g.kw; ++kj) {
-                    const T* src = col.data() + ((o * g.kh + ki) * g.kw + kj) * HW;
+                    const T* src = col + ((o * g.kh + ki) * g.kw + kj) * HW;
                     T* dst = yg + o * HoWo;
                     for (int64_t ih = 0; ih < g.H; ++ih) {
                         const int64_t oh = ih * g.stride.h - g.padding.h + ki * g.dilation.h;

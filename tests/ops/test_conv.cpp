@@ -50,6 +50,10 @@ const ConvCase kCases[] = {
     {2, 2, 11, 6, 3, 3, 3, 2, 3, 2, 1, 2, 1, 1},  {1, 8, 6, 6, 8, 3, 3, 1, 1, 1, 1, 1, 1, 8},
     {2, 5, 12, 12, 7, 5, 4, 3, 2, 2, 1, 1, 2, 1}, {1, 3, 4, 4, 2, 1, 1, 2, 2, 0, 0, 1, 1, 1},
     {5, 16, 16, 16, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1},
+    // "Same" convolutions (stride 1, output as wide as the input: im2col's one-run path), dilated,
+    // rectangular, and with a kernel wider than the image.
+    {2, 3, 9, 7, 4, 3, 3, 1, 1, 2, 2, 2, 2, 1},   {1, 2, 6, 5, 3, 5, 3, 1, 1, 2, 1, 1, 1, 1},
+    {1, 2, 3, 3, 2, 5, 5, 1, 1, 2, 2, 1, 1, 1},   {2, 4, 5, 6, 2, 3, 3, 1, 1, 0, 1, 1, 1, 2},
 };
 
 // Random input, weight and bias of a case (seeds from `seed` on, which advances).
