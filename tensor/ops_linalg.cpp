@@ -129,6 +129,13 @@ NL_ALWAYS_INLINE void gemm_task(const GemmArgs& g, int64_t i0, int64_t i1, int64
             for (int64_t k = 0; k < kc; ++k) {
                 const T* src = B + (pc + k) * g.b_rs + jb * g.b_cs;
                 T* d = dst + k * NR;
+                if (g.b_cs == 1 && w == NR) {
+                    // A whole panel row: a copy of constant size is a few vector moves. (A loop to w
+                    // became a memmove call, which costs more than the row's products for the small
+                    // matrices of the models' convolutions; a loop to NR, scalar moves.)
+                    std::memcpy(d, src, sizeof(T) * NR);
+                    continue;
+                }
                 if (g.b_cs == 1) {
                     for (int64_t c = 0; c < w; ++c) d[c] = src[c];
                 } else {
@@ -214,7 +221,10 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_rs, int64_t a_c
     const int64_t row_tasks = (M + kMC - 1) / kMC, col_tasks = (N + kNC - 1) / kNC;
     const size_t buf_size = static_cast<size_t>(std::min(K, kKC) * ((std::min(N, kNC) + NR - 1) / NR) * NR);
     auto run = [&](int64_t t0, int64_t t1) {
-        std::vector<T> buf(buf_size);
+        // The packing buffer (at most kKC x kNC values) is the thread's own, kept between calls: a
+        // fresh zeroed vector per call cost a memset of up to 256 KiB for every small product.
+        static thread_local std::vector<T> buf;
+        if (buf.size() < buf_size) buf.resize(buf_size);
         for (int64_t t = t0; t < t1; ++t) {
             const int64_t ri = t / col_tasks, ci = t % col_tasks;
             run_task(isa, g, ri * kMC, std::min(M, (ri + 1) * kMC), ci * kNC, std::min(N, (ci + 1) * kNC),
