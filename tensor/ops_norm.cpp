@@ -70,11 +70,13 @@ void silu_row(T* q, int64_t len) {
     }
 }
 
-// Normalises rows of x (contiguous, [rows, len]); channel_of(row, i) picks the affine parameter.
+// Normalises rows of x (contiguous, [rows, len]). The affine parameters go by runs: element i of
+// row r takes parameter first_channel(r) + i / run (group_norm: a channel's `spatial` values share
+// one; layer_norm: run 1, one per element), walked run by run rather than divided per element.
 // then_silu: silu of each stored output (group_norm_silu).
-template <class T, class Channel>
-void normalize_rows(const T* x, T* y, int64_t rows, int64_t len, double eps, const std::vector<double>& w,
-                    const std::vector<double>& b, Channel channel_of, bool then_silu = false) {
+template <class T, class FirstChannel>
+void normalize_rows(const T* x, T* y, int64_t rows, int64_t len, int64_t run, double eps, const std::vector<double>& w,
+                    const std::vector<double>& b, FirstChannel first_channel, bool then_silu = false) {
     parallel_for(rows, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, len)), [&](int64_t r0, int64_t r1) {
         for (int64_t r = r0; r < r1; ++r) {
             const T* p = x + r * len;
@@ -85,12 +87,15 @@ void normalize_rows(const T* x, T* y, int64_t rows, int64_t len, double eps, con
             });
             const double rstd = 1.0 / std::sqrt(m2 / static_cast<double>(len) + eps);
             T* q = y + r * len;
-            for (int64_t i = 0; i < len; ++i) {
-                double v = (to_double<T>(p[i]) - mean) * rstd;
-                const int64_t c = channel_of(r, i);
-                if (!w.empty()) v *= w[static_cast<size_t>(c)];
-                if (!b.empty()) v += b[static_cast<size_t>(c)];
-                q[i] = from_double<T>(v);
+            int64_t c = first_channel(r);
+            for (int64_t i0 = 0; i0 < len; i0 += run, ++c) {
+                const int64_t i1 = std::min(len, i0 + run);
+                for (int64_t i = i0; i < i1; ++i) {
+                    double v = (to_double<T>(p[i]) - mean) * rstd;
+                    if (!w.empty()) v *= w[static_cast<size_t>(c)];
+                    if (!b.empty()) v += b[static_cast<size_t>(c)];
+                    q[i] = from_double<T>(v);
+                }
             }
             if (then_silu) silu_row(q, len);
         }
@@ -147,8 +152,8 @@ Tensor group_norm_with(const char* op, const Tensor& x, int64_t num_groups, cons
     dispatch_floating(x.dtype(), [&](auto tag) {
         using T = decltype(tag);
         normalize_rows<T>(
-            xc.data<T>(), y.data<T>(), N * num_groups, len, eps, w, b,
-            [&](int64_t row, int64_t i) { return (row % num_groups) * cg + i / spatial; }, then_silu);
+            xc.data<T>(), y.data<T>(), N * num_groups, len, spatial, eps, w, b,
+            [&](int64_t row) { return (row % num_groups) * cg; }, then_silu);
     });
     return y;
 }
@@ -191,8 +196,7 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
     if (y.numel() == 0) return y;
     dispatch_floating(x.dtype(), [&](auto tag) {
         using T = decltype(tag);
-        normalize_rows<T>(xc.data<T>(), y.data<T>(), x.numel() / len, len, eps, w, b,
-                          [](int64_t, int64_t i) { return i; });
+        normalize_rows<T>(xc.data<T>(), y.data<T>(), x.numel() / len, len, 1, eps, w, b, [](int64_t) { return int64_t{0}; });
     });
     return y;
 }
