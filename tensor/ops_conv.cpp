@@ -416,19 +416,32 @@ Tensor upsample_nearest2d(const Tensor& x, double scale_h, double scale_w) {
     for (int64_t i = 0; i < Ho; ++i) sh[i] = src_index(i, H, Ho, scale_h);
     for (int64_t j = 0; j < Wo; ++j) sw[j] = src_index(j, W, Wo, scale_w);
     Tensor y = Tensor::empty({N, C, Ho, Wo}, {x.dtype(), Device::cpu()});
-    const size_t es = x.element_size();
-    const char* src = static_cast<const char*>(x4.data_ptr());
-    char* dst = static_cast<char*>(y.data_ptr());
-    parallel_for(N * C, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, Ho * Wo)),
-                 [&](int64_t b0, int64_t b1) {
-                     for (int64_t plane = b0; plane < b1; ++plane)
-                         for (int64_t i = 0; i < Ho; ++i) {
-                             const char* srow = src + static_cast<size_t>((plane * H + sh[i]) * W) * es;
-                             char* drow = dst + static_cast<size_t>((plane * Ho + i) * Wo) * es;
-                             for (int64_t j = 0; j < Wo; ++j)
-                                 std::memcpy(drow + static_cast<size_t>(j) * es, srow + static_cast<size_t>(sw[j]) * es, es);
-                         }
-                 });
+    // Elements moved as unsigned integers of their size (every bit kept, NaN payloads included); an
+    // output row whose source row is the previous one's (each row twice at 2x) is a copy of it.
+    const auto copy_planes = [&](auto tag) {
+        using E = decltype(tag);
+        const E* src = static_cast<const E*>(x4.data_ptr());
+        E* dst = static_cast<E*>(y.data_ptr());
+        parallel_for(N * C, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, Ho * Wo)),
+                     [&](int64_t b0, int64_t b1) {
+                         for (int64_t plane = b0; plane < b1; ++plane)
+                             for (int64_t i = 0; i < Ho; ++i) {
+                                 E* drow = dst + (plane * Ho + i) * Wo;
+                                 if (i > 0 && sh[i] == sh[i - 1]) {
+                                     std::memcpy(drow, drow - Wo, sizeof(E) * static_cast<size_t>(Wo));
+                                     continue;
+                                 }
+                                 const E* srow = src + (plane * H + sh[i]) * W;
+                                 for (int64_t j = 0; j < Wo; ++j) drow[j] = srow[sw[j]];
+                             }
+                     });
+    };
+    switch (x.element_size()) {
+        case 1: copy_planes(uint8_t{}); break;
+        case 2: copy_planes(uint16_t{}); break;
+        case 4: copy_planes(uint32_t{}); break;
+        default: copy_planes(uint64_t{}); break;
+    }
     return unbatched ? y.squeeze(0) : y;
 }
 

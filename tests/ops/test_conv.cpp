@@ -259,6 +259,33 @@ TEST(Conv, UpsampleNearest) {
     expect_error<ShapeError>([&] { upsample_nearest2d(x, 0.25); }, {"upsample_nearest2d", "[1, 1, 2, 2]"});
 }
 
+// Every element size (1, 2, 4, 8 bytes) and scale (2x repeats each row, 3x three times, 1.5x and
+// 0.6x some) against the index rule applied by hand.
+TEST(Conv, UpsampleNearestEveryDtypeAndScale) {
+    const Tensor base = test::random_tensor({2, 3, 5, 7}, 90, DType::Float64, -100, 100);
+    for (DType dt : {DType::Bool, DType::UInt8, DType::Float16, DType::BFloat16, DType::Int32, DType::Float32,
+                     DType::Int64, DType::Float64}) {
+        const Tensor x = base.to(dt);
+        const std::vector<double> xv = x.to_vector();
+        for (const auto& [sh, sw] : std::vector<std::pair<double, double>>{{2, 2}, {3, 1}, {1.5, 0.6}, {0.6, 2}}) {
+            const Tensor y = upsample_nearest2d(x, sh, sw);
+            const int64_t Ho = y.size(2), Wo = y.size(3);
+            ASSERT_EQ(Ho, static_cast<int64_t>(5 * sh)) << dtype_name(dt);
+            auto src = [](int64_t dst, int64_t in, int64_t out, double scale) -> int64_t {
+                if (out == in) return dst;
+                if (out == 2 * in) return dst / 2;
+                return std::min<int64_t>(static_cast<int64_t>(std::floor(static_cast<float>(dst) * static_cast<float>(1.0 / scale))), in - 1);
+            };
+            std::vector<double> want;
+            for (int64_t plane = 0; plane < 6; ++plane)
+                for (int64_t i = 0; i < Ho; ++i)
+                    for (int64_t j = 0; j < Wo; ++j)
+                        want.push_back(xv[static_cast<size_t>((plane * 5 + src(i, 5, Ho, sh)) * 7 + src(j, 7, Wo, sw))]);
+            expect_values(y, {2, 3, Ho, Wo}, want);
+        }
+    }
+}
+
 TEST(Conv, AvgPool) {
     const Tensor x = arange(0.0, 16.0, 1.0, {DType::Float32}).view({1, 1, 4, 4});
     expect_values(avg_pool2d(x, 2), {1, 1, 2, 2}, {2.5, 4.5, 10.5, 12.5});
