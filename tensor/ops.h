@@ -218,7 +218,8 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor
 // conv2d(x, weight, bias, ...) + addend as one op, for a network's "conv, then add": addend has the
 // convolution's dtype and broadcasts to its output (a residual [N, O, Ho, Wo], a per-image channel
 // bias [N, O, 1, 1], ...). The same values as the two ops (each output rounded, then the addition),
-// without the pass over memory and the launch of the addition. No PyTorch counterpart.
+// without the pass over memory and the launch of the addition; only where both an output and its
+// addend are NaN may the NaN's payload be the other's. No PyTorch counterpart.
 Tensor conv2d_add(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& addend, Size2 stride = 1,
                   Size2 padding = 0, Size2 dilation = 1, int64_t groups = 1);
 // x[N, Cin, H, W], weight[Cin, Cout/groups, kh, kw]; output size per axis:

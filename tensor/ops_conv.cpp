@@ -140,7 +140,7 @@ void im2col(const ConvGeom& g, int64_t Cg, const T* xg, T* col) {
                     const T* row = xg + (c * g.H + ih) * g.W;
                     std::fill(d, d + lo, T(0));
                     if (sw == 1) {
-                        std::copy(row + lo + off, row + hi + off, d + lo);
+                        if (lo < hi) std::copy(row + lo + off, row + hi + off, d + lo);  // (lo + off >= 0 only then)
                     } else {
                         for (int64_t ow = lo; ow < hi; ++ow) d[ow] = row[ow * sw + off];
                     }

@@ -127,6 +127,21 @@ void expect_conv_cases_exact(bool tiled_cases) {
     }
     // Unbatched and strided inputs (made dense on the device first).
     const Tensor x = data({2, 16, 20, 20}, DType::Float32, 4), w = data({16, 16, 3, 3}, DType::Float32, 5);
+    // conv2d_add's other addend layouts, read in place: a transposed view, a row [Wo], a channel
+    // column [O, 1, 1], and an unbatched input with an [O, Ho, Wo] addend.
+    const Tensor res_t = data({2, 16, 20, 20}, DType::Float32, 11).transpose(2, 3);
+    const Tensor row = data({20}, DType::Float32, 12), column = data({16, 1, 1}, DType::Float32, 13);
+    for (const Tensor& a : {res_t, row, column}) {
+        EXPECT_TRUE(same_bytes(conv2d_add(x, w, Tensor(), a, 1, 1),
+                               conv2d_add(gpu(x), gpu(w), Tensor(), gpu(a.contiguous()), 1, 1)))
+            << "conv2d_add " << shape_str(a.shape());
+    }
+    EXPECT_TRUE(same_bytes(conv2d_add(x, w, Tensor(), res_t, 1, 1),
+                           conv2d_add(gpu(x), gpu(w), Tensor(), gpu(res_t.transpose(2, 3).contiguous()).transpose(2, 3), 1, 1)))
+        << "conv2d_add of a transposed view on the GPU";
+    EXPECT_TRUE(same_bytes(conv2d_add(x.select(0, 1), w, Tensor(), res_t.select(0, 0), 1, 1),
+                           conv2d_add(gpu(x).select(0, 1), gpu(w), Tensor(), gpu(res_t.select(0, 0).contiguous()), 1, 1)))
+        << "unbatched conv2d_add";
     EXPECT_TRUE(same_bytes(conv2d(x.select(0, 1), w, Tensor(), 1, 1), conv2d(gpu(x).select(0, 1), gpu(w), Tensor(), 1, 1)));
     EXPECT_TRUE(same_bytes(conv2d(x.transpose(2, 3), w, Tensor(), 2, 1), conv2d(gpu(x).transpose(2, 3), gpu(w), Tensor(), 2, 1)));
     EXPECT_TRUE(same_bytes(conv2d(x, w.transpose(2, 3), Tensor(), 1, 1), conv2d(gpu(x), gpu(w).transpose(2, 3), Tensor(), 1, 1)));

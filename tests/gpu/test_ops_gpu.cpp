@@ -395,6 +395,12 @@ TEST(GpuOps, PublicOpsDispatchToTheGpu) {
     const Tensor x3 = stack({x, x * 0.5}), gx3 = x3.to(gpu);
     EXPECT_LT(max_rel(linear(x3, w, b), linear(gx3, gw, gb).cpu(), 6.0), 1e-5);
     EXPECT_LT(max_rel(matmul(x3, w.transpose(0, 1)), matmul(gx3, gw.transpose(0, 1).contiguous()).cpu(), 6.0), 1e-5);
+    // ... a weight narrowed to fewer rows (a storage offset), one output, and one input feature.
+    const int64_t rows = w.size(0);
+    EXPECT_LT(max_rel(linear(x, w.narrow(0, 1, rows - 1)), linear(gx, gw.narrow(0, 1, rows - 1)).cpu(), 6.0), 1e-5);
+    EXPECT_LT(max_rel(linear(x, w.narrow(0, 2, 1)), linear(gx, gw.narrow(0, 2, 1)).cpu(), 6.0), 1e-5);
+    EXPECT_LT(max_rel(linear(x.narrow(1, 0, 1), w.narrow(1, 0, 1)), linear(gx.narrow(1, 0, 1), gw.narrow(1, 0, 1)).cpu(), 6.0),
+              1e-5);
     // float16: in float32 on the GPU too, the bias added before the one rounding; cuBLAS's order
     // can move a result by one float16 step (2^-11 of it, against the floor of 6).
     const Tensor x16 = x.to(DType::Float16), w16 = w.to(DType::Float16), b16 = b.to(DType::Float16);

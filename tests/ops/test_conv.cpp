@@ -122,6 +122,18 @@ TEST(Conv, Conv2dErrors) {
                              {"conv2d", "bias", "[3]"});
 }
 
+// A convolution whose im2col matrix (144 x 16,384 floats: 9.4 MB) is larger than the scratch a
+// thread keeps (8 MiB) takes a buffer of its own; then a small one reuses the kept buffer.
+TEST(Conv, Conv2dLargerThanTheKeptScratch) {
+    const ConvCase big{1, 16, 128, 128, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1}, small{1, 16, 12, 12, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1};
+    uint64_t seed = 700;
+    for (const ConvCase& c : {big, small, big}) {
+        const auto [x, w, b] = operands_of(c, seed);
+        const Tensor y = conv2d(x, w, b, 1, 1);
+        expect_values(y, {1, 3, c.H, c.W}, naive_conv2d<float>(x, w, b, c, c.H, c.W));
+    }
+}
+
 // conv2d_add is conv2d, then add: every dtype, every broadcast form of the addend a network uses
 // (a residual, a per-image channel bias, a narrowed row of a wider matrix, a transposed view) and
 // every geometry of kCases give the two ops' values exactly.
