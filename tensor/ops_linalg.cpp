@@ -28,6 +28,7 @@ constexpr int64_t kMR = 4;     // rows of the register tile
 constexpr int64_t kKC = 256;   // k per packed block
 constexpr int64_t kNC = 256;   // columns per packed block (and per task)
 constexpr int64_t kMC = 64;    // rows per task
+constexpr int64_t kInPlaceRows = 32;  // tasks of up to this many rows read unit-stride B unpacked
 // Columns of the register tile: two vectors of VB bytes.
 template <class T, int VB> constexpr int64_t kNR = 2 * VB / static_cast<int64_t>(sizeof(T));
 constexpr int kMaxVB = 64;
@@ -48,13 +49,14 @@ NL_ALWAYS_INLINE void store_vec(void* p, const V& v) {
     std::memcpy(p, &v, sizeof(V));
 }
 
-// The full 4 x NR tile: C[4, NR] (+)= A[4, kc] * Bp, Bp a packed panel [kc][NR]. The 8 accumulators
-// are named variables so they stay in registers across the k loop.
+// The full 4 x NR tile: C[4, NR] (+)= A[4, kc] * Bp, Bp a panel of kc rows of NR values, row k at
+// Bp + k * bs (a packed panel: bs = NR). The 8 accumulators are named variables so they stay in
+// registers across the k loop.
 template <class T, int VB>
 NL_ALWAYS_INLINE void micro_full(int64_t kc, const T* a0, const T* a1, const T* a2, const T* a3, int64_t a_cs,
-                                 const T* Bp, T* C, int64_t ldc, bool first) {
+                                 const T* Bp, int64_t bs, T* C, int64_t ldc, bool first) {
     using V = typename Vec<T, VB>::type;
-    constexpr int64_t L = static_cast<int64_t>(VB / sizeof(T)), NR = kNR<T, VB>;
+    constexpr int64_t L = static_cast<int64_t>(VB / sizeof(T));
     V c00{}, c01{}, c10{}, c11{}, c20{}, c21{}, c30{}, c31{};
     if (!first) {
         load_vec(c00, C), load_vec(c01, C + L);
@@ -64,7 +66,7 @@ NL_ALWAYS_INLINE void micro_full(int64_t kc, const T* a0, const T* a1, const T* 
     }
     for (int64_t k = 0; k < kc; ++k) {
         V b0, b1;
-        load_vec(b0, Bp + k * NR), load_vec(b1, Bp + k * NR + L);
+        load_vec(b0, Bp + k * bs), load_vec(b1, Bp + k * bs + L);
         const int64_t ka = k * a_cs;
         const T x0 = a0[ka], x1 = a1[ka], x2 = a2[ka], x3 = a3[ka];
         c00 += x0 * b0;
@@ -86,18 +88,18 @@ NL_ALWAYS_INLINE void micro_full(int64_t kc, const T* a0, const T* a1, const T* 
 // kernel on a local tile; missing rows repeat the last row of A and are not stored.
 template <class T, int VB>
 NL_ALWAYS_INLINE void micro_tile(int64_t kc, const T* A, int64_t a_rs, int64_t a_cs, int64_t rows, const T* Bp,
-                                 T* C, int64_t ldc, int64_t nr, bool first) {
+                                 int64_t bs, T* C, int64_t ldc, int64_t nr, bool first) {
     constexpr int64_t NR = kNR<T, VB>;
     const T* a[kMR];
     for (int64_t r = 0; r < kMR; ++r) a[r] = A + std::min(r, rows - 1) * a_rs;
     if (rows == kMR && nr == NR) {
-        micro_full<T, VB>(kc, a[0], a[1], a[2], a[3], a_cs, Bp, C, ldc, first);
+        micro_full<T, VB>(kc, a[0], a[1], a[2], a[3], a_cs, Bp, bs, C, ldc, first);
         return;
     }
     T tile[kMR * NR];
     for (int64_t r = 0; r < kMR; ++r)
         for (int64_t c = 0; c < NR; ++c) tile[r * NR + c] = (!first && r < rows && c < nr) ? C[r * ldc + c] : T(0);
-    micro_full<T, VB>(kc, a[0], a[1], a[2], a[3], a_cs, Bp, tile, NR, first);
+    micro_full<T, VB>(kc, a[0], a[1], a[2], a[3], a_cs, Bp, bs, tile, NR, first);
     for (int64_t r = 0; r < rows; ++r)
         for (int64_t c = 0; c < nr; ++c) C[r * ldc + c] = tile[r * NR + c];
 }
@@ -120,22 +122,21 @@ NL_ALWAYS_INLINE void gemm_task(const GemmArgs& g, int64_t i0, int64_t i1, int64
     const T* B = static_cast<const T*>(g.B);
     T* C = static_cast<T*>(g.C);
     const int64_t nc = j1 - j0, panels = (nc + NR - 1) / NR;
+    // When the task has few rows of C (a convolution's 16 or 32 output channels) packing B costs as
+    // much as a sixth of the products: rows of B with unit column stride (im2col's matrix) are then
+    // read in place, a whole panel at a time. Otherwise (and for a partial panel) B is packed, which
+    // keeps large products' panels contiguous.
+    const bool in_place = g.b_cs == 1 && i1 - i0 <= kInPlaceRows;
     for (int64_t pc = 0; pc < g.K; pc += kKC) {
         const int64_t kc = std::min(kKC, g.K - pc);
         // Pack B[pc:pc+kc, j0:j1] as panels [panel][k][NR], zero-padded past j1.
         for (int64_t p = 0; p < panels; ++p) {
             T* dst = buf + p * kc * NR;
             const int64_t jb = j0 + p * NR, w = std::min(NR, j1 - jb);
+            if (in_place && w == NR) continue;
             for (int64_t k = 0; k < kc; ++k) {
                 const T* src = B + (pc + k) * g.b_rs + jb * g.b_cs;
                 T* d = dst + k * NR;
-                if (g.b_cs == 1 && w == NR) {
-                    // A whole panel row: a copy of constant size is a few vector moves. (A loop to w
-                    // became a memmove call, which costs more than the row's products for the small
-                    // matrices of the models' convolutions; a loop to NR, scalar moves.)
-                    std::memcpy(d, src, sizeof(T) * NR);
-                    continue;
-                }
                 if (g.b_cs == 1) {
                     for (int64_t c = 0; c < w; ++c) d[c] = src[c];
                 } else {
@@ -144,12 +145,15 @@ NL_ALWAYS_INLINE void gemm_task(const GemmArgs& g, int64_t i0, int64_t i1, int64
                 for (int64_t c = w; c < NR; ++c) d[c] = T(0);
             }
         }
-        // One packed B panel (kc x NR) stays in L1 while the task's rows of A stream past it.
+        // One B panel (kc x NR) stays in L1 while the task's rows of A stream past it.
         for (int64_t p = 0; p < panels; ++p) {
-            const int64_t jb = j0 + p * NR;
+            const int64_t jb = j0 + p * NR, w = std::min(NR, j1 - jb);
+            const bool read_in_place = in_place && w == NR;
+            const T* panel = read_in_place ? B + pc * g.b_rs + jb : buf + p * kc * NR;
+            const int64_t bs = read_in_place ? g.b_rs : NR;
             for (int64_t i = i0; i < i1; i += kMR) {
-                micro_tile<T, VB>(kc, A + i * g.a_rs + pc * g.a_cs, g.a_rs, g.a_cs, std::min(kMR, i1 - i),
-                                  buf + p * kc * NR, C + i * g.ldc + jb, g.ldc, std::min(NR, j1 - jb), pc == 0);
+                micro_tile<T, VB>(kc, A + i * g.a_rs + pc * g.a_cs, g.a_rs, g.a_cs, std::min(kMR, i1 - i), panel, bs,
+                                  C + i * g.ldc + jb, g.ldc, w, pc == 0);
             }
         }
     }
