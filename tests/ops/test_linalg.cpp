@@ -39,9 +39,11 @@ TEST(Linalg, HandValues) {
 }
 
 TEST(Linalg, MatchesNaiveLoopBitForBit) {
-    // Shapes that cross the register tile (4 x 16), the k block (256) and the column block (256).
-    const int64_t shapes[][3] = {{1, 1, 1},  {3, 5, 7},    {4, 16, 8},   {5, 17, 33}, {13, 300, 9},
-                                 {64, 64, 64}, {70, 3, 270}, {1, 513, 20}, {33, 257, 1}, {129, 40, 300}};
+    // Shapes that cross the register tile (4 x 16), the k block (256) and the column block (256),
+    // with B read in place (up to 32 rows of C) or packed (more).
+    const int64_t shapes[][3] = {{1, 1, 1},     {3, 5, 7},     {4, 16, 8},   {5, 17, 33},  {13, 300, 9},
+                                 {64, 64, 64},  {70, 3, 270},  {1, 513, 20}, {33, 257, 1}, {129, 40, 300},
+                                 {20, 600, 100}, {32, 300, 48}, {31, 7, 400}};
     uint64_t seed = 100;
     for (const auto& s : shapes) {
         const Tensor a = test::random_tensor({s[0], s[1]}, ++seed);
