@@ -70,6 +70,7 @@ struct ConvGeom {
 // up to kKeptScratch bytes it is this thread's buffer, kept between calls (a fresh vector of a few
 // hundred KiB is a fresh mapping from glibc, zeroed and page-faulted on every call); larger ones are
 // allocated for the call alone, so that one huge convolution does not pin its memory for good.
+// One at a time per thread and type: a second would share the kept buffer.
 constexpr size_t kKeptScratch = size_t{8} << 20;
 template <class T>
 class ConvScratch {
