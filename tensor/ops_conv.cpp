@@ -262,17 +262,16 @@ Tensor run_conv(const ConvGeom& g, const Tensor& x4, const Tensor& weight, const
 
 namespace {
 
-// addend (conv2d_add) must have x's dtype and broadcast to the output shape `out`.
+// addend (conv2d_add) must have x's dtype and broadcast to the output shape `out` (Tensor::expand's
+// rule; not the other way round, which would make the result larger).
 void check_addend(const char* op, const Tensor& x, const Tensor& addend, const Shape& out) {
     check_same_float(op, x, addend, "addend");
-    bool fits = addend.dim() <= static_cast<int64_t>(out.size());
-    for (int64_t d = 1; fits && d <= addend.dim(); ++d) {
-        const int64_t a = addend.shape()[static_cast<size_t>(addend.dim() - d)], o = out[out.size() - static_cast<size_t>(d)];
-        fits = a == o || a == 1;
-    }
-    if (!fits)
+    try {
+        (void)addend.expand(out);
+    } catch (const ShapeError&) {
         throw ShapeError(std::string(op) + ": addend shape " + shape_str(addend.shape()) +
                          " does not broadcast to the output shape " + shape_str(out));
+    }
 }
 
 // conv2d, and conv2d_add when addend is defined.
