@@ -130,14 +130,54 @@ struct UniformOp {
 template <class T>
 struct NormalOp {
     float mean, std;
-    __device__ void operator()(const uint32_t* w, uint64_t, uint64_t, uint32_t, T* v) const {
+    __device__ void operator()(const uint32_t* w, const xf::NormalTables& tables, T* v) const {
         float z[4];
-        xf::normal_pair_f32(w[0], w[1], z[0], z[1]);
-        xf::normal_pair_f32(w[2], w[3], z[2], z[3]);
+        xf::normal_pair_f32(w[0], w[1], z[0], z[1], tables);
+        xf::normal_pair_f32(w[2], w[3], z[2], z[3], tables);
 #pragma unroll
         for (int j = 0; j < 4; ++j) v[j] = xf::cast_from_float<T>(dm::fma(z[j], std, mean));
     }
 };
+
+// Normals read the Box-Muller tables (xf::normal_tables) from shared memory, in interleaved
+// copies: an 8-byte load is served a half-warp at a time, 16 lanes in one 128-byte wavefront when
+// they hit different bank pairs, so random entries of a single copy would cost about three times
+// as many wavefronts. Lane l reads copy l & 15 of the log table (16 copies: never a conflict)
+// and copy l & 3 of the angle table (4 copies: conflicts only among 4 lanes). 16 KB a block,
+// loaded once; the values are those of the __device__ tables, so the bits do not change.
+struct NormalSharedTables {
+    static constexpr int kLogCopies = 16;
+    static constexpr int kSinCosCopies = 4;
+    xf::FloatPair log[xf::kNormalLogEntries * kLogCopies];
+    xf::FloatPair sincos[xf::kNormalSinCosEntries * kSinCosCopies];
+};
+
+__device__ xf::NormalTables load_normal_tables(NormalSharedTables& sh) {
+    constexpr int kLog = xf::kNormalLogEntries * NormalSharedTables::kLogCopies;
+    constexpr int kSinCos = xf::kNormalSinCosEntries * NormalSharedTables::kSinCosCopies;
+    for (int i = static_cast<int>(threadIdx.x); i < kLog; i += static_cast<int>(blockDim.x))
+        sh.log[i] = xf::kNormalLogTableDevice[i / NormalSharedTables::kLogCopies];
+    for (int i = static_cast<int>(threadIdx.x); i < kSinCos; i += static_cast<int>(blockDim.x))
+        sh.sincos[i] = xf::kNormalSinCosTableDevice[i / NormalSharedTables::kSinCosCopies];
+    __syncthreads();
+    const unsigned lane = threadIdx.x & 31u;
+    return {sh.log + (lane & (NormalSharedTables::kLogCopies - 1)),
+            sh.sincos + (lane & (NormalSharedTables::kSinCosCopies - 1)), NormalSharedTables::kLogCopies,
+            NormalSharedTables::kSinCosCopies};
+}
+
+template <class T>
+__global__ void k_random_normal_vec4(NormalOp<T> op, uint64_t seed, uint64_t offset, uint32_t stream,
+                                     uint64_t blocks, Vec4<T>* out) {
+    __shared__ NormalSharedTables shared_tables;
+    const xf::NormalTables tables = load_normal_tables(shared_tables);
+    for (uint64_t q = global_thread(); q < blocks; q += grid_threads()) {
+        const PhiloxCounter c = philox_block(seed, offset + q, stream);
+        Vec4<T> v;
+        op(c.v, tables, v.v);
+        store4(out + q, v);
+    }
+}
 
 template <class T>
 struct ExponentialOp {
@@ -185,6 +225,15 @@ void launch_vec4(const Op& op, const RandomRequest& r, uint64_t blocks, void* ou
     }
 }
 
+template <class T>
+void launch_normal_vec4(const NormalOp<T>& op, const RandomRequest& r, uint64_t blocks, void* out, int device,
+                        StreamHandle stream, LaunchConfig cfg) {
+    resolve_launch(device, blocks, cfg);
+    k_random_normal_vec4<T><<<cfg.grid, cfg.block, 0, stream>>>(op, r.seed, r.offset, r.stream, blocks,
+                                                                 static_cast<Vec4<T>*>(out));
+    NL_CUDA_CHECK_LAUNCH("k_random_normal_vec4");
+}
+
 // Runs the fast kernel over the full blocks when one exists for this request; returns the number
 // of blocks it covered (0: none, everything goes to the generic kernel).
 uint64_t try_fast(const RandomRequest& r, void* out, int device, StreamHandle stream, LaunchConfig cfg) {
@@ -203,9 +252,9 @@ uint64_t try_fast(const RandomRequest& r, void* out, int device, StreamHandle st
             else return 0;
             return full;
         case RandomKind::Normal:
-            if (r.dtype == DType::Float32) launch_vec4<float>(NormalOp<float>{af, bf}, r, full, out, device, stream, cfg);
-            else if (r.dtype == DType::Float16) launch_vec4<Half>(NormalOp<Half>{af, bf}, r, full, out, device, stream, cfg);
-            else if (r.dtype == DType::BFloat16) launch_vec4<BFloat16>(NormalOp<BFloat16>{af, bf}, r, full, out, device, stream, cfg);
+            if (r.dtype == DType::Float32) launch_normal_vec4<float>(NormalOp<float>{af, bf}, r, full, out, device, stream, cfg);
+            else if (r.dtype == DType::Float16) launch_normal_vec4<Half>(NormalOp<Half>{af, bf}, r, full, out, device, stream, cfg);
+            else if (r.dtype == DType::BFloat16) launch_normal_vec4<BFloat16>(NormalOp<BFloat16>{af, bf}, r, full, out, device, stream, cfg);
             else return 0;
             return full;
         case RandomKind::Exponential:

@@ -11,7 +11,7 @@
 namespace nl {
 
 // Version of the stream layout and transforms in docs/STREAMS.md. Changing any stream bumps it.
-constexpr uint32_t kStreamVersion = 1;
+constexpr uint32_t kStreamVersion = 2;
 // PyTorch's default seed (c10::default_rng_seed_val), so a fresh program starts from a known state.
 constexpr uint64_t kDefaultSeed = 67280421310721ull;
 

@@ -7,6 +7,7 @@
 
 #include "tensor/detmath.h"
 #include "tensor/host_device.h"
+#include "tensor/normal_tables.h"
 
 namespace nl::xf {
 
@@ -63,29 +64,84 @@ NL_HOST_DEVICE T scale_to_interval(T u, T a, T b) {
     return (x >= b && a < b) ? next_below(b) : x;
 }
 
-// ---- normal (Box-Muller) -----------------------------------------------------------------------
-// Two normals from two words: r = sqrt(-2 log u), u in (0,1] from w0; angle 2*pi*v, v in [0,1)
-// from the top 24 bits of w1, split exactly into an octant (3 bits) and a 21-bit fraction.
-//
-// The values are those of dm::sincos_octant(octant, k * 2^-21) (k the 21-bit fraction), computed
-// with fewer instructions (the GPU kernel is instruction-bound): the odd octants' 1 - frac is the
-// integer 2^21 - k, so y * (pi/4) is one multiply of an exact integer by (pi/4) * 2^-21 (a power
-// of two times a float: exact, so the product rounds as y * (pi/4) does), and the signs are the
-// octant's bits: sine negative for octants 4-7 (bit 31), cosine for 2-5 (bit 31 xor bit 30).
-// tests/simd/ checks every angle against the vector path, which follows sincos_octant itself.
+// ---- normal (Box-Muller, float32: stream version 2) ---------------------------------------------
+// The tables (scripts/gen_normal_tables.py, tensor/normal_tables.h): 64 (-2c, -2L) pairs for the
+// log, 256 (S, C) pairs for the angle. Host code reads the constexpr copy; device code the
+// __device__ copy or, in the fast random kernels, copies its block put in shared memory.
+struct alignas(8) FloatPair {
+    float a, b;
+};
+constexpr int kNormalLogEntries = 64;
+constexpr int kNormalSinCosEntries = 256;
+inline constexpr FloatPair kNormalLogTableHost[kNormalLogEntries] = {NL_NORMAL_LOG_TABLE};
+inline constexpr FloatPair kNormalSinCosTableHost[kNormalSinCosEntries] = {NL_NORMAL_SINCOS_TABLE};
+#if defined(__CUDACC__)
+static __device__ const FloatPair kNormalLogTableDevice[kNormalLogEntries] = {NL_NORMAL_LOG_TABLE};
+static __device__ const FloatPair kNormalSinCosTableDevice[kNormalSinCosEntries] = {NL_NORMAL_SINCOS_TABLE};
+#endif
+
+// Where the transform reads the tables: entry i of the log table at log[i * log_stride], entry j
+// of the angle table at sincos[j * sincos_stride] (strides above 1: the GPU's interleaved copies).
+struct NormalTables {
+    const FloatPair* log;
+    const FloatPair* sincos;
+    int log_stride = 1;
+    int sincos_stride = 1;
+};
+NL_HOST_DEVICE NormalTables normal_tables() {
+#if defined(__CUDA_ARCH__)
+    return {kNormalLogTableDevice, kNormalSinCosTableDevice};
+#else
+    return {kNormalLogTableHost, kNormalSinCosTableHost};
+#endif
+}
+
+// -2 ln(u) for the radius, u = float(w | 1) * 2^-32 in [2^-32, 1] (float(w | 1) rounds once to 24
+// bits: the 128 words >= 2^32 - 128 give u = 1 and radius 0; the smallest u gives 6.66 sigma).
+// u = 2^e * m, m in [sqrt(1/2), sqrt(2)), split from the bits as in dm::log_split (the 2^-32 folded
+// into the constant); the split mantissa's bits 17..22 pick entry i = (c2, L2) = (-2c, -2L), c ~ 1/m,
+// L = -ln(c). With r2 = fma(m, c2, 2) = -2(m*c - 1) (|m*c - 1| < 0.0081, one rounding):
+// -2 ln(u) = -2e ln2 + L2 + r2 + r2^2 (1/4 + r2 (1/12 + r2/32)) (that is, -2 log1p(r) to the r^4
+// term; the next is below 2^-33 of r). The entry holding 1.0 has c = 1 and L = 0, so uniforms near 1
+// keep their relative accuracy. No division.
+NL_HOST_DEVICE float minus_two_log_uniform_f32(uint32_t w, const NormalTables& t) {
+    using C = dm::Consts<float>;
+    constexpr uint32_t K = C::kSqrt2Bits - (1u << C::kMantBits) + 1;
+    const uint32_t ix = dm::bits(static_cast<float>(w | 1u)) - (K + (32u << C::kMantBits));
+    const int e = static_cast<int>(static_cast<int32_t>(ix) >> C::kMantBits);
+    const FloatPair entry = t.log[static_cast<int>((ix >> 17) & 63u) * t.log_stride];
+    const float m = dm::from_bits((ix & C::kMantMask) + K);
+    const float r2 = dm::fma(m, entry.a, 2.0f);
+    const float p = dm::fma(dm::fma(r2, 0.03125f, 0.0833333358f), r2, 0.25f);
+    const float log_part = dm::fma(dm::mul(r2, r2), p, r2);
+    const float ef = static_cast<float>(e);
+    return dm::fma(ef, -2.0f * C::kLn2Hi, dm::add(entry.b, dm::fma(ef, -2.0f * C::kLn2Lo, log_part)));
+}
+
+// Two normals from two words (stream version 2): radius sqrt(-2 ln u) from w0 (above); angle
+// theta = 2*pi*w1/2^32 (all 32 bits) = 2*pi*j/256 + delta, j = (w1 + 2^23) >> 24 the nearest table
+// angle (mod 256), delta = t * 2*pi/2^32 with t = w1 - j*2^24 in [-2^23, 2^23): t is w1's low 24
+// bits as a signed number, exact as a float (read as int32(w1 << 8) = 256 t). |delta| <= pi/256,
+// so sin(delta) = delta - delta^3/6 and cos(delta) = 1 - delta^2/2 leave out less than 1e-9 (the
+// next terms: delta^5/120, 2e-10 of delta; delta^4/24, 1e-9 of cos delta's 1). Then
+// sin(theta) = S + (S*(cos delta - 1) + C*sin delta), cos(theta) = C + (C*(cos delta - 1) -
+// S*sin delta). The table angles include 0, pi/2, pi and 3pi/2 (exact 0 and +-1), so values near
+// zero keep their relative accuracy. z0 = r*cos(theta), z1 = r*sin(theta).
+NL_HOST_DEVICE void normal_pair_f32(uint32_t w0, uint32_t w1, float& z0, float& z1, const NormalTables& t) {
+    const float radius = dm::sqrt(minus_two_log_uniform_f32(w0, t));
+    const FloatPair sc = t.sincos[static_cast<int>((w1 + 0x800000u) >> 24) * t.sincos_stride];
+    const float t256 = static_cast<float>(static_cast<int32_t>(w1 << 8));  // 256 t, exact
+    const float delta = dm::mul(t256, 0x1.921fb6p-38f);                    // float(2*pi) * 2^-40
+    const float d2 = dm::mul(delta, delta);
+    const float cos_m1 = dm::mul(d2, -0.5f);
+    const float sin_d = dm::fma(dm::mul(delta, d2), -0.166666672f, delta);
+    const float s = dm::fma(sc.b, sin_d, dm::fma(sc.a, cos_m1, sc.a));
+    const float c = dm::fma(-sc.a, sin_d, dm::fma(sc.b, cos_m1, sc.b));
+    z0 = dm::mul(radius, c);
+    z1 = dm::mul(radius, s);
+}
 NL_HOST_DEVICE void normal_pair_f32(uint32_t w0, uint32_t w1, float& z0, float& z1) {
-    const float r = dm::sqrt(dm::mul(-2.0f, dm::log(uniform_open0_f32(w0))));
-    const uint32_t octant = w1 >> 29;
-    const uint32_t k = (w1 >> 8) & 0x1FFFFFu;
-    const uint32_t k_y = (octant & 1u) ? (0x200000u - k) : k;  // y = k_y * 2^-21, 0 <= k_y <= 2^21
-    const float x = dm::mul(static_cast<float>(static_cast<int32_t>(k_y)), dm::Consts<float>::kQuarterPi * 4.76837158203125e-07f);
-    float s, c;
-    dm::sincos_kernel(x, s, c);
-    const bool swap = ((octant + 1u) & 2u) != 0;  // octants 1, 2, 5, 6
-    const float sv = dm::from_bits(dm::bits(swap ? c : s) ^ (w1 & 0x80000000u));
-    const float cv = dm::from_bits(dm::bits(swap ? s : c) ^ ((w1 ^ (w1 << 1)) & 0x80000000u));
-    z0 = dm::mul(r, cv);
-    z1 = dm::mul(r, sv);
+    normal_pair_f32(w0, w1, z0, z1, normal_tables());
 }
 // float64: four words; radius from (w0, w1) in (0,1] (53 bits), angle from (w2, w3) (53 bits).
 NL_HOST_DEVICE void normal_pair_f64(uint32_t w0, uint32_t w1, uint32_t w2, uint32_t w3, double& z0,

@@ -171,22 +171,36 @@ inline void sincos_octant_n(const U* octant, const F* frac, F* sin_out, F* cos_o
 }
 inline void sincos_octant(U octant, F frac, F& sin_out, F& cos_out) { sincos_octant_n<1>(&octant, &frac, &sin_out, &cos_out); }
 
-// xf::normal_pair_f32 on N x W pairs of words.
+// xf::normal_pair_f32 (stream version 2: tables) on N x W pairs of words; the tables by gather.
 template <int N>
 inline void normal_pair_n(const U* w0, const U* w1, F* z0, F* z1) {
-    F u[N], lg[N], r[N], frac[N], s[N], c[N];
-    U octant[N];
-    NL_EACH(i, N) u[i] = uniform_open0(w0[i]);
-    log_n<N>(u, lg);
-    NL_EACH(i, N) r[i] = V::sqrt(V::mul(V::fset1(-2.0f), lg[i]));
-    NL_EACH(i, N) {
-        octant[i] = V::srl32<29>(w1[i]);
-        frac[i] = V::mul(V::cvt_i32(V::and_(V::srl32<8>(w1[i]), V::set1(0x1FFFFFu))), V::fset1(4.76837158203125e-07f));
+    constexpr uint32_t K = FC::kSqrt2Bits - (1u << 23) + 1;
+    const float* log_table = &xf::kNormalLogTableHost[0].a;
+    const float* sincos_table = &xf::kNormalSinCosTableHost[0].a;
+    F q[N];
+    NL_EACH(i, N) {  // xf::minus_two_log_uniform_f32
+        const U ix = V::sub32(V::asu(V::cvt_u32(V::or_(w0[i], V::set1(1u)))), V::set1(K + (32u << 23)));
+        F c2, l2;
+        V::fgather2(log_table, V::and_(V::srl32<17>(ix), V::set1(63u)), c2, l2);
+        const F m = V::asf(V::add32(V::and_(ix, V::set1(FC::kMantMask)), V::set1(K)));
+        const F r2 = V::fma(m, c2, V::fset1(2.0f));
+        const F p = V::fma(V::fma(r2, V::fset1(0.03125f), V::fset1(0.0833333358f)), r2, V::fset1(0.25f));
+        const F log_part = V::fma(V::mul(r2, r2), p, r2);
+        const F ef = V::cvt_i32(V::sra32<23>(ix));
+        q[i] = V::fma(ef, V::fset1(-2.0f * FC::kLn2Hi), V::add(l2, V::fma(ef, V::fset1(-2.0f * FC::kLn2Lo), log_part)));
     }
-    sincos_octant_n<N>(octant, frac, s, c);
     NL_EACH(i, N) {
-        z0[i] = V::mul(r[i], c[i]);
-        z1[i] = V::mul(r[i], s[i]);
+        const F radius = V::sqrt(q[i]);
+        F S, C;
+        V::fgather2(sincos_table, V::srl32<24>(V::add32(w1[i], V::set1(0x800000u))), S, C);
+        const F delta = V::mul(V::cvt_i32(V::sll32<8>(w1[i])), V::fset1(0x1.921fb6p-38f));
+        const F d2 = V::mul(delta, delta);
+        const F cos_m1 = V::mul(d2, V::fset1(-0.5f));
+        const F sin_d = V::fma(V::mul(delta, d2), V::fset1(-0.166666672f), delta);
+        const F s = V::fma(C, sin_d, V::fma(S, cos_m1, S));
+        const F c = V::fma(fneg(S), sin_d, V::fma(C, cos_m1, C));
+        z0[i] = V::mul(radius, c);
+        z1[i] = V::mul(radius, s);
     }
 }
 inline void normal_pair(U w0, U w1, F& z0, F& z1) { normal_pair_n<1>(&w0, &w1, &z0, &z1); }

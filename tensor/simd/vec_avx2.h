@@ -32,6 +32,7 @@ struct V {
     static U xor3(U a, U b, U c) { return _mm256_xor_si256(_mm256_xor_si256(a, b), c); }
     template <int N> static U srl32(U a) { return _mm256_srli_epi32(a, N); }
     template <int N> static U sll32(U a) { return _mm256_slli_epi32(a, N); }
+    template <int N> static U sra32(U a) { return _mm256_srai_epi32(a, N); }
     template <int N> static U srl64(U a) { return _mm256_srli_epi64(a, N); }
     template <int N> static U sll64(U a) { return _mm256_slli_epi64(a, N); }
     static U swap32(U a) { return _mm256_shuffle_epi32(a, 0xB1); }
@@ -68,6 +69,15 @@ struct V {
     static F fma(F a, F b, F c) { return _mm256_fmadd_ps(a, b, c); }
     static F sqrt(F a) { return _mm256_sqrt_ps(a); }
     static F cvt_i32(U a) { return _mm256_cvtepi32_ps(a); }
+    // uint32 -> float rounded once, as a scalar cast: hi * 2^16 (exact) + lo, the add rounding.
+    static F cvt_u32(U a) {
+        return add(mul(cvt_i32(srl32<16>(a)), fset1(65536.0f)), cvt_i32(and_(a, set1(0xFFFFu))));
+    }
+    // t[2 idx] and t[2 idx + 1] per lane (a table of float pairs).
+    static void fgather2(const float* t, U idx, F& a, F& b) {
+        a = _mm256_i32gather_ps(t, idx, 8);
+        b = _mm256_i32gather_ps(t + 1, idx, 8);
+    }
     static U cvtt_i32(F a) { return _mm256_cvttps_epi32(a); }
     static F asf(U a) { return _mm256_castsi256_ps(a); }
     static U asu(F a) { return _mm256_castps_si256(a); }

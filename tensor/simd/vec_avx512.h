@@ -39,6 +39,7 @@ struct V {
     static U xor3(U a, U b, U c) { return _mm512_ternarylogic_epi64(a, b, c, 0x96); }
     template <int N> static U srl32(U a) { return _mm512_srli_epi32(a, N); }
     template <int N> static U sll32(U a) { return _mm512_slli_epi32(a, N); }
+    template <int N> static U sra32(U a) { return _mm512_srai_epi32(a, N); }
     template <int N> static U srl64(U a) { return _mm512_srli_epi64(a, N); }
     template <int N> static U sll64(U a) { return _mm512_slli_epi64(a, N); }
     static U swap32(U a) { return _mm512_shuffle_epi32(a, _MM_PERM_CDAB); }  // swap halves of each 64
@@ -73,6 +74,12 @@ struct V {
     static F fma(F a, F b, F c) { return _mm512_fmadd_ps(a, b, c); }
     static F sqrt(F a) { return _mm512_sqrt_ps(a); }
     static F cvt_i32(U a) { return _mm512_cvtepi32_ps(a); }     // round to nearest
+    static F cvt_u32(U a) { return _mm512_cvtepu32_ps(a); }     // round to nearest
+    // t[2 idx] and t[2 idx + 1] per lane (a table of float pairs).
+    static void fgather2(const float* t, U idx, F& a, F& b) {
+        a = _mm512_i32gather_ps(idx, t, 8);
+        b = _mm512_i32gather_ps(idx, t + 1, 8);
+    }
     static U cvtt_i32(F a) { return _mm512_cvttps_epi32(a); }   // toward zero
     static F asf(U a) { return _mm512_castsi512_ps(a); }
     static U asu(F a) { return _mm512_castps_si512(a); }

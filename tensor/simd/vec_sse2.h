@@ -34,6 +34,7 @@ struct V {
     static U xor3(U a, U b, U c) { return _mm_xor_si128(_mm_xor_si128(a, b), c); }
     template <int N> static U srl32(U a) { return _mm_srli_epi32(a, N); }
     template <int N> static U sll32(U a) { return _mm_slli_epi32(a, N); }
+    template <int N> static U sra32(U a) { return _mm_srai_epi32(a, N); }
     template <int N> static U srl64(U a) { return _mm_srli_epi64(a, N); }
     template <int N> static U sll64(U a) { return _mm_slli_epi64(a, N); }
     static U swap32(U a) { return _mm_shuffle_epi32(a, 0xB1); }
@@ -92,6 +93,17 @@ struct V {
         return _mm_movelh_ps(_mm_cvtpd_ps(lo), _mm_cvtpd_ps(hi));
     }
     static F cvt_i32(U a) { return _mm_cvtepi32_ps(a); }
+    // uint32 -> float rounded once, as a scalar cast: hi * 2^16 (exact) + lo, the add rounding.
+    static F cvt_u32(U a) {
+        return add(mul(cvt_i32(srl32<16>(a)), fset1(65536.0f)), cvt_i32(and_(a, set1(0xFFFFu))));
+    }
+    // t[2 idx] and t[2 idx + 1] per lane (a table of float pairs; no gather instruction: loads).
+    static void fgather2(const float* t, U idx, F& a, F& b) {
+        alignas(16) uint32_t i[4];
+        _mm_store_si128(reinterpret_cast<__m128i*>(i), idx);
+        a = _mm_set_ps(t[2 * i[3]], t[2 * i[2]], t[2 * i[1]], t[2 * i[0]]);
+        b = _mm_set_ps(t[2 * i[3] + 1], t[2 * i[2] + 1], t[2 * i[1] + 1], t[2 * i[0] + 1]);
+    }
     static U cvtt_i32(F a) { return _mm_cvttps_epi32(a); }
     static F asf(U a) { return _mm_castsi128_ps(a); }
     static U asu(F a) { return _mm_castps_si128(a); }

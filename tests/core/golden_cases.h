@@ -1,4 +1,4 @@
-// The cases pinned by tests/golden/streams_v1.txt: each op of op_catalog.h, in each of its dtypes,
+// The cases pinned by tests/golden/streams_v<kStreamVersion>.txt: each op of op_catalog.h, in each of its dtypes,
 // for several seeds, sizes (odd ones included), generator offsets and stream ids. Shared by
 // test_golden.cpp (which checks them) and make_golden.cpp (which rewrites the file).
 #pragma once

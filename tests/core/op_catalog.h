@@ -15,7 +15,7 @@
 namespace nl::testing {
 
 struct OpCase {
-    std::string name;            // unique, no spaces (used as a key in tests/golden/streams_v1.txt)
+    std::string name;            // unique, no spaces (used as a key in tests/golden/streams_v<N>.txt)
     std::vector<DType> dtypes;   // output (or input-parameter) dtypes the op supports
     // Runs the op on `device` so that its output has `shape` (or, for multinomial/sample_logits,
     // [rows,] num_samples; randperm: [n]) and dtype `d`, drawing from `gen`.

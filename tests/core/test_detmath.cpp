@@ -294,8 +294,8 @@ TEST(DetMath, DoubleExp) {
 }
 
 TEST(DetMath, FloatSinCosEveryNormalAngle) {
-    // normal_pair_f32 feeds 3 octant bits and a 21-bit fraction: all 2^24 angles, exhaustively.
-    Worst<float> ws("float sin, all 2^24 Box-Muller angles"), wc("float cos, all 2^24 Box-Muller angles");
+    // 3 octant bits and a 21-bit fraction (stream version 1's Box-Muller angles): all 2^24, exhaustively.
+    Worst<float> ws("float sin, all 2^24 24-bit angles"), wc("float cos, all 2^24 24-bit angles");
     for (uint32_t octant = 0; octant < 8; ++octant) {
         for (uint32_t f = 0; f < (1u << 21); ++f) {
             const float frac = static_cast<float>(f) * 4.76837158203125e-07f;
@@ -368,23 +368,77 @@ TEST(DetMath, SinCosExactAtOctantBoundaries) {
     EXPECT_LE(ulp_error(c, std::sqrt(0.5L)), kSinCosF32);
 }
 
-// Box-Muller end to end (normal_pair_f32): against the same u and angle in long double. The
-// design note quotes 3.3 ULP for this construction; the bound here is what it measures.
+// Box-Muller end to end (normal_pair_f32, stream version 2's tables): against the same u and angle
+// in long double: u = float(w0 | 1) * 2^-32, theta = 2*pi*w1/2^32. Radius words from both ends
+// (u near 1: small radii; near 2^-32: the tail) and angle words everywhere, plus every word within
+// 2^17 of each quadrant point, where sin or cos passes through zero and only relative accuracy
+// counts. The bound is what it measures (stream version 1's polynomials measured 3.3).
+LD normal_ref_u(uint32_t w0) { return static_cast<LD>(static_cast<float>(w0 | 1u)) * std::ldexp(1.0L, -32); }
+// sin and cos of 2*pi*w1/2^32, reduced exactly to the nearest quarter turn first (so that a word
+// on a quadrant point gives exact zeros, as the true values are, not long double's cos(pi/2)).
+void normal_ref_sincos(uint32_t w1, LD& s, LD& c) {
+    const uint32_t k = ((w1 + (1u << 29)) >> 30) & 3u;
+    const int32_t rem = static_cast<int32_t>(w1 - (k << 30));  // in [-2^29, 2^29)
+    const LD phi = static_cast<LD>(rem) * (2 * 3.141592653589793238462643383279502884L) * std::ldexp(1.0L, -32);
+    const LD sp = std::sin(phi), cp = std::cos(phi);
+    const LD sv[4] = {sp, cp, -sp, -cp}, cv[4] = {cp, -sp, -cp, sp};
+    s = sv[k];
+    c = cv[k];
+}
+void add_normal_pair(Worst<float>& w, uint32_t w0, uint32_t w1) {
+    float z0, z1;
+    nl::xf::normal_pair_f32(w0, w1, z0, z1);
+    const LD u = normal_ref_u(w0);
+    if (u == 1) {  // radius 0: both exact zeros
+        EXPECT_EQ(z0, 0.0f);
+        EXPECT_EQ(z1, 0.0f);
+        return;
+    }
+    const LD r = std::sqrt(-2 * std::log(u));
+    LD s, c;
+    normal_ref_sincos(w1, s, c);
+    w.add(ulp_error(z0, r * c), z0);
+    w.add(ulp_error(z1, r * s), z1);
+}
+
 TEST(DetMath, BoxMullerFloatAccuracy) {
     std::mt19937 rng(4);
     Worst<float> w("normal_pair_f32 (Box-Muller), 2e6 pairs");
     for (int i = 0; i < 2000000; ++i) {
-        const uint32_t w0 = i < 65536 ? 0xFFFFFFFFu - static_cast<uint32_t>(i) : rng(), w1 = rng();
-        float z0, z1;
-        nl::xf::normal_pair_f32(w0, w1, z0, z1);
-        const LD u = nl::xf::uniform_open0_f32(w0);
-        const LD r = std::sqrt(-2 * std::log(u));
-        LD s, c;
-        ref_sincos(w1 >> 29, static_cast<LD>((w1 >> 8) & 0x1FFFFFu) * std::ldexp(1.0L, -21), s, c);
-        if (u == 1) continue;  // r == 0: both exact zeros
-        w.add(ulp_error(z0, r * c), z0);
-        w.add(ulp_error(z1, r * s), z1);
+        const uint32_t w0 = i < 65536 ? 0xFFFFFFFFu - static_cast<uint32_t>(i) : i < 131072 ? static_cast<uint32_t>(i - 65536) : rng();
+        add_normal_pair(w, w0, rng());
     }
+    EXPECT_LE(w.err, 4.0) << "worst at " << w.at;
+}
+
+TEST(DetMath, BoxMullerFloatNearQuadrantPoints) {
+    std::mt19937 rng(5);
+    Worst<float> w("normal_pair_f32 near 0, pi/2, pi, 3pi/2");
+    for (uint32_t quadrant = 0; quadrant < 4; ++quadrant) {
+        for (int32_t d = -(1 << 17); d <= (1 << 17); ++d) {
+            add_normal_pair(w, rng(), (quadrant << 30) + static_cast<uint32_t>(d));
+        }
+    }
+    EXPECT_LE(w.err, 4.0) << "worst at " << w.at;
+}
+
+TEST(DetMath, BoxMullerFloatTableEdges) {
+    // Both sides of every boundary between two table entries (log: mantissa bits 17..22 of the
+    // split; angle: w1's low 24 bits crossing 2^23) and the words that give u = 1.
+    std::mt19937 rng(6);
+    Worst<float> w("normal_pair_f32 at table edges");
+    for (uint32_t j = 0; j < 256; ++j) {
+        for (int32_t d = -64; d < 64; ++d) add_normal_pair(w, rng(), (j << 24) + 0x800000u + static_cast<uint32_t>(d));
+    }
+    // Log entries change where the bits of float(w | 1), minus K32 = the split's constant, cross a
+    // multiple of 2^17: the words on both sides of each such float, over every exponent.
+    const int64_t k32 = 0x3FB504F3 - (1 << 23) + 1 + (int64_t(32) << 23);
+    for (int64_t b = k32 - ((k32 - 0x3F800000) >> 17 << 17); b < 0x4F800000; b += 1 << 17) {
+        const float edge = nl::dm::from_bits(static_cast<uint32_t>(b));
+        const uint32_t word = static_cast<uint32_t>(edge);
+        for (int32_t d = -8; d < 8; ++d) add_normal_pair(w, word + static_cast<uint32_t>(d), rng());
+    }
+    for (uint32_t k = 0; k < 256; ++k) add_normal_pair(w, 0xFFFFFFFFu - k, rng());
     EXPECT_LE(w.err, 4.0) << "worst at " << w.at;
 }
 

@@ -227,13 +227,15 @@ TEST(StreamContract, BadStateIsRejected) {
             EXPECT_NE(std::string(e.what()).find(std::to_string(n)), std::string::npos) << e.what();
         }
     }
-    std::vector<uint8_t> v2 = good;
-    v2[0] = 2;  // stream version 2
-    try {
-        g.set_state(v2);
-        ADD_FAILURE() << "state of stream version 2 accepted";
-    } catch (const nl::ValueError& e) {
-        EXPECT_NE(std::string(e.what()).find("version 2"), std::string::npos) << e.what();
+    for (uint32_t other : {nl::kStreamVersion - 1, nl::kStreamVersion + 1}) {  // an older and a newer build's
+        std::vector<uint8_t> state = good;
+        state[0] = static_cast<uint8_t>(other);
+        try {
+            g.set_state(state);
+            ADD_FAILURE() << "state of stream version " << other << " accepted";
+        } catch (const nl::ValueError& e) {
+            EXPECT_NE(std::string(e.what()).find("version " + std::to_string(other)), std::string::npos) << e.what();
+        }
     }
     EXPECT_EQ(g.get_state(), good) << "a rejected state changes nothing";
 }

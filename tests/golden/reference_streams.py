@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Independent reimplementation of Noise Lab's random streams (docs/STREAMS.md, stream version 1)
+"""Independent reimplementation of Noise Lab's random streams (docs/STREAMS.md, stream version 2)
 in Python + numpy, compared byte for byte with the C++ library through nl_stream_dump.
 
 It rebuilds, from the documentation rather than from the C++ code: Philox4x32-10 (checked first
@@ -9,6 +9,10 @@ op below, and the transforms: uniform (all float dtypes, the [a, b) clamp), rand
 p), randperm (sort by 64-bit key, ties by index), multinomial with replacement (Note [Integer
 weights]), and the deterministic-math ops normal / log_normal / exponential / cauchy in float32,
 float16, bfloat16 and float64.
+
+The float32 Box-Muller's two tables are data of the stream: they are read from the shipped
+tensor/normal_tables.h (tests/core/test_normal_tables.cpp checks what they hold); the arithmetic
+around them is rebuilt here from docs/STREAMS.md.
 
 fma is emulated exactly: float32 as the exact float64 product plus c, made round-to-odd with an
 exact TwoSum error term, then rounded to float32 (correct because float64 has more than 24 + 2
@@ -22,6 +26,7 @@ missing (ctest reports the test as skipped).
 import argparse
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -355,6 +360,50 @@ def op_uniform(a, b):
     return run
 
 
+def read_normal_tables():
+    """The two tables of tensor/normal_tables.h as (n, 2) float32 arrays: (-2c, -2L) and (S, C)."""
+    with open(os.path.join(HERE, "..", "..", "tensor", "normal_tables.h")) as f:
+        text = f.read()
+
+    def table(name):
+        body = text.split("#define " + name, 1)[1].split("\n\n", 1)[0]
+        tokens = re.findall(r"-?0x[0-9a-fA-F.]+p[-+]?\d+f|-?0\.0f", body)
+        values = [float.fromhex(t[:-1]) if "x" in t else 0.0 for t in tokens]
+        return np.array(values, dtype=F64).astype(F32).reshape(-1, 2)
+
+    return table("NL_NORMAL_LOG_TABLE"), table("NL_NORMAL_SINCOS_TABLE")
+
+
+NORMAL_LOG_TABLE, NORMAL_SINCOS_TABLE = read_normal_tables()
+
+
+def normal_pair_f32(w0, w1):
+    """Stream version 2's float32 Box-Muller of word arrays w0 (radius) and w1 (angle)."""
+    n = w0.shape[0]
+    full = lambda x: np.full(n, x, dtype=F32)
+    k = 0x3FB504F3 - (1 << 23) + 1
+    u_scaled = (w0 | np.uint64(1)).astype(F64).astype(F32)  # float(w | 1): one rounding
+    ix = (u_scaled.view(np.uint32).astype(np.int64) - (k + (32 << 23))) & MASK32
+    e = np.where(ix >= 1 << 31, ix - (1 << 32), ix) >> 23
+    entry = NORMAL_LOG_TABLE[(ix >> 17) & 63]
+    m = ((ix & 0x7FFFFF) + k).astype(np.uint32).view(F32)
+    r2 = fma32(m, entry[:, 0], full(2.0))
+    p = fma32(fma32(r2, full(0.03125), full(0.0833333358)), r2, full(0.25))
+    log_part = fma32(r2 * r2, p, r2)
+    ef = e.astype(F32)
+    q = fma32(ef, full(F32(-2.0) * P32.ln2hi), entry[:, 1] + fma32(ef, full(F32(-2.0) * P32.ln2lo), log_part))
+    radius = np.sqrt(q)
+    sc = NORMAL_SINCOS_TABLE[((w1 + np.uint64(0x800000)) & np.uint64(MASK32)) >> np.uint64(24)]
+    low = ((w1 << np.uint64(8)) & np.uint64(MASK32)).astype(np.int64)
+    delta = np.where(low >= 1 << 31, low - (1 << 32), low).astype(F32) * F32(float.fromhex("0x1.921fb6p-38"))
+    d2 = delta * delta
+    cos_m1 = d2 * F32(-0.5)
+    sin_d = fma32(delta * d2, full(-0.166666672), delta)
+    s = fma32(sc[:, 1], sin_d, fma32(sc[:, 0], cos_m1, sc[:, 0]))
+    c = fma32(-sc[:, 0], sin_d, fma32(sc[:, 1], cos_m1, sc[:, 1]))
+    return radius * c, radius * s
+
+
 def normal_values(dtype, seed, stream, offset, n, prec_out):
     """Standard normals z[i] (float32 or float64 by dtype) and the blocks used."""
     if dtype == "float64":
@@ -368,11 +417,8 @@ def normal_values(dtype, seed, stream, offset, n, prec_out):
         return np.stack([r * c, r * s], axis=1).reshape(-1)[:n], nb
     nb = ceil_div(n, 4)
     w = stream_words(seed, stream, offset, nb).reshape(nb * 2, 2)  # (w0, w1), (w2, w3) pairs
-    r = np.sqrt(F32(-2.0) * P32.log(uniform_open0_f32(w[:, 0])))
-    octant = w[:, 1] >> np.uint64(29)
-    frac = ((w[:, 1] >> np.uint64(8)) & np.uint64(0x1FFFFF)).astype(F32) * F32(2.0 ** -21)
-    s, c = P32.sincos_octant(octant, frac)
-    return np.stack([r * c, r * s], axis=1).reshape(-1)[:n], nb
+    z0, z1 = normal_pair_f32(w[:, 0], w[:, 1])
+    return np.stack([z0, z1], axis=1).reshape(-1)[:n], nb
 
 
 def op_normal(mean, std, lognormal=False):
