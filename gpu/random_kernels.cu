@@ -142,12 +142,12 @@ struct NormalOp {
 // Normals read the Box-Muller tables (xf::normal_tables) from shared memory, in interleaved
 // copies: an 8-byte load is served a half-warp at a time, 16 lanes in one 128-byte wavefront when
 // they hit different bank pairs, so random entries of a single copy would cost about three times
-// as many wavefronts. Lane l reads copy l & 15 of the log table (16 copies: never a conflict)
-// and copy l & 3 of the angle table (4 copies: conflicts only among 4 lanes). 16 KB a block,
-// loaded once; the values are those of the __device__ tables, so the bits do not change.
+// as many wavefronts. With 16 copies of each table, lane l reading copy l & 15, no two lanes of a
+// half-warp ever share a bank. 6 KB a block, loaded once; the values are those of the __device__
+// tables, so the bits do not change.
 struct NormalSharedTables {
     static constexpr int kLogCopies = 16;
-    static constexpr int kSinCosCopies = 4;
+    static constexpr int kSinCosCopies = 16;
     xf::FloatPair log[xf::kNormalLogEntries * kLogCopies];
     xf::FloatPair sincos[xf::kNormalSinCosEntries * kSinCosCopies];
 };

@@ -65,14 +65,15 @@ NL_HOST_DEVICE T scale_to_interval(T u, T a, T b) {
 }
 
 // ---- normal (Box-Muller, float32: stream version 2) ---------------------------------------------
-// The tables (scripts/gen_normal_tables.py, tensor/normal_tables.h): 64 (-2c, -2L) pairs for the
-// log, 256 (S, C) pairs for the angle. Host code reads the constexpr copy; device code the
-// __device__ copy or, in the fast random kernels, copies its block put in shared memory.
+// The tables (scripts/gen_normal_tables.py, tensor/normal_tables.h): 16 (-2c, -2L) pairs for the
+// log, 32 (S, C) pairs for the angle; small enough for a register permute on the CPU. Host code
+// reads the constexpr copy; device code the __device__ copy or, in the fast random kernels,
+// copies its block put in shared memory.
 struct alignas(8) FloatPair {
     float a, b;
 };
-constexpr int kNormalLogEntries = 64;
-constexpr int kNormalSinCosEntries = 256;
+constexpr int kNormalLogEntries = 16;
+constexpr int kNormalSinCosEntries = 32;
 inline constexpr FloatPair kNormalLogTableHost[kNormalLogEntries] = {NL_NORMAL_LOG_TABLE};
 inline constexpr FloatPair kNormalSinCosTableHost[kNormalSinCosEntries] = {NL_NORMAL_SINCOS_TABLE};
 #if defined(__CUDACC__)
@@ -99,44 +100,45 @@ NL_HOST_DEVICE NormalTables normal_tables() {
 // -2 ln(u) for the radius, u = float(w | 1) * 2^-32 in [2^-32, 1] (float(w | 1) rounds once to 24
 // bits: the 128 words >= 2^32 - 128 give u = 1 and radius 0; the smallest u gives 6.66 sigma).
 // u = 2^e * m, m in [sqrt(1/2), sqrt(2)), split from the bits as in dm::log_split (the 2^-32 folded
-// into the constant); the split mantissa's bits 17..22 pick entry i = (c2, L2) = (-2c, -2L), c ~ 1/m,
-// L = -ln(c). With r2 = fma(m, c2, 2) = -2(m*c - 1) (|m*c - 1| < 0.0081, one rounding):
-// -2 ln(u) = -2e ln2 + L2 + r2 + r2^2 (1/4 + r2 (1/12 + r2/32)) (that is, -2 log1p(r) to the r^4
-// term; the next is below 2^-33 of r). The entry holding 1.0 has c = 1 and L = 0, so uniforms near 1
-// keep their relative accuracy. No division.
+// into the constant); the split mantissa's bits 19..22 pick entry i = (c2, L2) = (-2c, -2L), c ~ 1/m,
+// L = -ln(c). With r2 = fma(m, c2, 2) = -2(m*c - 1) (|m*c - 1| < 0.04, one rounding):
+// -2 ln(u) = -2e ln2 + L2 + r2 + r2^2 (1/4 + r2 (1/12 + r2 (1/32 + r2/80))), that is -2 log1p(r) to
+// the r^5 term (the next is below 1.6e-8 of the whole, 0.13 ulp). The entry holding 1.0 has c = 1
+// and L = 0, so uniforms near 1 keep their relative accuracy. No division.
 NL_HOST_DEVICE float minus_two_log_uniform_f32(uint32_t w, const NormalTables& t) {
     using C = dm::Consts<float>;
     constexpr uint32_t K = C::kSqrt2Bits - (1u << C::kMantBits) + 1;
     const uint32_t ix = dm::bits(static_cast<float>(w | 1u)) - (K + (32u << C::kMantBits));
     const int e = static_cast<int>(static_cast<int32_t>(ix) >> C::kMantBits);
-    const FloatPair entry = t.log[static_cast<int>((ix >> 17) & 63u) * t.log_stride];
+    const FloatPair entry = t.log[static_cast<int>((ix >> 19) & 15u) * t.log_stride];
     const float m = dm::from_bits((ix & C::kMantMask) + K);
     const float r2 = dm::fma(m, entry.a, 2.0f);
-    const float p = dm::fma(dm::fma(r2, 0.03125f, 0.0833333358f), r2, 0.25f);
+    const float p = dm::fma(dm::fma(dm::fma(r2, 0.0125f, 0.03125f), r2, 0.0833333358f), r2, 0.25f);
     const float log_part = dm::fma(dm::mul(r2, r2), p, r2);
     const float ef = static_cast<float>(e);
     return dm::fma(ef, -2.0f * C::kLn2Hi, dm::add(entry.b, dm::fma(ef, -2.0f * C::kLn2Lo, log_part)));
 }
 
 // Two normals from two words (stream version 2): radius sqrt(-2 ln u) from w0 (above); angle
-// theta = 2*pi*w1/2^32 (all 32 bits) = 2*pi*j/256 + delta, j = (w1 + 2^23) >> 24 the nearest table
-// angle (mod 256), delta = t * 2*pi/2^32 with t = w1 - j*2^24 in [-2^23, 2^23): t is w1's low 24
-// bits as a signed number, exact as a float (read as int32(w1 << 8) = 256 t). |delta| <= pi/256,
-// so sin(delta) = delta - delta^3/6 and cos(delta) = 1 - delta^2/2 leave out less than 1e-9 (the
-// next terms: delta^5/120, 2e-10 of delta; delta^4/24, 1e-9 of cos delta's 1). Then
-// sin(theta) = S + (S*(cos delta - 1) + C*sin delta), cos(theta) = C + (C*(cos delta - 1) -
-// S*sin delta). The table angles include 0, pi/2, pi and 3pi/2 (exact 0 and +-1), so values near
-// zero keep their relative accuracy. z0 = r*cos(theta), z1 = r*sin(theta).
+// theta = 2*pi*j/32 + delta from w1, j = (w1 + 2^26) >> 27 the nearest table angle (mod 32) and
+// delta = f32(32 t) * f32(2*pi) * 2^-37, t = w1 - j*2^27 in [-2^26, 2^26) (w1's low 27 bits as a
+// signed number; 32 t = int32(w1 << 5), rounded once to a float's 24 bits), so theta is
+// 2*pi*w1/2^32 to within that rounding. |delta| <= pi/32: sin(delta) = delta + delta^3 (-1/6 +
+// delta^2/120) and cos(delta) - 1 = delta^2 (-1/2 + delta^2/24) leave out less than 2e-9 (the next
+// terms, delta^7/5040 and delta^6/720). Then sin(theta) = (S + C*sin delta) + S*(cos delta - 1),
+// cos(theta) = (C - S*sin delta) + C*(cos delta - 1): the larger correction first, so that one
+// rounding sits near the result's size (3.2 ulp end to end, against 3.8 the other way round). The table angles include 0, pi/2, pi and
+// 3pi/2 (exact 0 and +-1), so values near zero keep their relative accuracy. z0 = r*cos(theta),
+// z1 = r*sin(theta).
 NL_HOST_DEVICE void normal_pair_f32(uint32_t w0, uint32_t w1, float& z0, float& z1, const NormalTables& t) {
     const float radius = dm::sqrt(minus_two_log_uniform_f32(w0, t));
-    const FloatPair sc = t.sincos[static_cast<int>((w1 + 0x800000u) >> 24) * t.sincos_stride];
-    const float t256 = static_cast<float>(static_cast<int32_t>(w1 << 8));  // 256 t, exact
-    const float delta = dm::mul(t256, 0x1.921fb6p-38f);                    // float(2*pi) * 2^-40
+    const FloatPair sc = t.sincos[static_cast<int>((w1 + 0x4000000u) >> 27) * t.sincos_stride];
+    const float delta = dm::mul(static_cast<float>(static_cast<int32_t>(w1 << 5)), 0x1.921fb6p-35f);
     const float d2 = dm::mul(delta, delta);
-    const float cos_m1 = dm::mul(d2, -0.5f);
-    const float sin_d = dm::fma(dm::mul(delta, d2), -0.166666672f, delta);
-    const float s = dm::fma(sc.b, sin_d, dm::fma(sc.a, cos_m1, sc.a));
-    const float c = dm::fma(-sc.a, sin_d, dm::fma(sc.b, cos_m1, sc.b));
+    const float sin_d = dm::fma(dm::mul(delta, d2), dm::fma(d2, 0.00833333377f, -0.166666672f), delta);
+    const float cos_m1 = dm::mul(d2, dm::fma(d2, 0.0416666679f, -0.5f));
+    const float s = dm::fma(sc.a, cos_m1, dm::fma(sc.b, sin_d, sc.a));
+    const float c = dm::fma(sc.b, cos_m1, dm::fma(-sc.a, sin_d, sc.b));
     z0 = dm::mul(radius, c);
     z1 = dm::mul(radius, s);
 }

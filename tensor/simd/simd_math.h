@@ -171,34 +171,52 @@ inline void sincos_octant_n(const U* octant, const F* frac, F* sin_out, F* cos_o
 }
 inline void sincos_octant(U octant, F frac, F& sin_out, F& cos_out) { sincos_octant_n<1>(&octant, &frac, &sin_out, &cos_out); }
 
-// xf::normal_pair_f32 (stream version 2: tables) on N x W pairs of words; the tables by gather.
+// Stream version 2's Box-Muller tables (xf::kNormal*TableHost) as columns, for register lookups.
+template <int N>
+struct TableColumns {
+    alignas(64) float a[N];
+    alignas(64) float b[N];
+};
+template <int N>
+constexpr TableColumns<N> table_columns(const xf::FloatPair (&t)[N]) {
+    TableColumns<N> c{};
+    for (int i = 0; i < N; ++i) {
+        c.a[i] = t[i].a;
+        c.b[i] = t[i].b;
+    }
+    return c;
+}
+inline constexpr TableColumns<xf::kNormalLogEntries> kNormalLogColumns = table_columns(xf::kNormalLogTableHost);
+inline constexpr TableColumns<xf::kNormalSinCosEntries> kNormalSinCosColumns = table_columns(xf::kNormalSinCosTableHost);
+static_assert(xf::kNormalLogEntries == 16 && xf::kNormalSinCosEntries == 32, "V::lookup16 / V::lookup32");
+
+// xf::normal_pair_f32 (stream version 2) on N x W pairs of words.
 template <int N>
 inline void normal_pair_n(const U* w0, const U* w1, F* z0, F* z1) {
     constexpr uint32_t K = FC::kSqrt2Bits - (1u << 23) + 1;
-    const float* log_table = &xf::kNormalLogTableHost[0].a;
-    const float* sincos_table = &xf::kNormalSinCosTableHost[0].a;
     F q[N];
     NL_EACH(i, N) {  // xf::minus_two_log_uniform_f32
         const U ix = V::sub32(V::asu(V::cvt_u32(V::or_(w0[i], V::set1(1u)))), V::set1(K + (32u << 23)));
-        F c2, l2;
-        V::fgather2(log_table, V::and_(V::srl32<17>(ix), V::set1(63u)), c2, l2);
+        const U entry = V::and_(V::srl32<19>(ix), V::set1(15u));
+        const F c2 = V::lookup16(kNormalLogColumns.a, entry), l2 = V::lookup16(kNormalLogColumns.b, entry);
         const F m = V::asf(V::add32(V::and_(ix, V::set1(FC::kMantMask)), V::set1(K)));
         const F r2 = V::fma(m, c2, V::fset1(2.0f));
-        const F p = V::fma(V::fma(r2, V::fset1(0.03125f), V::fset1(0.0833333358f)), r2, V::fset1(0.25f));
+        const F p = V::fma(V::fma(V::fma(r2, V::fset1(0.0125f), V::fset1(0.03125f)), r2, V::fset1(0.0833333358f)), r2,
+                           V::fset1(0.25f));
         const F log_part = V::fma(V::mul(r2, r2), p, r2);
         const F ef = V::cvt_i32(V::sra32<23>(ix));
         q[i] = V::fma(ef, V::fset1(-2.0f * FC::kLn2Hi), V::add(l2, V::fma(ef, V::fset1(-2.0f * FC::kLn2Lo), log_part)));
     }
     NL_EACH(i, N) {
         const F radius = V::sqrt(q[i]);
-        F S, C;
-        V::fgather2(sincos_table, V::srl32<24>(V::add32(w1[i], V::set1(0x800000u))), S, C);
-        const F delta = V::mul(V::cvt_i32(V::sll32<8>(w1[i])), V::fset1(0x1.921fb6p-38f));
+        const U j = V::srl32<27>(V::add32(w1[i], V::set1(0x4000000u)));
+        const F S = V::lookup32(kNormalSinCosColumns.a, j), C = V::lookup32(kNormalSinCosColumns.b, j);
+        const F delta = V::mul(V::cvt_i32(V::sll32<5>(w1[i])), V::fset1(0x1.921fb6p-35f));
         const F d2 = V::mul(delta, delta);
-        const F cos_m1 = V::mul(d2, V::fset1(-0.5f));
-        const F sin_d = V::fma(V::mul(delta, d2), V::fset1(-0.166666672f), delta);
-        const F s = V::fma(C, sin_d, V::fma(S, cos_m1, S));
-        const F c = V::fma(fneg(S), sin_d, V::fma(C, cos_m1, C));
+        const F sin_d = V::fma(V::mul(delta, d2), V::fma(d2, V::fset1(0.00833333377f), V::fset1(-0.166666672f)), delta);
+        const F cos_m1 = V::mul(d2, V::fma(d2, V::fset1(0.0416666679f), V::fset1(-0.5f)));
+        const F s = V::fma(S, cos_m1, V::fma(C, sin_d, S));
+        const F c = V::fma(C, cos_m1, V::fma(fneg(S), sin_d, C));
         z0[i] = V::mul(radius, c);
         z1[i] = V::mul(radius, s);
     }

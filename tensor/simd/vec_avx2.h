@@ -73,10 +73,15 @@ struct V {
     static F cvt_u32(U a) {
         return add(mul(cvt_i32(srl32<16>(a)), fset1(65536.0f)), cvt_i32(and_(a, set1(0xFFFFu))));
     }
-    // t[2 idx] and t[2 idx + 1] per lane (a table of float pairs).
-    static void fgather2(const float* t, U idx, F& a, F& b) {
-        a = _mm256_i32gather_ps(t, idx, 8);
-        b = _mm256_i32gather_ps(t + 1, idx, 8);
+    // t[idx] per lane for 16- and 32-entry tables (32-byte aligned): permutes within 8 entries and
+    // blends on the index's bits 3 and 4 (moved to the sign bit), no gather (slow on AMD cores).
+    static F lookup16(const float* t, U idx) {
+        const F lo = _mm256_permutevar8x32_ps(_mm256_load_ps(t), idx);
+        const F hi = _mm256_permutevar8x32_ps(_mm256_load_ps(t + 8), idx);
+        return _mm256_blendv_ps(lo, hi, _mm256_castsi256_ps(_mm256_slli_epi32(idx, 28)));
+    }
+    static F lookup32(const float* t, U idx) {
+        return _mm256_blendv_ps(lookup16(t, idx), lookup16(t + 16, idx), _mm256_castsi256_ps(_mm256_slli_epi32(idx, 27)));
     }
     static U cvtt_i32(F a) { return _mm256_cvttps_epi32(a); }
     static F asf(U a) { return _mm256_castsi256_ps(a); }

@@ -75,10 +75,10 @@ struct V {
     static F sqrt(F a) { return _mm512_sqrt_ps(a); }
     static F cvt_i32(U a) { return _mm512_cvtepi32_ps(a); }     // round to nearest
     static F cvt_u32(U a) { return _mm512_cvtepu32_ps(a); }     // round to nearest
-    // t[2 idx] and t[2 idx + 1] per lane (a table of float pairs).
-    static void fgather2(const float* t, U idx, F& a, F& b) {
-        a = _mm512_i32gather_ps(idx, t, 8);
-        b = _mm512_i32gather_ps(idx, t + 1, 8);
+    // t[idx] per lane for 16- and 32-entry tables (64-byte aligned): one permute each.
+    static F lookup16(const float* t, U idx) { return _mm512_permutexvar_ps(idx, _mm512_load_ps(t)); }
+    static F lookup32(const float* t, U idx) {
+        return _mm512_permutex2var_ps(_mm512_load_ps(t), idx, _mm512_load_ps(t + 16));
     }
     static U cvtt_i32(F a) { return _mm512_cvttps_epi32(a); }   // toward zero
     static F asf(U a) { return _mm512_castsi512_ps(a); }

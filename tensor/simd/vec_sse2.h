@@ -97,13 +97,13 @@ struct V {
     static F cvt_u32(U a) {
         return add(mul(cvt_i32(srl32<16>(a)), fset1(65536.0f)), cvt_i32(and_(a, set1(0xFFFFu))));
     }
-    // t[2 idx] and t[2 idx + 1] per lane (a table of float pairs; no gather instruction: loads).
-    static void fgather2(const float* t, U idx, F& a, F& b) {
+    // t[idx] per lane for 16- and 32-entry tables (no permute of floats by index: loads).
+    static F lookup16(const float* t, U idx) {
         alignas(16) uint32_t i[4];
         _mm_store_si128(reinterpret_cast<__m128i*>(i), idx);
-        a = _mm_set_ps(t[2 * i[3]], t[2 * i[2]], t[2 * i[1]], t[2 * i[0]]);
-        b = _mm_set_ps(t[2 * i[3] + 1], t[2 * i[2] + 1], t[2 * i[1] + 1], t[2 * i[0] + 1]);
+        return _mm_set_ps(t[i[3]], t[i[2]], t[i[1]], t[i[0]]);
     }
+    static F lookup32(const float* t, U idx) { return lookup16(t, idx); }
     static U cvtt_i32(F a) { return _mm_cvttps_epi32(a); }
     static F asf(U a) { return _mm_castsi128_ps(a); }
     static U asu(F a) { return _mm_castps_si128(a); }

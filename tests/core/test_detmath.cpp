@@ -369,21 +369,24 @@ TEST(DetMath, SinCosExactAtOctantBoundaries) {
 }
 
 // Box-Muller end to end (normal_pair_f32, stream version 2's tables): against the same u and angle
-// in long double: u = float(w0 | 1) * 2^-32, theta = 2*pi*w1/2^32. Radius words from both ends
+// in long double: u = float(w0 | 1) * 2^-32 and the angle of normal_ref_sincos. Radius words from both ends
 // (u near 1: small radii; near 2^-32: the tail) and angle words everywhere, plus every word within
 // 2^17 of each quadrant point, where sin or cos passes through zero and only relative accuracy
 // counts. The bound is what it measures (stream version 1's polynomials measured 3.3).
 LD normal_ref_u(uint32_t w0) { return static_cast<LD>(static_cast<float>(w0 | 1u)) * std::ldexp(1.0L, -32); }
-// sin and cos of 2*pi*w1/2^32, reduced exactly to the nearest quarter turn first (so that a word
-// on a quadrant point gives exact zeros, as the true values are, not long double's cos(pi/2)).
+// sin and cos of the angle normal_pair_f32 means for w1: 2*pi*j/32 + f32(32 t) * 2*pi/2^37 with
+// j = (w1 + 2^26) >> 27 (mod 32) and 32 t = int32(w1 << 5), taken a quarter turn at a time first so
+// that a word on a quadrant point gives exact zeros, as the true values are (not long double's
+// cos(pi/2)).
 void normal_ref_sincos(uint32_t w1, LD& s, LD& c) {
-    const uint32_t k = ((w1 + (1u << 29)) >> 30) & 3u;
-    const int32_t rem = static_cast<int32_t>(w1 - (k << 30));  // in [-2^29, 2^29)
-    const LD phi = static_cast<LD>(rem) * (2 * 3.141592653589793238462643383279502884L) * std::ldexp(1.0L, -32);
+    const uint32_t j = ((w1 + (1u << 26)) >> 27) & 31u, quarter = j >> 3;
+    const LD two_pi = 2 * 3.141592653589793238462643383279502884L;
+    const LD t32 = static_cast<float>(static_cast<int32_t>(w1 << 5));  // the transform's rounding
+    const LD phi = two_pi * (j & 7u) / 32 + t32 * two_pi * std::ldexp(1.0L, -37);
     const LD sp = std::sin(phi), cp = std::cos(phi);
     const LD sv[4] = {sp, cp, -sp, -cp}, cv[4] = {cp, -sp, -cp, sp};
-    s = sv[k];
-    c = cv[k];
+    s = sv[quarter];
+    c = cv[quarter];
 }
 void add_normal_pair(Worst<float>& w, uint32_t w0, uint32_t w1) {
     float z0, z1;
@@ -423,17 +426,17 @@ TEST(DetMath, BoxMullerFloatNearQuadrantPoints) {
 }
 
 TEST(DetMath, BoxMullerFloatTableEdges) {
-    // Both sides of every boundary between two table entries (log: mantissa bits 17..22 of the
-    // split; angle: w1's low 24 bits crossing 2^23) and the words that give u = 1.
+    // Both sides of every boundary between two table entries (log: mantissa bits 19..22 of the
+    // split; angle: w1's low 27 bits crossing 2^26) and the words that give u = 1.
     std::mt19937 rng(6);
     Worst<float> w("normal_pair_f32 at table edges");
-    for (uint32_t j = 0; j < 256; ++j) {
-        for (int32_t d = -64; d < 64; ++d) add_normal_pair(w, rng(), (j << 24) + 0x800000u + static_cast<uint32_t>(d));
+    for (uint32_t j = 0; j < 32; ++j) {
+        for (int32_t d = -256; d < 256; ++d) add_normal_pair(w, rng(), (j << 27) + 0x4000000u + static_cast<uint32_t>(d));
     }
     // Log entries change where the bits of float(w | 1), minus K32 = the split's constant, cross a
-    // multiple of 2^17: the words on both sides of each such float, over every exponent.
+    // multiple of 2^19: the words on both sides of each such float, over every exponent.
     const int64_t k32 = 0x3FB504F3 - (1 << 23) + 1 + (int64_t(32) << 23);
-    for (int64_t b = k32 - ((k32 - 0x3F800000) >> 17 << 17); b < 0x4F800000; b += 1 << 17) {
+    for (int64_t b = k32 - ((k32 - 0x3F800000) >> 19 << 19); b < 0x4F800000; b += 1 << 19) {
         const float edge = nl::dm::from_bits(static_cast<uint32_t>(b));
         const uint32_t word = static_cast<uint32_t>(edge);
         for (int32_t d = -8; d < 8; ++d) add_normal_pair(w, word + static_cast<uint32_t>(d), rng());

@@ -385,22 +385,23 @@ def normal_pair_f32(w0, w1):
     u_scaled = (w0 | np.uint64(1)).astype(F64).astype(F32)  # float(w | 1): one rounding
     ix = (u_scaled.view(np.uint32).astype(np.int64) - (k + (32 << 23))) & MASK32
     e = np.where(ix >= 1 << 31, ix - (1 << 32), ix) >> 23
-    entry = NORMAL_LOG_TABLE[(ix >> 17) & 63]
+    entry = NORMAL_LOG_TABLE[(ix >> 19) & 15]
     m = ((ix & 0x7FFFFF) + k).astype(np.uint32).view(F32)
     r2 = fma32(m, entry[:, 0], full(2.0))
-    p = fma32(fma32(r2, full(0.03125), full(0.0833333358)), r2, full(0.25))
+    p = fma32(fma32(fma32(r2, full(0.0125), full(0.03125)), r2, full(0.0833333358)), r2, full(0.25))
     log_part = fma32(r2 * r2, p, r2)
     ef = e.astype(F32)
     q = fma32(ef, full(F32(-2.0) * P32.ln2hi), entry[:, 1] + fma32(ef, full(F32(-2.0) * P32.ln2lo), log_part))
     radius = np.sqrt(q)
-    sc = NORMAL_SINCOS_TABLE[((w1 + np.uint64(0x800000)) & np.uint64(MASK32)) >> np.uint64(24)]
-    low = ((w1 << np.uint64(8)) & np.uint64(MASK32)).astype(np.int64)
-    delta = np.where(low >= 1 << 31, low - (1 << 32), low).astype(F32) * F32(float.fromhex("0x1.921fb6p-38"))
+    sc = NORMAL_SINCOS_TABLE[((w1 + np.uint64(0x4000000)) & np.uint64(MASK32)) >> np.uint64(27)]
+    low = ((w1 << np.uint64(5)) & np.uint64(MASK32)).astype(np.int64)
+    t32 = np.where(low >= 1 << 31, low - (1 << 32), low).astype(F64).astype(F32)  # one rounding to 24 bits
+    delta = t32 * F32(float.fromhex("0x1.921fb6p-35"))
     d2 = delta * delta
-    cos_m1 = d2 * F32(-0.5)
-    sin_d = fma32(delta * d2, full(-0.166666672), delta)
-    s = fma32(sc[:, 1], sin_d, fma32(sc[:, 0], cos_m1, sc[:, 0]))
-    c = fma32(-sc[:, 0], sin_d, fma32(sc[:, 1], cos_m1, sc[:, 1]))
+    sin_d = fma32(delta * d2, fma32(d2, full(0.00833333377), full(-0.166666672)), delta)
+    cos_m1 = d2 * fma32(d2, full(0.0416666679), full(-0.5))
+    s = fma32(sc[:, 0], cos_m1, fma32(sc[:, 1], sin_d, sc[:, 0]))
+    c = fma32(sc[:, 1], cos_m1, fma32(-sc[:, 0], sin_d, sc[:, 1]))
     return radius * c, radius * s
 
 

@@ -2,7 +2,9 @@
 # The GPU checks of Noise Lab in one prepared run on a machine with a GPU (the lent H100/H200):
 #   1. the gpu-labelled tests (gpu_host_tests, gpu_device_tests: CPU == GPU parity of every random
 #      op over 2^24 + 3 elements, randperm, categorical draws, allocator, streams, engines, the
-#      interop grid kernel), slow engine checks included;
+#      interop grid kernel), slow engine checks included; and the SIMD transforms on the host CPU
+#      (simd_transforms: where that CPU has AVX-512, which the project's own machines lack, the
+#      AVX-512 kernels run here);
 #   2. compute-sanitizer memcheck, racecheck and initcheck on gpu_device_tests (smaller sizes);
 #   3. the benchmark (bench/gpu/run_gpu_bench.sh: ours, cuRAND, PyTorch, cudaMemset ceiling);
 #   4. the model checks (tests/gpu/run_model_checks.sh: every sampling command on cpu and cuda:0,
@@ -25,7 +27,7 @@ steps="${STEPS:-tests memcheck racecheck initcheck bench models interop}"
 mkdir -p "$out"
 cd "$root" || exit 2  # the tests read tests/golden/ relative to the repository root
 find_bin() {  # a binary in BIN_DIR itself or where a build folder keeps it
-    for p in "$bin/$1" "$bin/tests/gpu/$1" "$bin/bench/gpu/$1"; do
+    for p in "$bin/$1" "$bin/tests/gpu/$1" "$bin/bench/gpu/$1" "$bin/tests/simd/$1"; do
         [ -x "$p" ] && { echo "$p"; return 0; }
     done
     echo "run_device_checks: $1 not found under $bin (run tests/gpu/build_for_device.sh and carry its folder)" >&2
@@ -89,6 +91,14 @@ if want tests; then
         record host_tests $s1
         record device_tests $s2
         record models_tests $s3
+    fi
+    # The SIMD transforms against the scalar reference on this machine's CPU: where it has
+    # AVX-512 (the project's own machines do not), this is where that level gets checked.
+    if simd_tests="$(find_bin simd_transforms 2>/dev/null)"; then
+        timeout 90 "$simd_tests" >"$out/simd_transforms.log" 2>&1
+        s=$?
+        grep -E "level|SKIPPED|PASSED|FAILED" "$out/simd_transforms.log" | tail -n 5
+        record simd_cpu $s
     fi
 fi
 
