@@ -18,8 +18,8 @@ the shipped header (in long double), whoever wrote it.
   the quadrant points are exact (0 and +-1) because each value is computed in the first octant
   and placed by symmetry.
 
-Sizes: 16 and 32 entries are what one or two AVX2 permutes (and one AVX-512 permute) look up,
-so the CPU needs no gather; the GPU keeps copies in shared memory.
+Sizes: 16 and 32 entries are what two or four AVX2 permutes and a blend or three (one AVX-512
+permute) look up, so the CPU needs no gather; the GPU keeps copies in shared memory.
 
 Standard library only (decimal, fractions): python3 scripts/gen_normal_tables.py > tensor/normal_tables.h
 """

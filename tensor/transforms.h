@@ -100,7 +100,7 @@ NL_HOST_DEVICE NormalTables normal_tables() {
 // -2 ln(u) for the radius, u = float(w | 1) * 2^-32 in [2^-32, 1] (float(w | 1) rounds once to 24
 // bits: the 128 words >= 2^32 - 128 give u = 1 and radius 0; the smallest u gives 6.66 sigma).
 // u = 2^e * m, m in [sqrt(1/2), sqrt(2)), split from the bits as in dm::log_split (the 2^-32 folded
-// into the constant); the split mantissa's bits 19..22 pick entry i = (c2, L2) = (-2c, -2L), c ~ 1/m,
+// into the constant); bits 19..22 of bits(m) - K pick entry i = (c2, L2) = (-2c, -2L), c ~ 1/m,
 // L = -ln(c). With r2 = fma(m, c2, 2) = -2(m*c - 1) (|m*c - 1| < 0.04, one rounding):
 // -2 ln(u) = -2e ln2 + L2 + r2 + r2^2 (1/4 + r2 (1/12 + r2 (1/32 + r2/80))), that is -2 log1p(r) to
 // the r^5 term (the next is below 1.6e-8 of the whole, 0.13 ulp). The entry holding 1.0 has c = 1

@@ -434,13 +434,26 @@ TEST(DetMath, BoxMullerFloatTableEdges) {
         for (int32_t d = -256; d < 256; ++d) add_normal_pair(w, rng(), (j << 27) + 0x4000000u + static_cast<uint32_t>(d));
     }
     // Log entries change where the bits of float(w | 1), minus K32 = the split's constant, cross a
-    // multiple of 2^19: the words on both sides of each such float, over every exponent.
+    // multiple of 2^19. For each such boundary, over every exponent: words around the 4 floats
+    // below it and the 4 from it up (float steps: above 2^24 many words share one float), and a
+    // check that both sides were reached wherever the floats are dense enough (from 2^8 up).
     const int64_t k32 = 0x3FB504F3 - (1 << 23) + 1 + (int64_t(32) << 23);
+    int one_sided = 0;
     for (int64_t b = k32 - ((k32 - 0x3F800000) >> 19 << 19); b < 0x4F800000; b += 1 << 19) {
-        const float edge = nl::dm::from_bits(static_cast<uint32_t>(b));
-        const uint32_t word = static_cast<uint32_t>(edge);
-        for (int32_t d = -8; d < 8; ++d) add_normal_pair(w, word + static_cast<uint32_t>(d), rng());
+        bool below = false, above = false;
+        for (int64_t step = -4; step < 4; ++step) {
+            const float f = nl::dm::from_bits(static_cast<uint32_t>(b + step));
+            if (f < 1.0f || f >= 4294967040.0f) continue;
+            for (uint32_t d : {0u, 1u, 2u}) {
+                const uint32_t word = static_cast<uint32_t>(f) + d - 1u;
+                const int64_t got = nl::dm::bits(static_cast<float>(word | 1u));
+                (got < b ? below : above) = true;
+                add_normal_pair(w, word, rng());
+            }
+        }
+        if (nl::dm::from_bits(static_cast<uint32_t>(b)) >= 256.0f && !(below && above)) ++one_sided;
     }
+    EXPECT_EQ(one_sided, 0) << "log table boundaries not straddled";
     for (uint32_t k = 0; k < 256; ++k) add_normal_pair(w, 0xFFFFFFFFu - k, rng());
     EXPECT_LE(w.err, 4.0) << "worst at " << w.at;
 }

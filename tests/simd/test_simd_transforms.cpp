@@ -1,6 +1,6 @@
 // Exhaustive-ish checks of the vectorised transforms against the scalar functions they replicate,
-// bit for bit, at every SIMD level the CPU has: Box-Muller over all 2^24 angles and 2^25 radius
-// words, log over every (0, 1] uniform the radius can take, exp over dense sweeps of its branches
+// bit for bit, at every SIMD level the CPU has: Box-Muller over 2^24 angle words (every table entry
+// and every 27-bit offset pattern within them) and 2^25 radius words, log over every (0, 1] uniform the radius can take, exp over dense sweeps of its branches
 // (overflow, subnormal results, NaN), sin/cos over every octant and fraction, the SSE2 fma
 // emulation on hard cases, and the float16 / bfloat16 roundings.
 #include <gtest/gtest.h>
@@ -74,15 +74,17 @@ void check_normal_pairs(const char* what, int64_t count, R radius, A angle) {
 }
 
 TEST(SimdTransforms, NormalPairAllAngles) {
-    // Only the top 24 bits of w1 make the angle: all 2^24 of them, with assorted radius words.
+    // The angle word: 5 bits of table entry, 27 of offset. 2^24 words: the top 24 bits run through
+    // all their values (every entry, both signs of the offset), the low 8 scrambled independently;
+    // assorted radius words.
     check_normal_pairs("normal_pair (angles)", int64_t(1) << 24,
                        [](int64_t i) { return static_cast<uint32_t>(i * 0x9E3779B97F4A7C15ull >> 32); },
-                       [](int64_t i) { return static_cast<uint32_t>(i << 8) | static_cast<uint32_t>(i & 0xFF); });
+                       [](int64_t i) { return static_cast<uint32_t>(i << 8) | static_cast<uint32_t>((i * 0x2545F491u) >> 24 & 0xFF); });
 }
 
 TEST(SimdTransforms, NormalPairRadii) {
-    // Every w0 below 2^24 (k = w0 >> 1 exact in float, u down to 2^-32), then 2^24 words spread
-    // over the rest; angles assorted.
+    // Every w0 below 2^24 (w0 | 1 exact in float, u down to 2^-32: every log table entry at the
+    // small exponents), then 2^24 words spread over the rest; angles assorted.
     check_normal_pairs("normal_pair (small radius words)", int64_t(1) << 24,
                        [](int64_t i) { return static_cast<uint32_t>(i); },
                        [](int64_t i) { return static_cast<uint32_t>(i * 0xD2511F53u); });
