@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <cstdint>
 #include <limits>
@@ -366,6 +367,42 @@ TEST(DetMath, SinCosExactAtOctantBoundaries) {
     dm::sincos_octant(1, 0.0f, s, c);  // pi/4
     EXPECT_LE(ulp_error(s, std::sqrt(0.5L)), kSinCosF32);
     EXPECT_LE(ulp_error(c, std::sqrt(0.5L)), kSinCosF32);
+}
+
+// dm::sqrt_radius on the GPU: sqrt_refined(q, y0) with y0 the hardware's approximate 1/sqrt(q).
+// Whatever y0 is within 3 ulps of 1/sqrt(q) (the hardware: 2^-22.9 relative), or 2^-22, 2^-20 or
+// 2^-16 relative off, the result must be the IEEE square root, for every q the radius can have
+// (0 and [2^-24, 64)). Every 37th float here (9e7 cases: std::fma is a library call in a portable
+// build); all of them (3.3e9 cases, about a minute) with NOISELAB_SLOW_TESTS=1.
+TEST(DetMath, RadiusSqrtIsCorrectlyRounded) {
+    const char* slow = std::getenv("NOISELAB_SLOW_TESTS");
+    const uint32_t stride = slow && *slow == '1' ? 1 : 37;
+    const uint32_t lo = dm::bits(std::ldexp(1.0f, -24)), hi = dm::bits(64.0f);
+    const double far[] = {-0x1p-16, 0x1p-16, -0x1p-20, 0x1p-20, -0x1p-22, 0x1p-22};
+    int64_t cases = 0, wrong = 0;
+    float first_wrong = 0;
+    for (uint32_t b = lo; b < hi; b += stride) {
+        const float q = dm::from_bits(b), want = std::sqrt(q);
+        const double r = 1.0 / std::sqrt(static_cast<double>(q));
+        const uint32_t yb = dm::bits(static_cast<float>(r));
+        auto check = [&](float y0) {
+            ++cases;
+            if (dm::sqrt_refined(q, y0) != want && wrong++ == 0) first_wrong = q;
+        };
+        for (int k = -3; k <= 3; ++k) check(dm::from_bits(yb + static_cast<uint32_t>(k)));
+        for (double e : far) check(static_cast<float>(r * (1 + e)));
+    }
+    EXPECT_EQ(wrong, 0) << "of " << cases << " cases; first at q = " << std::hexfloat << first_wrong;
+    EXPECT_EQ(dm::bits(dm::sqrt_refined(0.0f, 0x1p50f)), 0u) << "q = 0 (y0 taken at 2^-100) gives +0";
+    // The radius argument stays in that range: the largest uniforms below 1 and the smallest.
+    for (uint32_t w = 0xFFFFFFFFu; w > 0xFFFFF000u; --w) {
+        const float q = nl::xf::minus_two_log_uniform_f32(w, nl::xf::normal_tables());
+        EXPECT_TRUE(q == 0.0f || (q >= std::ldexp(1.0f, -24) && q < 64.0f)) << "w = " << w << " q = " << q;
+    }
+    for (uint32_t w = 0; w < 4096; ++w) {
+        const float q = nl::xf::minus_two_log_uniform_f32(w, nl::xf::normal_tables());
+        EXPECT_TRUE(q >= std::ldexp(1.0f, -24) && q < 64.0f) << "w = " << w << " q = " << q;
+    }
 }
 
 // Box-Muller end to end (normal_pair_f32, stream version 2's tables): against the same u and angle
