@@ -89,12 +89,17 @@ NL_HOST_DEVICE float half_bits_to_float(uint16_t h) {
     return f32_from_bits(sign | ((exp + 112u) << 23) | (mant << 13));
 }
 
+// float32 -> bfloat16, round to nearest even, for f that is not NaN (infinities stay infinite).
+NL_HOST_DEVICE uint16_t float_to_bfloat16_bits_not_nan(float f) {
+    const uint32_t x = f32_bits(f);
+    const uint32_t rounding = 0x7FFFu + ((x >> 16) & 1u);
+    return static_cast<uint16_t>((x + rounding) >> 16);
+}
 // float32 -> bfloat16, round to nearest even; NaN stays a quiet NaN.
 NL_HOST_DEVICE uint16_t float_to_bfloat16_bits(float f) {
     const uint32_t x = f32_bits(f);
     if ((x & 0x7FFFFFFFu) > 0x7F800000u) return static_cast<uint16_t>((x >> 16) | 0x40u);
-    const uint32_t rounding = 0x7FFFu + ((x >> 16) & 1u);
-    return static_cast<uint16_t>((x + rounding) >> 16);
+    return float_to_bfloat16_bits_not_nan(f);
 }
 
 NL_HOST_DEVICE float bfloat16_bits_to_float(uint16_t b) {
