@@ -300,10 +300,14 @@ SampleSpec from_recipe(const io::Recipe& r) {
     s.seed = r.seed;
     s.offset = r.offset;
     s.stream = r.stream;
-    if (r.stream_version != kStreamVersion)
+    // An older stream version changed only some ops (docs/STREAMS.md, History): sample it and let
+    // the caller compare the recorded hash, which says whether this op's values are still the same.
+    // Without a hash that cannot be told; a newer version is unknown to this build.
+    if (r.stream_version > kStreamVersion || (r.stream_version < kStreamVersion && r.tensor_hash.empty()))
         throw ValueError("recipe field 'stream_version': the recipe was sampled with stream version " +
                          std::to_string(r.stream_version) + ", this build has version " + std::to_string(kStreamVersion) +
-                         "; it cannot reproduce the tensor");
+                         (r.stream_version > kStreamVersion ? "; it cannot reproduce the tensor (a newer build can)"
+                                                            : " and the recipe records no hash to check a replay against"));
     return s;
 }
 

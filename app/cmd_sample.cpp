@@ -128,13 +128,22 @@ int run_sample(int argc, char** argv) {
               << res.device.str() << ", seed " << spec.seed << ", stream " << spec.stream << ", offset " << spec.offset
               << "\nhash " << recipe.tensor_hash << "\n";
     if (!of.from.empty()) {
+        const bool older = source.stream_version != kStreamVersion;
         if (!source.tensor_hash.empty() && source.tensor_hash != recipe.tensor_hash) {
             std::cerr << "noiselab sample: hash mismatch: the recipe in " << of.from << " says " << source.tensor_hash
-                      << ", this build sampled " << recipe.tensor_hash << "\n";
+                      << ", this build sampled " << recipe.tensor_hash;
+            if (older)
+                std::cerr << ": the recipe was sampled with stream version " << source.stream_version
+                          << " and this op's values changed since (this build has version " << kStreamVersion
+                          << "; docs/STREAMS.md, History), so this build cannot reproduce it";
+            std::cerr << "; nothing written\n";
             return 1;
         }
         std::cout << (source.tensor_hash.empty() ? "sampled from the recipe in " + of.from + " (it records no hash)"
                                                  : "reproduced: the hash matches the recipe in " + of.from)
+                  << (older ? " (recorded with stream version " + std::to_string(source.stream_version) +
+                                  "; this op's values did not change since)"
+                            : std::string())
                   << "\n";
     }
 

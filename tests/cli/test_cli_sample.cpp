@@ -4,11 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <fstream>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "cli_run.h"
+#include "tensor/generator.h"
 #include "tensor/hash.h"
 #include "tensor/io/npy.h"
 #include "tensor/io/png.h"
@@ -114,6 +116,43 @@ TEST_P(SampleEveryDist, FilesRecipesAndReproduction) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllDists, SampleEveryDist, ::testing::ValuesIn(cases()));
+
+// A PNG whose recipe says stream version kStreamVersion - 1 (as files written by an older build).
+void write_older_recipe_png(const std::filesystem::path& from, const std::filesystem::path& to) {
+    nl::io::Recipe r = recipe_of(from);
+    r.stream_version = nl::kStreamVersion - 1;
+    const uint8_t pixel[3] = {0, 0, 0};
+    const std::vector<uint8_t> png =
+        nl::io::encode_png(pixel, 1, 1, 3, {{nl::io::kPngRecipeKey, nl::io::recipe_to_string(r)}});
+    std::ofstream(to, std::ios::binary).write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
+}
+
+TEST(Sample, OlderStreamVersionsReplayWhereTheOpDidNotChange) {
+    // Stream version 2 changed the float32 normals and kept uniforms: the hash decides, and a
+    // mismatch names both versions and writes nothing.
+    Sandbox sb;
+    ASSERT_EQ(sb.noiselab({"sample", "--dist", "uniform", "--shape", "64", "--seed", "5", "--out", "u.png"}).status, 0);
+    ASSERT_EQ(sb.noiselab({"sample", "--dist", "normal", "--shape", "64", "--seed", "5", "--out", "n.png"}).status, 0);
+    write_older_recipe_png(sb.path("u.png"), sb.path("u-old.png"));
+    write_older_recipe_png(sb.path("n.png"), sb.path("n-old.png"));
+    const Result same = sb.noiselab({"sample", "--from", "u-old.png", "--npy", "u.npy"});
+    EXPECT_EQ(same.status, 0) << same.err;
+    EXPECT_NE(same.out.find("did not change"), std::string::npos) << same.out;
+    EXPECT_TRUE(sb.exists("u.npy"));
+    // The normal recipe's hash is this build's, so it replays too; make it an older build's hash.
+    nl::io::Recipe n = recipe_of(sb.path("n-old.png"));
+    n.tensor_hash = "0123456789abcdef";
+    const uint8_t pixel[3] = {0, 0, 0};
+    const std::vector<uint8_t> png =
+        nl::io::encode_png(pixel, 1, 1, 3, {{nl::io::kPngRecipeKey, nl::io::recipe_to_string(n)}});
+    std::ofstream(sb.path("n-old.png"), std::ios::binary)
+        .write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
+    const Result changed = sb.noiselab({"sample", "--from", "n-old.png", "--npy", "n.npy"});
+    EXPECT_EQ(changed.status, 1);
+    EXPECT_NE(changed.err.find("stream version " + std::to_string(nl::kStreamVersion - 1)), std::string::npos) << changed.err;
+    EXPECT_NE(changed.err.find("nothing written"), std::string::npos) << changed.err;
+    EXPECT_FALSE(sb.exists("n.npy"));
+}
 
 TEST(Sample, ValuesEqualTheLibrary) {
     // The command line's tensor is the library's: normal(1, 2) with seed 4242 on stream 0.

@@ -104,7 +104,7 @@ TEST(Sampler, EveryDistributionRoundTripsThroughItsRecipe) {
     }
 }
 
-TEST(Sampler, RecipesFromOtherVersionsAreRefused) {
+TEST(Sampler, RecipesFromOtherVersions) {
     const SampleSpec s = spec_of({"--shape", "4"});
     io::Recipe r = to_recipe(s, sample(s).tensor, Device::cpu());
     io::Recipe wrong_op = r;
@@ -117,9 +117,22 @@ TEST(Sampler, RecipesFromOtherVersionsAreRefused) {
     newer.stream_version = kStreamVersion + 1;
     try {
         from_recipe(newer);
-        FAIL();
+        FAIL() << "a newer stream version was accepted";
     } catch (const ValueError& e) {
         EXPECT_NE(std::string(e.what()).find("stream version"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("newer build"), std::string::npos) << e.what();
+    }
+    // An older one is sampled when the recipe records a hash (the caller checks it), refused without.
+    io::Recipe older = r;
+    older.stream_version = kStreamVersion - 1;
+    ASSERT_FALSE(older.tensor_hash.empty());
+    EXPECT_EQ(from_recipe(older).seed, r.seed);
+    older.tensor_hash.clear();
+    try {
+        from_recipe(older);
+        FAIL() << "an older stream version without a hash was accepted";
+    } catch (const ValueError& e) {
+        EXPECT_NE(std::string(e.what()).find("no hash"), std::string::npos) << e.what();
     }
 }
 
