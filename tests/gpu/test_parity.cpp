@@ -144,6 +144,14 @@ TEST(GpuParity, HalfConversionInstructionEqualsTheDefinitionOnAllInputs) {
     EXPECT_EQ(m.count, 0u) << "first differing float32 bits: 0x" << std::hex << m.first_input;
 }
 
+// The Box-Muller radius's square root on the GPU comes from the approximate reciprocal square root
+// refined twice (dm::sqrt_radius): it must be the IEEE square root for every input it can get.
+TEST(GpuParity, RadiusSqrtEqualsTheIeeeSquareRootOnAllItsInputs) {
+    NL_REQUIRE_GPU();
+    const gpu::ConversionMismatch m = gpu::check_radius_sqrt(0);
+    EXPECT_EQ(m.count, 0u) << "first differing input bits: 0x" << std::hex << m.first_input;
+}
+
 TEST(GpuParity, OffsetsAndStreamIds) {
     NL_REQUIRE_GPU();
     const struct {
