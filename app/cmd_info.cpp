@@ -57,7 +57,7 @@ int info_png(const std::string& path, bool json_only) {
         std::cout << "reproduce with:\n  noiselab sample --from " << path << "\n  noiselab sample " << to_flags(s) << "\n";
         if (r.stream_version != kStreamVersion)
             std::cout << "  (recorded with stream version " << r.stream_version << ", this build has " << kStreamVersion
-                      << ": --from checks the hash, which holds where this op's values did not change)\n";
+                      << ": only --from checks the hash, which holds where this op's values did not change)\n";
     } catch (const Error& e) {
         // Not a distribution: a model's output (noiselab diffuse / gan / vae / lm) carries the command
         // that made it, and running it again gives the same tensor (the hash above).

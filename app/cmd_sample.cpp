@@ -134,8 +134,8 @@ int run_sample(int argc, char** argv) {
                       << ", this build sampled " << recipe.tensor_hash;
             if (older)
                 std::cerr << ": the recipe was sampled with stream version " << source.stream_version
-                          << " and this op's values changed since (this build has version " << kStreamVersion
-                          << "; docs/STREAMS.md, History), so this build cannot reproduce it";
+                          << " and this build has version " << kStreamVersion
+                          << ", so this op's values most likely changed since (docs/STREAMS.md, History)";
             std::cerr << "; nothing written\n";
             return 1;
         }

@@ -51,7 +51,7 @@ __global__ void k_radius_sqrt_mismatches(unsigned int lo, unsigned int hi, unsig
     }
 }
 
-// Launches `launch(count, first)` on a zeroed counter and returns what the kernel found.
+// Calls launch(count, first, stream) with a zeroed counter and returns what the kernel found.
 template <class Launch>
 ConversionMismatch count_mismatches(int device, Launch launch) {
     DeviceGuard guard(device);

@@ -11,6 +11,7 @@
 #include <cub/block/block_scan.cuh>
 #include <cub/device/device_radix_sort.cuh>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -264,6 +265,8 @@ uint64_t try_fast(const RandomRequest& r, void* out, int device, StreamHandle st
             else return 0;
             return full;
         case RandomKind::Normal:
+            // from_float_not_nan needs finite parameters (random.cpp refuses others; kept as a guard).
+            if (!std::isfinite(af) || !std::isfinite(bf)) return 0;
             if (r.dtype == DType::Float32) launch_normal_vec4<float>(NormalOp<float>{af, bf}, r, full, out, device, stream, cfg);
             else if (r.dtype == DType::Float16) launch_normal_vec4<Half>(NormalOp<Half>{af, bf}, r, full, out, device, stream, cfg);
             else if (r.dtype == DType::BFloat16) launch_normal_vec4<BFloat16>(NormalOp<BFloat16>{af, bf}, r, full, out, device, stream, cfg);

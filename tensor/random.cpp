@@ -41,8 +41,32 @@ void require_finite(double v, const char* op, const char* what) {
 }
 
 // Runs one elementwise random op into t (any layout): reserve blocks, fill contiguous, copy back.
+// Scalar location and scale parameters of the float32 / float16 / bfloat16 normal, log-normal and
+// Cauchy transforms are used as float32 (docs/STREAMS.md): a finite double beyond float's range
+// would turn infinite there and give NaN values, whose bits differ between devices.
+void check_float_parameters(const RandomRequest& req, DType dt, bool a_per_elem, bool b_per_elem) {
+    if (dt == DType::Float64) return;
+    const bool cauchy = req.kind == RandomKind::Cauchy;
+    if (!cauchy && req.kind != RandomKind::Normal && req.kind != RandomKind::LogNormal) return;
+    const char* op = cauchy ? "cauchy_" : req.kind == RandomKind::Normal ? "normal" : "log_normal_";
+    const double most = std::numeric_limits<float>::max();
+    auto short_num = [](double v) {  // 6 digits: "1e+39", not num()'s "9.9999999999999994e+38"
+        std::ostringstream os;
+        os << v;
+        return os.str();
+    };
+    auto check = [&](double v, bool per_elem, const char* what) {
+        if (!per_elem && std::fabs(v) > most)
+            throw ValueError(std::string(op) + ": " + what + "=" + short_num(v) + " does not fit float32, in which " +
+                             dtype_name(dt) + " values are computed (|" + what + "| <= " + short_num(most) + ")");
+    };
+    check(req.a, a_per_elem, cauchy ? "median" : "mean");
+    check(req.b, b_per_elem, cauchy ? "sigma" : "std");
+}
+
 Tensor& run_fill(Tensor& t, RandomRequest req, Generator* gen, const Tensor& a_param = Tensor(),
                  const Tensor& b_param = Tensor()) {
+    check_float_parameters(req, t.dtype(), a_param.defined(), b_param.defined());
     req.dtype = t.dtype();
     req.numel = t.numel();
     Generator& g = resolve(gen, t.device());

@@ -117,14 +117,14 @@ TEST_P(SampleEveryDist, FilesRecipesAndReproduction) {
 
 INSTANTIATE_TEST_SUITE_P(AllDists, SampleEveryDist, ::testing::ValuesIn(cases()));
 
-// A PNG whose recipe says stream version kStreamVersion - 1 (as files written by an older build).
-void write_older_recipe_png(const std::filesystem::path& from, const std::filesystem::path& to) {
-    nl::io::Recipe r = recipe_of(from);
-    r.stream_version = nl::kStreamVersion - 1;
+// A 1x1 PNG carrying `r` as its recipe; false when the file could not be written.
+bool write_recipe_png_file(const std::filesystem::path& to, const nl::io::Recipe& r) {
     const uint8_t pixel[3] = {0, 0, 0};
     const std::vector<uint8_t> png =
         nl::io::encode_png(pixel, 1, 1, 3, {{nl::io::kPngRecipeKey, nl::io::recipe_to_string(r)}});
-    std::ofstream(to, std::ios::binary).write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
+    std::ofstream f(to, std::ios::binary);
+    f.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
+    return static_cast<bool>(f.flush());
 }
 
 TEST(Sample, OlderStreamVersionsReplayWhereTheOpDidNotChange) {
@@ -133,20 +133,18 @@ TEST(Sample, OlderStreamVersionsReplayWhereTheOpDidNotChange) {
     Sandbox sb;
     ASSERT_EQ(sb.noiselab({"sample", "--dist", "uniform", "--shape", "64", "--seed", "5", "--out", "u.png"}).status, 0);
     ASSERT_EQ(sb.noiselab({"sample", "--dist", "normal", "--shape", "64", "--seed", "5", "--out", "n.png"}).status, 0);
-    write_older_recipe_png(sb.path("u.png"), sb.path("u-old.png"));
-    write_older_recipe_png(sb.path("n.png"), sb.path("n-old.png"));
+    nl::io::Recipe u = recipe_of(sb.path("u.png"));
+    u.stream_version = nl::kStreamVersion - 1;  // as written by an older build
+    ASSERT_TRUE(write_recipe_png_file(sb.path("u-old.png"), u));
     const Result same = sb.noiselab({"sample", "--from", "u-old.png", "--npy", "u.npy"});
     EXPECT_EQ(same.status, 0) << same.err;
     EXPECT_NE(same.out.find("did not change"), std::string::npos) << same.out;
     EXPECT_TRUE(sb.exists("u.npy"));
-    // The normal recipe's hash is this build's, so it replays too; make it an older build's hash.
-    nl::io::Recipe n = recipe_of(sb.path("n-old.png"));
+    // An older build's normal tensor: another hash.
+    nl::io::Recipe n = recipe_of(sb.path("n.png"));
+    n.stream_version = nl::kStreamVersion - 1;
     n.tensor_hash = "0123456789abcdef";
-    const uint8_t pixel[3] = {0, 0, 0};
-    const std::vector<uint8_t> png =
-        nl::io::encode_png(pixel, 1, 1, 3, {{nl::io::kPngRecipeKey, nl::io::recipe_to_string(n)}});
-    std::ofstream(sb.path("n-old.png"), std::ios::binary)
-        .write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
+    ASSERT_TRUE(write_recipe_png_file(sb.path("n-old.png"), n));
     const Result changed = sb.noiselab({"sample", "--from", "n-old.png", "--npy", "n.npy"});
     EXPECT_EQ(changed.status, 1);
     EXPECT_NE(changed.err.find("stream version " + std::to_string(nl::kStreamVersion - 1)), std::string::npos) << changed.err;

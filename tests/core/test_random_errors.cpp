@@ -164,6 +164,28 @@ TEST(RandomErrors, NormalFamily) {
         Tensor t = nl::empty({4});
         nl::normal_(t, kInf, 1.0, &g);
     }, {"mean", "inf"});
+    // float32 / 16-bit values are computed in float32: parameters beyond its range are refused
+    // (they would give infinities and NaNs); float64 tensors take them.
+    expect_error<nl::ValueError>("normal_ std=1e39 float32", [](Generator& g) {
+        Tensor t = nl::empty({4});
+        nl::normal_(t, 0.0, 1e39, &g);
+    }, {"std=1e+39", "float32", "3.40282e+38"});
+    expect_error<nl::ValueError>("normal(mean, std, shape) mean=1e39 bfloat16", [](Generator& g) {
+        nl::normal(1e39, 1.0, {2}, {DType::BFloat16}, &g);
+    }, {"mean=1e+39", "bfloat16"});
+    expect_error<nl::ValueError>("log_normal_ mean=-1e39 float16", [](Generator& g) {
+        Tensor t = nl::empty({4}, {DType::Float16});
+        nl::log_normal_(t, -1e39, 1.0, &g);
+    }, {"mean=-1e+39"});
+    expect_error<nl::ValueError>("cauchy_ sigma=1e39 float32", [](Generator& g) {
+        Tensor t = nl::empty({4});
+        nl::cauchy_(t, 0.0, 1e39, &g);
+    }, {"sigma=1e+39"});
+    {
+        Tensor t64 = nl::empty({4}, {DType::Float64});
+        nl::normal_(t64, 0.0, 1e39);
+        EXPECT_TRUE(std::isfinite(t64.to_vector()[0])) << "float64 tensors keep such parameters";
+    }
     expect_error<nl::ValueError>("normal(double, Tensor) mean=nan",
                                  [](Generator& g) { nl::normal(kNaN, nl::ones({2}), &g); }, {"mean", "nan"});
     expect_error<nl::ShapeError>("normal(Tensor, Tensor) shapes", [](Generator& g) {
