@@ -3,7 +3,6 @@
 
 #include <cinttypes>
 #include <cstdio>
-#include <cstdlib>
 
 #include "op_catalog.h"
 #include "tensor/generator.h"
@@ -83,11 +82,7 @@ std::string golden_line(const GoldenCase& c, const GoldenResult& r) {
 }
 
 std::string golden_path() {
-    // NOISELAB_SOURCE_DIR in the environment: the checkout to read instead of the one this binary
-    // was built from (binaries carried to another machine, tests/gpu/run_device_checks.sh).
-    const char* env = std::getenv("NOISELAB_SOURCE_DIR");
-    const std::string root = env && *env ? std::string(env) : std::string(NOISELAB_SOURCE_DIR);
-    return root + "/tests/golden/streams_v" + std::to_string(kStreamVersion) + ".txt";
+    return std::string(NOISELAB_SOURCE_DIR) + "/tests/golden/streams_v" + std::to_string(kStreamVersion) + ".txt";
 }
 
 std::string regenerate_command() {

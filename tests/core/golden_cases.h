@@ -36,7 +36,6 @@ std::string golden_line(const GoldenCase& c, const GoldenResult& r);
 // The file header (stream version, column meaning, regenerate command).
 std::string golden_header();
 std::string golden_path();              // tests/golden/streams_v<kStreamVersion>.txt in the source tree
-                                        // (or under $NOISELAB_SOURCE_DIR when set)
 std::string regenerate_command();
 
 }  // namespace nl::testing
