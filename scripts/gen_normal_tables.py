@@ -124,14 +124,14 @@ def main():
     out.write("// float32 Box-Muller (xf::normal_pair_f32; docs/STREAMS.md); tests/core/test_normal_tables.cpp\n")
     out.write("// checks their properties. Values as exact hexadecimal float literals.\n")
     out.write("#pragma once\n\n")
-    out.write("// (-2c, -2L) pairs: c near 1/m for the 16 mantissa ranges of [sqrt(1/2), sqrt(2)), L = -ln(c) as a float\n")
+    out.write("// {-2c, -2L} pairs: c near 1/m for the 16 mantissa ranges of [sqrt(1/2), sqrt(2)), L = -ln(c) as a float\n")
     out.write("#define NL_NORMAL_LOG_TABLE \\\n")
-    items = [f"{hexf(-2 * cv)}, {hexf(-2 * L)}" for cv, L, _ in logs]
+    items = ["{" + f"{hexf(-2 * cv)}, {hexf(-2 * L)}" + "}" for cv, L, _ in logs]
     out.write(",\\\n".join("    " + items[k] + (", " + items[k + 1] if k + 1 < len(items) else "")
                            for k in range(0, len(items), 2)))
-    out.write("\n\n// (S, C) pairs: sin and cos of 2*pi*j/32, j = 0..31\n")
+    out.write("\n\n// {S, C} pairs: sin and cos of 2*pi*j/32, j = 0..31\n")
     out.write("#define NL_NORMAL_SINCOS_TABLE \\\n")
-    items = [f"{hexf(a)}, {hexf(b)}" for a, b in zip(s, c)]
+    items = ["{" + f"{hexf(a)}, {hexf(b)}" + "}" for a, b in zip(s, c)]
     out.write(",\\\n".join("    " + items[k] + ", " + items[k + 1] for k in range(0, len(items), 2)))
     out.write("\n")
     worst = max(e for _, _, e in logs)

@@ -3,32 +3,32 @@
 // checks their properties. Values as exact hexadecimal float literals.
 #pragma once
 
-// (-2c, -2L) pairs: c near 1/m for the 16 mantissa ranges of [sqrt(1/2), sqrt(2)), L = -ln(c) as a float
+// {-2c, -2L} pairs: c near 1/m for the 16 mantissa ranges of [sqrt(1/2), sqrt(2)), L = -ln(c) as a float
 #define NL_NORMAL_LOG_TABLE \
-    -0x1.626538p+1f, 0x1.4d0a9ap-1f, -0x1.53a97cp+1f, 0x1.218f6ep-1f,\
-    -0x1.45fbdep+1f, 0x1.eef0e6p-2f, -0x1.39a29p+1f, 0x1.9fd9fap-2f,\
-    -0x1.2e4a5cp+1f, 0x1.546664p-2f, -0x1.22f57ap+1f, 0x1.06274p-2f,\
-    -0x1.19a30cp+1f, 0x1.86ed5ep-3f, -0x1.1028dap+1f, 0x1.f5710ap-4f,\
-    -0x1.075fa6p+1f, 0x1.d13e5ap-5f, -0x1p+1f, 0.0f,\
-    -0x1.dded9ep+0f, -0x1.1a1146p-3f, -0x1.c43fd8p+0f, -0x1.fc46bp-3f,\
-    -0x1.ac40d6p+0f, -0x1.6dcb02p-2f, -0x1.974412p+0f, -0x1.d4b3aep-2f,\
-    -0x1.83ee1ap+0f, -0x1.1c28d4p-1f, -0x1.72294ep+0f, -0x1.4c2bcp-1f
+    {-0x1.626538p+1f, 0x1.4d0a9ap-1f}, {-0x1.53a97cp+1f, 0x1.218f6ep-1f},\
+    {-0x1.45fbdep+1f, 0x1.eef0e6p-2f}, {-0x1.39a29p+1f, 0x1.9fd9fap-2f},\
+    {-0x1.2e4a5cp+1f, 0x1.546664p-2f}, {-0x1.22f57ap+1f, 0x1.06274p-2f},\
+    {-0x1.19a30cp+1f, 0x1.86ed5ep-3f}, {-0x1.1028dap+1f, 0x1.f5710ap-4f},\
+    {-0x1.075fa6p+1f, 0x1.d13e5ap-5f}, {-0x1p+1f, 0.0f},\
+    {-0x1.dded9ep+0f, -0x1.1a1146p-3f}, {-0x1.c43fd8p+0f, -0x1.fc46bp-3f},\
+    {-0x1.ac40d6p+0f, -0x1.6dcb02p-2f}, {-0x1.974412p+0f, -0x1.d4b3aep-2f},\
+    {-0x1.83ee1ap+0f, -0x1.1c28d4p-1f}, {-0x1.72294ep+0f, -0x1.4c2bcp-1f}
 
-// (S, C) pairs: sin and cos of 2*pi*j/32, j = 0..31
+// {S, C} pairs: sin and cos of 2*pi*j/32, j = 0..31
 #define NL_NORMAL_SINCOS_TABLE \
-    0.0f, 0x1p+0f, 0x1.8f8b84p-3f, 0x1.f6297cp-1f,\
-    0x1.87de2ap-2f, 0x1.d906bcp-1f, 0x1.1c73b4p-1f, 0x1.a9b662p-1f,\
-    0x1.6a09e6p-1f, 0x1.6a09e6p-1f, 0x1.a9b662p-1f, 0x1.1c73b4p-1f,\
-    0x1.d906bcp-1f, 0x1.87de2ap-2f, 0x1.f6297cp-1f, 0x1.8f8b84p-3f,\
-    0x1p+0f, 0.0f, 0x1.f6297cp-1f, -0x1.8f8b84p-3f,\
-    0x1.d906bcp-1f, -0x1.87de2ap-2f, 0x1.a9b662p-1f, -0x1.1c73b4p-1f,\
-    0x1.6a09e6p-1f, -0x1.6a09e6p-1f, 0x1.1c73b4p-1f, -0x1.a9b662p-1f,\
-    0x1.87de2ap-2f, -0x1.d906bcp-1f, 0x1.8f8b84p-3f, -0x1.f6297cp-1f,\
-    0.0f, -0x1p+0f, -0x1.8f8b84p-3f, -0x1.f6297cp-1f,\
-    -0x1.87de2ap-2f, -0x1.d906bcp-1f, -0x1.1c73b4p-1f, -0x1.a9b662p-1f,\
-    -0x1.6a09e6p-1f, -0x1.6a09e6p-1f, -0x1.a9b662p-1f, -0x1.1c73b4p-1f,\
-    -0x1.d906bcp-1f, -0x1.87de2ap-2f, -0x1.f6297cp-1f, -0x1.8f8b84p-3f,\
-    -0x1p+0f, 0.0f, -0x1.f6297cp-1f, 0x1.8f8b84p-3f,\
-    -0x1.d906bcp-1f, 0x1.87de2ap-2f, -0x1.a9b662p-1f, 0x1.1c73b4p-1f,\
-    -0x1.6a09e6p-1f, 0x1.6a09e6p-1f, -0x1.1c73b4p-1f, 0x1.a9b662p-1f,\
-    -0x1.87de2ap-2f, 0x1.d906bcp-1f, -0x1.8f8b84p-3f, 0x1.f6297cp-1f
+    {0.0f, 0x1p+0f}, {0x1.8f8b84p-3f, 0x1.f6297cp-1f},\
+    {0x1.87de2ap-2f, 0x1.d906bcp-1f}, {0x1.1c73b4p-1f, 0x1.a9b662p-1f},\
+    {0x1.6a09e6p-1f, 0x1.6a09e6p-1f}, {0x1.a9b662p-1f, 0x1.1c73b4p-1f},\
+    {0x1.d906bcp-1f, 0x1.87de2ap-2f}, {0x1.f6297cp-1f, 0x1.8f8b84p-3f},\
+    {0x1p+0f, 0.0f}, {0x1.f6297cp-1f, -0x1.8f8b84p-3f},\
+    {0x1.d906bcp-1f, -0x1.87de2ap-2f}, {0x1.a9b662p-1f, -0x1.1c73b4p-1f},\
+    {0x1.6a09e6p-1f, -0x1.6a09e6p-1f}, {0x1.1c73b4p-1f, -0x1.a9b662p-1f},\
+    {0x1.87de2ap-2f, -0x1.d906bcp-1f}, {0x1.8f8b84p-3f, -0x1.f6297cp-1f},\
+    {0.0f, -0x1p+0f}, {-0x1.8f8b84p-3f, -0x1.f6297cp-1f},\
+    {-0x1.87de2ap-2f, -0x1.d906bcp-1f}, {-0x1.1c73b4p-1f, -0x1.a9b662p-1f},\
+    {-0x1.6a09e6p-1f, -0x1.6a09e6p-1f}, {-0x1.a9b662p-1f, -0x1.1c73b4p-1f},\
+    {-0x1.d906bcp-1f, -0x1.87de2ap-2f}, {-0x1.f6297cp-1f, -0x1.8f8b84p-3f},\
+    {-0x1p+0f, 0.0f}, {-0x1.f6297cp-1f, 0x1.8f8b84p-3f},\
+    {-0x1.d906bcp-1f, 0x1.87de2ap-2f}, {-0x1.a9b662p-1f, 0x1.1c73b4p-1f},\
+    {-0x1.6a09e6p-1f, 0x1.6a09e6p-1f}, {-0x1.1c73b4p-1f, 0x1.a9b662p-1f},\
+    {-0x1.87de2ap-2f, 0x1.d906bcp-1f}, {-0x1.8f8b84p-3f, 0x1.f6297cp-1f}
