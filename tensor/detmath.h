@@ -69,8 +69,9 @@ inline double from_bits(uint64_t b) { double x; std::memcpy(&x, &b, 8); return x
 // the code the GPU runs, by DetMath.RadiusSqrtIsCorrectlyRounded (every 37th float of the range
 // in each run; all 2.5e8 with NOISELAB_SLOW_TESTS=1, run on 2026-11-27: no difference), and on
 // the GPU itself against its IEEE instruction by GpuParity.RadiusSqrtEqualsTheIeeeSquareRoot-
-// OnAllItsInputs. The GPU's rsqrt.approx is within 2^-22.9 relative (about 2.6 ulps at most). q = 0: y0 is taken at q + 2^-100 (q itself for
-// every other q), so g = 0 * y0 = +0 and the result is +0, as sqrt(+0).
+// OnAllItsInputs. The GPU's rsqrt.approx is within 2^-22.9 relative (about 2.6 ulps at most).
+// q = 0: y0 is taken at q + 2^-100 (q itself for every other q), so g = 0 * y0 = +0 and the
+// result is +0, as sqrt(+0).
 NL_HOST_DEVICE float sqrt_refined(float q, float y0) {
     float g = mul(q, y0), h = mul(0.5f, y0);
     const float r = fma(-g, h, 0.5f);

@@ -40,7 +40,6 @@ void require_finite(double v, const char* op, const char* what) {
         throw ValueError(std::string(op) + ": " + what + " must be finite, got " + num(v));
 }
 
-// Runs one elementwise random op into t (any layout): reserve blocks, fill contiguous, copy back.
 // Scalar location and scale parameters of the float32 / float16 / bfloat16 normal, log-normal and
 // Cauchy transforms are used as float32 (docs/STREAMS.md): a finite double beyond float's range
 // would turn infinite there and give NaN values, whose bits differ between devices.
@@ -64,6 +63,7 @@ void check_float_parameters(const RandomRequest& req, DType dt, bool a_per_elem,
     check(req.b, b_per_elem, cauchy ? "sigma" : "std");
 }
 
+// Runs one elementwise random op into t (any layout): reserve blocks, fill contiguous, copy back.
 Tensor& run_fill(Tensor& t, RandomRequest req, Generator* gen, const Tensor& a_param = Tensor(),
                  const Tensor& b_param = Tensor()) {
     check_float_parameters(req, t.dtype(), a_param.defined(), b_param.defined());
