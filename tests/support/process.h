@@ -13,7 +13,16 @@ struct ProcessResult {
     std::string output;
 };
 
-inline ProcessResult run_shell(const std::string& command) {
+// True when LeakSanitizer's own stop-the-world tracer crashed at the process's exit
+// (google/sanitizers#1353): the leak check then never ran, so the run says nothing about leaks,
+// and whatever the program did before exit succeeded or failed on its own. A leak that was found
+// reads "ERROR: LeakSanitizer: detected memory leaks" instead and is never taken for this.
+inline bool leak_check_crashed(const std::string& output) {
+    return output.find("Tracer caught signal") != std::string::npos &&
+           output.find("LeakSanitizer has encountered a fatal error") != std::string::npos;
+}
+
+inline ProcessResult run_shell_once(const std::string& command) {
     ProcessResult r;
     FILE* p = popen((command + " 2>&1").c_str(), "r");
     if (!p) return r;
@@ -22,6 +31,21 @@ inline ProcessResult run_shell(const std::string& command) {
     while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
     const int st = pclose(p);
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return r;
+}
+
+// Why a rerun: in the sanitized build (scripts/noiselab-sanitize, part of CI) the tracer crash is
+// rare (40 exits in a row under full load did not show it here), yet it failed a CI run (2026-11-27,
+// lessons_app_xvfb) whose app had drawn and written everything asked of it. The command runs once more so that its leak check does run; a
+// second tracer crash fails the test with both outputs. Every command given here is safe to repeat
+// (screenshots are written with --force, or the test expects the same refusal both times).
+inline ProcessResult run_shell(const std::string& command) {
+    ProcessResult r = run_shell_once(command);
+    if (!leak_check_crashed(r.output)) return r;
+    const std::string first = r.output;
+    r = run_shell_once(command);
+    r.output = "[LeakSanitizer's tracer crashed at exit on the first run, so it ran again; first run's output:]\n" +
+               first + "[second run:]\n" + r.output;
     return r;
 }
 
