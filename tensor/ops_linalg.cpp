@@ -235,7 +235,8 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t a_rs, int64_t a_c
                      buf.data());
         }
     };
-    // Threads start per parallel_for call, so only split work worth a few hundred microseconds.
+    // A parallel_for wakes the pool's threads and waits for the slowest, so only split work worth a
+    // few hundred microseconds.
     const double work = static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K);
     if (parallel && work >= double(1 << 21)) parallel_for(row_tasks * col_tasks, 1, run);
     else run(0, row_tasks * col_tasks);
