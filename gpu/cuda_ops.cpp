@@ -531,9 +531,10 @@ public:
         const Tensor x = dense(a);
         // linear's weight^T: a 2-D right operand that is the transpose of a dense matrix goes to
         // cuBLAS as it is, with a transpose flag, instead of through a copy kernel (not for the
-        // exact kernel, which reads dense operands).
-        const bool b_transposed = b.dim() == 2 && !b.is_contiguous() && b.strides()[0] == 1 && b.strides()[1] == K &&
-                                  detail::matmul_kernel() != detail::MatmulKernel::Exact;
+        // exact kernel, which reads dense operands). The kernel setting is read once: a change from
+        // another thread must not hand the exact kernel the transposed view.
+        const bool exact = detail::matmul_kernel() == detail::MatmulKernel::Exact;
+        const bool b_transposed = b.dim() == 2 && !b.is_contiguous() && b.strides()[0] == 1 && b.strides()[1] == K && !exact;
         const Tensor y = b_transposed ? b : dense(b);
         Shape out_shape = batch;
         out_shape.push_back(M);
@@ -547,7 +548,7 @@ public:
         if (out.numel() == 0) return squeezed(out);  // nothing to compute (an empty batch, M or N)
         const int dev = a.device().index;
         DeviceGuard guard(dev);
-        if (detail::matmul_kernel() == detail::MatmulKernel::Exact) {
+        if (exact) {
             // Exact asked for: a shape the kernel refuses goes through the host (exact too), not cuBLAS.
             if (!detail::launch_matmul_exact(x.data_ptr(), y.data_ptr(), out.data_ptr(), a.dtype(), M, N, K, batches,
                                              ba == 1 ? 0 : M * K, bb == 1 ? 0 : K * N, current_stream(dev)))

@@ -5,6 +5,7 @@
 // through shared memory 16 values of k at a time. Products past K are never added (a padded 0 * w
 // would turn an infinite w into NaN); rows and columns past M and N are computed and dropped.
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 
 #include "gpu/cuda_check.h"
@@ -75,15 +76,17 @@ __global__ void __launch_bounds__(kThreads) k_matmul_exact(const T* __restrict__
     }
 }
 
-MatmulKernel& chosen_matmul_kernel() {
-    static MatmulKernel k = env_equals("NOISELAB_MATMUL_KERNEL", "exact") ? MatmulKernel::Exact : MatmulKernel::Cublas;
+// Atomic: a test or the app may switch kernels while another thread multiplies.
+std::atomic<MatmulKernel>& chosen_matmul_kernel() {
+    static std::atomic<MatmulKernel> k{env_equals("NOISELAB_MATMUL_KERNEL", "exact") ? MatmulKernel::Exact
+                                                                                     : MatmulKernel::Cublas};
     return k;
 }
 
 }  // namespace
 
-void set_matmul_kernel(MatmulKernel k) { chosen_matmul_kernel() = k; }
-MatmulKernel matmul_kernel() { return chosen_matmul_kernel(); }
+void set_matmul_kernel(MatmulKernel k) { chosen_matmul_kernel().store(k); }
+MatmulKernel matmul_kernel() { return chosen_matmul_kernel().load(); }
 
 bool launch_matmul_exact(const void* a, const void* b, void* c, DType dtype, int64_t M, int64_t N, int64_t K,
                          int64_t batches, int64_t a_stride, int64_t b_stride, StreamHandle stream) {

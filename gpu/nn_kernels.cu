@@ -93,7 +93,8 @@ __device__ __forceinline__ T conv_output(C v, const T* add, const layer::AddendS
                                          int64_t oh, int64_t ow) {
     const T r = store_c<T>(v);
     if (!add) return r;
-    return store_c<T>(add_rn(load_c(&r), load_c(add + layer::addend_offset(as, n, o, oh, ow))));
+    // arith, not add_rn: a NaN sum keeps its operand's bits as the CPU's add does.
+    return store_c<T>(arith(0, load_c(&r), load_c(add + layer::addend_offset(as, n, o, oh, ow))));
 }
 
 // Output channels per thread: each input value read feeds this many accumulators, whose weights
@@ -329,9 +330,9 @@ __global__ void __launch_bounds__(kNormThreads) k_group_norm(const T* x, const T
             const int64_t c = c0 + i / spatial;
             if (w) v = __dmul_rn(v, static_cast<double>(load_c(w + c)));
             if (bias) v = __dadd_rn(v, static_cast<double>(load_c(bias + c)));
-            const T r = store_c<T>(v);
+            const T stored = store_c<T>(v);
             // group_norm_silu: silu of the stored value, as k_activation computes it.
-            q[i] = then_silu ? store_c<T>(activation(Activation::Silu, load_c(&r))) : r;
+            q[i] = then_silu ? store_c<T>(activation(Activation::Silu, load_c(&stored))) : stored;
         }
     }
 }

@@ -13,6 +13,7 @@
 #include "golden_cases.h"
 #include "tensor/backend.h"
 #include "tensor/generator.h"
+#include "tests/support/require_gpu.h"
 
 namespace {
 
@@ -117,7 +118,7 @@ TEST(GoldenStreams, EveryCaseMatchesOnCpu) { check_all(nl::Device::cpu()); }
 // The same file on the GPU: CPU == GPU bit for bit, for every op and dtype.
 TEST(GoldenStreams, EveryCaseMatchesOnCuda) {
     const std::string why = nl::cuda_unavailable_reason();
-    if (!why.empty()) GTEST_SKIP() << "no CUDA device: " << why;
+    NL_SKIP_UNLESS_GPU(why.empty(), "no CUDA device: " + why);
     check_all(nl::Device::cuda(0));
 }
 

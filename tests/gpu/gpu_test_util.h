@@ -12,18 +12,17 @@
 #include <vector>
 
 #include "gpu/device.h"
+#include "tests/support/require_gpu.h"
 #include "tensor/backend.h"
 #include "tensor/generator.h"
 #include "tensor/ops.h"
 #include "tensor/random.h"
 #include "tensor/tensor.h"
 
-// Skips the test, naming why, where CUDA cannot be used (no driver, no GPU, disabled).
-#define NL_REQUIRE_GPU()                                                                     \
-    do {                                                                                     \
-        if (!::nl::gpu::is_available())                                                      \
-            GTEST_SKIP() << "no usable CUDA GPU: " << ::nl::cuda_unavailable_reason();       \
-    } while (0)
+// Skips the test, naming why, where CUDA cannot be used (no driver, no GPU, disabled); fails it
+// instead under NOISELAB_REQUIRE_GPU=1 (tests/support/require_gpu.h).
+#define NL_REQUIRE_GPU() \
+    NL_SKIP_UNLESS_GPU(::nl::gpu::is_available(), "no usable CUDA GPU: " + ::nl::cuda_unavailable_reason())
 
 namespace nl::gpu_test {
 

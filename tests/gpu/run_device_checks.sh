@@ -42,6 +42,9 @@ for d in /usr/local/cuda/lib64 /usr/local/cuda/lib /usr/local/cuda/targets/x86_6
 done
 # Libraries carried beside the binaries (build_for_device.sh: Debian's libstb).
 [ -d "$bin/lib" ] && export LD_LIBRARY_PATH="$bin/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# A GPU test that finds no usable GPU here fails instead of skipping (tests/support/require_gpu.h):
+# a driver that will not start must not pass as a run of skips.
+export NOISELAB_REQUIRE_GPU=1
 summary="$out/summary.txt"
 : >"$summary"
 failed=0
@@ -101,6 +104,8 @@ if want tests; then
         s=$?
         grep -E "avx512|SKIPPED|PASSED|FAILED" "$out/simd_cpu.log" | tail -n 6
         record simd_cpu $s
+    else
+        record simd_cpu 2  # not carried: tests/gpu/build_for_device.sh packs it
     fi
 fi
 

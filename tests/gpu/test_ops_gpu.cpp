@@ -24,6 +24,20 @@ using gpu_test::max_rel;
 using gpu_test::same_bytes;
 using gpu_test::same_values_nan_aware;
 
+// Selects a matmul kernel for a scope, then puts the previous choice back.
+class UseMatmulKernel {
+public:
+    explicit UseMatmulKernel(gpu::detail::MatmulKernel k) : previous_(gpu::detail::matmul_kernel()) {
+        gpu::detail::set_matmul_kernel(k);
+    }
+    ~UseMatmulKernel() { gpu::detail::set_matmul_kernel(previous_); }
+    UseMatmulKernel(const UseMatmulKernel&) = delete;
+    UseMatmulKernel& operator=(const UseMatmulKernel&) = delete;
+
+private:
+    gpu::detail::MatmulKernel previous_;
+};
+
 TEST(GpuOps, ArithmeticIsExactWithBroadcasting) {
     NL_REQUIRE_GPU();
     ASSERT_NE(cuda_ops(), nullptr);
@@ -140,11 +154,7 @@ TEST(GpuOps, MatmulThroughCublas) {
 // dispatch gives it, several 64 x 64 tiles with partial edges, K over many 16-wide stages.
 TEST(GpuOps, MatmulExactKernelIsTheCpusSum) {
     NL_REQUIRE_GPU();
-    struct Restore {
-        gpu::detail::MatmulKernel previous = gpu::detail::matmul_kernel();
-        ~Restore() { gpu::detail::set_matmul_kernel(previous); }
-    } restore;
-    gpu::detail::set_matmul_kernel(gpu::detail::MatmulKernel::Exact);
+    const UseMatmulKernel exact(gpu::detail::MatmulKernel::Exact);
     struct Case {
         Shape a, b;
     } cases[] = {{{64, 33}, {33, 17}},        {{5, 64, 33}, {5, 33, 17}}, {{5, 64, 33}, {33, 17}}, {{33}, {33, 17}},
@@ -395,6 +405,21 @@ TEST(GpuOps, PublicOpsDispatchToTheGpu) {
     const Tensor x3 = stack({x, x * 0.5}), gx3 = x3.to(gpu);
     EXPECT_LT(max_rel(linear(x3, w, b), linear(gx3, gw, gb).cpu(), 6.0), 1e-5);
     EXPECT_LT(max_rel(matmul(x3, w.transpose(0, 1)), matmul(gx3, gw.transpose(0, 1).contiguous()).cpu(), 6.0), 1e-5);
+    // No copy: the product allocates its output and nothing else (a dense copy of weight^T would be
+    // a second allocation, as the exact kernel, which reads dense operands, shows).
+    auto allocations_of = [&](const Tensor& left) {
+        const gpu::MemoryStats s0 = gpu::memory_stats(0);
+        const Tensor product = matmul(left, gw.transpose(0, 1));
+        const gpu::MemoryStats s1 = gpu::memory_stats(0);
+        EXPECT_TRUE(on_gpu(product));
+        return (s1.device_allocations + s1.cache_hits) - (s0.device_allocations + s0.cache_hits);
+    };
+    EXPECT_EQ(allocations_of(gx), 1u) << "weight^T copied before cuBLAS";
+    EXPECT_EQ(allocations_of(gx3), 1u) << "weight^T copied before cuBLAS (batched input)";
+    {
+        const UseMatmulKernel exact(gpu::detail::MatmulKernel::Exact);
+        EXPECT_EQ(allocations_of(gx), 2u) << "the exact kernel's dense copy is seen by this count";
+    }
     // ... a weight narrowed to fewer rows (a storage offset), one output, and one input feature.
     const int64_t rows = w.size(0);
     EXPECT_LT(max_rel(linear(x, w.narrow(0, 1, rows - 1)), linear(gx, gw.narrow(0, 1, rows - 1)).cpu(), 6.0), 1e-5);

@@ -1,6 +1,7 @@
 // The golden forward passes on the GPU: the same tolerance as on the CPU (1e-5 relative to
 // PyTorch), and GPU vs CPU within 1e-5 of each other; the samplers whose every op is exact on
-// the GPU give the CPU's golden hashes there. Skipped when CUDA is unavailable.
+// the GPU give the CPU's golden hashes there. Skipped when CUDA is unavailable (failed under
+// NOISELAB_REQUIRE_GPU=1).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -8,6 +9,7 @@
 
 #include "forward_cases.h"
 #include "sampler_hashes.h"
+#include "tests/support/require_gpu.h"
 
 namespace nl::models::testing {
 namespace {
@@ -15,7 +17,7 @@ namespace {
 class ForwardGpu : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(ForwardGpu, MatchesPyTorch) {
-    if (!have_cuda()) GTEST_SKIP() << "CUDA unavailable: " << cuda_unavailable_reason();
+    NL_SKIP_UNLESS_GPU(have_cuda(), "CUDA unavailable: " + cuda_unavailable_reason());
     if (std::string(GetParam()) == "gan" && !file_exists(forward_asset("gan"))) GTEST_SKIP() << "no GAN weights shipped";
     EXPECT_LE(forward_error(GetParam(), Device::cuda(0)), 1e-5) << GetParam();
 }
@@ -28,7 +30,7 @@ INSTANTIATE_TEST_SUITE_P(Models, ForwardGpu, ::testing::ValuesIn(kForwardCases))
 // kernel, the arithmetic, randn; the rest goes through the host). The exact matmul is opt-in
 // (NOISELAB_MATMUL_KERNEL=exact) until this test has passed on a GPU.
 TEST(SamplerGoldenGpu, ExactSamplersGiveTheCpusHashes) {
-    if (!have_cuda()) GTEST_SKIP() << "CUDA unavailable: " << cuda_unavailable_reason();
+    NL_SKIP_UNLESS_GPU(have_cuda(), "CUDA unavailable: " + cuda_unavailable_reason());
     if (std::getenv("NOISELAB_MATMUL_KERNEL") == nullptr || std::string(std::getenv("NOISELAB_MATMUL_KERNEL")) != "exact")
         GTEST_SKIP() << "needs NOISELAB_MATMUL_KERNEL=exact (cuBLAS sums in its own order)";
     const auto want = golden_sampler_hashes();
