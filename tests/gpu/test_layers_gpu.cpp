@@ -142,6 +142,16 @@ void expect_conv_cases_exact(bool tiled_cases) {
     EXPECT_TRUE(same_bytes(conv2d_add(x.select(0, 1), w, Tensor(), res_t.select(0, 0), 1, 1),
                            conv2d_add(gpu(x).select(0, 1), gpu(w), Tensor(), gpu(res_t.select(0, 0).contiguous()), 1, 1)))
         << "unbatched conv2d_add";
+    // NaN addends keep their bits as in the CPU's add (x86 returns the NaN operand, quieted), not
+    // the GPU's canonical NaN: a negative default NaN, a payload, a signalling payload.
+    Tensor nan_row = data({20}, DType::Float32, 14).contiguous();
+    for (const auto& [at, bits] : {std::pair{3, 0xFFC00000u}, std::pair{7, 0x7FC12345u}, std::pair{11, 0xFF812345u}})
+        std::memcpy(nan_row.data<float>() + at, &bits, sizeof bits);
+    for (DType dt : {DType::Float32, DType::Float16, DType::BFloat16}) {
+        const Tensor xd = x.to(dt), wd = w.to(dt), ad = nan_row.to(dt);
+        EXPECT_TRUE(same_bytes(conv2d_add(xd, wd, Tensor(), ad, 1, 1), conv2d_add(gpu(xd), gpu(wd), Tensor(), gpu(ad), 1, 1)))
+            << "conv2d_add with NaN addends, " << dtype_name(dt);
+    }
     EXPECT_TRUE(same_bytes(conv2d(x.select(0, 1), w, Tensor(), 1, 1), conv2d(gpu(x).select(0, 1), gpu(w), Tensor(), 1, 1)));
     EXPECT_TRUE(same_bytes(conv2d(x.transpose(2, 3), w, Tensor(), 2, 1), conv2d(gpu(x).transpose(2, 3), gpu(w), Tensor(), 2, 1)));
     EXPECT_TRUE(same_bytes(conv2d(x, w.transpose(2, 3), Tensor(), 1, 1), conv2d(gpu(x), gpu(w).transpose(2, 3), Tensor(), 1, 1)));
