@@ -192,6 +192,17 @@ struct SetupPerElement {
 // Writes the elements of block q (relative to r.offset) that fall below r.numel into out, from
 // the block's words w (Philox of block r.offset + q); the rejection samplers (randint, Poisson)
 // read their further attempts from Philox themselves.
+// normal's per-element mean may be NaN (std is checked finite, so nothing else makes a NaN): the
+// value is that NaN, quieted, sign and payload kept, which is what x86's fma and its double -> float
+// conversion give. The GPU's instructions return one canonical NaN instead, so both devices take the
+// NaN from here.
+NL_HOST_DEVICE double quiet_nan(double m) { return dm::from_bits(dm::bits(m) | uint64_t{0x0008000000000000}); }
+NL_HOST_DEVICE float quiet_nan_to_float(double m) {
+    const uint64_t b = dm::bits(m);
+    return dm::from_bits(static_cast<uint32_t>(b >> 32 & 0x80000000u) | 0x7FC00000u |
+                         static_cast<uint32_t>(b >> 29 & 0x007FFFFFu));
+}
+
 template <class T, class Setup>
 NL_HOST_DEVICE void random_block_from_words(const RandomRequest& r, uint64_t q, const uint32_t* w, T* out, Setup& setup) {
     const uint64_t block = r.offset + q;
@@ -224,16 +235,19 @@ NL_HOST_DEVICE void random_block_from_words(const RandomRequest& r, uint64_t q, 
                 double z[2];
                 normal_pair_f64(w[0], w[1], w[2], w[3], z[0], z[1]);
                 for (int j = 0; j < count; ++j) {
-                    const double v = dm::fma(z[j], param_b(j), param_a(j));
-                    out[first + j] = from_double<T>(lognormal ? dm::exp(v) : v);
+                    const double m = param_a(j);
+                    const double v = m != m ? quiet_nan(m) : dm::fma(z[j], param_b(j), m);
+                    out[first + j] = from_double<T>(lognormal && m == m ? dm::exp(v) : v);
                 }
             } else {
                 float z[4];
                 normal_pair_f32(w[0], w[1], z[0], z[1]);
                 normal_pair_f32(w[2], w[3], z[2], z[3]);
                 for (int j = 0; j < count; ++j) {
-                    const float v = dm::fma(z[j], static_cast<float>(param_b(j)), static_cast<float>(param_a(j)));
-                    out[first + j] = cast_from_float<T>(lognormal ? dm::exp(v) : v);
+                    const double m = param_a(j);
+                    const float v = m != m ? quiet_nan_to_float(m)
+                                           : dm::fma(z[j], static_cast<float>(param_b(j)), static_cast<float>(m));
+                    out[first + j] = cast_from_float<T>(lognormal && m == m ? dm::exp(v) : v);
                 }
             }
             break;

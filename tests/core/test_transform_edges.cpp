@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <vector>
 
 #include "op_catalog.h"
 #include "tensor/philox.h"
@@ -136,6 +138,44 @@ TEST(TransformEdges, NormalOutputDtypeFollowsPyTorch) {
     EXPECT_EQ(nl::normal(m32, s64).dtype(), DType::Float64);
     EXPECT_EQ(nl::normal(m16, sbf).dtype(), DType::Float32);  // float16 with bfloat16: float32
     EXPECT_EQ(nl::normal(m16, m16).dtype(), DType::Float16);
+}
+
+// A NaN in normal's per-element mean gives that NaN, quieted (sign and payload kept), as x86's fma
+// does; the GPU takes the same bits from random_block.h (tests/gpu/test_parity.cpp compares them).
+// float16 keeps only the sign: half.h's conversion makes every NaN sign | 0x7E00.
+TEST(TransformEdges, ANanMeanGivesItsOwnNanQuieted) {
+    struct Kind {
+        DType dt;
+        std::vector<uint64_t> nans, want;  // negative default, payloads, signalling ones
+    };
+    const Kind kinds[] = {
+        {DType::Float64,
+         {0xFFF8000000000000ull, 0x7FF8000000012345ull, 0x7FF0000000000001ull, 0xFFF4000000000000ull},
+         {0xFFF8000000000000ull, 0x7FF8000000012345ull, 0x7FF8000000000001ull, 0xFFFC000000000000ull}},
+        {DType::Float32, {0xFFC00000, 0x7FC12345, 0x7F800001, 0xFFA00000}, {0xFFC00000, 0x7FC12345, 0x7FC00001, 0xFFE00000}},
+        {DType::Float16, {0xFE00, 0x7E55, 0x7C01, 0xFD23}, {0xFE00, 0x7E00, 0x7E00, 0xFE00}},
+        {DType::BFloat16, {0xFFC0, 0x7FC5, 0x7F81, 0xFFA1}, {0xFFC0, 0x7FC5, 0x7FC1, 0xFFE1}},
+    };
+    for (const Kind& k : kinds) {
+        SCOPED_TRACE(nl::dtype_name(k.dt));
+        const int64_t n = 11;
+        Tensor mean = nl::arange(0.0, static_cast<double>(n), 1.0, {k.dt}).contiguous();
+        const size_t es = mean.element_size();
+        auto* bytes = static_cast<unsigned char*>(mean.data_ptr());
+        for (size_t i = 0; i < k.nans.size(); ++i) std::memcpy(bytes + (2 * i + 1) * es, &k.nans[i], es);
+        Generator g(17);
+        const Tensor out = nl::normal(mean, nl::full({n}, 0.5, {k.dt}), &g);
+        ASSERT_EQ(out.dtype(), k.dt);
+        const auto* got = static_cast<const unsigned char*>(out.data_ptr());
+        for (int64_t j = 0; j < n; ++j) {
+            uint64_t bits = 0;
+            std::memcpy(&bits, got + j * es, es);
+            if (j % 2 == 1 && static_cast<size_t>(j / 2) < k.nans.size())
+                EXPECT_EQ(bits, k.want[j / 2]) << "element " << j;
+            else
+                EXPECT_TRUE(std::isfinite(out.select(0, j).item())) << "element " << j;
+        }
+    }
 }
 
 TEST(TransformEdges, UniformBoundsHold) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
@@ -101,6 +102,22 @@ std::vector<Case> all_cases() {
                          const Tensor mean = arange(0.0, static_cast<double>(n), 1.0, {dt}).to(d);
                          const Tensor std = full({n}, 0.5, {dt, d});
                          return normal(mean, std, &g);
+                     }});
+        // NaN means (one element in 5, sign and payload varying, signalling ones too) give their
+        // own NaN quieted on both devices (random_block.h), not the GPU's canonical NaN.
+        c.push_back({"normal(mean with NaNs, std tensors) " + s, [dt](int64_t n, Device d, Generator& g) {
+                         Tensor mean = arange(0.0, static_cast<double>(n), 1.0, {dt}).contiguous();
+                         for (int64_t i = 0; i < n; i += 5) {
+                             const uint64_t payload = static_cast<uint64_t>(i) * 0x9E3779B97F4A7C15ull;
+                             if (dt == DType::Float64) {
+                                 const uint64_t b = (payload & 0x800FFFFFFFFFFFFFull) | 0x7FF0000000000001ull;
+                                 std::memcpy(mean.data<double>() + i, &b, 8);
+                             } else {
+                                 const uint32_t b = (static_cast<uint32_t>(payload >> 32) & 0x807FFFFFu) | 0x7F800001u;
+                                 std::memcpy(mean.data<float>() + i, &b, 4);
+                             }
+                         }
+                         return normal(mean.to(d), full({n}, 0.5, {dt, d}), &g);
                      }});
         c.push_back({"bernoulli(p tensor) " + s, [dt](int64_t n, Device d, Generator& g) {
                          Generator pg(7);
