@@ -43,24 +43,23 @@ void require_finite(double v, const char* op, const char* what) {
 // Scalar location and scale parameters of the float32 / float16 / bfloat16 normal, log-normal and
 // Cauchy transforms are used as float32 (docs/STREAMS.md): a finite double beyond float's range
 // would turn infinite there and give NaN values, whose bits differ between devices.
+void require_float32_range(double v, DType dt, const char* op, const char* what) {
+    const double most = std::numeric_limits<float>::max();
+    if (dt == DType::Float64 || !(std::fabs(v) > most)) return;
+    auto short_num = [](double x) {  // 6 digits: "1e+39", not num()'s "9.9999999999999994e+38"
+        std::ostringstream os;
+        os << x;
+        return os.str();
+    };
+    throw ValueError(std::string(op) + ": " + what + "=" + short_num(v) + " does not fit float32, in which " +
+                     dtype_name(dt) + " values are computed (|" + what + "| <= " + short_num(most) + ")");
+}
 void check_float_parameters(const RandomRequest& req, DType dt, bool a_per_elem, bool b_per_elem) {
-    if (dt == DType::Float64) return;
     const bool cauchy = req.kind == RandomKind::Cauchy;
     if (!cauchy && req.kind != RandomKind::Normal && req.kind != RandomKind::LogNormal) return;
     const char* op = cauchy ? "cauchy_" : req.kind == RandomKind::Normal ? "normal" : "log_normal_";
-    const double most = std::numeric_limits<float>::max();
-    auto short_num = [](double v) {  // 6 digits: "1e+39", not num()'s "9.9999999999999994e+38"
-        std::ostringstream os;
-        os << v;
-        return os.str();
-    };
-    auto check = [&](double v, bool per_elem, const char* what) {
-        if (!per_elem && std::fabs(v) > most)
-            throw ValueError(std::string(op) + ": " + what + "=" + short_num(v) + " does not fit float32, in which " +
-                             dtype_name(dt) + " values are computed (|" + what + "| <= " + short_num(most) + ")");
-    };
-    check(req.a, a_per_elem, cauchy ? "median" : "mean");
-    check(req.b, b_per_elem, cauchy ? "sigma" : "std");
+    if (!a_per_elem) require_float32_range(req.a, dt, op, cauchy ? "median" : "mean");
+    if (!b_per_elem) require_float32_range(req.b, dt, op, cauchy ? "sigma" : "std");
 }
 
 // Runs one elementwise random op into t (any layout): reserve blocks, fill contiguous, copy back.
@@ -207,16 +206,21 @@ Tensor normal(const Tensor& mean, const Tensor& std, Generator* gen) {
     check_std_tensor(std);
     return normal_tensors(mean, std, gen, promote_floating(mean.dtype(), std.dtype()));
 }
+// The scalar of the mixed forms reaches the kernel as a one-element float64 tensor, so it is checked
+// here, as the all-scalar forms' are in run_fill.
 Tensor normal(const Tensor& mean, double std, Generator* gen) {
     if (!(std >= 0.0) || !std::isfinite(std)) throw ValueError("normal expects std >= 0.0, but found std " + num(std));
+    require_floating(mean.dtype(), "normal");
+    require_float32_range(std, mean.dtype(), "normal", "std");
     return normal_tensors(mean, full({}, std, {DType::Float64, mean.device()}), gen, mean.dtype());
 }
 Tensor normal(double mean, const Tensor& std, Generator* gen) {
     check_std_tensor(std);
     require_finite(mean, "normal", "mean");
+    require_floating(std.dtype(), "normal");
+    require_float32_range(mean, std.dtype(), "normal", "mean");
     Tensor m = full({}, mean, {DType::Float64, std.device()});
     Tensor s = std;
-    require_floating(std.dtype(), "normal");
     Tensor t = Tensor::empty(std.shape(), {std.dtype(), std.device()});
     RandomRequest r;
     r.kind = RandomKind::Normal;

@@ -181,10 +181,19 @@ TEST(RandomErrors, NormalFamily) {
         Tensor t = nl::empty({4});
         nl::cauchy_(t, 0.0, 1e39, &g);
     }, {"sigma=1e+39"});
+    // The mixed forms' scalar too (it reaches the kernel as a float64 tensor of one element).
+    expect_error<nl::ValueError>("normal(Tensor, double) std=1e39 float32", [](Generator& g) {
+        nl::normal(nl::zeros({3}), 1e39, &g);
+    }, {"std=1e+39", "float32"});
+    expect_error<nl::ValueError>("normal(double, Tensor) mean=-1e39 float16", [](Generator& g) {
+        nl::normal(-1e39, nl::ones({3}, {DType::Float16}), &g);
+    }, {"mean=-1e+39", "float16"});
     {
         Tensor t64 = nl::empty({4}, {DType::Float64});
         nl::normal_(t64, 0.0, 1e39);
         EXPECT_TRUE(std::isfinite(t64.to_vector()[0])) << "float64 tensors keep such parameters";
+        EXPECT_TRUE(std::isfinite(nl::normal(nl::zeros({3}, {DType::Float64}), 1e39).to_vector()[0]));
+        EXPECT_TRUE(std::isfinite(nl::normal(1e39, nl::ones({3}, {DType::Float64})).to_vector()[0]));
     }
     expect_error<nl::ValueError>("normal(double, Tensor) mean=nan",
                                  [](Generator& g) { nl::normal(kNaN, nl::ones({2}), &g); }, {"mean", "nan"});
