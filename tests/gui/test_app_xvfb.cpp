@@ -100,7 +100,8 @@ protected:
     // A screenshot after `frames` frames with these flags.
     Picture shot(const std::string& name, const std::string& flags, int frames = 8) {
         const std::string path = (dir / name).string();
-        const ProcessResult r = run(flags + " --frames " + std::to_string(frames) + " --screenshot '" + path + "'");
+        // --force: run_shell may run the app twice (tests/support/process.h).
+        const ProcessResult r = run(flags + " --frames " + std::to_string(frames) + " --force --screenshot '" + path + "'");
         EXPECT_EQ(r.status, 0) << r.output;
         Picture p = load_picture(path);
         EXPECT_EQ(p.w, 1280) << r.output;
@@ -178,7 +179,7 @@ TEST_F(App, NeverOverwritesAScreenshotWithoutForce) {
 TEST_F(App, AnUnavailableCudaDeviceFallsBackToTheCpu) {
     if (nl::cuda_unavailable_reason().empty()) GTEST_SKIP() << "a CUDA device is usable here";
     const std::string path = file("cuda.png");
-    const ProcessResult r = run("--device cuda --dist uniform --seed 5 --frames 8 --screenshot '" + path + "'");
+    const ProcessResult r = run("--device cuda --dist uniform --seed 5 --frames 8 --force --screenshot '" + path + "'");
     EXPECT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("cuda:0 is not available"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("drawing on the CPU"), std::string::npos) << r.output;

@@ -11,6 +11,10 @@ namespace nl::test {
 struct ProcessResult {
     int status = -1;  // the exit status; -1 when it could not start or was killed by a signal
     std::string output;
+    // Set when the command ran twice (run_shell below): the first run's output, kept apart so that
+    // `output` is always one run's.
+    std::string first_output;
+    bool reran = false;
 };
 
 // True when LeakSanitizer's own stop-the-world tracer crashed at the process's exit
@@ -36,16 +40,17 @@ inline ProcessResult run_shell_once(const std::string& command) {
 
 // Why a rerun: in the sanitized build (scripts/noiselab-sanitize, part of CI) the tracer crash is
 // rare (40 exits in a row under full load did not show it here), yet it failed a CI run (2026-11-27,
-// lessons_app_xvfb) whose app had drawn and written everything asked of it. The command runs once more so that its leak check does run; a
-// second tracer crash fails the test with both outputs. Every command given here is safe to repeat
-// (screenshots are written with --force, or the test expects the same refusal both times).
+// lessons_app_xvfb) whose app had drawn and written everything asked of it. The command runs once
+// more so that its leak check does run, and the rerun is said on stderr (in the test's log). A
+// second tracer crash fails the test. Commands given here must be safe to repeat: screenshots are
+// written with --force, and a refusal is the same refusal the second time.
 inline ProcessResult run_shell(const std::string& command) {
+    ProcessResult first = run_shell_once(command);
+    if (!leak_check_crashed(first.output)) return first;
+    std::fprintf(stderr, "run_shell: LeakSanitizer's tracer crashed at exit, so this ran again: %s\n", command.c_str());
     ProcessResult r = run_shell_once(command);
-    if (!leak_check_crashed(r.output)) return r;
-    const std::string first = r.output;
-    r = run_shell_once(command);
-    r.output = "[LeakSanitizer's tracer crashed at exit on the first run, so it ran again; first run's output:]\n" +
-               first + "[second run:]\n" + r.output;
+    r.first_output = first.output;
+    r.reran = true;
     return r;
 }
 
