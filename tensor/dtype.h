@@ -52,11 +52,37 @@ decltype(auto) dispatch_dtype(DType d, F&& f) {
     return f(float{});
 }
 
+// float <-> double where a NaN keeps its sign and payload, quieted (the payload's low bits dropped
+// when narrowing): what x86's cvtss2sd / cvtsd2ss give, which the host compiles the casts to. The
+// GPU's conversion instructions return their canonical NaN instead, so device code spells the NaN
+// case out, and both devices convert a NaN to the same bits.
+NL_HOST_DEVICE double widen_float(float f) {
+#if defined(__CUDA_ARCH__)
+    if (f != f) {
+        const uint64_t b = f32_bits(f);
+        return __longlong_as_double(static_cast<long long>((b & 0x80000000u) << 32 | 0x7FF8000000000000ull |
+                                                           (b & 0x007FFFFFu) << 29));
+    }
+#endif
+    return static_cast<double>(f);
+}
+NL_HOST_DEVICE float narrow_double(double d) {
+#if defined(__CUDA_ARCH__)
+    if (d != d) {
+        const uint64_t b = static_cast<uint64_t>(__double_as_longlong(d));
+        return f32_from_bits(static_cast<uint32_t>(b >> 32 & 0x80000000u) | 0x7FC00000u |
+                             static_cast<uint32_t>(b >> 29 & 0x007FFFFFu));
+    }
+#endif
+    return static_cast<float>(d);
+}
+
 // Conversions through double (every dtype's values are exact in double, except int64 > 2^53).
 // Host and device code share them (the CUDA conversion kernel runs these very functions), so
 // their limits are spelled out here rather than taken from std::numeric_limits (host-only).
 template <class T> NL_HOST_DEVICE double to_double(T v) {
-    if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) return static_cast<float>(v);
+    if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) return widen_float(static_cast<float>(v));
+    else if constexpr (std::is_same_v<T, float>) return widen_float(v);
     else return static_cast<double>(v);
 }
 // The integer dtypes' ranges.
@@ -68,7 +94,9 @@ template <> struct IntegerRange<int64_t> { static constexpr int64_t lo = INT64_M
 // cast is undefined behaviour there, and differs between x86 and CUDA).
 template <class T> NL_HOST_DEVICE T from_double(double v) {
     if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) {
-        return T(static_cast<float>(v));
+        return T(narrow_double(v));
+    } else if constexpr (std::is_same_v<T, float>) {
+        return narrow_double(v);
     } else if constexpr (std::is_same_v<T, bool>) {
         return v != 0.0;
     } else if constexpr (std::is_integral_v<T>) {

@@ -193,15 +193,10 @@ struct SetupPerElement {
 // the block's words w (Philox of block r.offset + q); the rejection samplers (randint, Poisson)
 // read their further attempts from Philox themselves.
 // normal's per-element mean may be NaN (std is checked finite, so nothing else makes a NaN): the
-// value is that NaN, quieted, sign and payload kept, which is what x86's fma and its double -> float
-// conversion give. The GPU's instructions return one canonical NaN instead, so both devices take the
-// NaN from here.
+// value is that NaN, quieted, sign and payload kept, which is what x86's fma gives (and, for float
+// outputs, its double -> float conversion: narrow_double). The GPU's fma returns one canonical NaN
+// instead, so both devices take the NaN from here.
 NL_HOST_DEVICE double quiet_nan(double m) { return dm::from_bits(dm::bits(m) | uint64_t{0x0008000000000000}); }
-NL_HOST_DEVICE float quiet_nan_to_float(double m) {
-    const uint64_t b = dm::bits(m);
-    return dm::from_bits(static_cast<uint32_t>(b >> 32 & 0x80000000u) | 0x7FC00000u |
-                         static_cast<uint32_t>(b >> 29 & 0x007FFFFFu));
-}
 
 template <class T, class Setup>
 NL_HOST_DEVICE void random_block_from_words(const RandomRequest& r, uint64_t q, const uint32_t* w, T* out, Setup& setup) {
@@ -245,7 +240,7 @@ NL_HOST_DEVICE void random_block_from_words(const RandomRequest& r, uint64_t q, 
                 normal_pair_f32(w[2], w[3], z[2], z[3]);
                 for (int j = 0; j < count; ++j) {
                     const double m = param_a(j);
-                    const float v = m != m ? quiet_nan_to_float(m)
+                    const float v = m != m ? narrow_double(m)
                                            : dm::fma(z[j], static_cast<float>(param_b(j)), static_cast<float>(m));
                     out[first + j] = cast_from_float<T>(lognormal && m == m ? dm::exp(v) : v);
                 }

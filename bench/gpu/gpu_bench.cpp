@@ -212,7 +212,7 @@ int main(int argc, char** argv) {
         Tensor out = Tensor::empty({64, 1}, {DType::Int64, Device::cuda()});
         Row kernels{"  of which its 3 kernels", "int64", "noiselab", 64, 64.0 * 8};
         kernels.ms = bench.time_ms([&] {
-            d::launch_wide_draw(plan, dlogits.data_ptr(), DType::Float32, d::RowMode::Logits, 0.8, 3, 0, 0, 1,
+            d::launch_wide_draw(plan, dlogits.data_ptr(), dlogits.dtype(), d::RowMode::Logits, 0.8, 3, 0, 0, 1,
                                 out.data<int64_t>(), static_cast<d::RowCheck*>(checks), scratch, bench.stream());
         });
         kernels.ceiling_gbps = row.ceiling_gbps;
