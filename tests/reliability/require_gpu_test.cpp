@@ -47,3 +47,16 @@ TEST(RequireGpu, AMissingGpuFailsTheTestWhenOneIsRequired) {
     const RequireGpuVariable v("1");
     EXPECT_FATAL_FAILURE(needs_a_gpu_there_is_none(), "NOISELAB_REQUIRE_GPU=1, but no GPU in this test");
 }
+
+// Without the variable the test skips (and does not fail). A skip cannot be asserted from inside
+// the test it skips, so a child process (a gtest death test) reports it through its exit status.
+TEST(RequireGpu, AMissingGpuSkipsTheTestOtherwise) {
+    const RequireGpuVariable unset(nullptr);
+    EXPECT_EXIT(
+        {
+            needs_a_gpu_there_is_none();
+            const bool skipped = ::testing::Test::IsSkipped() && !::testing::Test::HasFailure();
+            std::exit(skipped ? 0 : 1);
+        },
+        ::testing::ExitedWithCode(0), "");
+}
