@@ -1,9 +1,9 @@
 // Self-checks of GPU instructions the bit-exact paths rely on. First, the float32 -> float16
-// conversion instruction against the portable
-// definition in tensor/half.h, over every one of the 2^32 float32 bit patterns. Device code uses
-// the instruction (one instead of about fifteen integer operations); the CPU uses the definition;
-// CPU == GPU for float16 tensors rests on the two agreeing everywhere, which this proves on the
-// GPU at hand (tests/gpu/test_parity.cpp, a few milliseconds).
+// conversion instruction against the portable definition in tensor/half.h, over every one of the
+// 2^32 float32 bit patterns. Device code uses the instruction (one instead of about fifteen integer
+// operations); the CPU uses the definition; CPU == GPU for float16 tensors rests on the two
+// agreeing everywhere, which this proves on the GPU at hand (tests/gpu/test_parity.cpp, a few
+// milliseconds).
 #pragma once
 #include <cstdint>
 

@@ -189,15 +189,15 @@ struct SetupPerElement {
     NL_HOST_DEVICE PoissonSetup poisson(double lambda) { return poisson_setup(lambda); }
 };
 
-// Writes the elements of block q (relative to r.offset) that fall below r.numel into out, from
-// the block's words w (Philox of block r.offset + q); the rejection samplers (randint, Poisson)
-// read their further attempts from Philox themselves.
 // normal's per-element mean may be NaN (std is checked finite, so nothing else makes a NaN): the
 // value is that NaN, quieted, sign and payload kept, which is what x86's fma gives (and, for float
 // outputs, its double -> float conversion: narrow_double). The GPU's fma returns one canonical NaN
 // instead, so both devices take the NaN from here.
 NL_HOST_DEVICE double quiet_nan(double m) { return dm::from_bits(dm::bits(m) | uint64_t{0x0008000000000000}); }
 
+// Writes the elements of block q (relative to r.offset) that fall below r.numel into out, from
+// the block's words w (Philox of block r.offset + q); the rejection samplers (randint, Poisson)
+// read their further attempts from Philox themselves.
 template <class T, class Setup>
 NL_HOST_DEVICE void random_block_from_words(const RandomRequest& r, uint64_t q, const uint32_t* w, T* out, Setup& setup) {
     const uint64_t block = r.offset + q;
@@ -232,7 +232,7 @@ NL_HOST_DEVICE void random_block_from_words(const RandomRequest& r, uint64_t q, 
                 for (int j = 0; j < count; ++j) {
                     const double m = param_a(j);
                     const double v = m != m ? quiet_nan(m) : dm::fma(z[j], param_b(j), m);
-                    out[first + j] = from_double<T>(lognormal && m == m ? dm::exp(v) : v);
+                    out[first + j] = from_double<T>(lognormal ? dm::exp(v) : v);  // log_normal_'s mean is a finite scalar
                 }
             } else {
                 float z[4];
@@ -242,7 +242,7 @@ NL_HOST_DEVICE void random_block_from_words(const RandomRequest& r, uint64_t q, 
                     const double m = param_a(j);
                     const float v = m != m ? narrow_double(m)
                                            : dm::fma(z[j], static_cast<float>(param_b(j)), static_cast<float>(m));
-                    out[first + j] = cast_from_float<T>(lognormal && m == m ? dm::exp(v) : v);
+                    out[first + j] = cast_from_float<T>(lognormal ? dm::exp(v) : v);
                 }
             }
             break;

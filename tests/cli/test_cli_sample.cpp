@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <fstream>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -117,14 +116,10 @@ TEST_P(SampleEveryDist, FilesRecipesAndReproduction) {
 
 INSTANTIATE_TEST_SUITE_P(AllDists, SampleEveryDist, ::testing::ValuesIn(cases()));
 
-// A 1x1 PNG carrying `r` as its recipe; false when the file could not be written.
-bool write_recipe_png_file(const std::filesystem::path& to, const nl::io::Recipe& r) {
+// A 1x1 PNG carrying `r` as its recipe (io::write_png throws if it cannot be written).
+void write_recipe_png_file(const std::filesystem::path& to, const nl::io::Recipe& r) {
     const uint8_t pixel[3] = {0, 0, 0};
-    const std::vector<uint8_t> png =
-        nl::io::encode_png(pixel, 1, 1, 3, {{nl::io::kPngRecipeKey, nl::io::recipe_to_string(r)}});
-    std::ofstream f(to, std::ios::binary);
-    f.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
-    return static_cast<bool>(f.flush());
+    nl::io::write_png(to.string(), pixel, 1, 1, 3, {{nl::io::kPngRecipeKey, nl::io::recipe_to_string(r)}});
 }
 
 TEST(Sample, OlderStreamVersionsReplayWhereTheOpDidNotChange) {
@@ -135,7 +130,7 @@ TEST(Sample, OlderStreamVersionsReplayWhereTheOpDidNotChange) {
     ASSERT_EQ(sb.noiselab({"sample", "--dist", "normal", "--shape", "64", "--seed", "5", "--out", "n.png"}).status, 0);
     nl::io::Recipe u = recipe_of(sb.path("u.png"));
     u.stream_version = nl::kStreamVersion - 1;  // as written by an older build
-    ASSERT_TRUE(write_recipe_png_file(sb.path("u-old.png"), u));
+    write_recipe_png_file(sb.path("u-old.png"), u);
     const Result same = sb.noiselab({"sample", "--from", "u-old.png", "--npy", "u.npy"});
     EXPECT_EQ(same.status, 0) << same.err;
     EXPECT_NE(same.out.find("did not change"), std::string::npos) << same.out;
@@ -144,7 +139,7 @@ TEST(Sample, OlderStreamVersionsReplayWhereTheOpDidNotChange) {
     nl::io::Recipe n = recipe_of(sb.path("n.png"));
     n.stream_version = nl::kStreamVersion - 1;
     n.tensor_hash = "0123456789abcdef";
-    ASSERT_TRUE(write_recipe_png_file(sb.path("n-old.png"), n));
+    write_recipe_png_file(sb.path("n-old.png"), n);
     const Result changed = sb.noiselab({"sample", "--from", "n-old.png", "--npy", "n.npy"});
     EXPECT_EQ(changed.status, 1);
     EXPECT_NE(changed.err.find("stream version " + std::to_string(nl::kStreamVersion - 1)), std::string::npos) << changed.err;

@@ -1,8 +1,9 @@
 // Exhaustive-ish checks of the vectorised transforms against the scalar functions they replicate,
-// bit for bit, at every SIMD level the CPU has: Box-Muller over 2^24 angle words (every table entry
-// and every 27-bit offset pattern within them) and 2^25 radius words, log over every (0, 1] uniform the radius can take, exp over dense sweeps of its branches
-// (overflow, subnormal results, NaN), sin/cos over every octant and fraction, the SSE2 fma
-// emulation on hard cases, and the float16 / bfloat16 roundings.
+// bit for bit, at every SIMD level the CPU has: Box-Muller over 2^24 angle words (the top 24 bits
+// in every pattern: every table entry with every top 19 bits of its 27-bit offset, the low 8 bits
+// scrambled) and 2^25 radius words, log over every (0, 1] uniform the radius can take, exp over
+// dense sweeps of its branches (overflow, subnormal results, NaN), sin/cos over every octant and
+// fraction, the SSE2 fma emulation on hard cases, and the float16 / bfloat16 roundings.
 #include <gtest/gtest.h>
 
 #include <cmath>
