@@ -561,6 +561,7 @@ bool launch_conv2d(const void* x, const void* w, const void* bias, void* y, DTyp
     const int64_t HoWo = g.Ho * g.Wo, kk = g.kh * g.kw;
     const int64_t Cg = g.C / g.groups, Og = g.O / g.groups;
     if (g.N <= 0 || g.O <= 0 || HoWo <= 0) return true;  // nothing to compute
+    if (kk <= 0) return false;  // the op refuses such weights; never divide by the window below
     // The kernel's per-image arithmetic is 32-bit (fast on the GPU): refuse what would overflow it.
     const int64_t lim = int64_t{1} << 30;
     if (g.H * g.W >= lim || HoWo >= lim || Cg * kk >= lim || g.H + 2 * g.ph + g.dh * g.kh >= lim ||

@@ -229,6 +229,12 @@ void check_conv(const char* op, const Tensor& x4, const Tensor& weight, const Te
     check_same_float(op, x4, bias, "bias");
     if (weight.dim() != 4)
         throw ShapeError(std::string(op) + ": weight must be 4-D, got shape " + shape_str(weight.shape()));
+    // A kernel window without a tap has no output size (the dilated extent is dilation * (k - 1) + 1);
+    // PyTorch refuses it too.
+    if (weight.size(2) < 1 || weight.size(3) < 1)
+        throw ShapeError(std::string(op) + ": weight shape " + shape_str(weight.shape()) + " has a " +
+                         std::to_string(weight.size(2)) + " x " + std::to_string(weight.size(3)) +
+                         " kernel window; each side must be at least 1");
     if (groups < 1) throw ValueError(std::string(op) + ": groups must be >= 1, got " + std::to_string(groups));
     check_at_least(op, "stride", stride, 1);
     check_at_least(op, "dilation", dilation, 1);

@@ -222,6 +222,18 @@ TEST(GpuLayers, GroupNorm) {
             EXPECT_TRUE(same_bytes(cpu_silu, dev_silu)) << "group_norm_silu " << shape_str(c.x) << " " << dtype_name(dt);
         }
     }
+    // A NaN in a group makes that group's outputs NaN on both devices, the other groups' values
+    // stay exact (the NaN's bits are the GPU's own: docs/GPU.md).
+    Tensor x = data({2, 4, 3, 3}, DType::Float32, 9).contiguous();
+    x.data<float>()[1 * 36 + 2 * 9 + 4] = std::numeric_limits<float>::quiet_NaN();  // image 1, group 1 of 2
+    const Tensor w = data({4}, DType::Float32, 10), b = data({4}, DType::Float32, 11);
+    for (const bool silu : {false, true}) {
+        const Tensor cpu = silu ? group_norm_silu(x, 2, w, b) : group_norm(x, 2, w, b);
+        const Tensor dev = silu ? group_norm_silu(gpu(x), 2, gpu(w), gpu(b)) : group_norm(gpu(x), 2, gpu(w), gpu(b));
+        EXPECT_TRUE(same_values_nan_aware(cpu, dev)) << (silu ? "group_norm_silu" : "group_norm") << " with a NaN";
+        EXPECT_TRUE(std::isnan(dev.cpu().data<float>()[1 * 36 + 2 * 9])) << "the NaN's group";
+        EXPECT_FALSE(std::isnan(dev.cpu().data<float>()[1 * 36])) << "the other group";
+    }
 }
 
 // The GAN's and VAE's decoder layers and the classifier's pooling (gpu/layer_kernels.cu and, for

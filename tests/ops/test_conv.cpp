@@ -120,6 +120,13 @@ TEST(Conv, Conv2dErrors) {
     expect_error<ShapeError>([] { conv2d(zeros({3, 3}), zeros({1, 1, 1, 1})); }, {"conv2d", "[3, 3]"});
     expect_error<ShapeError>([] { conv2d(zeros({1, 1, 3, 3}), zeros({2, 1, 1, 1}), zeros({3})); },
                              {"conv2d", "bias", "[3]"});
+    // An empty kernel window (the GPU launcher once divided by its size).
+    expect_error<ShapeError>([] { conv2d(zeros({1, 1, 4, 4}), zeros({2, 1, 0, 3}), zeros({2}), 1, 1); },
+                             {"conv2d", "[2, 1, 0, 3]", "0 x 3", "at least 1"});
+    expect_error<ShapeError>([] { conv2d_add(zeros({1, 1, 4, 4}), zeros({2, 1, 3, 0}), Tensor{}, zeros({1}), 1, 1); },
+                             {"conv2d_add", "3 x 0"});
+    expect_error<ShapeError>([] { conv_transpose2d(zeros({1, 1, 4, 4}), zeros({1, 2, 0, 0})); },
+                             {"conv_transpose2d", "0 x 0"});
 }
 
 // A convolution whose im2col matrix (144 x 16,384 floats: 9.4 MB) is larger than the scratch a
