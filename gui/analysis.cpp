@@ -98,10 +98,17 @@ Analysis analyze(const Tensor& t, const stats::Distribution& d, const AnalysisOp
         if (opts.auto_bins) {
             const double width = hi - lo;
             // Integer data over a modest range: one bin per integer (bins centred on integers).
-            if (d.is_discrete() && opts.auto_range && width <= 201)
+            if (d.is_discrete() && opts.auto_range && width <= 201) {
                 bins = static_cast<int>(std::lround(width));
-            else
+            } else if (d.is_discrete() && opts.auto_range) {
+                // Wider integer data: bins of a whole number of integers each (the upper end moved
+                // out to a whole bin), else bins holding 2 and 3 integers by turns draw a comb.
+                const double per_bin = std::ceil(width / fd_bins(sub_values, a.moments.n, lo, hi));
+                bins = static_cast<int>(std::ceil(width / per_bin));
+                hi = lo + bins * per_bin;
+            } else {
                 bins = fd_bins(sub_values, a.moments.n, lo, hi);
+            }
         }
         a.hist = stats::histogram(flat, bins, lo, hi);
         a.valid = true;

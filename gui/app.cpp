@@ -70,6 +70,7 @@ void update(AppState& s) {
                         st.device != prev.device || st.engine != prev.engine;
     const bool changed = first || st != prev;
     const bool next = sp.resample_requested || sp.live;
+    const bool resample_after_reseed = reseed && sp.resample_requested;
     sp.resample_requested = false;
 
     if (reseed || changed || next) {
@@ -97,6 +98,9 @@ void update(AppState& s) {
             sp.timing.gbytes_per_s = ms > 0 ? static_cast<double>(t.nbytes()) / (ms * 1e6) : 0.0;
             ++sp.draws;
             sp.error.clear();
+            // A resample asked for with a reseed (--resample at start-up, "seed=5 resample" in a
+            // script) means the values after the reseeded draw: the next frame draws them.
+            sp.resample_requested = resample_after_reseed;
         } catch (const Error& e) {
             sp.error = e.what();
             sp.live = false;  // a failing live mode would only repeat the error

@@ -77,6 +77,28 @@ void controls(HistogramState& h) {
     ImGui::EndDisabled();
 }
 
+// The legend as a row of its own above the plot (inside it, it hid bars and theory points in
+// whichever corner it sat). Returns the height it took.
+float legend_row(bool theory, bool discrete) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float fs = ImGui::GetFontSize();
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    float x = o.x + fs * 0.5f;
+    const float mid = o.y + fs * 0.6f;
+    dl->AddRectFilled(ImVec2(x, mid - fs * 0.32f), ImVec2(x + fs * 0.9f, mid + fs * 0.32f), theme::kSample);
+    x += fs * 1.3f;
+    dl->AddText(ImVec2(x, o.y + fs * 0.1f), theme::kAxisText, "sample");
+    x += ImGui::CalcTextSize("sample").x + fs * 1.5f;
+    if (theory) {
+        if (discrete) dl->AddCircleFilled(ImVec2(x + fs * 0.45f, mid), fs * 0.22f, theme::kTheory, 12);
+        else dl->AddLine(ImVec2(x, mid), ImVec2(x + fs * 0.9f, mid), theme::kTheory, 2.5f);
+        dl->AddText(ImVec2(x + fs * 1.3f, o.y + fs * 0.1f), theme::kAxisText, discrete ? "theory (mass)" : "theory (density)");
+    }
+    const float height = fs * 1.3f;
+    ImGui::Dummy(ImVec2(1, height));
+    return height + ImGui::GetStyle().ItemSpacing.y;
+}
+
 void histogram_plot(HistogramState& h, ImVec2 size) {
     const Analysis& a = h.analysis;
     const stats::Histogram& hist = a.hist;
@@ -123,6 +145,7 @@ void histogram_plot(HistogramState& h, ImVec2 size) {
     }
     spec.x_label = "value";
     spec.y_label = discrete ? "probability per unit" : "density";
+    size.y -= legend_row(theory, discrete);
     const PlotArea p = begin_plot("##histplot", size, spec);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -174,22 +197,6 @@ void histogram_plot(HistogramState& h, ImVec2 size) {
             if (pts.size() > 1) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), theme::kTheory, 0, thick);
         }
     }
-    // Legend in the top-right corner.
-    {
-        const float fs = ImGui::GetFontSize();
-        const char* s1 = "sample";
-        const char* s2 = discrete ? "theory (mass)" : "theory (density)";
-        const float w = std::max(ImGui::CalcTextSize(s1).x, ImGui::CalcTextSize(s2).x) + fs * 2.0f;
-        ImVec2 o(p.max.x - w - 6, p.min.y + 6);
-        dl->AddRectFilled(o, ImVec2(o.x + w, o.y + (theory ? 2.5f : 1.4f) * fs), IM_COL32(22, 24, 30, 220), 3);
-        dl->AddRectFilled(ImVec2(o.x + 5, o.y + fs * 0.3f), ImVec2(o.x + 5 + fs * 0.9f, o.y + fs * 0.95f), theme::kSample);
-        dl->AddText(ImVec2(o.x + fs * 1.5f, o.y + 1), theme::kAxisText, s1);
-        if (theory) {
-            if (discrete) dl->AddCircleFilled(ImVec2(o.x + 5 + fs * 0.45f, o.y + fs * 1.75f), fs * 0.22f, theme::kTheory, 12);
-            else dl->AddLine(ImVec2(o.x + 5, o.y + fs * 1.75f), ImVec2(o.x + 5 + fs * 0.9f, o.y + fs * 1.75f), theme::kTheory, 2.5f);
-            dl->AddText(ImVec2(o.x + fs * 1.5f, o.y + fs * 1.15f), theme::kAxisText, s2);
-        }
-    }
     end_plot();
     if (h.hovered_bin >= 0) {
         const size_t i = static_cast<size_t>(h.hovered_bin);
@@ -219,7 +226,7 @@ void stats_table(const HistogramState& h, float width) {
         ImGui::TextUnformatted(name);
         tooltip(tip);
         ImGui::TableSetColumnIndex(1);
-        ImGui::TextUnformatted(fmt_num(sample).c_str());
+        ImGui::TextUnformatted(fmt_measured(sample).c_str());
         tooltip(tip);
         ImGui::TableSetColumnIndex(2);
         if (std::isnan(theory)) ImGui::TextColored(theme::text_dim(), "undefined");
@@ -252,7 +259,7 @@ void stats_table(const HistogramState& h, float width) {
     tooltip(tip);
     ImGui::TableSetColumnIndex(2);
     if (a.test_n > 0) {
-        if (chi) ImGui::Text("%s, %lld dof", fmt_num(a.test.statistic).c_str(), static_cast<long long>(a.test.dof));
+        if (chi) ImGui::Text("%s, %lld df", fmt_num(a.test.statistic).c_str(), static_cast<long long>(a.test.dof));
         else ImGui::Text("D = %s", fmt_num(a.test.statistic).c_str());
     }
     tooltip(chi ? "Chi-square statistic and its degrees of freedom." : "KS statistic D: largest gap between the sample and theoretical CDFs.");

@@ -112,12 +112,15 @@ float draw_menu_bar(AppState& s) {
         }
         // Right-aligned: what is shown, like a document title.
         char title[200];
-        std::snprintf(title, sizeof title, "%s  %s  seed %" PRIu64, describe(s.sampler.drawn).c_str(), shape_str(s.sampler.drawn.shape).c_str(),
-                      s.sampler.drawn.seed);
+        if (s.models_workspace)
+            std::snprintf(title, sizeof title, "%s", models_title(s.models).c_str());
+        else
+            std::snprintf(title, sizeof title, "%s  %s  seed %" PRIu64, describe(s.sampler.drawn).c_str(),
+                          shape_str(s.sampler.drawn.shape).c_str(), s.sampler.drawn.seed);
         const float w = ImGui::CalcTextSize(title).x;
         ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x - 8));
         ImGui::TextColored(theme::text_dim(), "%s", title);
-        tooltip("The distribution, shape and seed of the tensor on screen.");
+        tooltip(s.models_workspace ? "The model panel on screen and its seed." : "The distribution, shape and seed of the tensor on screen.");
         h = ImGui::GetWindowSize().y;
         ImGui::EndMainMenuBar();
     }
@@ -154,25 +157,28 @@ void draw_status_bar(const AppState& s, const TextureSink* sink, const Rect& r) 
         const SamplerState& sp = s.sampler;
         ImGui::Text("Frame %.1f ms (%.0f frames/s)", st.frame_ms, st.fps);
         tooltip("Time per frame (the mean of the last 30 frames) and frames per second. Live mode turns vsync off.");
-        ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
-        ImGui::TextColored(theme::text_dim(), "sample %.2f ms, %.2f GB/s", sp.timing.ms, sp.timing.gbytes_per_s);
-        tooltip("The last draw: wall time and output bytes per second.");
-        ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
-        ImGui::TextColored(theme::text_dim(), "stats %.2f ms", s.histogram.analysis.ms);
-        tooltip("Time of the histogram, moments, test and QQ points of the last sample.");
-        const bool grid = sp.tensor.defined() && resolve_view(s.image.mode, sp.tensor.shape()) == ViewMode::Image;
-        if (sink && grid) {
+        // The sampler's timings and offset belong to its tensor, not shown in the models workspace.
+        if (!s.models_workspace) {
             ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
-            ImGui::TextColored(theme::text_dim(), "image %.2f ms (%s)", sink->last_ms(), sink->path_name());
-            tooltip("Time to build and upload the image grid the last time it changed, and the path it took.");
-        }
-        ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
-        ImGui::TextColored(theme::text_dim(), "offset %" PRIu64 " blocks", sp.offset_after);
-        tooltip("Generator offset in Philox blocks (4 words each) after the last draw.");
-        if (sp.live) {
+            ImGui::TextColored(theme::text_dim(), "sample %.2f ms, %.2f GB/s", sp.timing.ms, sp.timing.gbytes_per_s);
+            tooltip("The last draw: wall time and output bytes per second.");
             ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
-            ImGui::TextColored(theme::text_ok(), "\xE2\x97\x8F LIVE");  // ●
-            tooltip("Live mode: a new sample every frame (press L to stop).");
+            ImGui::TextColored(theme::text_dim(), "stats %.2f ms", s.histogram.analysis.ms);
+            tooltip("Time of the histogram, moments, test and QQ points of the last sample.");
+            const bool grid = sp.tensor.defined() && resolve_view(s.image.mode, sp.tensor.shape()) == ViewMode::Image;
+            if (sink && grid) {
+                ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+                ImGui::TextColored(theme::text_dim(), "image %.2f ms (%s)", sink->last_ms(), sink->path_name());
+                tooltip("Time to build and upload the image grid the last time it changed, and the path it took.");
+            }
+            ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+            ImGui::TextColored(theme::text_dim(), "offset %" PRIu64 " blocks", sp.offset_after);
+            tooltip("Generator offset in Philox blocks (4 words each) after the last draw.");
+            if (sp.live) {
+                ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+                ImGui::TextColored(theme::text_ok(), "\xE2\x97\x8F LIVE");  // ●
+                tooltip("Live mode: a new sample every frame (press L to stop).");
+            }
         }
         // Messages on the right: the last error wins over the last export result. A message wider
         // than the room left after the timings is cut with an ellipsis (the tooltip has all of

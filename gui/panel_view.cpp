@@ -43,7 +43,12 @@ void controls(ImageViewState& v, const Shape& shape, ViewMode mode) {
     tooltip("How the tensor is drawn.");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 8.0f);
-    if (ImGui::BeginCombo("##viewmode", v.mode == ViewMode::Auto ? (std::string("auto: ") + view_label(mode)).c_str() : view_label(v.mode))) {
+    // The preview names the view in effect: "auto: image", or "image*" when the view asked for
+    // (scatter of a tensor that is not [N, 2], e.g. from a script) cannot be drawn.
+    const std::string preview = v.mode == ViewMode::Auto ? std::string("auto: ") + view_label(mode)
+                                : v.mode == mode        ? std::string(view_label(mode))
+                                                        : std::string(view_label(mode)) + "*";
+    if (ImGui::BeginCombo("##viewmode", preview.c_str())) {
         const ViewMode modes[] = {ViewMode::Auto, ViewMode::Image, ViewMode::Scatter, ViewMode::Values};
         const char* tips[] = {"Images for [N, C, H, W], [C, H, W] and [B, D]; scatter for [N, 2]; values for [N].",
                               "Every image of the batch in a grid (a 1-D tensor is wrapped into a square).",
@@ -57,7 +62,11 @@ void controls(ImageViewState& v, const Shape& shape, ViewMode mode) {
         }
         ImGui::EndCombo();
     }
-    tooltip("How the tensor is drawn: auto picks images, scatter or values from the shape.");
+    if (v.mode != ViewMode::Auto && v.mode != mode)
+        tooltip((std::string("Drawn as ") + view_label(mode) + ": " + view_label(v.mode) + " needs an [N, 2] tensor, this one is " +
+                 shape_str(shape) + ".").c_str());
+    else
+        tooltip("How the tensor is drawn: auto picks images, scatter or values from the shape.");
     if (mode != ViewMode::Image) return;
 
     ImGui::SameLine();

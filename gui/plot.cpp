@@ -30,6 +30,15 @@ std::string fmt_num(double v) {
     return buf;
 }
 
+std::string fmt_measured(double v) {
+    if (!std::isfinite(v)) return fmt_num(v);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%#.4g", v);
+    std::string s = buf;
+    if (!s.empty() && s.back() == '.') s.pop_back();  // "1234." -> "1234"
+    return s;
+}
+
 PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 pos = ImGui::GetCursorScreenPos();

@@ -39,7 +39,10 @@ void end_plot();
 // software rasteriser (Xvfb) pays for each; at a few pixels the squares look the same.
 void draw_markers(ImDrawList* dl, const ImVec2* centres, int n, float r, ImU32 colour);
 
-// A short number for labels and tables: 4 significant digits, no trailing zeros.
+// A short number for labels and tables: 4 significant digits, no trailing zeros ("1", "0.25").
 std::string fmt_num(double v);
+// A measured value to 4 significant digits with its trailing zeros ("1.000"): a sample's std of
+// 1.00003 must not read as exactly 1.
+std::string fmt_measured(double v);
 
 }  // namespace nl::gui

@@ -209,10 +209,11 @@ std::string enforce_valid(SamplerSettings& s) {
         }
     }
     // Bounded pairs: high must stay above low (as `noiselab sample` requires).
+    // low + 1, not the nearest float above low: a width a float32 can tell apart from zero and a
+    // field that shows the change.
     if (s.dist == DistKind::Uniform && !(s.params[1] > s.params[0])) {
-        const double hi = s.params[0] + std::max(1e-6, std::fabs(s.params[0]) * 1e-6);
-        note("high must be > low, set to " + num(hi));
-        s.params[1] = hi;
+        note("high must be > low, set to " + num(s.params[0] + 1));
+        s.params[1] = s.params[0] + 1;
     }
     if (s.dist == DistKind::RandInt && s.params[1] <= s.params[0]) {
         note("high must be > low, set to " + num(s.params[0] + 1));
@@ -232,7 +233,7 @@ std::string enforce_valid(SamplerSettings& s) {
             note("sizes must be in [1, " + std::to_string(kMaxDim) + "]");
         }
     }
-    // Shrink the leading size until the tensor fits the element budget.
+    // Shrink the leading sizes, first to last, to the largest that fits the element budget.
     auto numel = [&] {
         double n = 1;
         for (int64_t v : s.shape) n *= static_cast<double>(v);
@@ -240,7 +241,9 @@ std::string enforce_valid(SamplerSettings& s) {
     };
     if (numel() > static_cast<double>(kMaxElements)) {
         for (int64_t& v : s.shape) {
-            while (v > 1 && numel() > static_cast<double>(kMaxElements)) v = std::max<int64_t>(1, v / 2);
+            const double rest = numel() / static_cast<double>(v);  // the other sizes' product
+            if (numel() > static_cast<double>(kMaxElements))
+                v = std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(kMaxElements) / rest));
         }
         note("at most " + std::to_string(kMaxElements) + " elements; shape set to " + shape_str(s.shape));
     }

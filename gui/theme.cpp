@@ -27,7 +27,7 @@ void apply_style(float scale) {
     st.ItemInnerSpacing = ImVec2(6, 4);
     st.CellPadding = ImVec2(6, 3);
     st.ScrollbarSize = 12;
-    st.GrabMinSize = 10;
+    st.GrabMinSize = 8;
     st.WindowBorderSize = 1;
     st.FrameBorderSize = 0;
     st.WindowRounding = 0;  // panels tile the window: square corners meet cleanly
@@ -65,8 +65,10 @@ void apply_style(float scale) {
     col[ImGuiCol_ScrollbarGrabHovered] = c(90, 98, 118);
     col[ImGuiCol_ScrollbarGrabActive] = acc;
     col[ImGuiCol_CheckMark] = acc_hover;
-    col[ImGuiCol_SliderGrab] = acc;
-    col[ImGuiCol_SliderGrabActive] = acc_hover;
+    // The slider's value is drawn over its grab: a muted grab keeps white digits readable on it
+    // (the accent made "1.00" read "1.|00").
+    col[ImGuiCol_SliderGrab] = c(72, 104, 152);
+    col[ImGuiCol_SliderGrabActive] = acc;
     col[ImGuiCol_Button] = c(52, 58, 74);
     col[ImGuiCol_ButtonHovered] = c(66, 96, 140);
     col[ImGuiCol_ButtonActive] = c(76, 120, 180);

@@ -9,6 +9,16 @@
 
 namespace nl::gui {
 
+std::string models_title(const ModelsState& s) {
+    switch (s.tab) {
+        case ModelsTab::Diffusion: return "diffusion  seed " + std::to_string(s.diffusion.seed);
+        case ModelsTab::Gan: return "GAN  seed " + std::to_string(s.gan.seed);
+        case ModelsTab::Vae: return "VAE latent map";
+        case ModelsTab::Lm: return "language model  seed " + std::to_string(s.lm.seed);
+    }
+    return "models";
+}
+
 void draw_models_workspace(ModelsState& s, const Rect& area) {
     switch (s.tab) {
         case ModelsTab::Diffusion: update_diffusion(s.diffusion, s.assets); break;

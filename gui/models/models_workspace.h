@@ -122,6 +122,10 @@ void update_gan(GanPanelState& g, const std::string& assets);
 void update_vae(VaePanelState& v, const std::string& assets);
 void update_lm(LmPanelState& l, const std::string& assets);
 
+// What the menu bar's title says while the workspace is shown: the tab and its seed, e.g.
+// "GAN  seed 7" (the sampler's distribution and seed are not on screen then).
+std::string models_title(const ModelsState& s);
+
 // The frame the diffusion panel shows: scrub, or the latest both sides have (-1 before any run).
 int diffusion_shown_frame(const DiffusionPanelState& d);
 

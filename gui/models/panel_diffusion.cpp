@@ -171,11 +171,19 @@ void controls(DiffusionPanelState& d) {
     if (ImGui::InputInt("Seed", &seed)) d.seed = static_cast<uint64_t>(std::max(0, seed));
     tooltip("One generator per side, both seeded with this: the same x_T, then each side's own noise.");
     ImGui::Separator();
-    if (ImGui::Button(d.playing ? "Pause" : "Play")) {
-        d.playing = !d.playing;
+    // At the last step there is nothing left to pause: the button plays the run again.
+    const bool finished = d.ddpm && d.ddim && d.ddpm->done() && d.ddim->done();
+    if (ImGui::Button(finished ? "Replay" : d.playing ? "Pause" : "Play")) {
+        if (finished) {
+            d.restart_requested = true;
+            d.playing = true;
+        } else {
+            d.playing = !d.playing;
+        }
         if (d.playing) d.scrub = -1;
     }
-    tooltip("Run the samplers (a bounded number of steps per frame) or hold them.");
+    tooltip(finished ? "Both samplers have reached x_0: start again from x_T and play."
+                     : "Run the samplers (a bounded number of steps per frame) or hold them.");
     ImGui::SameLine();
     if (ImGui::Button("Step")) {
         d.playing = false;

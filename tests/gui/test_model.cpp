@@ -8,6 +8,7 @@
 #include "gui/grid_pixels.h"
 #include "gui/grid_view.h"
 #include "gui/layout.h"
+#include "gui/plot.h"
 #include "gui/script.h"
 #include "gui/texture_sink.h"
 #include "tensor/hash.h"
@@ -93,6 +94,16 @@ TEST(GuiGridView, PicksAViewForEveryShape) {
     EXPECT_EQ(zoom_step(64.0f, 3.0f), 64.0f);
 }
 
+// Measured values keep their trailing zeros, so a sample's 1.00003 reads "1.000", not an exact "1".
+TEST(GuiNumbers, MeasuredValuesShowTheirPrecision) {
+    EXPECT_EQ(fmt_num(1.00003), "1");
+    EXPECT_EQ(fmt_measured(1.00003), "1.000");
+    EXPECT_EQ(fmt_measured(-0.00076581), "-0.0007658");
+    EXPECT_EQ(fmt_measured(1234.4), "1234");
+    EXPECT_EQ(fmt_measured(31.6251), "31.63");
+    EXPECT_EQ(fmt_measured(std::nan("")), "undefined");
+}
+
 TEST(GuiAnalysis, StatisticsMatchTheTheoryForAGoodSample) {
     Generator g(11);
     const Tensor t = randn({50000}, {}, &g);
@@ -133,6 +144,29 @@ TEST(GuiAnalysis, DiscreteDataGetsOneBinPerIntegerAndAChiSquareTest) {
     EXPECT_DOUBLE_EQ(a.hist.lo, -0.5);
     EXPECT_EQ(a.test.test, "chi-square");
     EXPECT_GT(a.test.p_value, 1e-4);
+}
+
+// Integers over more than 201 values: every bin holds the same whole number of integers, so the
+// bars follow the distribution instead of alternating with how many integers each bin caught.
+TEST(GuiAnalysis, WideIntegerDataGetsBinsOfWholeIntegers) {
+    Generator g(2);
+    const Tensor t = randint(0, 1000, {50000}, {DType::Int64}, &g);
+    stats::Distribution d;
+    d.kind = stats::Distribution::Kind::RandInt;
+    d.a = 0;
+    d.b = 1000;
+    const Analysis a = analyze(t, d, {});
+    ASSERT_TRUE(a.valid);
+    const double per_bin = a.hist.bin_width();
+    EXPECT_GT(per_bin, 1.0);
+    EXPECT_EQ(per_bin, std::round(per_bin)) << "a whole number of integers per bin";
+    EXPECT_DOUBLE_EQ(a.hist.lo, -0.5);
+    EXPECT_GE(a.hist.hi, 999.5);
+    EXPECT_LE(a.hist.counts.size(), 200u);
+    // Uniform integers: every full bin expects the same count; none is off by the comb's 1/3.
+    const double expect = 50000.0 * per_bin / 1000.0;
+    for (size_t i = 0; i + 1 < a.hist.counts.size(); ++i)
+        EXPECT_NEAR(static_cast<double>(a.hist.counts[i]), expect, 6 * std::sqrt(expect)) << "bin " << i;
 }
 
 TEST(GuiAnalysis, CauchyRangeIgnoresTheExtremeTailsAndOptionsAreObeyed) {
@@ -204,11 +238,25 @@ TEST(GuiUpdate, SeedsParametersAndResampleFollowTheRules) {
     EXPECT_EQ(s.sampler.draws, draws);
     EXPECT_EQ(tensor_hash(s.sampler.tensor), first);  // the last good tensor stays on screen
 
+    // A resample asked for together with a reseed draws the values after the reseeded draw
+    // (the start-up flag --resample was once dropped by the first frame's reseed).
     s.sampler.settings.engine = Engine::Philox;
+    s.sampler.settings.seed = 9;
+    s.sampler.resample_requested = true;
+    update(s);
+    update(s);
+    Generator g9(9);
+    (void)normal(0.0, 1.0, {1000}, {}, &g9);
+    EXPECT_EQ(s.sampler.offset_before, g9.offset());
+    EXPECT_EQ(tensor_hash(s.sampler.tensor), tensor_hash(normal(0.0, 1.0, {1000}, {}, &g9)));
+    const uint64_t resampled_draws = s.sampler.draws;
+    update(s);
+    EXPECT_EQ(s.sampler.draws, resampled_draws) << "resampled once, not every frame";
+
     s.sampler.live = true;
     update(s);
     update(s);
-    EXPECT_EQ(s.sampler.draws, draws + 2);  // live: a new draw every frame
+    EXPECT_EQ(s.sampler.draws, resampled_draws + 2);  // live: a new draw every frame
     EXPECT_EQ(s.histogram.analysed_options.max_values, kLiveAnalysisValues);
 }
 

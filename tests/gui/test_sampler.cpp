@@ -56,8 +56,8 @@ TEST(GuiSampler, EnforceValidClampsAndSaysWhat) {
     s.params[0] = 3;
     s.params[1] = 1;  // high below low
     const std::string why = enforce_valid(s);
-    EXPECT_GT(s.params[1], s.params[0]);
-    EXPECT_NE(why.find("high"), std::string::npos);
+    EXPECT_EQ(s.params[1], 4.0);  // low + 1: a range float32 resolves, and a field that shows it
+    EXPECT_NE(why.find("high must be > low, set to 4"), std::string::npos) << why;
     EXPECT_EQ(enforce_valid(s), "");  // now valid: nothing to say
 
     set_distribution(s, DistKind::LogNormal);
@@ -68,6 +68,11 @@ TEST(GuiSampler, EnforceValidClampsAndSaysWhat) {
     s.shape = {1 << 20, 1 << 20};  // 2^40 elements
     EXPECT_NE(enforce_valid(s), "");
     EXPECT_LE(shape_numel(s.shape), kMaxElements);
+
+    // The largest leading size that fits, not a power-of-two cut: 134217728 / (3 * 256 * 256) = 682.7.
+    s.shape = {100000, 3, 256, 256};
+    EXPECT_NE(enforce_valid(s).find("shape set to [682, 3, 256, 256]"), std::string::npos);
+    EXPECT_EQ(s.shape, (Shape{682, 3, 256, 256}));
 
     s.shape = {};
     enforce_valid(s);

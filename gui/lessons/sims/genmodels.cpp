@@ -62,7 +62,7 @@ ModelImages gan_samples(int64_t n, uint64_t seed) {
     ModelImages r;
     r.file = models::asset_path("digits_gan.safetensors");
     if (!std::filesystem::exists(r.file)) {
-        r.missing = r.file + " is not shipped (the GAN was not trained in this round; see assets/MODELS_PROVENANCE.md)";
+        r.missing = r.file + " is missing (it ships in assets/; see assets/MODELS_PROVENANCE.md)";
         Generator g(seed);
         r.z = randn({n, 64}, {}, &g);  // DigitsGenerator's default z_dim: what it would be fed
         return r;

@@ -2,7 +2,7 @@
 // chapter's noise tensor (latents as heat maps, negative blue / positive orange; the first four
 // diffusion noise images as RGB) and, under it, what Noise Lab's tiny model makes from noise of its
 // own size: decoded VAE digits, DDIM digits appearing step by step (one step per frame), and GAN
-// digits -- or, when the GAN's weight file is not shipped, a clear note instead.
+// digits -- or, when the GAN's weight file is missing, a clear note instead.
 // visual_params: {"seed": 0, "steps": 20, "n": 16}
 #include <algorithm>
 #include <cmath>
