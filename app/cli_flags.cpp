@@ -54,10 +54,15 @@ void add_sampler_flags(CLI::App& app, SamplerFlags& f) {
     app.add_option("--seed", f.seed, "seed, 0 to 2^64-1, decimal or 0x hex (default 67280421310721, PyTorch's)")->group(g);
     app.add_option("--offset", f.offset, "Philox blocks to skip on the stream first, 0 to 2^64-1 (default 0)")->group(g);
     app.add_option("--stream", f.stream, "stream id, 0 to 4294967295 (default 0)")->group(g);
+    app.add_option("--engine", f.engine,
+                   "random engine: philox (default; every distribution, the same values on CPU and CUDA) or cuRAND's " +
+                       all_engine_names().substr(std::string("philox, ").size()) +
+                       " (uniform, normal, lognormal, poisson; reproducible per device)")
+        ->group(g);
 }
 
 bool any_sampler_flag_given(const CLI::App& app) {
-    for (const char* n : {"dist", "shape", "probs", "logits", "replacement", "no-replacement", "dtype", "seed", "offset", "stream"})
+    for (const char* n : {"dist", "shape", "probs", "logits", "replacement", "no-replacement", "dtype", "seed", "offset", "stream", "engine"})
         if (given(app, n)) return true;
     for (const NumFlag& n : kNumFlags)
         if (given(app, n.name)) return true;
@@ -124,6 +129,11 @@ SampleSpec spec_from_flags(const SamplerFlags& f, const CLI::App& app) {
     s.seed = given(app, "seed") ? parse_uint(f.seed, "--seed") : kDefaultSeed;
     s.offset = parse_uint(f.offset, "--offset");
     s.stream = static_cast<uint32_t>(parse_uint(f.stream, "--stream", UINT32_MAX));
+    try {
+        s.engine = parse_engine(f.engine);
+    } catch (const ValueError& e) {
+        throw ValueError(std::string("--engine: ") + e.what());
+    }
     validate(s);
     return s;
 }

@@ -19,6 +19,7 @@ struct SamplerFlags {
     bool replacement = false, no_replacement = false;
     std::string dtype, device = "cpu";
     std::string seed, offset = "0", stream = "0";
+    std::string engine = "philox";
 };
 
 // Registers the flags in an option group "Sampler".

@@ -43,14 +43,16 @@ void check(const SampleSpec& s, const char* key, Pred ok) {
 bool is_int64(double v) { return std::isfinite(v) && v == std::floor(v) && std::abs(v) < 9.2e18; }
 
 // CUDA when asked for and present; otherwise the CPU (same bits) with a note saying why.
-Device resolve_device(Device want, std::vector<std::string>& notes) {
+Device resolve_device(Device want, Engine engine, std::vector<std::string>& notes) {
     if (want.is_cpu()) return want;
     Backend* be = find_backend(DeviceType::CUDA);
     if (be && want.index < be->device_count()) return want;
     std::string why = cuda_unavailable_reason();
     if (why.empty()) why = be ? "no device " + want.str() : "no CUDA backend";
-    notes.push_back("--device " + want.str() + ": CUDA is unavailable (" + why +
-                    "); sampled on the CPU instead, which gives the same values bit for bit");
+    notes.push_back("--device " + want.str() + ": CUDA is unavailable (" + why + "); sampled on the CPU instead, " +
+                    (engine == Engine::Philox ? std::string("which gives the same values bit for bit")
+                                              : std::string("with engine ") + engine_name(engine) +
+                                                    "'s CPU values (its values depend on the device)"));
     return Device::cpu();
 }
 
@@ -108,8 +110,16 @@ Dist parse_dist(const std::string& name) {
     throw ValueError("--dist '" + shown + "' is not a distribution; valid: " + dist_names());
 }
 
+bool engine_draws(Engine engine, Dist dist) {
+    return engine == Engine::Philox || dist == Dist::Uniform || dist == Dist::Normal || dist == Dist::LogNormal ||
+           dist == Dist::Poisson;
+}
+
 void validate(const SampleSpec& s) {
     const DistInfo& info = dist_info(s.dist);
+    if (!engine_draws(s.engine, s.dist))
+        throw ValueError(std::string("--engine ") + engine_name(s.engine) + " does not draw --dist " + info.name +
+                         "; cuRAND's engines draw uniform, normal, lognormal and poisson, and philox draws every distribution");
     for (const auto& [key, v] : s.params) {
         bool known = false;
         for (const ParamInfo& p : info.params) known = known || key == p.key;
@@ -188,10 +198,31 @@ void validate(const SampleSpec& s) {
                          " returns int64 category indices; valid: int64");
 }
 
+namespace {
+// The distributions cuRAND's engines draw (engine_draws), through tensor/engine.h's ops.
+Tensor sample_with_engine(const SampleSpec& s, const TensorOptions& o, Generator& g) {
+    Tensor t;
+    switch (s.dist) {
+        case Dist::Uniform:
+            t = Tensor::empty(s.shape, o);
+            return uniform_(t, param(s, "low"), param(s, "high"), s.engine, &g);
+        case Dist::Normal:
+            t = Tensor::empty(s.shape, o);
+            return normal_(t, param(s, "mean"), param(s, "std"), s.engine, &g);
+        case Dist::LogNormal:
+            t = Tensor::empty(s.shape, o);
+            return log_normal_(t, param(s, "mean"), param(s, "std"), s.engine, &g);
+        case Dist::Poisson: return poisson(param(s, "lambda"), s.shape, o, s.engine, &g);
+        default: break;
+    }
+    throw ValueError(std::string("--engine ") + engine_name(s.engine) + " does not draw --dist " + dist_info(s.dist).name);
+}
+}  // namespace
+
 SampleResult sample(const SampleSpec& s) {
     validate(s);
     SampleResult r;
-    r.device = resolve_device(s.device, r.notes);
+    r.device = resolve_device(s.device, s.engine, r.notes);
     Generator g(s.seed, s.stream);
     g.set_offset(s.offset);
     const TensorOptions o{s.dtype, r.device};
@@ -199,6 +230,12 @@ SampleResult sample(const SampleSpec& s) {
     // Allocation is checked (sizes, overflow, available memory) before anything is reserved.
     check_allocation(s.shape, s.dtype, r.device);
     Tensor t;
+    if (s.engine != Engine::Philox) {
+        t = sample_with_engine(s, o, g);
+        r.tensor = t;
+        r.next_offset = g.offset();
+        return r;
+    }
     switch (s.dist) {
         case Dist::Uniform:
             t = Tensor::empty(s.shape, o);
@@ -254,6 +291,8 @@ io::Recipe to_recipe(const SampleSpec& s, const Tensor& t, Device device) {
     // Logits may be negative or -inf, which the recipe's "probs" (weights >= 0) cannot hold: they
     // travel as text that reads back to the same doubles.
     if (s.dist == Dist::Categorical) r.params["logits"] = join_doubles(s.logits);
+    // Only another engine is written: recipes of Noise Lab's own streams stay as they were.
+    if (s.engine != Engine::Philox) r.params["engine"] = std::string(engine_name(s.engine));
     r.shape = s.shape;
     r.dtype = s.dtype;
     r.device = device;
@@ -279,6 +318,14 @@ SampleSpec from_recipe(const io::Recipe& r) {
             const std::string& v = std::get<std::string>(value);
             if (v != "true" && v != "false") throw ValueError("recipe field 'params.replacement': expected \"true\" or \"false\", got '" + v + "'");
             s.replacement = v == "true";
+            continue;
+        }
+        if (key == "engine" && !is_num) {
+            try {
+                s.engine = parse_engine(std::get<std::string>(value));
+            } catch (const ValueError& e) {
+                throw ValueError(std::string("recipe field 'params.engine': ") + e.what());
+            }
             continue;
         }
         if (s.dist == Dist::Categorical && key == "logits" && !is_num) {
@@ -384,6 +431,7 @@ std::string to_flags(const SampleSpec& s) {
          " --seed " + std::to_string(s.seed);
     if (s.stream) f += " --stream " + std::to_string(s.stream);
     if (s.offset) f += " --offset " + std::to_string(s.offset);
+    if (s.engine != Engine::Philox) f += std::string(" --engine ") + engine_name(s.engine);
     return f;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "tensor/engine.h"
 #include "tensor/generator.h"
 #include "tensor/io/recipe.h"
 #include "tensor/stats.h"
@@ -56,7 +57,13 @@ struct SampleSpec {
     uint64_t seed = kDefaultSeed;
     uint64_t offset = 0;  // Philox blocks already used on the stream
     uint32_t stream = 0;
+    // Philox: Noise Lab's streams (every distribution, the same bits on every device). cuRAND's
+    // engines draw uniform, normal, lognormal and poisson, reproducible per device.
+    Engine engine = Engine::Philox;
 };
+
+// Whether `engine` can draw `dist` (Philox draws every distribution).
+bool engine_draws(Engine engine, Dist dist);
 
 // Checks the parameters against their valid ranges (ValueError / ShapeError / DTypeError naming
 // the flag, the value and the range); sample() calls it first.

@@ -54,6 +54,8 @@ int info_png(const std::string& path, bool json_only) {
     try {
         const SampleSpec s = from_recipe(r);
         std::cout << "  tensor:    " << describe_dist(s) << "\n";
+        if (s.engine != Engine::Philox)
+            std::cout << "  engine:    " << engine_name(s.engine) << " (cuRAND; its values depend on the device)\n";
         std::cout << "reproduce with:\n  noiselab sample --from " << path << "\n  noiselab sample " << to_flags(s) << "\n";
         if (r.stream_version != kStreamVersion)
             std::cout << "  (recorded with stream version " << r.stream_version << ", this build has " << kStreamVersion

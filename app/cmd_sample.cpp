@@ -126,6 +126,7 @@ int run_sample(int argc, char** argv) {
     io::Recipe recipe = to_recipe(spec, t, res.device);
     std::cout << describe_dist(spec) << " " << shape_str(spec.shape) << " " << dtype_name(spec.dtype) << " on "
               << res.device.str() << ", seed " << spec.seed << ", stream " << spec.stream << ", offset " << spec.offset
+              << (spec.engine == Engine::Philox ? std::string() : std::string(", engine ") + engine_name(spec.engine))
               << "\nhash " << recipe.tensor_hash << "\n";
     if (!of.from.empty()) {
         const bool older = source.stream_version != kStreamVersion;

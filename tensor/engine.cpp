@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "tensor/errors.h"
+#include "tensor/ops.h"
 #include "tensor/random.h"
 
 namespace nl {
@@ -124,6 +125,16 @@ Tensor rand(const Shape& shape, TensorOptions opts, Engine engine, Generator* ge
     require_floating(opts.dtype, "rand", engine);
     Tensor t = Tensor::empty(shape, opts);
     return engine_fill(t, EngineDist::Uniform, 0.0, 1.0, engine, gen, "rand");
+}
+
+Tensor& uniform_(Tensor& t, double from, double to, Engine engine, Generator* gen) {
+    if (engine == Engine::Philox) return uniform_(t, from, to, gen);
+    require_floating(t.dtype(), "uniform_", engine);
+    if (!std::isfinite(from) || !std::isfinite(to) || !(from <= to) || !std::isfinite(to - from))
+        throw ValueError("uniform_ expects finite from <= to, but found from=" + num(from) + " to=" + num(to));
+    engine_fill(t, EngineDist::Uniform, 0.0, 1.0, engine, gen, "uniform_");
+    if (from != 0.0 || to != 1.0) t.copy_(add(mul(t, to - from), from));  // in t's dtype, as PyTorch's kernel
+    return t;
 }
 
 Tensor randn(const Shape& shape, TensorOptions opts, Engine engine, Generator* gen) {

@@ -45,6 +45,8 @@ bool is_quasi_random(Engine e);  // Sobol32, ScrambledSobol32
 // point i; 1-D shapes are one-dimensional points. Seeds are ignored by the Sobol engines.
 Tensor rand(const Shape& shape, TensorOptions opts, Engine engine, Generator* gen = nullptr);
 Tensor randn(const Shape& shape, TensorOptions opts, Engine engine, Generator* gen = nullptr);
+// uniform_ with an engine: from + (to - from) * u, u in (0, 1] from cuRAND (so values in (from, to]).
+Tensor& uniform_(Tensor& t, double from, double to, Engine engine, Generator* gen = nullptr);
 Tensor& normal_(Tensor& t, double mean, double std, Engine engine, Generator* gen = nullptr);
 Tensor& log_normal_(Tensor& t, double mean, double std, Engine engine, Generator* gen = nullptr);
 // Poisson(lambda) counts (lambda > 0), int64 by default (any dtype holding the counts).

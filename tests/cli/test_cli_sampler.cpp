@@ -104,6 +104,61 @@ TEST(Sampler, EveryDistributionRoundTripsThroughItsRecipe) {
     }
 }
 
+// --engine: cuRAND's engines for uniform / normal / lognormal / poisson, in the recipe and the
+// reproducing flags; philox recipes stay as they were. Without cuRAND in the build (the sanitized
+// CPU build) the op says so.
+TEST(Sampler, EnginesOtherThanPhilox) {
+    EXPECT_EQ(spec_of({}).engine, Engine::Philox);
+    EXPECT_EQ(to_recipe(spec_of({"--shape", "4"}), sample(spec_of({"--shape", "4"})).tensor, Device::cpu()).params.count("engine"), 0u);
+    try {
+        spec_of({"--engine", "mersenne"});
+        FAIL() << "an unknown engine was accepted";
+    } catch (const ValueError& e) {
+        EXPECT_NE(std::string(e.what()).find("--engine"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("xorwow"), std::string::npos) << e.what();
+    }
+    try {
+        spec_of({"--dist", "randint", "--high", "4", "--engine", "sobol32"});
+        FAIL() << "randint with a cuRAND engine was accepted";
+    } catch (const ValueError& e) {
+        EXPECT_NE(std::string(e.what()).find("does not draw --dist randint"), std::string::npos) << e.what();
+    }
+    const SampleSpec s = spec_of({"--dist", "uniform", "--low", "-2", "--high", "3", "--shape", "999", "--engine",
+                                  "curand_philox", "--seed", "4", "--offset", "5"});
+    EXPECT_EQ(s.engine, Engine::CurandPhilox);
+    if (!engine_provider()) {
+        EXPECT_THROW(sample(s), DeviceError);
+        GTEST_SKIP() << "this build has no cuRAND: only the refusal was checked";
+    }
+    const SampleResult r = sample(s);
+    Generator g(4);
+    g.set_offset(5);
+    Tensor expect = Tensor::empty({999});
+    uniform_(expect, -2.0, 3.0, Engine::CurandPhilox, &g);
+    EXPECT_EQ(r.tensor.to_vector(), expect.to_vector());
+    EXPECT_EQ(r.next_offset, g.offset());
+    for (double v : r.tensor.to_vector()) {
+        EXPECT_GT(v, -2.0);
+        EXPECT_LE(v, 3.0);
+    }
+    const io::Recipe rec = to_recipe(s, r.tensor, r.device);
+    EXPECT_EQ(std::get<std::string>(rec.params.at("engine")), "curand_philox");
+    const SampleSpec back = from_recipe(io::parse_recipe(io::recipe_to_string(rec)));
+    EXPECT_EQ(back.engine, Engine::CurandPhilox);
+    EXPECT_NE(to_flags(back).find("--engine curand_philox"), std::string::npos) << to_flags(back);
+    EXPECT_EQ(hash_hex(tensor_hash(sample(back).tensor)), rec.tensor_hash);
+    for (const char* dist : {"normal", "lognormal", "poisson"}) {
+        const SampleSpec e = spec_of({"--dist", dist, "--shape", "64", "--engine", "xorwow", "--seed", "9"});
+        const SampleResult a = sample(e), b = sample(e);
+        EXPECT_EQ(hash_hex(tensor_hash(a.tensor)), hash_hex(tensor_hash(b.tensor))) << dist << ": reproducible";
+        EXPECT_NE(hash_hex(tensor_hash(a.tensor)), hash_hex(tensor_hash(sample(spec_of({"--dist", dist, "--shape", "64", "--seed", "9"})).tensor)))
+            << dist << ": not philox's values";
+    }
+    io::Recipe bad = rec;
+    bad.params["engine"] = std::string("nope");
+    EXPECT_THROW(from_recipe(bad), ValueError);
+}
+
 TEST(Sampler, RecipesFromOtherVersions) {
     const SampleSpec s = spec_of({"--shape", "4"});
     io::Recipe r = to_recipe(s, sample(s).tensor, Device::cpu());
