@@ -19,6 +19,21 @@ namespace nl::gui {
 
 namespace {
 
+// One line per engine for the combo's tooltips.
+std::string engine_summary(Engine e) {
+    switch (e) {
+        case Engine::Philox: return "Philox4x32-10 with Noise Lab's stream layout: counter-based, the same bits on every device (docs/STREAMS.md).";
+        case Engine::CurandPhilox: return "cuRAND's Philox4x32-10 with cuRAND's own ordering and transforms.";
+        case Engine::XORWOW: return "cuRAND's default generator (xorshift with a Weyl sequence).";
+        case Engine::MRG32k3a: return "L'Ecuyer's combined multiple recursive generator (cuRAND).";
+        case Engine::MTGP32: return "Mersenne Twister for GPUs (cuRAND), re-seeded per draw.";
+        case Engine::MT19937: return "The classic Mersenne Twister (cuRAND), re-seeded per draw.";
+        case Engine::Sobol32: return "Sobol quasi-random points (cuRAND): evenly spread, not random; the seed is ignored; the last size is the point's dimension.";
+        case Engine::ScrambledSobol32: return "Scrambled Sobol quasi-random points (cuRAND); the seed is ignored.";
+    }
+    return "";
+}
+
 void section(const char* title, const char* note = nullptr) {
     ImGui::Dummy(ImVec2(0, ImGui::GetStyle().ItemSpacing.y * 0.5f));
     ImGui::TextColored(theme::accent(), "%s", title);
@@ -214,18 +229,18 @@ void tensor_section(SamplerState& sp) {
 
     row_label("Engine", "The random bit generator.");
     if (ImGui::BeginCombo("##engine", engine_name(st.engine))) {
-        for (int i = 0; i < kEngineCount; ++i) {
-            const Engine e = static_cast<Engine>(i);
-            const std::string why = engine_unavailable_reason(e);
+        for (Engine e : kAllEngines) {
+            const std::string why = engine_unavailable_reason(e, st.dist, st.device);
             ImGui::BeginDisabled(!why.empty());
             if (ImGui::Selectable(engine_name(e), e == st.engine)) st.engine = e;
             ImGui::EndDisabled();
-            tooltip(why.empty() ? "Philox4x32-10: counter-based, reproducible on every device (docs/STREAMS.md)."
-                                : ("cuRAND engine: " + why).c_str());
+            const std::string tip = engine_summary(e) + (why.empty() ? std::string() : "\nNot now: " + why + ".");
+            tooltip(tip.c_str());
         }
         ImGui::EndCombo();
     }
-    tooltip("The random bit generator. Philox4x32-10 is Noise Lab's stream; cuRAND's engines need the CUDA build.");
+    tooltip("The random bit generator. philox (Philox4x32-10) is Noise Lab's stream: every distribution, the same bits "
+            "on CPU and GPU. cuRAND's engines draw uniform, normal, log-normal and Poisson values, reproducible per device.");
     double n = 1;
     for (int64_t v : st.shape) n *= static_cast<double>(v);
     ImGui::TextColored(theme::text_dim(), "%s  %s elements, %s", shape_str(st.shape).c_str(), grouped(static_cast<uint64_t>(n)).c_str(),

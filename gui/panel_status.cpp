@@ -115,8 +115,10 @@ float draw_menu_bar(AppState& s) {
         if (s.models_workspace)
             std::snprintf(title, sizeof title, "%s", models_title(s.models).c_str());
         else
-            std::snprintf(title, sizeof title, "%s  %s  seed %" PRIu64, describe(s.sampler.drawn).c_str(),
-                          shape_str(s.sampler.drawn.shape).c_str(), s.sampler.drawn.seed);
+            std::snprintf(title, sizeof title, "%s  %s  seed %" PRIu64 "%s%s", describe(s.sampler.drawn).c_str(),
+                          shape_str(s.sampler.drawn.shape).c_str(), s.sampler.drawn.seed,
+                          s.sampler.drawn.engine == Engine::Philox ? "" : "  engine ",
+                          s.sampler.drawn.engine == Engine::Philox ? "" : engine_name(s.sampler.drawn.engine));
         const float w = ImGui::CalcTextSize(title).x;
         ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x - 8));
         ImGui::TextColored(theme::text_dim(), "%s", title);

@@ -132,28 +132,17 @@ int param_index(DistKind k, const std::string& name) {
     return -1;
 }
 
-const char* engine_name(Engine e) {
-    switch (e) {
-        case Engine::Philox: return "philox";
-        case Engine::XORWOW: return "xorwow";
-        case Engine::MRG32k3a: return "mrg32k3a";
-        case Engine::MTGP32: return "mtgp32";
-        case Engine::MT19937: return "mt19937";
-        case Engine::Sobol32: return "sobol32";
-    }
-    return "philox";
-}
-
-std::string engine_unavailable_reason(Engine e) {
-    if (e == Engine::Philox) return "";
-    return "needs the CUDA build (cuRAND engines are not wired into Noise Lab yet)";
-}
-
-Engine parse_engine(const std::string& name) {
-    const std::string n = lower_ascii(name);
-    for (int i = 0; i < kEngineCount; ++i)
-        if (n == engine_name(static_cast<Engine>(i))) return static_cast<Engine>(i);
-    throw ValueError("unknown engine '" + name + "'; valid: philox, xorwow, mrg32k3a, mtgp32, mt19937, sobol32");
+std::string engine_unavailable_reason(Engine engine, DistKind dist, Device device) {
+    if (engine == Engine::Philox) return "";
+    if (!engine_provider()) return "needs cuRAND, and this build has none (the CUDA toolkit was not found at build time)";
+    if (dist != DistKind::Uniform && dist != DistKind::Normal && dist != DistKind::LogNormal && dist != DistKind::Poisson)
+        return std::string("draws uniform, normal, log-normal and Poisson values; ") + dist_info(dist).name +
+               " needs philox";
+    // cuRAND's host API skips ahead (mrg32k3a) or seeds (mt19937) for seconds per call: the
+    // window would freeze on every draw.
+    if (device.is_cpu() && (engine == Engine::MRG32k3a || engine == Engine::MT19937))
+        return "takes seconds per draw on the CPU (cuRAND's host generator); choose a CUDA device, or noiselab sample --engine";
+    return "";
 }
 
 bool SamplerSettings::operator==(const SamplerSettings& o) const {
@@ -247,6 +236,11 @@ std::string enforce_valid(SamplerSettings& s) {
         }
         note("at most " + std::to_string(kMaxElements) + " elements; shape set to " + shape_str(s.shape));
     }
+    if (!engine_unavailable_reason(s.engine, s.dist, s.device).empty()) {
+        note(std::string("engine ") + engine_name(s.engine) + " " + engine_unavailable_reason(s.engine, s.dist, s.device) +
+             "; set to philox");
+        s.engine = Engine::Philox;
+    }
     if (!dtype_supported(s.dist, s.dtype)) {
         note(dtype_unsupported_reason(s.dist, s.dtype));
         s.dtype = d.floating_only ? DType::Float32 : DType::Int64;
@@ -277,8 +271,8 @@ void validate(const SamplerSettings& s) {
                          std::to_string(kMaxElements));
     const std::string why = dtype_unsupported_reason(s.dist, s.dtype);
     if (!why.empty()) throw DTypeError(std::string(d.name) + ": dtype " + dtype_name(s.dtype) + " is not supported: " + why);
-    const std::string engine_why = engine_unavailable_reason(s.engine);
-    if (!engine_why.empty()) throw DeviceError(std::string("engine ") + engine_name(s.engine) + " " + engine_why);
+    const std::string engine_why = engine_unavailable_reason(s.engine, s.dist, s.device);
+    if (!engine_why.empty()) throw ValueError(std::string("engine ") + engine_name(s.engine) + " " + engine_why);
     if (s.device.is_cuda()) {
         const std::string cuda_why = cuda_unavailable_reason();
         if (!cuda_why.empty()) throw DeviceError("device " + s.device.str() + " is not available: " + cuda_why);
@@ -374,6 +368,9 @@ std::string torch_equivalent(const SamplerSettings& s) {
     const std::string gen = local ? ", generator=g" : "";
     const std::string opts = "dtype=" + dtype + ", device=\"" + dev + "\"";
     const double a = s.params[0], b = s.params[1];
+    if (s.engine != Engine::Philox)
+        out += std::string("# engine ") + engine_name(s.engine) +
+               ": a cuRAND generator; PyTorch has no engine option (its CPU stream is mt19937, CUDA's Philox)\n";
     switch (s.dist) {
         case DistKind::Normal:
             out += "x = torch.randn((" + shape + "), " + opts + gen + ")";
@@ -414,6 +411,7 @@ std::string cli_equivalent(const SamplerSettings& s, uint64_t offset) {
     out += " --shape " + shape_arg(s.shape) + " --dtype " + dtype_name(s.dtype) + " --device " + s.device.str() +
            " --seed " + std::to_string(s.seed);
     if (offset != 0) out += " --offset " + std::to_string(offset);
+    if (s.engine != Engine::Philox) out += std::string(" --engine ") + engine_name(s.engine);
     return out + " --out grid.png --hist histogram.png --stats";
 }
 
@@ -421,6 +419,15 @@ Tensor draw(const SamplerSettings& s, Generator& gen) {
     validate(s);
     const TensorOptions opts{s.dtype, s.device};
     const double a = s.params[0], b = s.params[1];
+    if (s.engine != Engine::Philox) {  // validate() allowed only what the engines draw
+        Tensor t = Tensor::empty(s.shape, opts);
+        switch (s.dist) {
+            case DistKind::Uniform: return uniform_(t, a, b, s.engine, &gen);
+            case DistKind::LogNormal: return log_normal_(t, a, b, s.engine, &gen);
+            case DistKind::Poisson: return poisson(a, s.shape, opts, s.engine, &gen);
+            default: return normal_(t, a, b, s.engine, &gen);
+        }
+    }
     switch (s.dist) {
         case DistKind::Normal: return normal(a, b, s.shape, opts, &gen);
         case DistKind::Uniform: {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "tensor/engine.h"
 #include "tensor/generator.h"
 #include "tensor/stats.h"
 #include "tensor/tensor.h"
@@ -50,13 +51,12 @@ int param_index(DistKind k, const std::string& name);
 
 // How the sample's random stream is chosen (PyTorch: torch.manual_seed vs torch.Generator).
 enum class GeneratorMode { Global, Local };
-// Random engines. Philox is Noise Lab's own stream; the cuRAND engines need the CUDA build.
-enum class Engine { Philox, XORWOW, MRG32k3a, MTGP32, MT19937, Sobol32 };
-constexpr int kEngineCount = 6;
-const char* engine_name(Engine e);
-// "" when the engine can be used in this build, else why not.
-std::string engine_unavailable_reason(Engine e);
-Engine parse_engine(const std::string& name);
+// Random engines (tensor/engine.h): Philox is Noise Lab's own stream and draws every
+// distribution; cuRAND's engines draw uniform, normal, log-normal and Poisson values, reproducible
+// per device, and need the CUDA build (cuRAND's host API runs them on the CPU too).
+// "" when `engine` can draw `dist` on `device` in this build, else why not (no cuRAND, another
+// distribution, or seconds per draw on the CPU for mrg32k3a / mt19937).
+std::string engine_unavailable_reason(Engine engine, DistKind dist, Device device);
 
 struct SamplerSettings {
     DistKind dist = DistKind::Normal;

@@ -77,7 +77,7 @@ const std::vector<std::pair<std::string, std::string>>& keys_table() {
         {"shape", "sizes, rank 1 to 4: 64,1,28,28"},
         {"dtype", "float32, float16, bfloat16, float64, int64, int32, uint8, bool"},
         {"device", "cpu, cuda, cuda:N"},
-        {"engine", "philox (others need the CUDA build)"},
+        {"engine", "philox, or cuRAND's curand_philox, xorwow, mrg32k3a, mtgp32, mt19937, sobol32, scrambled_sobol32 (uniform, normal, lognormal, poisson)"},
         {"generator", "global (torch.manual_seed) or local (torch.Generator)"},
         {"live", "on/off: resample every frame"},
         {"resample", "draw the next values from the stream"},

@@ -78,7 +78,6 @@ json extra_json(const AppState& s, const std::string& image_kind) {
         {"range", value_range_text(im.range)},
         {"next_offset", sp.offset_after},
         {"generator", sp.settings.generator == GeneratorMode::Local ? "local" : "global"},
-        {"engine", engine_name(sp.settings.engine)},
         {"live", sp.live},
         {"seed_history", seeds},
         {"histogram", hist},
@@ -109,7 +108,7 @@ void apply_extra(AppState& s, const json& extra) {
         else if (g == "local") sp.settings.generator = GeneratorMode::Local;
         else bad("generator", "'" + g + "' is not one of: global, local");
     }
-    if (extra.contains("engine")) {
+    if (extra.contains("engine")) {  // where sessions before the recipe's params.engine kept it
         try {
             sp.settings.engine = parse_engine(get_string(extra["engine"], "engine"));
         } catch (const ValueError& e) {
@@ -214,6 +213,8 @@ io::Recipe make_recipe(const AppState& s, const std::string& image_kind) {
     io::Recipe r;
     r.op = d.name;
     for (int i = 0; i < d.param_count; ++i) r.params[d.params[i].name] = st.params[i];
+    // As `noiselab sample` writes it: only engines other than philox, so each reads the other's.
+    if (st.engine != Engine::Philox) r.params["engine"] = std::string(engine_name(st.engine));
     r.shape = st.shape;
     r.dtype = st.dtype;
     r.device = st.device;
@@ -236,7 +237,16 @@ void apply_recipe(AppState& s, const io::Recipe& r) {
         throw ValueError("recipe stream " + std::to_string(r.stream) + " cannot be opened by the app; it draws from stream 0");
     SamplerSettings st = s.sampler.settings;
     set_distribution(st, kind);
+    st.engine = Engine::Philox;
     for (const auto& [name, value] : r.params) {
+        if (name == "engine" && std::holds_alternative<std::string>(value)) {
+            try {
+                st.engine = parse_engine(std::get<std::string>(value));
+            } catch (const ValueError& e) {
+                throw ValueError(std::string("recipe parameter 'engine': ") + e.what());
+            }
+            continue;
+        }
         if (!std::holds_alternative<double>(value))
             throw ValueError("recipe parameter '" + name + "' must be a number for op " + r.op);
         set_param(st, name, std::get<double>(value));

@@ -230,7 +230,7 @@ TEST(GuiUpdate, SeedsParametersAndResampleFollowTheRules) {
     EXPECT_EQ(tensor_hash(s.sampler.tensor), first);
     EXPECT_EQ(s.sampler.history.seeds().front(), 5u);
 
-    s.sampler.settings.engine = Engine::Sobol32;  // unavailable: error kept, not retried
+    s.sampler.settings.device = parse_device("cuda:63");  // no such device anywhere: error kept, not retried
     update(s);
     EXPECT_FALSE(s.sampler.error.empty());
     const uint64_t draws = s.sampler.draws;
@@ -240,7 +240,7 @@ TEST(GuiUpdate, SeedsParametersAndResampleFollowTheRules) {
 
     // A resample asked for together with a reseed draws the values after the reseeded draw
     // (the start-up flag --resample was once dropped by the first frame's reseed).
-    s.sampler.settings.engine = Engine::Philox;
+    s.sampler.settings.device = Device::cpu();
     s.sampler.settings.seed = 9;
     s.sampler.resample_requested = true;
     update(s);

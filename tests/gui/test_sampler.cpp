@@ -139,7 +139,11 @@ TEST(GuiSampler, DrawMatchesTheTensorOpsBitForBit) {
     }
 }
 
-TEST(GuiSampler, DrawRefusesUnavailableEnginesAndDevicesWithTheReason) {
+// An engine that cannot draw these settings is refused with its reason before anything is
+// drawn: mt19937 on the CPU (seconds a draw), randint with xorwow (cuRAND draws four
+// distributions), or any cuRAND engine in a build without cuRAND.
+TEST(GuiSampler, DrawRefusesEnginesThatCannotDrawWithTheReason) {
+    const bool curand = engine_provider() != nullptr;
     SamplerSettings s;
     s.shape = {4};
     s.engine = Engine::MT19937;
@@ -147,10 +151,49 @@ TEST(GuiSampler, DrawRefusesUnavailableEnginesAndDevicesWithTheReason) {
     try {
         draw(s, g);
         FAIL();
-    } catch (const DeviceError& e) {
-        EXPECT_NE(std::string(e.what()).find("CUDA build"), std::string::npos);
+    } catch (const ValueError& e) {
+        EXPECT_NE(std::string(e.what()).find(curand ? "seconds per draw" : "needs cuRAND"), std::string::npos) << e.what();
+    }
+    set_distribution(s, DistKind::RandInt);
+    s.engine = Engine::XORWOW;
+    try {
+        draw(s, g);
+        FAIL();
+    } catch (const ValueError& e) {
+        EXPECT_NE(std::string(e.what()).find(curand ? "randint needs philox" : "needs cuRAND"), std::string::npos) << e.what();
     }
     EXPECT_EQ(g.offset(), 0u);  // nothing consumed
+    // The panel's rule: such an engine falls back to philox, and says why.
+    const std::string why = enforce_valid(s);
+    EXPECT_EQ(s.engine, Engine::Philox);
+    EXPECT_NE(why.find("engine xorwow"), std::string::npos) << why;
+    EXPECT_NE(why.find("set to philox"), std::string::npos) << why;
+}
+
+// cuRAND's engines draw what tensor/engine.h's ops give for the same generator.
+TEST(GuiSampler, DrawsWithCurandEngines) {
+    if (!engine_provider()) GTEST_SKIP() << "this build has no cuRAND (the refusal is checked above)";
+    SamplerSettings s;
+    s.shape = {257};
+    s.engine = Engine::XORWOW;
+    s.params[0] = 2.0;
+    s.params[1] = 0.5;
+    Generator a(11), b(11);
+    Tensor want = Tensor::empty({257});
+    normal_(want, 2.0, 0.5, Engine::XORWOW, &b);
+    EXPECT_EQ(draw(s, a).to_vector(), want.to_vector());
+    EXPECT_EQ(a.offset(), b.offset());
+    set_distribution(s, DistKind::Uniform);
+    s.engine = Engine::Sobol32;
+    s.shape = {100, 2};  // 100 points in the unit square
+    const Tensor u = draw(s, a);
+    for (double v : u.to_vector()) {
+        EXPECT_GT(v, 0.0);
+        EXPECT_LE(v, 1.0);
+    }
+    EXPECT_EQ(enforce_valid(s), "");  // a valid choice stays
+    EXPECT_NE(cli_equivalent(s, 0).find("--engine sobol32"), std::string::npos) << cli_equivalent(s, 0);
+    EXPECT_NE(torch_equivalent(s).find("# engine sobol32"), std::string::npos);
 }
 
 TEST(GuiSampler, TheoryAndEquivalentsDescribeTheSettings) {

@@ -90,6 +90,31 @@ TEST(GuiSession, OpeningAPngMadeByTheAppRestoresItsSettings) {
     EXPECT_EQ(r.extra["colormap"], "gray");
 }
 
+// A cuRAND engine travels in the recipe's params.engine, as `noiselab sample --engine` writes
+// it, and opening the PNG draws the same tensor again; philox recipes carry no engine.
+TEST(GuiSession, TheEngineTravelsInTheRecipe) {
+    TempDir dir;
+    AppState plain = drawn_state({{"shape", "64"}});
+    EXPECT_EQ(make_recipe(plain, "grid").params.count("engine"), 0u);
+    if (!engine_provider()) GTEST_SKIP() << "this build has no cuRAND: nothing else to draw";
+    AppState a = drawn_state({{"dist", "normal"}, {"engine", "curand_philox"}, {"seed", "8"}, {"shape", "4,1,8,8"}});
+    ASSERT_TRUE(a.sampler.error.empty()) << a.sampler.error;
+    a.exporter.folder = dir.path.string();
+    request_export(a, ExportKind::Grid);
+    ASSERT_FALSE(a.exporter.message_is_error) << a.exporter.message;
+    const std::string png = export_path(a.exporter, ExportKind::Grid);
+    const io::Recipe r = io::parse_recipe(io::find_png_text(io::read_png_text_chunks(png), io::kPngRecipeKey)->text);
+    EXPECT_EQ(std::get<std::string>(r.params.at("engine")), "curand_philox");
+    AppState b = default_state();
+    open_file(b, png);
+    update(b);
+    EXPECT_EQ(b.sampler.drawn.engine, Engine::CurandPhilox);
+    EXPECT_EQ(tensor_hash(b.sampler.tensor), tensor_hash(a.sampler.tensor));
+    io::Recipe bad = r;
+    bad.params["engine"] = std::string("lcg");
+    EXPECT_THROW(apply_recipe(b, bad), ValueError);
+}
+
 TEST(GuiSession, ExportAsksBeforeReplacingAFile) {
     TempDir dir;
     AppState a = drawn_state({{"seed", "1"}, {"shape", "4,1,8,8"}});
