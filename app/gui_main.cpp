@@ -185,6 +185,7 @@ int nl::app::run_gui(int argc, char** argv) {
         if (f) std::fclose(f);
         if (!f || !io.Fonts->AddFontFromFileTTF(theme::kFontPath, big.SizePixels, &big)) io.Fonts->AddFontDefault(&big);
     }
+    theme::load_code_font(state.ui_scale);  // the third: the lessons' code (after the two above)
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init(glsl_version);
     ImGui_ImplOpenGL3_CreateDeviceObjects();  // the font atlas texture, now, to sample it nearest

@@ -7,6 +7,7 @@
 
 #include <imgui.h>
 
+#include "gui/text_fit.h"
 #include "gui/panels.h"
 #include "gui/plot.h"
 #include "gui/theme.h"
@@ -333,8 +334,8 @@ void draw_histogram_panel(HistogramState& h, const SamplerState& sampler, const 
         const Analysis& a = h.analysis;
         if (!a.valid) {
             ImGui::Spacing();
-            ImGui::TextColored(sampler.error.empty() ? theme::text_dim() : theme::text_error(), "%s",
-                               a.error.empty() ? "No samples yet." : a.error.c_str());
+            text_wrapped(sampler.error.empty() ? theme::text_dim() : theme::text_error(),
+                         a.error.empty() ? "No samples yet." : a.error);
         } else {
             const float fs = ImGui::GetFontSize();
             const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -346,7 +347,7 @@ void draw_histogram_panel(HistogramState& h, const SamplerState& sampler, const 
             tooltip("The distribution, shape and dtype of the sample shown.");
             histogram_plot(h, ImVec2(avail.x, hist_h - ImGui::GetTextLineHeightWithSpacing()));
             if (!a.error.empty()) {
-                ImGui::TextColored(theme::text_warn(), "%s", a.error.c_str());
+                text_fitted(theme::text_warn(), a.error);
             }
             const float qq_w = h.show_qq ? std::min(lower_h, avail.x * 0.36f) : 0.0f;
             const float table_w = avail.x - qq_w - (h.show_qq ? ImGui::GetStyle().ItemSpacing.x : 0.0f);

@@ -9,6 +9,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>  // ImGui::GetItemID for the tooltip audit
 
+#include "gui/text_fit.h"
 #include "gui/export.h"
 #include "gui/panels.h"
 #include "gui/plot.h"
@@ -243,8 +244,8 @@ void tensor_section(SamplerState& sp) {
             "on CPU and GPU. cuRAND's engines draw uniform, normal, log-normal and Poisson values, reproducible per device.");
     double n = 1;
     for (int64_t v : st.shape) n *= static_cast<double>(v);
-    ImGui::TextColored(theme::text_dim(), "%s  %s elements, %s", shape_str(st.shape).c_str(), grouped(static_cast<uint64_t>(n)).c_str(),
-                       bytes_text(n * static_cast<double>(dtype_size(st.dtype))).c_str());
+    text_fitted(theme::text_dim(), shape_str(st.shape) + "  " + grouped(static_cast<uint64_t>(n)) + " elements, " +
+                                       bytes_text(n * static_cast<double>(dtype_size(st.dtype))));
     tooltip("The shape, its number of elements and the memory it takes in this dtype.");
 }
 

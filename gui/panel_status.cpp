@@ -11,6 +11,7 @@
 #include "gui/export.h"
 #include "gui/fill.h"
 #include "gui/grid_view.h"
+#include "gui/text_fit.h"
 #include "gui/lessons/lesson_app.h"
 #include "gui/panels.h"
 #include "gui/session.h"
@@ -130,22 +131,6 @@ float draw_menu_bar(AppState& s) {
     return h;
 }
 
-namespace {
-// `text` cut to fit `width` pixels of the current font, ending in an ellipsis when cut (at a
-// UTF-8 character boundary).
-std::string fit_with_ellipsis(const std::string& text, float width) {
-    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
-    const char* kEllipsis = "\xE2\x80\xA6";  // …
-    size_t n = text.size();
-    while (n > 0) {
-        do --n;
-        while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80);
-        const std::string cut = text.substr(0, n) + kEllipsis;
-        if (ImGui::CalcTextSize(cut.c_str()).x <= width) return cut;
-    }
-    return kEllipsis;
-}
-}  // namespace
 
 void draw_status_bar(const AppState& s, const TextureSink* sink, const Rect& r) {
     ImGui::SetNextWindowPos(ImVec2(r.x, r.y));

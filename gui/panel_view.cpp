@@ -7,6 +7,7 @@
 
 #include <imgui.h>
 
+#include "gui/text_fit.h"
 #include "gui/fill.h"
 #include "gui/grid_view.h"
 #include "gui/panels.h"
@@ -230,8 +231,8 @@ void image_view(ImageViewState& v, const SamplerState& sp, TextureSink* sink, Im
     tooltip(v.hover.empty() ? "Hover the image to read an element's index and value." : "Index of the element under the mouse and its value.");
     if (!g.note.empty()) {
         ImGui::SameLine();
-        ImGui::TextColored(theme::text_warn(), "(%s)", g.note.c_str());
-        tooltip("Only part of the tensor is drawn: raise max-images or pick another channel.");
+        text_fitted(theme::text_warn(), "(" + g.note + ")");
+        tooltip(("Only part of the tensor is drawn (" + g.note + "): raise max-images or pick another channel.").c_str());
     }
 }
 

@@ -127,4 +127,27 @@ std::string load_font(float scale, const char* path) {
     return "ImGui default font (DejaVu Sans not found at " + std::string(path ? path : "(none)") + ")";
 }
 
+namespace {
+constexpr const char* kCodeFontName = "noiselab code";  // how code_font() finds it in the atlas
+}
+
+void load_code_font(float scale, const char* path) {
+    std::FILE* f = std::fopen(path, "rb");
+    if (!f) return;
+    std::fclose(f);
+    ImFontConfig cfg;  // as load_font: one texel per pixel, for nearest sampling
+    cfg.OversampleH = cfg.OversampleV = 1;
+    cfg.PixelSnapH = true;
+    std::snprintf(cfg.Name, sizeof cfg.Name, "%s", kCodeFontName);
+    ImGui::GetIO().Fonts->AddFontFromFileTTF(path, kBaseFontPx * std::max(scale, 0.5f), &cfg);
+}
+
+ImFont* code_font() {
+    if (!ImGui::GetCurrentContext()) return nullptr;
+    const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    for (ImFont* font : atlas->Fonts)
+        if (font->ConfigData && std::string(font->ConfigData->Name) == kCodeFontName) return font;
+    return nullptr;
+}
+
 }  // namespace nl::gui::theme

@@ -52,4 +52,11 @@ void apply_style(float scale);
 // (scaled) without failing when the file is missing or unreadable.
 std::string load_font(float scale, const char* path = kFontPath);
 
+// The lessons' PyTorch code in a monospace font, so that columns of code and comments line up:
+// DejaVu Sans Mono (fonts-dejavu-core) added to the atlas at the text's size. code_font() is
+// that font, or nullptr when it was not loaded (the code then uses the text font).
+constexpr const char* kCodeFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
+void load_code_font(float scale, const char* path = kCodeFontPath);
+ImFont* code_font();
+
 }  // namespace nl::gui::theme

@@ -112,16 +112,22 @@ void draw_code(AppState& s) {
     }
     tooltip("Copy the code to the clipboard: it draws what the visual shows.");
     ImGui::Separator();
-    // Read-only multiline text: selectable, monospace-free but aligned by spaces.
+    // Monospace, in a box that scrolls sideways: a read-only text field cut long lines without a
+    // scroll bar (Copy takes the text).
     int lines = 1;
     for (char c : l.code) lines += c == '\n';
+    ImFont* mono = theme::code_font();
+    if (mono) ImGui::PushFont(mono);
+    const float line = ImGui::GetTextLineHeightWithSpacing(), pad = ImGui::GetStyle().WindowPadding.y * 2;
+    const float bar = ImGui::GetStyle().ScrollbarSize;
     // The rest of the column, at least 7 lines (the column then scrolls), at most the whole code.
-    const float line = ImGui::GetTextLineHeight(), pad = ImGui::GetStyle().FramePadding.y * 2;
-    const float h = std::min(line * (lines + 1) + pad, std::max(ImGui::GetContentRegionAvail().y - 2, line * 7 + pad));
-    ImGui::PushStyleColor(ImGuiCol_FrameBg, ImGui::ColorConvertU32ToFloat4(theme::kPlotBackground));
-    ImGui::InputTextMultiline("##code", l.code.data(), l.code.size() + 1, ImVec2(-1, h),
-                              ImGuiInputTextFlags_ReadOnly);
+    const float h = std::min(line * lines + pad + bar, std::max(ImGui::GetContentRegionAvail().y - 2, line * 7 + pad + bar));
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(theme::kPlotBackground));
+    if (ImGui::BeginChild("##code", ImVec2(-1, h), true, ImGuiWindowFlags_HorizontalScrollbar))
+        ImGui::TextUnformatted(l.code.c_str(), l.code.c_str() + l.code.size());
+    ImGui::EndChild();
     ImGui::PopStyleColor();
+    if (mono) ImGui::PopFont();
 }
 
 void draw_actions(AppState& s) {

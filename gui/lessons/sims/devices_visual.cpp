@@ -7,6 +7,7 @@
 
 #include <imgui.h>
 
+#include "gui/text_fit.h"
 #include "gui/lessons/sims/devices.h"
 #include "gui/lessons/sims/sim_ui.h"
 #include "gui/lessons/sims/sims_visuals.h"
@@ -118,8 +119,8 @@ void devices_draw(DevicesVisual& s, const VisualContext& c) {
             ImGui::TextColored(r.equal() ? theme::text_ok() : theme::text_error(), "%s",
                                r.equal() ? "CPU == GPU, bit for bit" : "CPU and GPU DIFFER");
         else
-            ImGui::TextColored(theme::text_warn(), "No GPU here (%s): only the CPU half ran.",
-                               r.gpu_missing.empty() ? r.gpu_error.c_str() : r.gpu_missing.c_str());
+            text_wrapped(theme::text_warn(), "No GPU here (" + (r.gpu_missing.empty() ? r.gpu_error : r.gpu_missing) +
+                                                 "): only the CPU half ran.");
         const float w = (ImGui::GetContentRegionAvail().x - 10.0f * c.scale) * 0.5f;
         column("CPU", true, r, false, w);
         ImGui::SameLine(0, 10.0f * c.scale);

@@ -1,0 +1,31 @@
+// gui/text_fit.h
+#include "gui/text_fit.h"
+
+namespace nl::gui {
+
+std::string fit_with_ellipsis(const std::string& text, float width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+    const char* kEllipsis = "\xE2\x80\xA6";  // …
+    size_t n = text.size();
+    while (n > 0) {
+        do --n;
+        while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80);
+        const std::string cut = text.substr(0, n) + kEllipsis;
+        if (ImGui::CalcTextSize(cut.c_str()).x <= width) return cut;
+    }
+    return kEllipsis;
+}
+
+void text_fitted(const ImVec4& color, const std::string& text) {
+    const std::string shown = fit_with_ellipsis(text, ImGui::GetContentRegionAvail().x);
+    ImGui::TextColored(color, "%s", shown.c_str());
+    if (shown != text && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+}
+
+void text_wrapped(const ImVec4& color, const std::string& text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, color);
+    ImGui::TextWrapped("%s", text.c_str());
+    ImGui::PopStyleColor();
+}
+
+}  // namespace nl::gui

@@ -1,0 +1,22 @@
+// Text that stays inside its panel: a line cut with an ellipsis where the room ends (the whole
+// text in a tooltip), or a message wrapped at the panel's edge. For status lines, footers and
+// messages that once ran past the window at projector sizes.
+#pragma once
+#include <string>
+
+#include <imgui.h>
+
+namespace nl::gui {
+
+// `text` cut to fit `width` pixels of the current font, ending in an ellipsis when cut (at a
+// UTF-8 character boundary).
+std::string fit_with_ellipsis(const std::string& text, float width);
+
+// One line in `color` in the room left on the current line; cut with an ellipsis when too long,
+// and then the whole text is the item's tooltip.
+void text_fitted(const ImVec4& color, const std::string& text);
+
+// `text` in `color`, wrapped at the window's right edge.
+void text_wrapped(const ImVec4& color, const std::string& text);
+
+}  // namespace nl::gui
