@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "gui/render/chart.h"
 #include "gui/theme.h"
 
 namespace nl::gui::models_draw {
@@ -72,20 +73,39 @@ int bar_chart(const char* id, const std::vector<double>& values, const std::stri
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     const bool clicked = ImGui::InvisibleButton(id, ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)));
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), theme::kPlotBackground);
     const int n = static_cast<int>(values.size());
-    if (n == 0) return -1;
-    const float label_h = ImGui::GetTextLineHeight() + 2.0f;
-    const float plot_h = std::max(1.0f, size.y - label_h - 4.0f);
-    const float bw = size.x / n;
+    if (n == 0) {
+        dl->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), theme::kPlotBackground);
+        return -1;
+    }
     double vmax = 0.0;
     for (double v : values) vmax = std::max(vmax, v);
+    // A y axis with a few ticks over [0, a round top above the tallest bar], so the bars read as
+    // values (probabilities) and the tallest one does not touch the frame.
+    const std::vector<render::Tick> ticks = render::linear_ticks(0.0, vmax > 0 ? vmax * 1.08 : 1.0, 4);
+    const double top = std::max(ticks.empty() ? 1.0 : ticks.back().value, vmax * 1.08);
+    float axis_w = 0.0f;
+    for (const render::Tick& t : ticks) axis_w = std::max(axis_w, ImGui::CalcTextSize(t.label.c_str()).x);
+    axis_w += 6.0f;
+    const float label_h = ImGui::GetTextLineHeight() + 2.0f;
+    const float half_text = ImGui::GetTextLineHeight() * 0.5f;
+    const float plot_top = p0.y + half_text, plot_h = std::max(1.0f, size.y - label_h - 4.0f - half_text);
+    const float base = plot_top + plot_h;
+    const float x_left = p0.x + axis_w;
+    dl->AddRectFilled(ImVec2(x_left, plot_top), ImVec2(p0.x + size.x, base), theme::kPlotBackground);
+    for (const render::Tick& t : ticks) {
+        if (t.value > top) continue;
+        const float y = base - static_cast<float>(t.value / top) * plot_h;
+        dl->AddLine(ImVec2(x_left, y), ImVec2(p0.x + size.x, y), theme::kGridLine);
+        const float tw = ImGui::CalcTextSize(t.label.c_str()).x;
+        dl->AddText(ImVec2(x_left - 4.0f - tw, y - half_text), theme::kAxisText, t.label.c_str());
+    }
+    const float bw = (p0.x + size.x - x_left) / n;
     const ImVec2 mouse = ImGui::GetIO().MousePos;
-    const int under = ImGui::IsItemHovered() ? static_cast<int>(std::floor((mouse.x - p0.x) / bw)) : -1;
+    const int under = ImGui::IsItemHovered() && mouse.x >= x_left ? static_cast<int>(std::floor((mouse.x - x_left) / bw)) : -1;
     for (int i = 0; i < n; ++i) {
-        const float h = vmax > 0 ? static_cast<float>(values[i] / vmax) * plot_h : 0.0f;
-        const float x0 = p0.x + i * bw + 1.0f, x1 = p0.x + (i + 1) * bw - 1.0f;
-        const float base = p0.y + 2.0f + plot_h;
+        const float h = static_cast<float>(values[i] / top) * plot_h;
+        const float x0 = x_left + i * bw + 1.0f, x1 = x_left + (i + 1) * bw - 1.0f;
         dl->AddRectFilled(ImVec2(x0, base - h), ImVec2(x1, base),
                           i == highlight || i == under ? theme::kSampleHover : theme::kSample);
         if (i < static_cast<int>(labels.size())) {

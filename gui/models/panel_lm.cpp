@@ -92,7 +92,10 @@ void draw_lm_panel(LmPanelState& l) {
     } else {
         ImGui::Text("Next character after \"%s\" ('.' ends the word)", l.prefix.c_str());
         const ImVec2 room = ImGui::GetContentRegionAvail();
-        const int hit = models_draw::bar_chart("##lm_bars", l.probs, kSymbols, ImVec2(room.x, room.y * 0.45f));
+        // The bars take what the words below leave (their rows, a heading and a margin).
+        const float words_h = (static_cast<float>(l.n) / 4.0f + 3.0f) * ImGui::GetTextLineHeightWithSpacing();
+        const float bars_h = std::clamp(room.y - words_h, room.y * 0.45f, room.y * 0.75f);
+        const int hit = models_draw::bar_chart("##lm_bars", l.probs, kSymbols, ImVec2(room.x, bars_h));
         if (hit > 0) l.prefix += kSymbols[hit];
         tooltip("Probability of each next character under the current settings; click one to append it.");
         ImGui::TextUnformatted("Sampled words");
