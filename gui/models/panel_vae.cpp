@@ -72,7 +72,8 @@ void draw_vae_panel(VaePanelState& v) {
         ImGui::TextColored(theme::text_error(), "%s", v.error.c_str());
     } else {
         ImGui::TextUnformatted("Latent map of the 2-D VAE (click to decode a point)");
-        const ImVec2 room = ImGui::GetContentRegionAvail();
+        ImVec2 room = ImGui::GetContentRegionAvail();
+        room.y -= ImGui::GetTextLineHeightWithSpacing();  // the axes' line under the map
         const ImVec2 unit = models_draw::digits_size(v.side * v.side, v.side, 1.0f);
         const float cell = std::max(1.0f, std::floor(std::min(room.x / unit.x, room.y / unit.y)));
         const ImVec2 p0 = ImGui::GetCursorScreenPos();
@@ -91,6 +92,9 @@ void draw_vae_panel(VaePanelState& v) {
         const float mx = p0.x + (v.zx + v.extent + 0.5f * (span - 2.0f * v.extent)) / span * size.x;
         const float my = p0.y + (v.extent + 0.5f * (span - 2.0f * v.extent) - v.zy) / span * size.y;
         ImGui::GetWindowDrawList()->AddCircle(ImVec2(mx, my), fs * 0.4f, theme::kTheory, 0, 2.0f);
+        ImGui::TextColored(theme::text_dim(), "z1: %.2g (left) to %.2g (right);  z2: %.2g (top) to %.2g (bottom)",
+                           -v.extent, v.extent, v.extent, -v.extent);
+        tooltip("The latent coordinates the tiles decode: the map is a grid over [-extent, extent]^2.");
     }
     ImGui::EndChild();
 }
