@@ -131,14 +131,19 @@ TEST(GuiAnalysis, StatisticsMatchTheTheoryForAGoodSample) {
     EXPECT_LT(analyze(t, u, {}).test.p_value, 1e-6);
 }
 
-TEST(GuiAnalysis, DiscreteDataGetsOneBinPerIntegerAndAChiSquareTest) {
+// The analysis of n draws of randint(0, high) (seed 2) against their theory.
+Analysis analyze_randint(int64_t high, int64_t n) {
     Generator g(2);
-    const Tensor t = randint(0, 6, {12000}, {DType::Int64}, &g);
+    const Tensor t = randint(0, high, {n}, {DType::Int64}, &g);
     stats::Distribution d;
     d.kind = stats::Distribution::Kind::RandInt;
     d.a = 0;
-    d.b = 6;
-    const Analysis a = analyze(t, d, {});
+    d.b = static_cast<double>(high);
+    return analyze(t, d, {});
+}
+
+TEST(GuiAnalysis, DiscreteDataGetsOneBinPerIntegerAndAChiSquareTest) {
+    const Analysis a = analyze_randint(6, 12000);
     ASSERT_TRUE(a.valid);
     EXPECT_EQ(a.hist.counts.size(), 6u);
     EXPECT_DOUBLE_EQ(a.hist.lo, -0.5);
@@ -149,13 +154,7 @@ TEST(GuiAnalysis, DiscreteDataGetsOneBinPerIntegerAndAChiSquareTest) {
 // Integers over more than 201 values: every bin holds the same whole number of integers, so the
 // bars follow the distribution instead of alternating with how many integers each bin caught.
 TEST(GuiAnalysis, WideIntegerDataGetsBinsOfWholeIntegers) {
-    Generator g(2);
-    const Tensor t = randint(0, 1000, {50000}, {DType::Int64}, &g);
-    stats::Distribution d;
-    d.kind = stats::Distribution::Kind::RandInt;
-    d.a = 0;
-    d.b = 1000;
-    const Analysis a = analyze(t, d, {});
+    const Analysis a = analyze_randint(1000, 50000);
     ASSERT_TRUE(a.valid);
     const double per_bin = a.hist.bin_width();
     EXPECT_GT(per_bin, 1.0);
