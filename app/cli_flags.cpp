@@ -61,12 +61,12 @@ void add_sampler_flags(CLI::App& app, SamplerFlags& f) {
         ->group(g);
 }
 
-bool any_sampler_flag_given(const CLI::App& app) {
+std::string first_sampler_flag_given(const CLI::App& app) {
     for (const char* n : {"dist", "shape", "probs", "logits", "replacement", "no-replacement", "dtype", "seed", "offset", "stream", "engine"})
-        if (given(app, n)) return true;
+        if (given(app, n)) return std::string("--") + n;
     for (const NumFlag& n : kNumFlags)
-        if (given(app, n.name)) return true;
-    return false;
+        if (given(app, n.name)) return std::string("--") + n.name;
+    return "";
 }
 
 Shape default_shape(const SampleSpec& s) {

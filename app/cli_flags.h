@@ -27,8 +27,9 @@ void add_sampler_flags(CLI::App& app, SamplerFlags& f);
 // The spec the given flags describe: defaults for what was not given (see docs/CLI.md),
 // ValueError / ShapeError / DTypeError for bad values or flags that do not apply.
 SampleSpec spec_from_flags(const SamplerFlags& f, const CLI::App& app);
-// Whether any flag that sets the tensor (all of the above) was given.
-bool any_sampler_flag_given(const CLI::App& app);
+// The first flag given that sets the tensor (all of the above but --device, which only says
+// where), as "--seed"; "" when none was. `noiselab sample --from` refuses them.
+std::string first_sampler_flag_given(const CLI::App& app);
 // The shape used when --shape is not given.
 Shape default_shape(const SampleSpec& s);
 

@@ -94,10 +94,8 @@ int run_sample(int argc, char** argv) {
     io::Recipe source;
     SampleSpec spec;
     if (!of.from.empty()) {
-        for (const char* n : {"--dist", "--shape", "--mean", "--std", "--low", "--high", "--p", "--lambda", "--median",
-                              "--sigma", "--temperature", "--probs", "--logits", "--replacement", "--no-replacement",
-                              "--dtype", "--seed", "--offset", "--stream"})
-            if (app.count(n)) throw ValueError(std::string(n) + " cannot be combined with --from: the recipe in " + of.from + " sets it");
+        const std::string flag = first_sampler_flag_given(app);
+        if (!flag.empty()) throw ValueError(flag + " cannot be combined with --from: the recipe in " + of.from + " sets it");
         source = read_recipe_png(of.from);
         spec = from_recipe(source);
         if (app.count("--device")) spec.device = parse_device(sf.device);
@@ -137,6 +135,9 @@ int run_sample(int argc, char** argv) {
                 std::cerr << ": the recipe was sampled with stream version " << source.stream_version
                           << " and this build has version " << kStreamVersion
                           << ", so this op's values most likely changed since (docs/STREAMS.md, History)";
+            else if (spec.engine != Engine::Philox && res.device != source.device)
+                std::cerr << ": engine " << engine_name(spec.engine) << "'s values depend on the device, and the recipe was sampled on "
+                          << source.device.str() << ", this run on " << res.device.str();
             std::cerr << "; nothing written\n";
             return 1;
         }

@@ -36,6 +36,7 @@ std::string fmt_measured(double v) {
     std::snprintf(buf, sizeof buf, "%#.4g", v);
     std::string s = buf;
     if (!s.empty() && s.back() == '.') s.pop_back();  // "1234." -> "1234"
+    if (s.find_first_not_of("-0.") == std::string::npos && s[0] == '-') s.erase(0, 1);  // -0 as fmt_num: "0.000"
     return s;
 }
 

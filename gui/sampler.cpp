@@ -75,10 +75,10 @@ std::string num(double v) {
     return os.str();
 }
 
+// The real limits (the panel's finite bounds once printed as -inf / inf, so a value beyond them
+// was refused with a range that seemed to include it).
 std::string range_text(const ParamInfo& p) {
-    std::string lo = p.min == -kBig || p.min == -1e9 ? "-inf" : num(p.min);
-    std::string hi = p.max == kBig || p.max == 1e9 ? "inf" : num(p.max);
-    return std::string(p.min_open ? "(" : "[") + lo + ", " + hi + (p.max_open ? ")" : "]");
+    return std::string(p.min_open ? "(" : "[") + num(p.min) + ", " + num(p.max) + (p.max_open ? ")" : "]");
 }
 
 bool in_range(const ParamInfo& p, double v) {
@@ -201,8 +201,15 @@ std::string enforce_valid(SamplerSettings& s) {
     // low + 1, not the nearest float above low: a width a float32 can tell apart from zero and a
     // field that shows the change.
     if (s.dist == DistKind::Uniform && !(s.params[1] > s.params[0])) {
-        note("high must be > low, set to " + num(s.params[0] + 1));
-        s.params[1] = s.params[0] + 1;
+        const double top = d.params[1].max;  // low at the top of its range: move low down instead
+        if (s.params[0] + 1 <= top) {
+            s.params[1] = s.params[0] + 1;
+            note("high must be > low, set to " + num(s.params[1]));
+        } else {
+            s.params[1] = top;
+            s.params[0] = top - 1;
+            note("high must be > low, set to " + num(top) + " and low to " + num(top - 1));
+        }
     }
     if (s.dist == DistKind::RandInt && s.params[1] <= s.params[0]) {
         note("high must be > low, set to " + num(s.params[0] + 1));

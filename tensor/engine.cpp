@@ -99,6 +99,10 @@ Tensor& engine_fill(Tensor& t, EngineDist dist, double a, double b, Engine engin
     Generator& g = gen ? *gen : default_generator(t.device());
     const uint64_t first = g.reserve((units + 3) / 4);
     if (n == 0) return t;
+    if (dist == EngineDist::Poisson && a == 0.0) {  // rate 0: every count is 0 (cuRAND refuses lambda 0)
+        t.copy_(zeros(t.shape(), {t.dtype(), t.device()}));
+        return t;
+    }
     EngineRequest r;
     r.engine = engine;
     r.dist = dist;
@@ -133,7 +137,8 @@ Tensor& uniform_(Tensor& t, double from, double to, Engine engine, Generator* ge
     if (!std::isfinite(from) || !std::isfinite(to) || !(from <= to) || !std::isfinite(to - from))
         throw ValueError("uniform_ expects finite from <= to, but found from=" + num(from) + " to=" + num(to));
     engine_fill(t, EngineDist::Uniform, 0.0, 1.0, engine, gen, "uniform_");
-    if (from != 0.0 || to != 1.0) t.copy_(add(mul(t, to - from), from));  // in t's dtype, as PyTorch's kernel
+    // from + (to - from) * u in double, rounded once to t's dtype (the engines' u has at most 53 bits).
+    if (from != 0.0 || to != 1.0) t.copy_(add(mul(t.to(DType::Float64), to - from), from).to(t.dtype()));
     return t;
 }
 
@@ -162,8 +167,12 @@ Tensor& log_normal_(Tensor& t, double mean, double std, Engine engine, Generator
 }
 
 Tensor poisson(double lambda, const Shape& shape, TensorOptions opts, Engine engine, Generator* gen) {
-    if (!(lambda > 0.0) || !std::isfinite(lambda))
-        throw ValueError("poisson expects lambda > 0 (and finite), but found lambda=" + num(lambda));
+    if (!(lambda >= 0.0) || !std::isfinite(lambda))
+        throw ValueError("poisson expects lambda >= 0 (and finite), but found lambda=" + num(lambda));
+    // cuRAND's counts are 32-bit: keep the rate ten standard deviations below 2^32.
+    if (engine != Engine::Philox && lambda + 10.0 * std::sqrt(lambda) >= 4294967296.0)
+        throw ValueError(std::string("poisson (engine ") + engine_name(engine) + "): lambda=" + num(lambda) +
+                         " is too large for cuRAND's 32-bit counts; valid: lambda <= 4.29e9 (engine philox has no such limit)");
     if (opts.dtype == DType::Bool || opts.dtype == DType::UInt8)
         throw DTypeError(std::string("poisson: dtype ") + dtype_name(opts.dtype) +
                          " is not supported; valid dtypes: int64, int32, float32, float64, float16, bfloat16");

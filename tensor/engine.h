@@ -45,11 +45,13 @@ bool is_quasi_random(Engine e);  // Sobol32, ScrambledSobol32
 // point i; 1-D shapes are one-dimensional points. Seeds are ignored by the Sobol engines.
 Tensor rand(const Shape& shape, TensorOptions opts, Engine engine, Generator* gen = nullptr);
 Tensor randn(const Shape& shape, TensorOptions opts, Engine engine, Generator* gen = nullptr);
-// uniform_ with an engine: from + (to - from) * u, u in (0, 1] from cuRAND (so values in (from, to]).
+// uniform_ with an engine: from + (to - from) * u in double, rounded once to t's dtype; cuRAND's u
+// lies in (0, 1], so values lie in (from, to] before that rounding.
 Tensor& uniform_(Tensor& t, double from, double to, Engine engine, Generator* gen = nullptr);
 Tensor& normal_(Tensor& t, double mean, double std, Engine engine, Generator* gen = nullptr);
 Tensor& log_normal_(Tensor& t, double mean, double std, Engine engine, Generator* gen = nullptr);
-// Poisson(lambda) counts (lambda > 0), int64 by default (any dtype holding the counts).
+// Poisson(lambda) counts (lambda >= 0; cuRAND's engines: below about 4.29e9, their counts being
+// 32-bit), int64 by default (any dtype holding the counts).
 Tensor poisson(double lambda, const Shape& shape, TensorOptions opts, Engine engine, Generator* gen = nullptr);
 // The engine's raw 32-bit outputs as int64 in [0, 2^32) (Philox: the stream's words).
 Tensor random_bits(const Shape& shape, Device device, Engine engine, Generator* gen = nullptr);

@@ -173,7 +173,8 @@ void controls(DiffusionPanelState& d) {
     ImGui::Separator();
     // At the last step there is nothing left to pause: the button plays the run again.
     const bool finished = d.ddpm && d.ddim && d.ddpm->done() && d.ddim->done();
-    if (ImGui::Button(finished ? "Replay" : d.playing ? "Pause" : "Play")) {
+    // One ID whatever the label ("###play"), so a click that spans the run's end is not lost.
+    if (ImGui::Button(finished ? "Replay###play" : d.playing ? "Pause###play" : "Play###play")) {
         if (finished) {
             d.restart_requested = true;
             d.playing = true;

@@ -2,6 +2,7 @@
 // the prefix as live bars (a click on a bar appends that character); and seeded sampled words.
 // Recomputed only when a setting changes (one forward pass for the bars, n words for the list).
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -91,10 +92,13 @@ void draw_lm_panel(LmPanelState& l) {
         ImGui::TextColored(theme::text_error(), "%s", l.error.c_str());
     } else {
         ImGui::Text("Next character after \"%s\" ('.' ends the word)", l.prefix.c_str());
-        const ImVec2 room = ImGui::GetContentRegionAvail();
-        // The bars take what the words below leave (their rows, a heading and a margin).
-        const float words_h = (static_cast<float>(l.n) / 4.0f + 3.0f) * ImGui::GetTextLineHeightWithSpacing();
-        const float bars_h = std::clamp(room.y - words_h, room.y * 0.45f, room.y * 0.75f);
+        const ImVec2 room(ImGui::GetContentRegionAvail().x, std::max(ImGui::GetContentRegionAvail().y, 0.0f));
+        // The bars take what the words below leave (their rows, as many columns as the table
+        // below makes, a heading and a margin), between 45% and 75% of the height.
+        const int word_cols = std::max(1, static_cast<int>(room.x / (fs * 10.0f)));
+        const float word_rows = std::ceil(static_cast<float>(l.n) / static_cast<float>(word_cols));
+        const float words_h = (word_rows + 3.0f) * ImGui::GetTextLineHeightWithSpacing();
+        const float bars_h = std::max(room.y * 0.45f, std::min(room.y - words_h, room.y * 0.75f));
         const int hit = models_draw::bar_chart("##lm_bars", l.probs, kSymbols, ImVec2(room.x, bars_h));
         if (hit > 0) l.prefix += kSymbols[hit];
         tooltip("Probability of each next character under the current settings; click one to append it.");

@@ -65,6 +65,9 @@ std::vector<Bad> bad_inputs() {
         {{"--shape", "1,1,20000,20"}, "20000"},   // an image grid taller than 16384 pixels
         {{"--from", "missing.png"}, "missing.png"},
         {{"--from", "out.png", "--mean", "3"}, "--mean"},
+        {{"--from", "out.png", "--engine", "xorwow"}, "--engine"},  // the recipe names its engine
+        {{"--engine", "lcg"}, "lcg"},
+        {{"--dist", "randint", "--high", "3", "--engine", "sobol32"}, "randint"},
     };
 }
 

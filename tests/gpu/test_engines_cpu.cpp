@@ -195,11 +195,42 @@ TEST(Engines, PhiloxIsTheDefaultStream) {
 TEST(Engines, Errors) {
     EXPECT_THROW(rand({4}, {DType::Int64}, Engine::XORWOW), DTypeError);
     EXPECT_THROW(randn({2, 20001}, {}, Engine::Sobol32), ValueError);
-    EXPECT_THROW(poisson(0.0, {4}, {DType::Int64}, Engine::XORWOW), ValueError);
+    EXPECT_THROW(poisson(-1.0, {4}, {DType::Int64}, Engine::XORWOW), ValueError);
+    EXPECT_THROW(poisson(1e10, {4}, {DType::Int64}, Engine::XORWOW), ValueError);  // beyond 32-bit counts
     EXPECT_THROW(poisson(1.0, {4}, {DType::Bool}, Engine::XORWOW), DTypeError);
     Tensor t = Tensor::empty({4});
     EXPECT_THROW(normal_(t, 0.0, -1.0, Engine::XORWOW), ValueError);
     EXPECT_THROW(log_normal_(t, 0.0, 0.0, Engine::XORWOW), ValueError);
+}
+
+// Rate 0: zeros, and the generator advances as for any rate (cuRAND itself refuses lambda 0).
+TEST(Engines, PoissonOfRateZeroIsZeros) {
+    Generator a(3), b(3);
+    const Tensor z = poisson(0.0, {10}, {DType::Int64}, Engine::XORWOW, &a);
+    (void)poisson(2.0, {10}, {DType::Int64}, Engine::XORWOW, &b);
+    EXPECT_EQ(z.to_int_vector(), std::vector<int64_t>(10, 0));
+    EXPECT_EQ(a.offset(), b.offset());
+}
+
+// uniform_(from, to) with an engine: the engine's uniforms scaled in double and rounded once.
+TEST(Engines, UniformFromToScalesTheEnginesUniforms) {
+    Generator a(5), b(5);
+    Tensor t = Tensor::empty({1000});
+    uniform_(t, -2.0, 3.0, Engine::CurandPhilox, &a);
+    const std::vector<float> u = floats(rand({1000}, {}, Engine::CurandPhilox, &b));  // the same float32 draws
+    const std::vector<double> v = t.to_vector();
+    for (size_t i = 0; i < v.size(); ++i) {
+        EXPECT_EQ(static_cast<float>(v[i]), static_cast<float>(-2.0 + 5.0 * static_cast<double>(u[i]))) << i;
+        EXPECT_GE(v[i], -2.0);
+        EXPECT_LE(v[i], 3.0);
+    }
+    EXPECT_EQ(a.offset(), b.offset());
+    Generator p(5), q(5);
+    Tensor x = Tensor::empty({33}), y = Tensor::empty({33});
+    EXPECT_TRUE(same_bytes(uniform_(x, 1.0, 2.0, Engine::Philox, &p), uniform_(y, 1.0, 2.0, &q)));  // philox: the plain op
+    EXPECT_THROW(uniform_(x, 2.0, 1.0, Engine::XORWOW), ValueError);
+    Tensor ints = Tensor::empty({4}, {DType::Int64});
+    EXPECT_THROW(uniform_(ints, 0.0, 1.0, Engine::XORWOW), DTypeError);
 }
 
 TEST(Engines, MRG32k3aOnce) {

@@ -102,6 +102,7 @@ TEST(GuiNumbers, MeasuredValuesShowTheirPrecision) {
     EXPECT_EQ(fmt_measured(1234.4), "1234");
     EXPECT_EQ(fmt_measured(31.6251), "31.63");
     EXPECT_EQ(fmt_measured(std::nan("")), "undefined");
+    EXPECT_EQ(fmt_measured(-0.0), "0.000");
 }
 
 TEST(GuiAnalysis, StatisticsMatchTheTheoryForAGoodSample) {

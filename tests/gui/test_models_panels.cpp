@@ -13,6 +13,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include "gui/models/models_draw.h"
 #include "gui/models/models_workspace.h"
 #include "gui/panels.h"
 #include "gui/theme.h"
@@ -268,8 +269,9 @@ TEST_F(ModelsPanels, LanguageModelTemperatureAndBarClicks) {
     const TooltipAudit audit = audit_frame();
     const TooltipAudit::Item* bars = audit.find("Probability of each next character");
     ASSERT_NE(bars, nullptr);
-    const float bw = (bars->max.x - bars->min.x) / 27.0f;
-    click(ImVec2(bars->min.x + bw * 17.5f, (bars->min.y + bars->max.y) / 2));
+    const float left = bars->min.x + models_draw::bar_chart_axis_width(s.lm.probs);  // the bars start after the axis
+    const float bw = (bars->max.x - left) / 27.0f;
+    click(ImVec2(left + bw * 17.5f, (bars->min.y + bars->max.y) / 2));
     EXPECT_EQ(s.lm.prefix, "q");
     frame();
     for (const std::string& w : s.lm.words) EXPECT_EQ(w[0], 'q') << w;

@@ -59,6 +59,10 @@ TEST(GuiSampler, EnforceValidClampsAndSaysWhat) {
     EXPECT_EQ(s.params[1], 4.0);  // low + 1: a range float32 resolves, and a field that shows it
     EXPECT_NE(why.find("high must be > low, set to 4"), std::string::npos) << why;
     EXPECT_EQ(enforce_valid(s), "");  // now valid: nothing to say
+    s.params[0] = s.params[1] = dist_info(DistKind::Uniform).params[1].max;  // low at the very top
+    EXPECT_NE(enforce_valid(s), "");
+    EXPECT_LT(s.params[0], s.params[1]);
+    EXPECT_EQ(enforce_valid(s), "") << "repaired within the valid ranges, once";
 
     set_distribution(s, DistKind::LogNormal);
     s.params[1] = 0.0;  // std must be > 0
