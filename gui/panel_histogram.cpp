@@ -40,13 +40,14 @@ void controls(HistogramState& h) {
     if (ImGui::DragInt("##bins", &bins, 0.5f, kMinBins, kMaxBins, "%d bins", ImGuiSliderFlags_AlwaysClamp)) o.bins = bins;
     ImGui::EndDisabled();
     tooltip("Chosen number of bins, 1 to 1000 (untick auto to change it).");
-    ImGui::SameLine();
+    // The check boxes move to a second line where the panel is too narrow (a 1024 px window).
+    same_line_if_fits(checkbox_width("Log"));
     ImGui::Checkbox("Log", &h.log_scale);
     tooltip("Logarithmic density axis: shows the tails (empty bins are not drawn).");
-    ImGui::SameLine();
+    same_line_if_fits(checkbox_width("Theory"));
     ImGui::Checkbox("Theory", &h.show_theory);
     tooltip("Draw the density (continuous) or mass (discrete) of the chosen distribution over the bars.");
-    ImGui::SameLine();
+    same_line_if_fits(checkbox_width("QQ"));
     ImGui::Checkbox("QQ", &h.show_qq);
     tooltip("Show the QQ plot next to the stats table.");
 
@@ -306,7 +307,7 @@ void qq_plot(const HistogramState& h, ImVec2 size) {
     spec.x1 = hi + pad;
     spec.y0 = lo - pad;
     spec.y1 = hi + pad;
-    spec.x_label = "theoretical quantile";
+    spec.x_label = "theory";  // as the y axis reads "sample": quantiles of each (the tooltip says so)
     spec.y_label = "sample";
     spec.equal_aspect = true;
     const PlotArea p = begin_plot("##qq", size, spec);
@@ -349,12 +350,18 @@ void draw_histogram_panel(HistogramState& h, const SamplerState& sampler, const 
             if (!a.error.empty()) {
                 text_fitted(theme::text_warn(), a.error);
             }
-            const float qq_w = h.show_qq ? std::min(lower_h, avail.x * 0.36f) : 0.0f;
-            const float table_w = avail.x - qq_w - (h.show_qq ? ImGui::GetStyle().ItemSpacing.x : 0.0f);
+            // The QQ plot takes what the table leaves beyond the room its numbers need (about 19
+            // em: "skewness", "-0.0007658", "194.9, 191 df"); where that is under 7 em the table
+            // is shown alone rather than with cut numbers.
+            const float spacing = ImGui::GetStyle().ItemSpacing.x;
+            const float qq_room = std::min({lower_h, avail.x * 0.36f, avail.x - fs * 19.0f - spacing});
+            const bool qq = h.show_qq && qq_room >= fs * 7.0f;
+            const float qq_w = qq ? qq_room : 0.0f;
+            const float table_w = avail.x - qq_w - (qq ? spacing : 0.0f);
             ImGui::BeginGroup();
             stats_table(h, table_w);
             ImGui::EndGroup();
-            if (h.show_qq) {
+            if (qq) {
                 ImGui::SameLine();
                 qq_plot(h, ImVec2(qq_w, std::min(lower_h, ImGui::GetContentRegionAvail().y)));
             }

@@ -19,4 +19,10 @@ void text_fitted(const ImVec4& color, const std::string& text);
 // `text` in `color`, wrapped at the window's right edge.
 void text_wrapped(const ImVec4& color, const std::string& text);
 
+// For a row of controls in a narrow panel: continues the line when an item `width` pixels wide
+// still fits before the window's right edge, else lets it start the next line.
+void same_line_if_fits(float width);
+// The width of ImGui::Checkbox(label) (box, spacing, visible label).
+float checkbox_width(const char* label);
+
 }  // namespace nl::gui

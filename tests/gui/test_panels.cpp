@@ -111,6 +111,22 @@ TEST_F(Headless, PanelsFillTheWindowWithoutOverlapOrClippedContent) {
     }
 }
 
+// A 1024 x 800 window (a classroom projector): the histogram's check boxes wrap to a second line
+// inside the panel, and the QQ plot gives way to a table whose numbers are not cut.
+TEST_F(Headless, NarrowWindowsWrapTheHistogramControlsAndDropTheQqPlot) {
+    for (const float w : {1024.0f, 1280.0f}) {
+        start(w, 800, 1);
+        frames(2);
+        const TooltipAudit audit = audit_frame();
+        const TooltipAudit::Item* qq_box = audit.find("Show the QQ plot next to the stats table.");
+        ASSERT_NE(qq_box, nullptr);
+        const ImGuiWindow* hist = window(kHistogramWindow);
+        EXPECT_LE(qq_box->max.x, hist->Pos.x + hist->Size.x) << "the QQ check box leaves the panel at width " << w;
+        const bool qq_drawn = audit.find("QQ plot: sample quantiles") != nullptr;
+        EXPECT_EQ(qq_drawn, w > 1100.0f) << "width " << w;
+    }
+}
+
 TEST_F(Headless, ShowsTheDefaultSampleOnStart) {
     frames(2);
     EXPECT_EQ(state.sampler.drawn.dist, DistKind::Normal);
