@@ -129,6 +129,15 @@ Analysis analyze(const Tensor& t, const stats::Distribution& d, const AnalysisOp
             a.test_n = 0;
             a.qq.clear();
             a.error = std::string("no theory: ") + e.what();
+            // A point mass (normal with std 0, Poisson with rate 0) has no density to test against,
+            // but its mean and std are plain: every value is the same number.
+            const bool normal_point = d.kind == stats::Distribution::Kind::Normal && d.b == 0.0 && std::isfinite(d.a);
+            const bool poisson_point = d.kind == stats::Distribution::Kind::Poisson && d.a == 0.0;
+            if (normal_point || poisson_point) {
+                a.theory_mean = normal_point ? d.a : 0.0;
+                a.theory_std = 0.0;
+                a.error = "no test: every value is " + std::string(normal_point ? "the mean (std = 0)" : "0 (lambda = 0)");
+            }
         }
     } catch (const Error& e) {
         a.valid = false;

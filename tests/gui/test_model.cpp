@@ -169,6 +169,21 @@ TEST(GuiAnalysis, WideIntegerDataGetsBinsOfWholeIntegers) {
         EXPECT_NEAR(static_cast<double>(a.hist.counts[i]), expect, 6 * std::sqrt(expect)) << "bin " << i;
 }
 
+// A point mass has no density to test against, but its theory mean and std are shown.
+TEST(GuiAnalysis, APointMassShowsItsMeanAndStdWithoutATest) {
+    const Tensor t = full({100}, 2.5, {});
+    stats::Distribution d;
+    d.kind = stats::Distribution::Kind::Normal;
+    d.a = 2.5;
+    d.b = 0.0;
+    const Analysis a = analyze(t, d, {});
+    ASSERT_TRUE(a.valid);
+    EXPECT_EQ(a.theory_mean, 2.5);
+    EXPECT_EQ(a.theory_std, 0.0);
+    EXPECT_EQ(a.test_n, 0);
+    EXPECT_NE(a.error.find("every value is the mean"), std::string::npos) << a.error;
+}
+
 TEST(GuiAnalysis, CauchyRangeIgnoresTheExtremeTailsAndOptionsAreObeyed) {
     Generator g(5);
     Tensor t = Tensor::empty({20000});
