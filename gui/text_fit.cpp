@@ -1,6 +1,8 @@
 // gui/text_fit.h
 #include "gui/text_fit.h"
 
+#include <algorithm>
+
 namespace nl::gui {
 
 std::string fit_with_ellipsis(const std::string& text, float width) {
@@ -28,10 +30,30 @@ void text_wrapped(const ImVec4& color, const std::string& text) {
     ImGui::PopStyleColor();
 }
 
+bool wrapped_button(const char* id, const std::string& label) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float width = std::max(ImGui::GetContentRegionAvail().x, 1.0f);
+    const float wrap = std::max(width - st.FramePadding.x * 2.0f, 1.0f);
+    const ImVec2 text = ImGui::CalcTextSize(label.c_str(), nullptr, false, wrap);
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const ImVec2 size(width, text.y + st.FramePadding.y * 2.0f);
+    const bool clicked = ImGui::InvisibleButton(id, size);
+    const ImGuiCol bg = ImGui::IsItemActive() ? ImGuiCol_ButtonActive : ImGui::IsItemHovered() ? ImGuiCol_ButtonHovered : ImGuiCol_Button;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(bg), st.FrameRounding);
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(pos.x + st.FramePadding.x, pos.y + st.FramePadding.y),
+                ImGui::GetColorU32(ImGuiCol_Text), label.c_str(), nullptr, wrap);
+    return clicked;
+}
+
 void same_line_if_fits(float width) {
     const ImGuiStyle& st = ImGui::GetStyle();
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
     if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + width <= right) ImGui::SameLine();
+}
+
+float button_width(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2.0f;
 }
 
 float checkbox_width(const char* label) {

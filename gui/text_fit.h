@@ -19,10 +19,16 @@ void text_fitted(const ImVec4& color, const std::string& text);
 // `text` in `color`, wrapped at the window's right edge.
 void text_wrapped(const ImVec4& color, const std::string& text);
 
+// A button as wide as the window's content whose label wraps onto as many lines as it needs (a
+// lesson's answer choices, which a one-line button cut in presentation mode). `id` must be
+// unique in the window. Returns whether it was clicked.
+bool wrapped_button(const char* id, const std::string& label);
+
 // For a row of controls in a narrow panel: continues the line when an item `width` pixels wide
 // still fits before the window's right edge, else lets it start the next line.
 void same_line_if_fits(float width);
-// The width of ImGui::Checkbox(label) (box, spacing, visible label).
+// The width of ImGui::Checkbox(label) (box, spacing, visible label) and of ImGui::Button(label).
 float checkbox_width(const char* label);
+float button_width(const char* label);
 
 }  // namespace nl::gui

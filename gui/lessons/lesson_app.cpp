@@ -1,6 +1,7 @@
 // Lessons inside the app (see lesson_app.h): open / close, the per-frame update, the lesson
 // column (explanation, predict-then-sample, checks, live PyTorch code, record export), the visual
 // area and the Lessons menu.
+#include "gui/text_fit.h"
 #include "gui/lessons/lesson_app.h"
 
 #include <algorithm>
@@ -60,10 +61,10 @@ void draw_prediction(LessonState& l) {
         if (l.picked >= 0) {
             const bool right = static_cast<int>(i) == p.correct;
             const ImVec4 c = right ? theme::text_ok() : (chosen ? theme::text_error() : theme::text_dim());
-            ImGui::TextColored(c, "%s %s", chosen ? ">" : " ", p.choices[i].c_str());
+            text_wrapped(c, std::string(chosen ? "> " : "  ") + p.choices[i]);
         } else {
             ImGui::PushID(static_cast<int>(i));
-            if (ImGui::Button(p.choices[i].c_str())) {
+            if (wrapped_button("##choice", p.choices[i])) {
                 l.picked = static_cast<int>(i);
                 l.revealed = true;
             }
@@ -138,20 +139,22 @@ void draw_actions(AppState& s) {
         if (ImGui::Button("Resample")) s.sampler.resample_requested = true;
         tooltip("Draw the next values of the stream (Space).");
         ImGui::EndDisabled();
-        ImGui::SameLine();
+        same_line_if_fits(button_width("Record (.md)"));
     }
+    // Each button and switch continues the row while it fits (presentation mode's large font cut
+    // them at the column's edge).
     if (ImGui::Button("Record (.md)")) write_record(s, RecordFormat::Markdown, false);
     tooltip("Write the experiment record (software versions, GPU and driver, seeds, flags, stream version) as Markdown "
             "next to the exports (<folder>/<name>-record.md). Never replaces a file.");
-    ImGui::SameLine();
+    same_line_if_fits(button_width("Record (.json)"));
     if (ImGui::Button("Record (.json)")) write_record(s, RecordFormat::Json, false);
     tooltip("The same experiment record as JSON (<folder>/<name>-record.json).");
     if (ImGui::Checkbox("Present", &l.presentation)) {}
     tooltip("Presentation mode: large fonts, no status bar, the sampler column hidden.");
-    ImGui::SameLine();
+    same_line_if_fits(checkbox_width("Lock"));
     ImGui::Checkbox("Lock", &l.locked);
     tooltip("Lock every control except these switches and the prediction, so a projected lesson cannot change by accident.");
-    ImGui::SameLine();
+    same_line_if_fits(checkbox_width("Code"));
     ImGui::Checkbox("Code", &l.show_code);
     tooltip("Show or hide the PyTorch code.");
     if (!l.message.empty()) ImGui::TextColored(l.message_is_error ? theme::text_error() : theme::text_dim(), "%s", l.message.c_str());
