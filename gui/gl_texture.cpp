@@ -17,6 +17,20 @@ unsigned int make_view_texture() {
     return tex;
 }
 
+void sample_for_zoom(unsigned int tex, float zoom, bool& mipmaps_current) {
+    if (!tex) return;
+    glBindTexture(GL_TEXTURE_2D, tex);
+    if (zoom < kMipmapZoom) {
+        if (!mipmaps_current) {
+            glGenerateMipmap(GL_TEXTURE_2D);
+            mipmaps_current = true;
+        }
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
+    } else {
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);  // level 0 alone: stale mipmaps unused
+    }
+}
+
 void upload_rgba(unsigned int tex, const render::Image& img, int& width, int& height) {
     glBindTexture(GL_TEXTURE_2D, tex);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);

@@ -27,8 +27,10 @@ public:
         const render::Image img = grid_pixels(grid, opts);
         if (!tex_) tex_ = make_view_texture();
         upload_rgba(tex_, img, w_, h_);
+        mipmaps_current_ = false;
         ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     }
+    void sample_for_zoom(float zoom) override { nl::gui::sample_for_zoom(tex_, zoom, mipmaps_current_); }
 
     ImTextureID texture() const override {
         return tex_ ? reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex_)) : nullptr;
@@ -42,6 +44,7 @@ private:
     GLuint tex_ = 0;
     int w_ = 0, h_ = 0;
     double ms_ = 0.0;
+    bool mipmaps_current_ = false;
 };
 
 }  // namespace

@@ -209,7 +209,10 @@ void image_view(ImageViewState& v, const SamplerState& sp, TextureSink* sink, Im
     const ImVec2 p1(p0.x + iw * v.zoom, p0.y + ih * v.zoom);
     fill_background(pos, end, Background::Image);
     dl->PushClipRect(pos, end, true);
-    if (sink && sink->texture()) dl->AddImage(sink->texture(), p0, p1);
+    if (sink && sink->texture()) {
+        sink->sample_for_zoom(v.zoom);
+        dl->AddImage(sink->texture(), p0, p1);
+    }
     else dl->AddRectFilled(p0, p1, theme::kPlotBackground);  // headless: where the grid would be
     dl->PopClipRect();
 

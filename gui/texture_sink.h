@@ -31,6 +31,9 @@ public:
     virtual int height() const = 0;
     virtual const char* path_name() const = 0;  // "CPU upload", "CUDA-GL interop"
     virtual double last_ms() const = 0;         // time the last show() took
+    // Called before each frame's draw with the view's zoom: OpenGL sinks average minified texels
+    // through mipmaps (gl_texture.h's sample_for_zoom). Nothing to do for others.
+    virtual void sample_for_zoom(float /*zoom*/) {}
 };
 
 // Keeps the pixels in memory and has no texture: for tests and headless use.

@@ -39,6 +39,7 @@ public:
     int width() const { return w_; }
     int height() const { return h_; }
     bool last_was_interop() const { return last_interop_; }
+    bool registered_with_cuda() const { return interop_ != nullptr; }
     double last_ms() const { return ms_; }
     // Why interop was given up ("" while it has not been): the CUDA error of the registration.
     const std::string& interop_error() const { return interop_error_; }

@@ -10,6 +10,7 @@
 #define GL_GLEXT_PROTOTYPES 1
 #include <GL/gl.h>
 
+#include "gui/gl_texture.h"
 #include "gui/interop/gl_grid_texture.h"
 #include "gui/texture_sink.h"
 
@@ -22,6 +23,7 @@ public:
     void show(const Tensor& grid, const render::GridOptions& opts) override {
         cuda_tensor_ = grid.defined() && grid.device().is_cuda();
         tex_.show(grid, opts);
+        mipmaps_current_ = false;
         if (!tex_.interop_error().empty() && !reported_) {
             reported_ = true;
             const GLubyte* r = glGetString(GL_RENDERER);
@@ -41,9 +43,16 @@ public:
         return cuda_tensor_ && !tex_.interop_error().empty() ? "CPU upload (interop unavailable)" : "CPU upload";
     }
     double last_ms() const override { return tex_.last_ms(); }
+    // Mipmaps only for a texture CUDA has not registered: it keeps the one level it was
+    // registered with (adding levels behind CUDA's back is not something its documentation
+    // promises to survive), so a grid on the interop path stays linearly filtered.
+    void sample_for_zoom(float zoom) override {
+        nl::gui::sample_for_zoom(tex_.texture(), tex_.registered_with_cuda() ? kMipmapZoom : zoom, mipmaps_current_);
+    }
 
 private:
     interop::GlGridTexture tex_;
+    bool mipmaps_current_ = false;
     bool cuda_tensor_ = false;
     bool reported_ = false;
 };

@@ -28,6 +28,7 @@
 #include "gpu/grid_range.h"
 #include "gpu/headless_gl.h"
 #include "gpu_test_util.h"
+#include "gui/gl_texture.h"
 #include "gui/grid_pixels.h"
 #include "gui/interop/gl_grid_texture.h"
 #include "gui/interop/grid_spec.h"
@@ -175,6 +176,48 @@ TEST(HeadlessGl, ContextsCanBeMadeAgainAndNested) {
         tex.upload(px);
         EXPECT_TRUE(same_pixels(tex.read(), px, 16, 2)) << "round " << round;
     }
+}
+
+// The image view's texture (gui/gl_texture.h) minified below kMipmapZoom averages its texels
+// through mipmaps made from the current pixels; at larger zooms it samples level 0 linearly.
+TEST(HeadlessGl, MinifiedViewTexturesAverageThroughFreshMipmaps) {
+    NL_REQUIRE_EGL(gl, -1);
+    render::Image img;
+    img.width = img.height = 64;
+    img.rgba.assign(64 * 64 * 4, 255);
+    for (int y = 0; y < 64; ++y)
+        for (int x = 0; x < 64; x += 2)
+            for (int c = 0; c < 3; ++c) img.rgba[(y * 64 + x) * 4 + c] = 0;  // black and white columns
+    const unsigned int tex = gui::make_view_texture();
+    int w = 0, h = 0;
+    gui::upload_rgba(tex, img, w, h);
+    bool current = false;
+    GLint filter = 0;
+    auto level2 = [&] {  // the 16 x 16 mipmap's first pixel, red channel
+        std::vector<uint8_t> px(16 * 16 * 4);
+        glPixelStorei(GL_PACK_ALIGNMENT, 1);
+        glGetTexImage(GL_TEXTURE_2D, 2, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+        return static_cast<int>(px[0]);
+    };
+    gui::sample_for_zoom(tex, 1.0f, current);
+    glGetTexParameteriv(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, &filter);
+    EXPECT_EQ(filter, GL_LINEAR);
+    EXPECT_FALSE(current) << "no mipmaps made for a zoom that does not minify much";
+    gui::sample_for_zoom(tex, 0.25f, current);
+    glGetTexParameteriv(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, &filter);
+    EXPECT_EQ(filter, GL_LINEAR_MIPMAP_LINEAR);
+    EXPECT_TRUE(current);
+    EXPECT_NEAR(level2(), 128, 2) << "alternate black and white columns average to grey";
+    img.rgba.assign(64 * 64 * 4, 255);  // new pixels: the mipmaps are made again
+    gui::upload_rgba(tex, img, w, h);
+    current = false;
+    gui::sample_for_zoom(tex, 0.25f, current);
+    EXPECT_EQ(level2(), 255);
+    gui::sample_for_zoom(tex, 2.0f, current);
+    glGetTexParameteriv(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, &filter);
+    EXPECT_EQ(filter, GL_LINEAR);
+    GLuint name = tex;
+    glDeleteTextures(1, &name);
 }
 
 // ---- CUDA-GL interop (a GPU and NVIDIA's EGL) -------------------------------------------------
