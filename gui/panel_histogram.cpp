@@ -146,7 +146,8 @@ void histogram_plot(HistogramState& h, ImVec2 size) {
         spec.y1 = ymax * 1.08;
     }
     spec.x_label = "value";
-    spec.y_label = discrete ? "probability per unit" : "density";
+    // Bins of one integer hold probabilities; wider ones (whole integers each) their mass per unit.
+    spec.y_label = !discrete ? "density" : hist.bin_width() > 1.0 ? "probability per unit" : "probability";
     size.y -= legend_row(theory, discrete);
     const PlotArea p = begin_plot("##histplot", size, spec);
     ImDrawList* dl = ImGui::GetWindowDrawList();
