@@ -38,13 +38,17 @@ double finite_or_nan(double v) { return std::isfinite(v) ? v : kNaN; }
 void auto_range(const stats::Moments& m, const stats::Distribution& d, double& lo, double& hi) {
     lo = m.min;
     hi = m.max;
-    if (d.kind == stats::Distribution::Kind::Cauchy) {
-        try {
+    // Heavy tails: a few extreme values would squeeze the rest against one edge, so the range
+    // stops at the theory's quantiles (the values beyond are counted, as "above the range").
+    try {
+        if (d.kind == stats::Distribution::Kind::Cauchy) {
             lo = std::max(lo, d.quantile(0.01));
             hi = std::min(hi, d.quantile(0.99));
-        } catch (const Error&) {
-            // Invalid parameters: keep the data range.
+        } else if (d.kind == stats::Distribution::Kind::LogNormal) {
+            hi = std::min(hi, d.quantile(0.995));
         }
+    } catch (const Error&) {
+        // Invalid parameters: keep the data range.
     }
     if (d.is_discrete()) {  // bins centred on the integers
         lo = std::floor(lo) - 0.5;

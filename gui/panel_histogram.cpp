@@ -59,7 +59,8 @@ void controls(HistogramState& h) {
         o.lo = h.analysis.hist.lo;  // start editing from what is shown
         o.hi = h.analysis.hist.hi;
     }
-    tooltip("Automatic: the data's min to max (Cauchy: the central 98% of the theory, its tails are extreme).");
+    tooltip("Automatic: the data's min to max (Cauchy: the central 98% of the theory; log-normal: up to its 99.5% "
+            "quantile; their tails are extreme).");
     ImGui::SameLine();
     ImGui::BeginDisabled(o.auto_range);
     double lo = o.auto_range && h.analysis.valid ? h.analysis.hist.lo : o.lo;

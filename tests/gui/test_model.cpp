@@ -184,6 +184,23 @@ TEST(GuiAnalysis, APointMassShowsItsMeanAndStdWithoutATest) {
     EXPECT_NE(a.error.find("every value is the mean"), std::string::npos) << a.error;
 }
 
+// Log-normal with std 2 reaches values thousands of times its median: the automatic range stops
+// at the 99.5% quantile, and what lies above is counted.
+TEST(GuiAnalysis, LogNormalRangeStopsAtItsUpperQuantile) {
+    Generator g(6);
+    Tensor t = Tensor::empty({20000});
+    log_normal_(t, 1.0, 2.0, &g);
+    stats::Distribution d;
+    d.kind = stats::Distribution::Kind::LogNormal;
+    d.a = 1.0;
+    d.b = 2.0;
+    const Analysis a = analyze(t, d, {});
+    ASSERT_TRUE(a.valid);
+    EXPECT_DOUBLE_EQ(a.hist.hi, d.quantile(0.995));
+    EXPECT_LT(a.hist.hi, a.moments.max);
+    EXPECT_NEAR(static_cast<double>(a.hist.above) / 20000.0, 0.005, 0.0025);
+}
+
 TEST(GuiAnalysis, CauchyRangeIgnoresTheExtremeTailsAndOptionsAreObeyed) {
     Generator g(5);
     Tensor t = Tensor::empty({20000});
