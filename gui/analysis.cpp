@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
-
 #include "tensor/errors.h"
 #include "tensor/ops.h"
 
@@ -124,23 +124,27 @@ Analysis analyze(const Tensor& t, const stats::Distribution& d, const AnalysisOp
             a.theory_std = std::isfinite(var) ? std::sqrt(var) : kNaN;
             a.theory_skewness = finite_or_nan(d.skewness());
             a.theory_kurtosis = finite_or_nan(d.excess_kurtosis());
-            a.test_n = n_test;
-            a.test = d.is_discrete() ? stats::chi_square_test(sub_values, d) : stats::ks_test(sub_values, d);
-            a.qq = stats::qq_points(sub, d, opts.qq_points);
+            if (var == 0.0) {  // a point mass (Poisson rate 0, Bernoulli p 0 or 1...): a test means nothing
+                char v[32];
+                std::snprintf(v, sizeof v, "%.6g", a.theory_mean);
+                a.error = std::string("no test: every value is ") + v;
+            } else {
+                a.test_n = n_test;
+                a.test = d.is_discrete() ? stats::chi_square_test(sub_values, d) : stats::ks_test(sub_values, d);
+                a.qq = stats::qq_points(sub, d, opts.qq_points);
+            }
         } catch (const Error& e) {
             a.theory_mean = a.theory_std = a.theory_skewness = a.theory_kurtosis = kNaN;
             a.test = {};
             a.test_n = 0;
             a.qq.clear();
             a.error = std::string("no theory: ") + e.what();
-            // A point mass (normal with std 0, Poisson with rate 0) has no density to test against,
-            // but its mean and std are plain: every value is the same number.
-            const bool normal_point = d.kind == stats::Distribution::Kind::Normal && d.b == 0.0 && std::isfinite(d.a);
-            const bool poisson_point = d.kind == stats::Distribution::Kind::Poisson && d.a == 0.0;
-            if (normal_point || poisson_point) {
-                a.theory_mean = normal_point ? d.a : 0.0;
+            // A normal with std 0, which the theory refuses, is a point mass too: every value is
+            // the mean, whose mean and std are plain.
+            if (d.kind == stats::Distribution::Kind::Normal && d.b == 0.0 && std::isfinite(d.a)) {
+                a.theory_mean = d.a;
                 a.theory_std = 0.0;
-                a.error = "no test: every value is " + std::string(normal_point ? "the mean (std = 0)" : "0 (lambda = 0)");
+                a.error = "no test: every value is the mean (std = 0)";
             }
         }
     } catch (const Error& e) {

@@ -7,9 +7,9 @@
 
 #include <imgui.h>
 
-#include "gui/text_fit.h"
 #include "gui/panels.h"
 #include "gui/plot.h"
+#include "gui/text_fit.h"
 #include "gui/theme.h"
 
 namespace nl::gui {
@@ -49,7 +49,7 @@ void controls(HistogramState& h) {
     tooltip("Draw the density (continuous) or mass (discrete) of the chosen distribution over the bars.");
     same_line_if_fits(checkbox_width("QQ"));
     ImGui::Checkbox("QQ", &h.show_qq);
-    tooltip("Show the QQ plot next to the stats table.");
+    tooltip("Show the QQ plot next to the stats table (left out while the panel is too narrow or short for both).");
 
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Range");
@@ -147,8 +147,9 @@ void histogram_plot(HistogramState& h, ImVec2 size) {
         spec.y1 = ymax * 1.08;
     }
     spec.x_label = "value";
-    // Bins of one integer hold probabilities; wider ones (whole integers each) their mass per unit.
-    spec.y_label = !discrete ? "density" : hist.bin_width() > 1.0 ? "probability per unit" : "probability";
+    // Bins of exactly one integer hold probabilities; others (several integers, or chosen
+    // narrower bins) their mass per unit of value.
+    spec.y_label = !discrete ? "density" : std::fabs(hist.bin_width() - 1.0) < 1e-9 ? "probability" : "probability per unit";
     size.y -= legend_row(theory, discrete);
     const PlotArea p = begin_plot("##histplot", size, spec);
     ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -9,10 +9,10 @@
 #include <imgui.h>
 #include <imgui_internal.h>  // ImGui::GetItemID for the tooltip audit
 
-#include "gui/text_fit.h"
 #include "gui/export.h"
 #include "gui/panels.h"
 #include "gui/plot.h"
+#include "gui/text_fit.h"
 #include "gui/theme.h"
 #include "tensor/backend.h"
 

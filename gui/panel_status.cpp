@@ -11,10 +11,10 @@
 #include "gui/export.h"
 #include "gui/fill.h"
 #include "gui/grid_view.h"
-#include "gui/text_fit.h"
 #include "gui/lessons/lesson_app.h"
 #include "gui/panels.h"
 #include "gui/session.h"
+#include "gui/text_fit.h"
 #include "gui/theme.h"
 
 namespace nl::gui {

@@ -7,11 +7,12 @@
 
 #include <imgui.h>
 
-#include "gui/text_fit.h"
 #include "gui/fill.h"
+#include "gui/gl_texture.h"
 #include "gui/grid_view.h"
 #include "gui/panels.h"
 #include "gui/plot.h"
+#include "gui/text_fit.h"
 #include "gui/theme.h"
 
 namespace nl::gui {
@@ -210,7 +211,9 @@ void image_view(ImageViewState& v, const SamplerState& sp, TextureSink* sink, Im
     fill_background(pos, end, Background::Image);
     dl->PushClipRect(pos, end, true);
     if (sink && sink->texture()) {
-        sink->sample_for_zoom(v.zoom);
+        // Live mode draws a new grid every frame: no mipmaps then (making them each frame would
+        // cost the frame rate on a software renderer), only once the picture stands still.
+        sink->sample_for_zoom(sp.live ? std::max(v.zoom, kMipmapZoom) : v.zoom);
         dl->AddImage(sink->texture(), p0, p1);
     }
     else dl->AddRectFilled(p0, p1, theme::kPlotBackground);  // headless: where the grid would be

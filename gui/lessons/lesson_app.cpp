@@ -1,7 +1,6 @@
 // Lessons inside the app (see lesson_app.h): open / close, the per-frame update, the lesson
 // column (explanation, predict-then-sample, checks, live PyTorch code, record export), the visual
 // area and the Lessons menu.
-#include "gui/text_fit.h"
 #include "gui/lessons/lesson_app.h"
 
 #include <algorithm>
@@ -14,6 +13,7 @@
 #include "gui/lessons/record.h"
 #include "gui/panels.h"
 #include "gui/script.h"
+#include "gui/text_fit.h"
 #include "gui/theme.h"
 #include "tensor/errors.h"
 

@@ -216,6 +216,22 @@ TEST(HeadlessGl, MinifiedViewTexturesAverageThroughFreshMipmaps) {
     gui::sample_for_zoom(tex, 2.0f, current);
     glGetTexParameteriv(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, &filter);
     EXPECT_EQ(filter, GL_LINEAR);
+    // A new size while the mipmap filter was set (level 0 reallocated, the old levels stale):
+    // the next minified draw makes levels of the new size, so the texture is complete again.
+    gui::sample_for_zoom(tex, 0.25f, current);
+    img.width = 32;
+    img.height = 48;
+    img.rgba.assign(32 * 48 * 4, 0);
+    gui::upload_rgba(tex, img, w, h);
+    current = false;
+    gui::sample_for_zoom(tex, 0.25f, current);
+    GLint lw = 0, lh = 0;
+    glGetTexLevelParameteriv(GL_TEXTURE_2D, 2, GL_TEXTURE_WIDTH, &lw);
+    glGetTexLevelParameteriv(GL_TEXTURE_2D, 2, GL_TEXTURE_HEIGHT, &lh);
+    EXPECT_EQ(lw, 8);
+    EXPECT_EQ(lh, 12);
+    EXPECT_EQ(level2(), 0) << "level 2 holds the new, black pixels";
+    EXPECT_EQ(glGetError(), static_cast<GLenum>(GL_NO_ERROR));
     GLuint name = tex;
     glDeleteTextures(1, &name);
 }

@@ -182,6 +182,20 @@ TEST(GuiAnalysis, APointMassShowsItsMeanAndStdWithoutATest) {
     EXPECT_EQ(a.theory_std, 0.0);
     EXPECT_EQ(a.test_n, 0);
     EXPECT_NE(a.error.find("every value is the mean"), std::string::npos) << a.error;
+    // Point masses the theory accepts (Poisson rate 0, Bernoulli p = 1): no vacuous p = 1 either.
+    stats::Distribution poisson0;
+    poisson0.kind = stats::Distribution::Kind::Poisson;
+    poisson0.a = 0.0;
+    const Analysis p = analyze(full({100}, 0.0, {}), poisson0, {});
+    EXPECT_EQ(p.test_n, 0);
+    EXPECT_EQ(p.theory_std, 0.0);
+    EXPECT_NE(p.error.find("no test: every value is 0"), std::string::npos) << p.error;
+    stats::Distribution sure;
+    sure.kind = stats::Distribution::Kind::Bernoulli;
+    sure.a = 1.0;
+    const Analysis b = analyze(full({100}, 1.0, {}), sure, {});
+    EXPECT_EQ(b.test_n, 0);
+    EXPECT_NE(b.error.find("every value is 1"), std::string::npos) << b.error;
 }
 
 // Log-normal with std 2 reaches values thousands of times its median: the automatic range stops

@@ -7,10 +7,10 @@
 
 #include <imgui.h>
 
-#include "gui/text_fit.h"
 #include "gui/lessons/sims/devices.h"
 #include "gui/lessons/sims/sim_ui.h"
 #include "gui/lessons/sims/sims_visuals.h"
+#include "gui/text_fit.h"
 #include "tensor/errors.h"
 #include "tensor/hash.h"
 
