@@ -132,15 +132,20 @@ TEST(GuiAnalysis, StatisticsMatchTheTheoryForAGoodSample) {
     EXPECT_LT(analyze(t, u, {}).test.p_value, 1e-6);
 }
 
+// A theory with its two parameters.
+stats::Distribution theory_of(stats::Distribution::Kind kind, double a, double b = 0.0) {
+    stats::Distribution d;
+    d.kind = kind;
+    d.a = a;
+    d.b = b;
+    return d;
+}
+
 // The analysis of n draws of randint(0, high) (seed 2) against their theory.
 Analysis analyze_randint(int64_t high, int64_t n) {
     Generator g(2);
     const Tensor t = randint(0, high, {n}, {DType::Int64}, &g);
-    stats::Distribution d;
-    d.kind = stats::Distribution::Kind::RandInt;
-    d.a = 0;
-    d.b = static_cast<double>(high);
-    return analyze(t, d, {});
+    return analyze(t, theory_of(stats::Distribution::Kind::RandInt, 0.0, static_cast<double>(high)), {});
 }
 
 TEST(GuiAnalysis, DiscreteDataGetsOneBinPerIntegerAndAChiSquareTest) {
@@ -169,33 +174,26 @@ TEST(GuiAnalysis, WideIntegerDataGetsBinsOfWholeIntegers) {
         EXPECT_NEAR(static_cast<double>(a.hist.counts[i]), expect, 6 * std::sqrt(expect)) << "bin " << i;
 }
 
-// A point mass has no density to test against, but its theory mean and std are shown.
+// A point mass has no density to test against (a normal with std 0, which the theory refuses; a
+// Poisson rate 0 or a Bernoulli p = 1, which it accepts and would give a vacuous p = 1): its theory
+// mean and std are shown, and the note says why there is no test.
 TEST(GuiAnalysis, APointMassShowsItsMeanAndStdWithoutATest) {
-    const Tensor t = full({100}, 2.5, {});
-    stats::Distribution d;
-    d.kind = stats::Distribution::Kind::Normal;
-    d.a = 2.5;
-    d.b = 0.0;
-    const Analysis a = analyze(t, d, {});
-    ASSERT_TRUE(a.valid);
-    EXPECT_EQ(a.theory_mean, 2.5);
-    EXPECT_EQ(a.theory_std, 0.0);
-    EXPECT_EQ(a.test_n, 0);
-    EXPECT_NE(a.error.find("every value is the mean"), std::string::npos) << a.error;
-    // Point masses the theory accepts (Poisson rate 0, Bernoulli p = 1): no vacuous p = 1 either.
-    stats::Distribution poisson0;
-    poisson0.kind = stats::Distribution::Kind::Poisson;
-    poisson0.a = 0.0;
-    const Analysis p = analyze(full({100}, 0.0, {}), poisson0, {});
-    EXPECT_EQ(p.test_n, 0);
-    EXPECT_EQ(p.theory_std, 0.0);
-    EXPECT_NE(p.error.find("no test: every value is 0"), std::string::npos) << p.error;
-    stats::Distribution sure;
-    sure.kind = stats::Distribution::Kind::Bernoulli;
-    sure.a = 1.0;
-    const Analysis b = analyze(full({100}, 1.0, {}), sure, {});
-    EXPECT_EQ(b.test_n, 0);
-    EXPECT_NE(b.error.find("every value is 1"), std::string::npos) << b.error;
+    using K = stats::Distribution::Kind;
+    struct Case {
+        K kind;
+        double a, b, value;
+        const char* note;
+    } cases[] = {{K::Normal, 2.5, 0.0, 2.5, "every value is the mean (std = 0)"},
+                 {K::Poisson, 0.0, 0.0, 0.0, "no test: every value is 0"},
+                 {K::Bernoulli, 1.0, 0.0, 1.0, "no test: every value is 1"}};
+    for (const Case& c : cases) {
+        const Analysis a = analyze(full({100}, c.value, {}), theory_of(c.kind, c.a, c.b), {});
+        ASSERT_TRUE(a.valid) << c.note;
+        EXPECT_EQ(a.theory_mean, c.value) << c.note;
+        EXPECT_EQ(a.theory_std, 0.0) << c.note;
+        EXPECT_EQ(a.test_n, 0) << c.note;
+        EXPECT_NE(a.error.find(c.note), std::string::npos) << a.error;
+    }
 }
 
 // Log-normal with std 2 reaches values thousands of times its median: the automatic range stops
@@ -204,10 +202,7 @@ TEST(GuiAnalysis, LogNormalRangeStopsAtItsUpperQuantile) {
     Generator g(6);
     Tensor t = Tensor::empty({20000});
     log_normal_(t, 1.0, 2.0, &g);
-    stats::Distribution d;
-    d.kind = stats::Distribution::Kind::LogNormal;
-    d.a = 1.0;
-    d.b = 2.0;
+    const stats::Distribution d = theory_of(stats::Distribution::Kind::LogNormal, 1.0, 2.0);
     const Analysis a = analyze(t, d, {});
     ASSERT_TRUE(a.valid);
     EXPECT_DOUBLE_EQ(a.hist.hi, d.quantile(0.995));
