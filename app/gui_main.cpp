@@ -183,9 +183,12 @@ int nl::app::run_gui(int argc, char** argv) {
         big.SizePixels = theme::kBaseFontPx * state.ui_scale * 1.6f;
         std::FILE* f = std::fopen(theme::kFontPath, "rb");
         if (f) std::fclose(f);
-        if (!f || !io.Fonts->AddFontFromFileTTF(theme::kFontPath, big.SizePixels, &big)) io.Fonts->AddFontDefault(&big);
+        if (!f || !io.Fonts->AddFontFromFileTTF(theme::kFontPath, big.SizePixels, &big, theme::glyph_ranges()))
+            io.Fonts->AddFontDefault(&big);
     }
-    theme::load_code_font(state.ui_scale);  // the third: the lessons' code (after the two above)
+    // After the two above: the lessons' code at both text sizes (presentation mode's too).
+    theme::load_code_font(state.ui_scale);
+    theme::load_code_font(state.ui_scale * 1.6f);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init(glsl_version);
     ImGui_ImplOpenGL3_CreateDeviceObjects();  // the font atlas texture, now, to sample it nearest

@@ -105,9 +105,24 @@ Analysis analyze(const Tensor& t, const stats::Distribution& d, const AnalysisOp
             if (d.is_discrete() && opts.auto_range && width <= 201) {
                 bins = static_cast<int>(std::lround(width));
             } else if (d.is_discrete() && opts.auto_range) {
-                // Wider integer data: bins of a whole number of integers each (the upper end moved
-                // out to a whole bin), else bins holding 2 and 3 integers by turns draw a comb.
-                const double per_bin = std::ceil(width / fd_bins(sub_values, a.moments.n, lo, hi));
+                // Wider integer data: bins of a whole number of integers each, else bins holding 2
+                // and 3 integers by turns draw a comb. The count of integers per bin closest to
+                // the wanted one that divides the range keeps its ends (at most 200 bins, at most
+                // twice the wanted width); only without one (a prime count of integers) does the
+                // upper end move out to a whole bin.
+                const double want = std::ceil(width / fd_bins(sub_values, a.moments.n, lo, hi));
+                const double fewest = std::ceil(width / 200.0);
+                double per_bin = want;
+                for (double d = 0; d <= want; ++d) {
+                    if (want - d >= fewest && std::fmod(width, want - d) == 0.0) {
+                        per_bin = want - d;
+                        break;
+                    }
+                    if (std::fmod(width, want + d) == 0.0) {
+                        per_bin = want + d;
+                        break;
+                    }
+                }
                 bins = static_cast<int>(std::ceil(width / per_bin));
                 hi = lo + bins * per_bin;
             } else {

@@ -221,9 +221,11 @@ void stats_table(const HistogramState& h, float width) {
     const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_RowBg |
                                   ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_NoHostExtendX;
     if (!ImGui::BeginTable("##stats", 3, flags, ImVec2(width, 0))) return;
-    ImGui::TableSetupColumn("statistic", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    // The names take what the longest needs; the numbers share the rest, the theory column's
+    // "D = 0.0004883" / "194.9, 191 df" a little more.
+    ImGui::TableSetupColumn("statistic", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("skewness").x);
     ImGui::TableSetupColumn("sample", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn("theory", ImGuiTableColumnFlags_WidthStretch, 1.15f);
+    ImGui::TableSetupColumn("theory", ImGuiTableColumnFlags_WidthStretch, 1.3f);
     ImGui::TableHeadersRow();
     auto row = [](const char* name, const char* tip, double sample, double theory) {
         ImGui::TableNextRow();
@@ -245,7 +247,8 @@ void stats_table(const HistogramState& h, float width) {
     row("kurtosis", "Excess kurtosis, the tail weight m4 / m2^2 - 3 (no unit; 0 for a normal).", m.excess_kurtosis, a.theory_kurtosis);
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
-    const bool chi = a.test.test == "chi-square";
+    // The test the distribution gets (also where there is none, a point mass).
+    const bool chi = a.test_n > 0 ? a.test.test == "chi-square" : a.dist.is_discrete();
     ImGui::TextUnformatted(chi ? "\xCF\x87\xC2\xB2 p" : "KS p");  // χ² p
     char tip[320];
     std::snprintf(tip, sizeof tip,
@@ -272,11 +275,12 @@ void stats_table(const HistogramState& h, float width) {
     // Wrapped to the table's width: the QQ plot sits to the right of this block.
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
     ImGui::PushStyleColor(ImGuiCol_Text, theme::text_dim());
+    const std::string tested = a.test_n > 0 ? ", test on the first " + std::to_string(a.test_n) : std::string(", no test");
     if (m.n + m.nan_count + m.inf_count < a.values)
-        ImGui::TextWrapped("n = %lld of %lld values (live), test on the first %lld", static_cast<long long>(m.n),
-                           static_cast<long long>(a.values), static_cast<long long>(a.test_n));
+        ImGui::TextWrapped("n = %lld of %lld values (live)%s", static_cast<long long>(m.n), static_cast<long long>(a.values),
+                           tested.c_str());
     else
-        ImGui::TextWrapped("n = %lld values, test on the first %lld", static_cast<long long>(m.n), static_cast<long long>(a.test_n));
+        ImGui::TextWrapped("n = %lld values%s", static_cast<long long>(m.n), tested.c_str());
     ImGui::PopStyleColor();
     tooltip("Values in the histogram and moments (live mode: the first ones, to keep up with a new sample every frame); "
             "the test and the QQ plot use the first ones. By the streams' prefix stability the first values are a random sample too.");
@@ -353,11 +357,11 @@ void draw_histogram_panel(HistogramState& h, const SamplerState& sampler, const 
             if (!a.error.empty()) {
                 text_fitted(theme::text_warn(), a.error);
             }
-            // The QQ plot takes what the table leaves beyond the room its numbers need (about 19
-            // em: "skewness", "-0.0007658", "194.9, 191 df"); where that is under 7 em the table
+            // The QQ plot takes what the table leaves beyond the room its numbers need (about 21
+            // em: "skewness", "-0.0007658", "D = 0.0004883"); where that is under 7 em the table
             // is shown alone rather than with cut numbers.
             const float spacing = ImGui::GetStyle().ItemSpacing.x;
-            const float qq_room = std::min({lower_h, avail.x * 0.36f, avail.x - fs * 19.0f - spacing});
+            const float qq_room = std::min({lower_h, avail.x * 0.36f, avail.x - fs * 21.0f - spacing});
             const bool qq = h.show_qq && qq_room >= fs * 7.0f;
             const float qq_w = qq ? qq_room : 0.0f;
             const float table_w = avail.x - qq_w - (qq ? spacing : 0.0f);

@@ -233,11 +233,15 @@ void image_view(ImageViewState& v, const SamplerState& sp, TextureSink* sink, Im
     char info[200];
     std::snprintf(info, sizeof info, "%lld image%s, %lldx%lld px each; grid %dx%d px", static_cast<long long>(g.n), g.n == 1 ? "" : "s",
                   static_cast<long long>(g.w), static_cast<long long>(g.h), g.width, g.height);
-    ImGui::TextColored(theme::text_dim(), "%s", v.hover.empty() ? info : v.hover.c_str());
+    // The footer and its note share one line: the note keeps its width, the footer is cut to the rest.
+    const std::string note = g.note.empty() ? std::string() : "(" + g.note + ")";
+    const float note_w = note.empty() ? 0.0f : ImGui::CalcTextSize(note.c_str()).x + ImGui::GetStyle().ItemSpacing.x;
+    const std::string footer = fit_with_ellipsis(v.hover.empty() ? info : v.hover, ImGui::GetContentRegionAvail().x - note_w);
+    ImGui::TextColored(theme::text_dim(), "%s", footer.c_str());
     tooltip(v.hover.empty() ? "Hover the image to read an element's index and value." : "Index of the element under the mouse and its value.");
-    if (!g.note.empty()) {
+    if (!note.empty()) {
         ImGui::SameLine();
-        text_fitted(theme::text_warn(), "(" + g.note + ")");
+        text_fitted(theme::text_warn(), note);
         tooltip(("Only part of the tensor is drawn (" + g.note + "): raise max-images or pick another channel.").c_str());
     }
 }
@@ -312,7 +316,7 @@ void scatter_view(ImageViewState& v, const SamplerState& sp, ImVec2 size) {
     }
     char info[128];
     std::snprintf(info, sizeof info, "%lld points%s", static_cast<long long>(n), n < t.size(0) ? " (the first)" : "");
-    ImGui::TextColored(theme::text_dim(), "%s", v.hover.empty() ? info : v.hover.c_str());
+    ImGui::TextColored(theme::text_dim(), "%s", fit_with_ellipsis(v.hover.empty() ? info : v.hover, ImGui::GetContentRegionAvail().x).c_str());
     tooltip(st.dist == DistKind::Normal ? "Circles: 1, 2 and 3 standard deviations of the theory." : "Hover a point to read its row and values.");
 }
 
@@ -359,7 +363,7 @@ void values_view(ImageViewState& v, const SamplerState& sp, ImVec2 size) {
     char info[128];
     std::snprintf(info, sizeof info, "the first %lld of %lld values; line: theoretical mean", static_cast<long long>(n),
                   static_cast<long long>(flat.numel()));
-    ImGui::TextColored(theme::text_dim(), "%s", v.hover.empty() ? info : v.hover.c_str());
+    ImGui::TextColored(theme::text_dim(), "%s", fit_with_ellipsis(v.hover.empty() ? info : v.hover, ImGui::GetContentRegionAvail().x).c_str());
     tooltip("Each value against its index: neighbouring values should look unrelated.");
 }
 

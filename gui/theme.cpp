@@ -2,6 +2,7 @@
 #include "gui/theme.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace nl::gui::theme {
@@ -98,6 +99,14 @@ void apply_style(float scale) {
     col[ImGuiCol_ModalWindowDimBg] = c(10, 10, 14, 0.6f);
 }
 
+const ImWchar* glyph_ranges() {
+    // Latin-1 plus the symbols the panels use: Greek (sigma, chi), ellipsis, arrows (resample),
+    // minus and comparison signs, geometric shapes (live dot), die faces (new seed).
+    static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0391, 0x03C9, 0x2026, 0x2026, 0x2190, 0x21FF,
+                                     0x2212, 0x2212, 0x2248, 0x2265, 0x25A0, 0x25FF, 0x2680, 0x2685, 0};
+    return ranges;
+}
+
 std::string load_font(float scale, const char* path) {
     ImGuiIO& io = ImGui::GetIO();
     const float px = kBaseFontPx * std::max(scale, 0.5f);
@@ -110,11 +119,7 @@ std::string load_font(float scale, const char* path) {
             cfg.OversampleH = 1;
             cfg.OversampleV = 1;
             cfg.PixelSnapH = true;
-            // Latin-1 plus the symbols the panels use: Greek (sigma), ellipsis, arrows (resample),
-            // minus and comparison signs, geometric shapes (live dot), die faces (new seed).
-            static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0391, 0x03C9, 0x2026, 0x2026, 0x2190, 0x21FF,
-                                             0x2212, 0x2212, 0x2248, 0x2265, 0x25A0, 0x25FF, 0x2680, 0x2685, 0};
-            if (io.Fonts->AddFontFromFileTTF(path, px, &cfg, ranges)) {
+            if (io.Fonts->AddFontFromFileTTF(path, px, &cfg, glyph_ranges())) {
                 char buf[64];
                 std::snprintf(buf, sizeof buf, "DejaVu Sans %.0f px", px);
                 return buf;
@@ -145,9 +150,13 @@ void load_code_font(float scale, const char* path) {
 ImFont* code_font() {
     if (!ImGui::GetCurrentContext()) return nullptr;
     const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    const float want = ImGui::GetFontSize();  // the text's size now (presentation mode's is larger)
+    ImFont* best = nullptr;
     for (ImFont* font : atlas->Fonts)
-        if (font->ConfigData && std::string(font->ConfigData->Name) == kCodeFontName) return font;
-    return nullptr;
+        if (font->ConfigData && std::string(font->ConfigData->Name) == kCodeFontName &&
+            (!best || std::fabs(font->FontSize - want) < std::fabs(best->FontSize - want)))
+            best = font;
+    return best;
 }
 
 }  // namespace nl::gui::theme

@@ -51,10 +51,14 @@ void apply_style(float scale);
 // renderer builds it). Returns the font's description; falls back to ImGui's default font
 // (scaled) without failing when the file is missing or unreadable.
 std::string load_font(float scale, const char* path = kFontPath);
+// The characters the text fonts carry (Latin-1 and the symbols the panels use); for every text
+// font added to the atlas, presentation mode's large one too.
+const ImWchar* glyph_ranges();
 
 // The lessons' PyTorch code in a monospace font, so that columns of code and comments line up:
-// DejaVu Sans Mono (fonts-dejavu-core) added to the atlas at the text's size. code_font() is
-// that font, or nullptr when it was not loaded (the code then uses the text font).
+// DejaVu Sans Mono (fonts-dejavu-core) added to the atlas at kBaseFontPx * scale (load it once per
+// text size the app uses). code_font() is the one closest to the current text size, or nullptr
+// when none was loaded (the code then uses the text font).
 constexpr const char* kCodeFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
 void load_code_font(float scale, const char* path = kCodeFontPath);
 ImFont* code_font();

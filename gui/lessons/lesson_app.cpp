@@ -88,7 +88,8 @@ void draw_prediction(LessonState& l) {
 }
 
 void draw_checks(const LessonState& l) {
-    if (l.checks.empty()) return;
+    // After the prediction only: a passing "every value lies in [-2, 3]" would give the answer away.
+    if (l.checks.empty() || (l.lesson.predict.defined() && !l.revealed)) return;
     ImGui::Spacing();
     ImGui::TextColored(theme::accent(), "Asserted on this sample");
     ImGui::Separator();

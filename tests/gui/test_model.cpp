@@ -166,12 +166,20 @@ TEST(GuiAnalysis, WideIntegerDataGetsBinsOfWholeIntegers) {
     EXPECT_GT(per_bin, 1.0);
     EXPECT_EQ(per_bin, std::round(per_bin)) << "a whole number of integers per bin";
     EXPECT_DOUBLE_EQ(a.hist.lo, -0.5);
-    EXPECT_GE(a.hist.hi, 999.5);
+    EXPECT_DOUBLE_EQ(a.hist.hi, 999.5) << "1000 integers: a count per bin that divides them, so high - 1 ends the range";
     EXPECT_LE(a.hist.counts.size(), 200u);
     // Uniform integers: every full bin expects the same count; none is off by the comb's 1/3.
     const double expect = 50000.0 * per_bin / 1000.0;
-    for (size_t i = 0; i + 1 < a.hist.counts.size(); ++i)
+    for (size_t i = 0; i < a.hist.counts.size(); ++i)
         EXPECT_NEAR(static_cast<double>(a.hist.counts[i]), expect, 6 * std::sqrt(expect)) << "bin " << i;
+    // 202 integers: 2 per bin (101 bins) rather than the wanted count, which does not divide them.
+    const Analysis even = analyze_randint(202, 65536);
+    EXPECT_DOUBLE_EQ(even.hist.hi, 201.5);
+    EXPECT_EQ(std::fmod(202.0, even.hist.bin_width()), 0.0);
+    // 251 integers (a prime): no count divides them, the last bin reaches past high - 1.
+    const Analysis p = analyze_randint(251, 50000);
+    EXPECT_EQ(p.hist.bin_width(), std::round(p.hist.bin_width()));
+    EXPECT_GE(p.hist.hi, 250.5);
 }
 
 // A point mass has no density to test against (a normal with std 0, which the theory refuses; a
