@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <limits>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <imgui.h>
 
@@ -80,6 +84,42 @@ void controls(HistogramState& h) {
     ImGui::EndDisabled();
 }
 
+// The density's curve over [lo, hi]: 240 even steps, each split again (up to 10 times) where the
+// density changes by more than 2% of its largest value along it, so a narrow peak (log-normal
+// with std 2 peaks at exp(mean - std^2) near 0) is drawn at its height, not cut off between two
+// samples. Points with a non-finite density are kept (as NaN) so the drawing can break there.
+std::vector<std::pair<double, double>> density_curve(const stats::Distribution& d, double lo, double hi) {
+    constexpr int kSteps = 240, kMaxDepth = 10;
+    auto pdf = [&](double x) {
+        const double y = d.pdf(x);
+        return std::isfinite(y) ? y : std::numeric_limits<double>::quiet_NaN();
+    };
+    std::vector<std::pair<double, double>> even;
+    double top = 0;
+    for (int i = 0; i <= kSteps; ++i) {
+        const double x = lo + (hi - lo) * i / kSteps;
+        even.emplace_back(x, pdf(x));
+        if (even.back().second > top) top = even.back().second;
+    }
+    std::vector<std::pair<double, double>> out;
+    std::function<void(std::pair<double, double>, std::pair<double, double>, int)> refine =
+        [&](std::pair<double, double> a, std::pair<double, double> b, int depth) {
+            if (depth < kMaxDepth && std::isfinite(a.second) && std::isfinite(b.second) &&
+                std::fabs(b.second - a.second) > 0.02 * top) {
+                const double xm = 0.5 * (a.first + b.first);
+                const std::pair<double, double> m(xm, pdf(xm));
+                if (m.second > top) top = m.second;
+                refine(a, m, depth + 1);
+                refine(m, b, depth + 1);
+                return;
+            }
+            out.push_back(b);
+        };
+    out.push_back(even.front());
+    for (size_t i = 1; i < even.size(); ++i) refine(even[i - 1], even[i], 0);
+    return out;
+}
+
 // The legend as a row of its own above the plot (inside it, it hid bars and theory points in
 // whichever corner it sat). Returns the height it took.
 float legend_row(bool theory, bool discrete) {
@@ -114,8 +154,7 @@ void histogram_plot(HistogramState& h, ImVec2 size) {
         ymax = std::max(ymax, d);
         if (d > 0) ymin_pos = std::min(ymin_pos, d);
     }
-    const int curve_n = 240;
-    std::vector<ImVec2> curve;
+    std::vector<std::pair<double, double>> curve;  // the density's (x, y), continuous theories
     if (theory) {
         const double bw = hist.bin_width();
         if (discrete) {
@@ -127,11 +166,9 @@ void histogram_plot(HistogramState& h, ImVec2 size) {
                 if (m > 0) ymin_pos = std::min(ymin_pos, m);
             }
         } else {
-            for (int i = 0; i <= curve_n; ++i) {
-                const double x = hist.lo + (hist.hi - hist.lo) * i / curve_n;
-                const double y = a.dist.pdf(x);
+            curve = density_curve(a.dist, hist.lo, hist.hi);
+            for (const auto& [x, y] : curve)
                 if (std::isfinite(y)) ymax = std::max(ymax, y);
-            }
         }
     }
     if (!(ymax > 0)) ymax = 1;
@@ -189,9 +226,7 @@ void histogram_plot(HistogramState& h, ImVec2 size) {
             if (!line.empty()) dl->AddPolyline(line.data(), static_cast<int>(line.size()), theme::kTheory, 0, thick);
         } else {
             std::vector<ImVec2> pts;
-            for (int i = 0; i <= curve_n; ++i) {
-                const double x = hist.lo + (hist.hi - hist.lo) * i / curve_n;
-                const double y = a.dist.pdf(x);
+            for (const auto& [x, y] : curve) {
                 if (!std::isfinite(y) || (h.log_scale && y <= 0)) {
                     if (pts.size() > 1) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), theme::kTheory, 0, thick);
                     pts.clear();
