@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include "tensor/errors.h"
 #include "tensor/ops.h"
@@ -169,5 +170,38 @@ Analysis analyze(const Tensor& t, const stats::Distribution& d, const AnalysisOp
     a.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return a;
 }
+
+std::vector<std::pair<double, double>> density_curve(const stats::Distribution& d, double lo, double hi) {
+    constexpr int kSteps = 240, kMaxDepth = 10;
+    auto pdf = [&](double x) {
+        const double y = d.pdf(x);
+        return std::isfinite(y) ? y : std::numeric_limits<double>::quiet_NaN();
+    };
+    std::vector<std::pair<double, double>> even;
+    double top = 0;
+    for (int i = 0; i <= kSteps; ++i) {
+        const double x = lo + (hi - lo) * i / kSteps;
+        even.emplace_back(x, pdf(x));
+        if (even.back().second > top) top = even.back().second;
+    }
+    std::vector<std::pair<double, double>> out;
+    std::function<void(std::pair<double, double>, std::pair<double, double>, int)> refine =
+        [&](std::pair<double, double> a, std::pair<double, double> b, int depth) {
+            if (depth < kMaxDepth && std::isfinite(a.second) && std::isfinite(b.second) &&
+                std::fabs(b.second - a.second) > 0.02 * top) {
+                const double xm = 0.5 * (a.first + b.first);
+                const std::pair<double, double> m(xm, pdf(xm));
+                if (m.second > top) top = m.second;
+                refine(a, m, depth + 1);
+                refine(m, b, depth + 1);
+                return;
+            }
+            out.push_back(b);
+        };
+    out.push_back(even.front());
+    for (size_t i = 1; i < even.size(); ++i) refine(even[i - 1], even[i], 0);
+    return out;
+}
+
 
 }  // namespace nl::gui

@@ -50,9 +50,16 @@ struct Analysis {
 // Analyses t (any dtype, CPU or device) against d.
 Analysis analyze(const Tensor& t, const stats::Distribution& d, const AnalysisOptions& opts);
 
-// The automatic histogram range: [min, max] of the data, except heavy-tailed distributions
-// (Cauchy), whose few extreme values would squash the rest into one bar: there the central 98%
-// of the theory is shown and the rest is counted as outside. Discrete: one bin per integer.
+// The automatic histogram range: [min, max] of the data, except heavy-tailed distributions,
+// whose few extreme values would squash the rest into one bar: Cauchy's central 98% and
+// log-normal's values up to its 99.5% quantile are shown and the rest is counted as outside.
+// Discrete: bins centred on the integers.
 void auto_range(const stats::Moments& m, const stats::Distribution& d, double& lo, double& hi);
+
+// The density's curve over [lo, hi] as (x, pdf(x)) points: 240 even steps, each split again (up
+// to 10 times) where the density changes by more than 2% of its largest value along it, so a
+// narrow peak (log-normal with std 2 peaks near 0) is drawn at its height, not cut off between
+// two samples. A non-finite density gives a NaN point, where the drawing breaks.
+std::vector<std::pair<double, double>> density_curve(const stats::Distribution& d, double lo, double hi);
 
 }  // namespace nl::gui

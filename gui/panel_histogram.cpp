@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <functional>
 #include <limits>
 #include <string>
 #include <utility>
@@ -82,42 +81,6 @@ void controls(HistogramState& h) {
     if (ImGui::DragScalar("##hi", ImGuiDataType_Double, &hi, static_cast<float>(speed), &lo_p, &big, "to %.4g")) o.hi = hi;
     tooltip("Upper end of the histogram range (above the lower end).");
     ImGui::EndDisabled();
-}
-
-// The density's curve over [lo, hi]: 240 even steps, each split again (up to 10 times) where the
-// density changes by more than 2% of its largest value along it, so a narrow peak (log-normal
-// with std 2 peaks at exp(mean - std^2) near 0) is drawn at its height, not cut off between two
-// samples. Points with a non-finite density are kept (as NaN) so the drawing can break there.
-std::vector<std::pair<double, double>> density_curve(const stats::Distribution& d, double lo, double hi) {
-    constexpr int kSteps = 240, kMaxDepth = 10;
-    auto pdf = [&](double x) {
-        const double y = d.pdf(x);
-        return std::isfinite(y) ? y : std::numeric_limits<double>::quiet_NaN();
-    };
-    std::vector<std::pair<double, double>> even;
-    double top = 0;
-    for (int i = 0; i <= kSteps; ++i) {
-        const double x = lo + (hi - lo) * i / kSteps;
-        even.emplace_back(x, pdf(x));
-        if (even.back().second > top) top = even.back().second;
-    }
-    std::vector<std::pair<double, double>> out;
-    std::function<void(std::pair<double, double>, std::pair<double, double>, int)> refine =
-        [&](std::pair<double, double> a, std::pair<double, double> b, int depth) {
-            if (depth < kMaxDepth && std::isfinite(a.second) && std::isfinite(b.second) &&
-                std::fabs(b.second - a.second) > 0.02 * top) {
-                const double xm = 0.5 * (a.first + b.first);
-                const std::pair<double, double> m(xm, pdf(xm));
-                if (m.second > top) top = m.second;
-                refine(a, m, depth + 1);
-                refine(m, b, depth + 1);
-                return;
-            }
-            out.push_back(b);
-        };
-    out.push_back(even.front());
-    for (size_t i = 1; i < even.size(); ++i) refine(even[i - 1], even[i], 0);
-    return out;
 }
 
 // The legend as a row of its own above the plot (inside it, it hid bars and theory points in

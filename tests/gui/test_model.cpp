@@ -218,6 +218,24 @@ TEST(GuiAnalysis, LogNormalRangeStopsAtItsUpperQuantile) {
     EXPECT_NEAR(static_cast<double>(a.hist.above) / 20000.0, 0.005, 0.0025);
 }
 
+// The density curve finds a narrow peak that 240 even samples step over: log-normal(0, 2) over
+// its histogram range peaks at 1.5 near x = 0.018, where the even samples reach about 0.3.
+TEST(GuiAnalysis, DensityCurvesReachNarrowPeaks) {
+    const stats::Distribution d = theory_of(stats::Distribution::Kind::LogNormal, 0.0, 2.0);
+    const double hi = d.quantile(0.995);
+    const std::vector<std::pair<double, double>> c = density_curve(d, 1.8e-4, hi);
+    double top = 0, even_top = 0;
+    for (const auto& [x, y] : c) top = std::max(top, y);
+    for (int i = 0; i <= 240; ++i) even_top = std::max(even_top, d.pdf(1.8e-4 + (hi - 1.8e-4) * i / 240));
+    const double mode = std::exp(-4.0), peak = d.pdf(mode);
+    EXPECT_LT(even_top, 0.5 * peak);
+    EXPECT_GT(top, 0.97 * peak) << "the refined curve reaches the peak";
+    EXPECT_LT(c.size(), 2000u) << "refined only where it is steep";
+    for (size_t i = 1; i < c.size(); ++i) EXPECT_GT(c[i].first, c[i - 1].first);
+    EXPECT_EQ(c.front().first, 1.8e-4);
+    EXPECT_EQ(c.back().first, hi);
+}
+
 TEST(GuiAnalysis, CauchyRangeIgnoresTheExtremeTailsAndOptionsAreObeyed) {
     Generator g(5);
     Tensor t = Tensor::empty({20000});
