@@ -166,7 +166,8 @@ int run_sample(int argc, char** argv) {
         pngs.push_back({of.out, render::image_grid(view, grid), recipe, note});
     }
     render::ChartOptions co;
-    co.title = describe_dist(spec) + ", seed " + std::to_string(spec.seed);
+    co.title = describe_dist(spec) + ", seed " + std::to_string(spec.seed) +
+               (spec.engine == Engine::Philox ? std::string() : std::string(", engine ") + engine_name(spec.engine));
     if (!of.hist.empty()) {
         co.log_scale = of.hist_log;
         const stats::Distribution d = theory(spec);
