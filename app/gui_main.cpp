@@ -177,9 +177,7 @@ int nl::app::run_gui(int argc, char** argv) {
     state.status.font = theme::load_font(state.ui_scale);
     // The atlas' second font: presentation mode's large text (lesson_app.cpp picks it up).
     {
-        ImFontConfig big;  // as theme::load_font: one texel per pixel, for nearest sampling
-        big.OversampleH = big.OversampleV = 1;
-        big.PixelSnapH = true;
+        ImFontConfig big = theme::pixel_font_config();
         big.SizePixels = theme::kBaseFontPx * state.ui_scale * 1.6f;
         std::FILE* f = std::fopen(theme::kFontPath, "rb");
         if (f) std::fclose(f);

@@ -40,15 +40,6 @@ std::string fmt_measured(double v) {
     return s;
 }
 
-namespace {
-// The y label of the plot between begin_plot and end_plot (plots do not nest): drawn last.
-struct OpenPlotLabel {
-    ImVec2 at;
-    const char* label = nullptr;
-};
-OpenPlotLabel open_plot_label;
-}  // namespace
-
 PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 pos = ImGui::GetCursorScreenPos();
@@ -72,7 +63,10 @@ PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec) {
     for (const auto& t : yt) label_w = std::max(label_w, ImGui::CalcTextSize(t.label.c_str()).x);
     const float left = label_w + fs * 0.5f + 4;
     const float bottom = fs * 1.4f + (spec.x_label[0] ? fs * 1.2f : 0.0f);
-    a.min = ImVec2(pos.x + left, pos.y + fs * 0.5f);
+    // ImGui has no rotated text: the y label is a caption on a line of its own above the plot's
+    // top-left corner (inside the plot, the data covered it or it covered the data).
+    const float top = spec.y_label[0] ? fs * 1.4f : fs * 0.5f;
+    a.min = ImVec2(pos.x + left, pos.y + top);
     a.max = ImVec2(pos.x + size.x - fs * 0.6f, pos.y + size.y - bottom);
     if (a.max.x - a.min.x < 10) a.max.x = a.min.x + 10;
     if (a.max.y - a.min.y < 10) a.max.y = a.min.y + 10;
@@ -116,24 +110,12 @@ PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec) {
         const ImVec2 ts = ImGui::CalcTextSize(spec.x_label);
         dl->AddText(ImVec2(0.5f * (a.min.x + a.max.x) - ts.x * 0.5f, a.max.y + fs * 1.35f), theme::kAxisText, spec.x_label);
     }
-    open_plot_label = {ImVec2(a.min.x + 5, a.min.y + 3), spec.y_label};
+    if (spec.y_label[0]) dl->AddText(ImVec2(a.min.x, pos.y), theme::kAxisText, spec.y_label);
     dl->PushClipRect(a.min, a.max, true);
     return a;
 }
 
-void end_plot() {
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->PopClipRect();
-    const auto [at, label] = open_plot_label;
-    open_plot_label = {};
-    if (label && label[0]) {
-        // ImGui has no rotated text: the y label is a caption in the plot's top-left corner, drawn
-        // after the data on a backing of the plot's colour (bars once covered it).
-        const ImVec2 ts = ImGui::CalcTextSize(label);
-        dl->AddRectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + ts.x + 3, at.y + ts.y + 1), theme::kPlotBackground, 2.0f);
-        dl->AddText(at, theme::kAxisText, label);
-    }
-}
+void end_plot() { ImGui::GetWindowDrawList()->PopClipRect(); }
 
 void draw_markers(ImDrawList* dl, const ImVec2* centres, int n, float r, ImU32 colour) {
     if (n <= 0) return;

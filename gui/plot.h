@@ -29,8 +29,8 @@ struct PlotSpec {
 };
 
 // Reserves `size` at the cursor (an invisible button, so the plot gets hover and drag), draws the
-// background, grid, ticks with labels and the x axis label, and returns the inner area. Drawing
-// after it is clipped to the inner area until end_plot(), which draws the y label over the data.
+// background, grid, ticks with labels and the axis labels (the y label on a line above the plot),
+// and returns the inner area. Drawing after it is clipped to the inner area until end_plot().
 PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec);
 void end_plot();
 

@@ -243,9 +243,8 @@ std::string enforce_valid(SamplerSettings& s) {
         }
         note("at most " + std::to_string(kMaxElements) + " elements; shape set to " + shape_str(s.shape));
     }
-    if (!engine_unavailable_reason(s.engine, s.dist, s.device).empty()) {
-        note(std::string("engine ") + engine_name(s.engine) + " " + engine_unavailable_reason(s.engine, s.dist, s.device) +
-             "; set to philox");
+    if (const std::string why = engine_unavailable_reason(s.engine, s.dist, s.device); !why.empty()) {
+        note(std::string("engine ") + engine_name(s.engine) + " " + why + "; set to philox");
         s.engine = Engine::Philox;
     }
     if (!dtype_supported(s.dist, s.dtype)) {

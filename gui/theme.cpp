@@ -99,6 +99,14 @@ void apply_style(float scale) {
     col[ImGuiCol_ModalWindowDimBg] = c(10, 10, 14, 0.6f);
 }
 
+ImFontConfig pixel_font_config() {
+    ImFontConfig cfg;
+    cfg.OversampleH = 1;
+    cfg.OversampleV = 1;
+    cfg.PixelSnapH = true;
+    return cfg;
+}
+
 const ImWchar* glyph_ranges() {
     // Latin-1 plus the symbols the panels use: Greek (sigma, chi), ellipsis, arrows (resample),
     // minus and comparison signs, geometric shapes (live dot), die faces (new seed).
@@ -113,12 +121,7 @@ std::string load_font(float scale, const char* path) {
     if (path) {
         if (std::FILE* f = std::fopen(path, "rb")) {
             std::fclose(f);
-            ImFontConfig cfg;
-            // One texel per screen pixel (no oversampling, glyphs snapped to whole pixels): the
-            // atlas is then sampled with nearest filtering, which is much cheaper in llvmpipe.
-            cfg.OversampleH = 1;
-            cfg.OversampleV = 1;
-            cfg.PixelSnapH = true;
+            ImFontConfig cfg = pixel_font_config();
             if (io.Fonts->AddFontFromFileTTF(path, px, &cfg, glyph_ranges())) {
                 char buf[64];
                 std::snprintf(buf, sizeof buf, "DejaVu Sans %.0f px", px);
@@ -140,9 +143,7 @@ void load_code_font(float scale, const char* path) {
     std::FILE* f = std::fopen(path, "rb");
     if (!f) return;
     std::fclose(f);
-    ImFontConfig cfg;  // as load_font: one texel per pixel, for nearest sampling
-    cfg.OversampleH = cfg.OversampleV = 1;
-    cfg.PixelSnapH = true;
+    ImFontConfig cfg = pixel_font_config();
     std::snprintf(cfg.Name, sizeof cfg.Name, "%s", kCodeFontName);
     ImGui::GetIO().Fonts->AddFontFromFileTTF(path, kBaseFontPx * std::max(scale, 0.5f), &cfg);
 }

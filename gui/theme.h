@@ -51,6 +51,10 @@ void apply_style(float scale);
 // renderer builds it). Returns the font's description; falls back to ImGui's default font
 // (scaled) without failing when the file is missing or unreadable.
 std::string load_font(float scale, const char* path = kFontPath);
+// A font configuration with one texel per screen pixel (no oversampling, glyphs snapped to whole
+// pixels): the atlas is then sampled with nearest filtering, which is much cheaper in llvmpipe.
+// Every font the app adds uses it.
+ImFontConfig pixel_font_config();
 // The characters the text fonts carry (Latin-1 and the symbols the panels use); for every text
 // font added to the atlas, presentation mode's large one too.
 const ImWchar* glyph_ranges();

@@ -69,20 +69,27 @@ bool digits_grid(const char* id, const std::vector<float>& pixels, int n, int co
 }
 
 namespace {
-// A y axis with a few ticks over [0, a round top above the tallest bar], so the bars read as
-// values (probabilities) and the tallest one does not touch the frame.
-std::vector<render::Tick> axis_ticks(const std::vector<double>& values) {
+// bar_chart's y axis: a few ticks over [0, top], top a round value above the tallest bar, so the
+// bars read as values (probabilities) and the tallest one does not touch the frame; `width` is
+// what its labels take.
+struct BarAxis {
+    std::vector<render::Tick> ticks;
+    double top = 1.0;
+    float width = 0.0f;
+};
+BarAxis bar_axis(const std::vector<double>& values) {
     double vmax = 0.0;
     for (double v : values) vmax = std::max(vmax, v);
-    return render::linear_ticks(0.0, vmax > 0 ? vmax * 1.08 : 1.0, 4);
+    BarAxis a;
+    a.ticks = render::linear_ticks(0.0, vmax > 0 ? vmax * 1.08 : 1.0, 4);
+    a.top = std::max(a.ticks.empty() ? 1.0 : a.ticks.back().value, vmax * 1.08);
+    for (const render::Tick& t : a.ticks) a.width = std::max(a.width, ImGui::CalcTextSize(t.label.c_str()).x);
+    a.width += 6.0f;
+    return a;
 }
 }  // namespace
 
-float bar_chart_axis_width(const std::vector<double>& values) {
-    float w = 0.0f;
-    for (const render::Tick& t : axis_ticks(values)) w = std::max(w, ImGui::CalcTextSize(t.label.c_str()).x);
-    return w + 6.0f;
-}
+float bar_chart_axis_width(const std::vector<double>& values) { return bar_axis(values).width; }
 
 int bar_chart(const char* id, const std::vector<double>& values, const std::string& labels, ImVec2 size,
               int highlight) {
@@ -94,11 +101,10 @@ int bar_chart(const char* id, const std::vector<double>& values, const std::stri
         dl->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), theme::kPlotBackground);
         return -1;
     }
-    const std::vector<render::Tick> ticks = axis_ticks(values);
-    double vmax = 0.0;
-    for (double v : values) vmax = std::max(vmax, v);
-    const double top = std::max(ticks.empty() ? 1.0 : ticks.back().value, vmax * 1.08);
-    const float axis_w = bar_chart_axis_width(values);
+    const BarAxis axis = bar_axis(values);
+    const std::vector<render::Tick>& ticks = axis.ticks;
+    const double top = axis.top;
+    const float axis_w = axis.width;
     const float label_h = ImGui::GetTextLineHeight() + 2.0f;
     const float half_text = ImGui::GetTextLineHeight() * 0.5f;
     const float plot_top = p0.y + half_text, plot_h = std::max(1.0f, size.y - label_h - 4.0f - half_text);
