@@ -275,10 +275,9 @@ void stats_table(const HistogramState& h, float width) {
     ImGui::PushStyleColor(ImGuiCol_Text, theme::text_dim());
     const std::string tested = a.test_n > 0 ? ", test on the first " + std::to_string(a.test_n) : std::string(", no test");
     if (m.n + m.nan_count + m.inf_count < a.values)
-        ImGui::TextWrapped("n = %lld of %lld values (live)%s", static_cast<long long>(m.n), static_cast<long long>(a.values),
-                           tested.c_str());
+        text_wrapped("n = " + std::to_string(m.n) + " of " + std::to_string(a.values) + " values (live)" + tested);
     else
-        ImGui::TextWrapped("n = %lld values%s", static_cast<long long>(m.n), tested.c_str());
+        text_wrapped("n = " + std::to_string(m.n) + " values" + tested);
     ImGui::PopStyleColor();
     tooltip("Values in the histogram and moments (live mode: the first ones, to keep up with a new sample every frame); "
             "the test and the QQ plot use the first ones. By the streams' prefix stability the first values are a random sample too.");

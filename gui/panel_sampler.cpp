@@ -309,14 +309,10 @@ void draw_section(SamplerState& sp) {
         tooltip("Wall time of the last draw and the bytes it wrote per second (1 GB = 10^9 bytes).");
     }
     if (!sp.error.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, theme::text_error());
-        ImGui::TextWrapped("%s", sp.error.c_str());
-        ImGui::PopStyleColor();
+        text_wrapped(theme::text_error(), sp.error);
     }
     if (!sp.notice.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, theme::text_warn());
-        ImGui::TextWrapped("%s", sp.notice.c_str());
-        ImGui::PopStyleColor();
+        text_wrapped(theme::text_warn(), sp.notice);
     }
 }
 
@@ -324,14 +320,10 @@ void code_section(const SamplerState& sp) {
     ImGui::Spacing();
     if (ImGui::CollapsingHeader("PyTorch and command line")) {
         const std::string torch = torch_equivalent(sp.drawn), cli = cli_equivalent(sp.drawn, sp.offset_before);
-        ImGui::PushStyleColor(ImGuiCol_Text, theme::text_dim());
-        ImGui::TextWrapped("%s", torch.c_str());
-        ImGui::PopStyleColor();
+        text_wrapped(theme::text_dim(), torch);
         if (ImGui::SmallButton("Copy PyTorch")) ImGui::SetClipboardText(torch.c_str());
         tooltip("Copy the PyTorch lines that draw the same distribution and shape.");
-        ImGui::PushStyleColor(ImGuiCol_Text, theme::text_dim());
-        ImGui::TextWrapped("%s", cli.c_str());
-        ImGui::PopStyleColor();
+        text_wrapped(theme::text_dim(), cli);
         if (ImGui::SmallButton("Copy command")) ImGui::SetClipboardText(cli.c_str());
         tooltip("Copy the `noiselab sample` command that draws the same tensor without a window.");
     }
@@ -378,9 +370,7 @@ void export_section(AppState& s) {
     if (ImGui::Button("Open...", ImVec2(w, 0))) e.open_browser = true;
     tooltip("Open a PNG made by Noise Lab (restores the settings that made it) or a session .json.");
     if (!e.message.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, e.message_is_error ? theme::text_error() : theme::text_ok());
-        ImGui::TextWrapped("%s", e.message.c_str());
-        ImGui::PopStyleColor();
+        text_wrapped(e.message_is_error ? theme::text_error() : theme::text_ok(), e.message);
     }
 }
 
@@ -392,7 +382,7 @@ void tooltip(const char* text) {
     if (text && *text && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
-        ImGui::TextUnformatted(text);
+        text_wrapped(text);
         ImGui::PopTextWrapPos();
         ImGui::EndTooltip();
     }

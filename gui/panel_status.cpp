@@ -120,9 +120,14 @@ float draw_menu_bar(AppState& s) {
                           shape_str(s.sampler.drawn.shape).c_str(), s.sampler.drawn.seed,
                           s.sampler.drawn.engine == Engine::Philox ? "" : "  engine ",
                           s.sampler.drawn.engine == Engine::Philox ? "" : engine_name(s.sampler.drawn.engine));
-        const float w = ImGui::CalcTextSize(title).x;
-        ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x - 8));
-        ImGui::TextColored(theme::text_dim(), "%s", title);
+        // Against the bar's right edge; in a narrow window cut with an ellipsis after the menus.
+        // Measured from the last menu in screen pixels: SameLine's position would count from
+        // the menu bar's own offset.
+        const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+        const float after_menus = ImGui::GetItemRectMax().x + 20;
+        const std::string shown = fit_with_ellipsis(title, std::max(right - after_menus, 0.0f));
+        ImGui::SameLine(0, std::max(20.0f, right - ImGui::CalcTextSize(shown.c_str()).x - ImGui::GetItemRectMax().x));
+        ImGui::TextColored(theme::text_dim(), "%s", shown.c_str());
         tooltip(s.models_workspace ? "The model panel on screen and its seed." : "The distribution, shape and seed of the tensor on screen.");
         h = ImGui::GetWindowSize().y;
         ImGui::EndMainMenuBar();
@@ -226,8 +231,8 @@ void draw_dialogs(AppState& s) {
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
     if (ImGui::BeginPopupModal(kOpenPopup, nullptr, ImGuiWindowFlags_NoSavedSettings)) {
         const bool here = e.folder.empty() || e.folder == ".";
-        ImGui::TextWrapped("Open a PNG made by Noise Lab (its settings come back) or a session .json. Files in %s%s:",
-                           here ? "the current folder" : e.folder.c_str(), here ? "" : "");
+        text_wrapped("Open a PNG made by Noise Lab (its settings come back) or a session .json. Files in " +
+                     (here ? std::string("the current folder") : e.folder) + ":");
         const float list_h = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * 2.2f;
         if (ImGui::BeginChild("##files", ImVec2(0, std::max(list_h, 60.0f)), true)) {
             const std::vector<std::string> files = openable_files(e.folder);

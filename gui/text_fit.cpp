@@ -3,6 +3,10 @@
 
 #include <algorithm>
 
+#include <imgui_internal.h>  // CalcWrapWidthForPos: the width ImGui::TextWrapped would use
+
+#include "gui/word_wrap.h"
+
 namespace nl::gui {
 
 std::string fit_with_ellipsis(const std::string& text, float width) {
@@ -24,9 +28,22 @@ void text_fitted(const ImVec4& color, const std::string& text) {
     if (shown != text && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
 }
 
+float text_width(std::string_view text) { return ImGui::CalcTextSize(text.data(), text.data() + text.size()).x; }
+
+std::string wrap_for_font(const std::string& text, float width) { return wrap_text(text, width, text_width); }
+
+void text_wrapped(const std::string& text) {
+    // The room ImGui::TextWrapped would give: to PushTextWrapPos's position, or (none pushed:
+    // -1, which CalcWrapWidthForPos reads as "no wrapping") to the window's edge (0).
+    const float wrap_pos = std::max(GImGui->CurrentWindow->DC.TextWrapPos, 0.0f);
+    const float width = ImGui::CalcWrapWidthForPos(ImGui::GetCursorScreenPos(), wrap_pos);
+    const std::string lines = wrap_for_font(text, std::max(width, 1.0f));
+    ImGui::TextUnformatted(lines.c_str(), lines.c_str() + lines.size());
+}
+
 void text_wrapped(const ImVec4& color, const std::string& text) {
     ImGui::PushStyleColor(ImGuiCol_Text, color);
-    ImGui::TextWrapped("%s", text.c_str());
+    text_wrapped(text);
     ImGui::PopStyleColor();
 }
 
@@ -34,7 +51,8 @@ bool wrapped_button(const char* id, const std::string& label) {
     const ImGuiStyle& st = ImGui::GetStyle();
     const float width = std::max(ImGui::GetContentRegionAvail().x, 1.0f);
     const float wrap = std::max(width - st.FramePadding.x * 2.0f, 1.0f);
-    const ImVec2 text = ImGui::CalcTextSize(label.c_str(), nullptr, false, wrap);
+    const std::string lines = wrap_for_font(label, wrap);
+    const ImVec2 text = ImGui::CalcTextSize(lines.c_str());
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     const ImVec2 size(width, text.y + st.FramePadding.y * 2.0f);
     const bool clicked = ImGui::InvisibleButton(id, size);
@@ -42,7 +60,7 @@ bool wrapped_button(const char* id, const std::string& label) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(bg), st.FrameRounding);
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(pos.x + st.FramePadding.x, pos.y + st.FramePadding.y),
-                ImGui::GetColorU32(ImGuiCol_Text), label.c_str(), nullptr, wrap);
+                ImGui::GetColorU32(ImGuiCol_Text), lines.c_str());
     return clicked;
 }
 
@@ -54,6 +72,11 @@ void same_line_if_fits(float width) {
 
 float button_width(const char* label) {
     return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2.0f;
+}
+
+float labelled_width(float item_width, const char* label) {
+    const float text = ImGui::CalcTextSize(label, nullptr, true).x;
+    return item_width + (text > 0 ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0.0f);
 }
 
 float checkbox_width(const char* label) {

@@ -55,7 +55,7 @@ void draw_prediction(LessonState& l) {
     ImGui::Spacing();
     ImGui::TextColored(theme::accent(), "Predict, then sample");
     ImGui::Separator();
-    ImGui::TextWrapped("%s", p.question.c_str());
+    text_wrapped(p.question);
     for (size_t i = 0; i < p.choices.size(); ++i) {
         const bool chosen = l.picked == static_cast<int>(i);
         if (l.picked >= 0) {
@@ -75,7 +75,7 @@ void draw_prediction(LessonState& l) {
     if (l.picked >= 0) {
         const bool right = l.picked == p.correct;
         ImGui::TextColored(right ? theme::text_ok() : theme::text_warn(), "%s", right ? "Right." : "Not quite.");
-        if (!p.explanation.empty()) ImGui::TextWrapped("%s", p.explanation.c_str());
+        if (!p.explanation.empty()) text_wrapped(p.explanation);
         if (ImGui::SmallButton("Ask again")) {
             l.picked = -1;
             l.revealed = false;
@@ -94,9 +94,7 @@ void draw_checks(const LessonState& l) {
     ImGui::TextColored(theme::accent(), "Asserted on this sample");
     ImGui::Separator();
     for (const LessonCheck& c : l.checks) {
-        ImGui::PushStyleColor(ImGuiCol_Text, c.passed ? theme::text_ok() : theme::text_error());
-        ImGui::TextWrapped("%s %s", c.passed ? "PASS" : "FAIL", c.name.c_str());
-        ImGui::PopStyleColor();
+        text_wrapped(c.passed ? theme::text_ok() : theme::text_error(), std::string(c.passed ? "PASS " : "FAIL ") + c.name);
         if (!c.detail.empty()) tooltip(c.detail.c_str());
     }
 }
@@ -167,13 +165,11 @@ void draw_lesson_panel(AppState& s, const Rect& r) {
     ImGui::SetNextWindowSize(ImVec2(r.w, r.h));
     if (ImGui::Begin(kLessonWindow, nullptr, theme::kPanelFlags)) {
         ImGui::TextColored(theme::text_dim(), "Lesson %d", l.lesson.number);
-        ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextColored(theme::accent(), "%s", l.lesson.title.c_str());
+        text_wrapped(theme::accent(), l.lesson.title);
         ImGui::Separator();
         std::string para;
         for (const std::string& sentence : l.lesson.explanation) para += (para.empty() ? "" : " ") + sentence;
-        ImGui::TextUnformatted(para.c_str());
-        ImGui::PopTextWrapPos();
+        text_wrapped(para);
         if (l.lesson.predict.defined()) draw_prediction(l);
         draw_checks(l);
         draw_actions(s);
