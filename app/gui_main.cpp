@@ -174,19 +174,7 @@ int nl::app::run_gui(int argc, char** argv) {
     glfwGetWindowContentScale(window, &xscale, &yscale);
     state.ui_scale = opt.scale > 0 ? opt.scale : std::clamp(std::max(xscale, yscale), 1.0f, 4.0f);
     theme::apply_style(state.ui_scale);
-    state.status.font = theme::load_font(state.ui_scale);
-    // The atlas' second font: presentation mode's large text (lesson_app.cpp picks it up).
-    {
-        ImFontConfig big = theme::pixel_font_config();
-        big.SizePixels = theme::kBaseFontPx * state.ui_scale * 1.6f;
-        std::FILE* f = std::fopen(theme::kFontPath, "rb");
-        if (f) std::fclose(f);
-        if (!f || !io.Fonts->AddFontFromFileTTF(theme::kFontPath, big.SizePixels, &big, theme::glyph_ranges()))
-            io.Fonts->AddFontDefault(&big);
-    }
-    // After the two above: the lessons' code at both text sizes (presentation mode's too).
-    theme::load_code_font(state.ui_scale);
-    theme::load_code_font(state.ui_scale * 1.6f);
+    state.status.font = theme::load_fonts(state.ui_scale);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init(glsl_version);
     ImGui_ImplOpenGL3_CreateDeviceObjects();  // the font atlas texture, now, to sample it nearest

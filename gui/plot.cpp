@@ -2,14 +2,26 @@
 // gui/render/chart.h, so exported charts and the window use the same ticks.
 #include "gui/plot.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "gui/fill.h"
 #include "gui/render/chart.h"
+#include "gui/text_fit.h"
 #include "gui/theme.h"
 
 namespace nl::gui {
+
+float PlotArea::sx(double x) const {
+    const double v = log_x ? std::log10(std::max(x, 1e-300)) : x;
+    return min.x + static_cast<float>((v - x0) / (x1 - x0)) * (max.x - min.x);
+}
+
+double PlotArea::x_at(float px) const {
+    const double v = x0 + (px - min.x) / (max.x - min.x) * (x1 - x0);
+    return log_x ? std::pow(10.0, v) : v;
+}
 
 float PlotArea::sy(double y) const {
     const double v = log_y ? std::log10(std::max(y, 1e-300)) : y;
@@ -49,9 +61,11 @@ PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec) {
     const float fs = ImGui::GetFontSize();
 
     PlotArea a;
+    a.log_x = spec.log_x;
     a.log_y = spec.log_y;
-    a.x0 = spec.x0;
-    a.x1 = spec.x1 > spec.x0 ? spec.x1 : spec.x0 + 1;
+    a.x0 = spec.log_x ? std::log10(std::max(spec.x0, 1e-300)) : spec.x0;
+    a.x1 = spec.log_x ? std::log10(std::max(spec.x1, 1e-300)) : spec.x1;
+    if (!(a.x1 > a.x0)) a.x1 = a.x0 + 1;
     a.y0 = spec.log_y ? std::log10(std::max(spec.y0, 1e-300)) : spec.y0;
     a.y1 = spec.log_y ? std::log10(std::max(spec.y1, 1e-300)) : spec.y1;
     if (!(a.y1 > a.y0)) a.y1 = a.y0 + 1;
@@ -60,7 +74,8 @@ PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec) {
     const std::vector<render::Tick> yt =
         spec.log_y ? render::log_ticks(std::pow(10.0, a.y0), std::pow(10.0, a.y1)) : render::linear_ticks(a.y0, a.y1, 5);
     float label_w = 0;
-    for (const auto& t : yt) label_w = std::max(label_w, ImGui::CalcTextSize(t.label.c_str()).x);
+    if (spec.y_ticks)
+        for (const auto& t : yt) label_w = std::max(label_w, ImGui::CalcTextSize(t.label.c_str()).x);
     const float left = label_w + fs * 0.5f + 4;
     const float bottom = fs * 1.4f + (spec.x_label[0] ? fs * 1.2f : 0.0f);
     // ImGui has no rotated text: the y label is a caption on a line of its own above the plot's
@@ -87,30 +102,44 @@ PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec) {
     }
 
     fill_background(a.min, a.max, Background::Plot);
-    const std::vector<render::Tick> xt = render::linear_ticks(a.x0, a.x1, std::max(2, static_cast<int>((a.max.x - a.min.x) / (fs * 5))));
+    const std::vector<render::Tick> xt =
+        spec.log_x ? render::log_ticks(std::pow(10.0, a.x0), std::pow(10.0, a.x1))
+                   : render::linear_ticks(a.x0, a.x1, std::max(2, static_cast<int>((a.max.x - a.min.x) / (fs * 5))));
     const std::vector<render::Tick> yticks = spec.equal_aspect || spec.log_y
                                                  ? (spec.log_y ? yt : render::linear_ticks(a.y0, a.y1, 5))
                                                  : yt;
+    // Every tick gets its grid line; a label is skipped where it would touch the previous one (a
+    // short log axis has more decades than lines of text).
+    float last_right = -1e30f;
     for (const auto& t : xt) {
         const float x = a.sx(t.value);
         if (x < a.min.x - 0.5f || x > a.max.x + 0.5f) continue;
         dl->AddLine(ImVec2(x, a.min.y), ImVec2(x, a.max.y), theme::kGridLine);
         const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
+        if (x - ts.x * 0.5f < last_right + fs * 0.5f) continue;
         dl->AddText(ImVec2(x - ts.x * 0.5f, a.max.y + 3), theme::kAxisText, t.label.c_str());
+        last_right = x + ts.x * 0.5f;
     }
+    float last_y = 1e30f;
     for (const auto& t : yticks) {
         const float y = a.sy(t.value);
         if (y < a.min.y - 0.5f || y > a.max.y + 0.5f) continue;
         dl->AddLine(ImVec2(a.min.x, y), ImVec2(a.max.x, y), theme::kGridLine);
+        if (!spec.y_ticks || std::fabs(y - last_y) < fs * 1.1f) continue;
         const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
         dl->AddText(ImVec2(a.min.x - ts.x - 4, y - ts.y * 0.5f), theme::kAxisText, t.label.c_str());
+        last_y = y;
     }
     dl->AddRect(a.min, a.max, theme::kPlotBorder);
+    // Axis labels stay inside the plot's own width (a neighbouring plot's labels start there).
     if (spec.x_label[0]) {
-        const ImVec2 ts = ImGui::CalcTextSize(spec.x_label);
-        dl->AddText(ImVec2(0.5f * (a.min.x + a.max.x) - ts.x * 0.5f, a.max.y + fs * 1.35f), theme::kAxisText, spec.x_label);
+        const std::string label = fit_with_ellipsis(spec.x_label, size.x);
+        const float tw = ImGui::CalcTextSize(label.c_str()).x;
+        const float x = std::clamp(0.5f * (a.min.x + a.max.x) - tw * 0.5f, pos.x, pos.x + size.x - tw);
+        dl->AddText(ImVec2(x, a.max.y + fs * 1.35f), theme::kAxisText, label.c_str());
     }
-    if (spec.y_label[0]) dl->AddText(ImVec2(a.min.x, pos.y), theme::kAxisText, spec.y_label);
+    if (spec.y_label[0])
+        dl->AddText(ImVec2(a.min.x, pos.y), theme::kAxisText, fit_with_ellipsis(spec.y_label, pos.x + size.x - a.min.x).c_str());
     dl->PushClipRect(a.min, a.max, true);
     return a;
 }

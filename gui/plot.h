@@ -10,22 +10,24 @@ namespace nl::gui {
 
 struct PlotArea {
     ImVec2 min, max;        // the inner plot rectangle in screen pixels
-    double x0 = 0, x1 = 1;  // value range along x
+    double x0 = 0, x1 = 1;  // value range along x (log10 of values when log_x)
     double y0 = 0, y1 = 1;  // value range along y (log10 of values when log_y)
-    bool log_y = false;
-    float sx(double x) const { return min.x + static_cast<float>((x - x0) / (x1 - x0)) * (max.x - min.x); }
+    bool log_x = false, log_y = false;
+    float sx(double x) const;  // x in value units (log_x: the value itself, > 0)
     float sy(double y) const;  // y in value units (log_y: the value itself, > 0)
-    double x_at(float px) const { return x0 + (px - min.x) / (max.x - min.x) * (x1 - x0); }
+    double x_at(float px) const;
     double y_at(float py) const;
     bool contains(ImVec2 p) const { return p.x >= min.x && p.x <= max.x && p.y >= min.y && p.y <= max.y; }
 };
 
 struct PlotSpec {
     double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+    bool log_x = false;      // x0, x1 > 0
     bool log_y = false;      // y0, y1 > 0
     const char* x_label = "";  // "value", "theoretical quantile"
     const char* y_label = "";  // "density", "count"
     bool equal_aspect = false; // same pixels per unit on both axes (scatter, QQ)
+    bool y_ticks = true;       // false: no y tick labels (a strip whose height means nothing)
 };
 
 // Reserves `size` at the cursor (an invisible button, so the plot gets hover and drag), draws the

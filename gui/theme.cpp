@@ -139,6 +139,14 @@ namespace {
 constexpr const char* kCodeFontName = "noiselab code";  // how code_font() finds it in the atlas
 }
 
+std::string load_fonts(float scale) {
+    const std::string described = load_font(scale);
+    load_font(scale * kPresentationFontScale);
+    load_code_font(scale);
+    load_code_font(scale * kPresentationFontScale);
+    return described;
+}
+
 void load_code_font(float scale, const char* path) {
     std::FILE* f = std::fopen(path, "rb");
     if (!f) return;

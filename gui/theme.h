@@ -67,4 +67,11 @@ constexpr const char* kCodeFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSa
 void load_code_font(float scale, const char* path = kCodeFontPath);
 ImFont* code_font();
 
+// Presentation mode's text is this much larger than the normal text.
+constexpr float kPresentationFontScale = 1.6f;
+// Every font the app uses, in the atlas order the panels rely on: the text font at `scale`
+// (Fonts[0]; its description is returned), presentation mode's larger one (Fonts[1],
+// gui/lessons/lesson_app.cpp), then the code font at both sizes.
+std::string load_fonts(float scale);
+
 }  // namespace nl::gui::theme

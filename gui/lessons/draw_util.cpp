@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "gui/text_fit.h"
 #include "gui/theme.h"
 
 namespace nl::gui::paint {
@@ -21,14 +22,18 @@ namespace {
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
-void caption_line(const char* caption) {
-    if (caption && *caption) ImGui::TextColored(theme::text_dim(), "%s", caption);
+// A grid's caption, wrapped to the grid's width so that grids side by side never overlap.
+void caption_line(const char* caption, float width) {
+    if (!caption || !*caption) return;
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::max(width, ImGui::GetFontSize() * 4));
+    text_wrapped(theme::text_dim(), caption);
+    ImGui::PopTextWrapPos();
 }
 
 }  // namespace
 
 void value_grid(const std::vector<double>& v, int rows, int cols, float cell, const char* caption) {
-    caption_line(caption);
+    caption_line(caption, cols * cell);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     double lo = 0, hi = 1;
@@ -55,7 +60,7 @@ int count_equal(const std::vector<double>& a, const std::vector<double>& b) {
 }
 
 void equality_grid(const std::vector<double>& a, const std::vector<double>& b, int rows, int cols, float cell, const char* caption) {
-    caption_line(caption);
+    caption_line(caption, cols * cell);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     for (int r = 0; r < rows; ++r)
@@ -66,6 +71,51 @@ void equality_grid(const std::vector<double>& a, const std::vector<double>& b, i
             dl->AddRectFilled(q, ImVec2(q.x + cell - 1, q.y + cell - 1), same_bits(a[i], b[i]) ? theme::kSample : theme::kTheory);
         }
     ImGui::Dummy(ImVec2(cols * cell, rows * cell));
+}
+
+namespace {
+
+// The width a table of these cells takes in the current font.
+float table_width(const std::vector<std::string>& headers, const std::vector<std::vector<Cell>>& rows) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    float total = 0;
+    for (size_t c = 0; c < headers.size(); ++c) {
+        float w = ImGui::CalcTextSize(headers[c].c_str()).x;
+        for (const auto& row : rows)
+            if (c < row.size()) w = std::max(w, ImGui::CalcTextSize(row[c].text.c_str()).x);
+        total += w + st.CellPadding.x * 2 + 1;  // + the inner border
+    }
+    return total;
+}
+
+}  // namespace
+
+void text_table(const char* id, const std::vector<std::string>& headers, const std::vector<std::vector<Cell>>& rows) {
+    if (headers.empty()) return;
+    const float room = ImGui::GetContentRegionAvail().x;
+    ImFont* normal = ImGui::GetIO().Fonts->Fonts.Size > 0 ? ImGui::GetIO().Fonts->Fonts[0] : nullptr;
+    const bool smaller = normal && normal != ImGui::GetFont() && table_width(headers, rows) > room;
+    if (smaller) ImGui::PushFont(normal);
+    // Still too wide: narrower cell padding.
+    const bool tight = table_width(headers, rows) > room;
+    if (tight) ImGui::PushStyleVar(ImGuiStyleVar_CellPadding, ImVec2(1.0f, ImGui::GetStyle().CellPadding.y));
+    if (ImGui::BeginTable(id, static_cast<int>(headers.size()),
+                          ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+        for (const std::string& h : headers) ImGui::TableSetupColumn(h.c_str());
+        ImGui::TableHeadersRow();
+        for (const auto& row : rows) {
+            ImGui::TableNextRow();
+            for (const Cell& cell : row) {
+                ImGui::TableNextColumn();
+                if (cell.colour.w > 0) ImGui::PushStyleColor(ImGuiCol_Text, cell.colour);
+                ImGui::TextUnformatted(cell.text.c_str());
+                if (cell.colour.w > 0) ImGui::PopStyleColor();
+            }
+        }
+        ImGui::EndTable();
+    }
+    if (tight) ImGui::PopStyleVar();
+    if (smaller) ImGui::PopFont();
 }
 
 void bars(const std::vector<double>& values, double max_value, float w, float h, const std::vector<double>& marks,

@@ -23,6 +23,16 @@ void equality_grid(const std::vector<double>& a, const std::vector<double>& b, i
 // Counts of a == b.
 int count_equal(const std::vector<double>& a, const std::vector<double>& b);
 
+// A table cell: its text, in `colour` (alpha 0: the normal text colour).
+struct Cell {
+    std::string text;
+    ImVec4 colour = ImVec4(0, 0, 0, 0);
+};
+// A table of text cells under a header row, in the current font when it fits the room left on
+// the line, else in the app's normal text font (presentation mode's large font made lesson 10's
+// seven columns twice as wide as the visual and cut every cell).
+void text_table(const char* id, const std::vector<std::string>& headers, const std::vector<std::vector<Cell>>& rows);
+
 // Vertical bars of `values` (>= 0) scaled to `max_value`, filling a w x h box at the cursor, with
 // optional overlay markers (orange ticks) at `marks` (same length, or empty). Bars in
 // `highlight` colour where highlight_mask[i] (if given).

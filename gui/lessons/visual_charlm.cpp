@@ -17,7 +17,9 @@
 #include "gui/lessons/lesson_app.h"
 #include "gui/lessons/lesson_code.h"
 #include "gui/lessons/visuals.h"
+#include "gui/models/models_draw.h"
 #include "gui/panels.h"
+#include "gui/text_fit.h"
 #include "gui/theme.h"
 #include "models/charlm.h"
 #include "models/weights.h"
@@ -97,12 +99,12 @@ void char_update(CharVisual& v, const VisualContext& c) {
 
 void char_draw(CharVisual& v, const VisualContext& c) {
     paint::begin_visual(kLessonVisualWindow, c.rect);
-    ImGui::TextColored(theme::accent(), "A character-level language model: next character and sampled words");
+    text_wrapped(theme::accent(), "A character-level language model: next character and sampled words");
     ImGui::Separator();
     if (!v.model) {
-        ImGui::TextColored(theme::text_error(), "The character model could not be loaded:");
-        ImGui::TextWrapped("%s", v.load_error.c_str());
-        ImGui::TextColored(theme::text_dim(), "(models/train/train_charlm.py makes assets/charlm.safetensors; $NOISELAB_ASSETS moves the folder)");
+        text_wrapped(theme::text_error(), "The character model could not be loaded:");
+        text_wrapped(v.load_error);
+        text_wrapped(theme::text_dim(), "(models/train/train_charlm.py makes assets/charlm.safetensors; $NOISELAB_ASSETS moves the folder)");
         paint::end_visual();
         return;
     }
@@ -110,43 +112,40 @@ void char_draw(CharVisual& v, const VisualContext& c) {
     ImGui::SetNextItemWidth(fw * 7);
     if (ImGui::SliderFloat("T", &v.temperature, 0.05f, 2.0f, "%.2f", ImGuiSliderFlags_Logarithmic)) v.dirty = true;
     tooltip("Temperature, 0.05-2: low is safe and repetitive, high is creative and misspelt.");
-    ImGui::SameLine();
+    same_line_if_fits(labelled_width(fw * 6, "top-k"));
     ImGui::SetNextItemWidth(fw * 6);
     if (ImGui::SliderInt("top-k", &v.top_k, 0, 27)) v.dirty = true;
     tooltip("Keep only the k most likely next characters (0: off).");
-    ImGui::SameLine();
+    same_line_if_fits(labelled_width(fw * 6, "top-p"));
     ImGui::SetNextItemWidth(fw * 6);
     if (ImGui::SliderFloat("top-p", &v.top_p, 0.05f, 1.0f, "%.2f")) v.dirty = true;
     tooltip("Keep the most likely characters until their mass reaches p (1: off).");
-    ImGui::SameLine();
+    same_line_if_fits(labelled_width(fw * 6, "prefix"));
     ImGui::SetNextItemWidth(fw * 6);
     if (ImGui::InputText("prefix", v.prefix, sizeof v.prefix, ImGuiInputTextFlags_CharsNoBlank)) v.dirty = true;
     tooltip("Letters a-z the words start with.");
-    ImGui::SameLine();
+    same_line_if_fits(button_width("New seed"));
     if (ImGui::Button("New seed")) c.app.sampler.settings.seed += 1;
     tooltip("Next seed: new words.");
     if (!v.error.empty()) {
-        ImGui::TextColored(theme::text_error(), "%s", v.error.c_str());
+        text_wrapped(theme::text_error(), v.error);
         paint::end_visual();
         return;
     }
-    ImGui::TextColored(theme::text_dim(), "next character after \"%s\" (probability after T, top-k, top-p; '.' ends the word)", v.prefix);
-    const float w = ImGui::GetContentRegionAvail().x - 4, h = std::max(100.0f, c.rect.h * 0.38f);
-    const ImVec2 p0 = ImGui::GetCursorScreenPos();
-    double mx = 0;
-    for (double p : v.probs) mx = std::max(mx, p);
-    paint::bars(v.probs, mx * 1.05, w, h);
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float bw = w / 27.0f;
-    for (int i = 0; i < 27; ++i) {
-        const char t[2] = {models::char_of(i), 0};
-        const ImVec2 ts = ImGui::CalcTextSize(t);
-        dl->AddText(ImVec2(p0.x + i * bw + (bw - ts.x) * 0.5f, p0.y + h + 2),
-                    v.probs[i] > 0 ? ImGui::GetColorU32(ImGuiCol_Text) : ImGui::GetColorU32(theme::text_dim()), t);
-    }
-    ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight() + 6));
-    ImGui::TextColored(theme::text_dim(), "%d words, seed %llu (sampled twice: identical)", kSampledWords, static_cast<unsigned long long>(v.seed));
-    if (ImGui::BeginTable("words", 4, ImGuiTableFlags_SizingStretchSame)) {
+    text_wrapped(theme::text_dim(), "next character after \"" + std::string(v.prefix) +
+                                        "\" (probability after T, top-k, top-p; '.' ends the word)");
+    std::string symbols;
+    for (int i = 0; i < 27; ++i) symbols += models::char_of(i);
+    models_draw::bar_chart("##next_char", v.probs, symbols,
+                           ImVec2(ImGui::GetContentRegionAvail().x - 4, std::max(100.0f, c.rect.h * 0.38f)));
+    text_wrapped(theme::text_dim(), std::to_string(kSampledWords) + " words, seed " + std::to_string(v.seed) +
+                                        " (sampled twice: identical)");
+    // As many columns as the longest word leaves room for, up to four.
+    float widest = ImGui::CalcTextSize("(empty)").x;
+    for (const std::string& word : v.words) widest = std::max(widest, ImGui::CalcTextSize(word.c_str()).x);
+    const float column = widest + ImGui::GetStyle().CellPadding.x * 2 + ImGui::GetFontSize();
+    const int cols = std::clamp(static_cast<int>(ImGui::GetContentRegionAvail().x / column), 1, 4);
+    if (ImGui::BeginTable("words", cols, ImGuiTableFlags_SizingStretchSame)) {
         for (const std::string& word : v.words) {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(word.empty() ? "(empty)" : word.c_str());

@@ -13,6 +13,8 @@
 #include "gui/lessons/lesson_code.h"
 #include "gui/lessons/visuals.h"
 #include "gui/panels.h"
+#include "gui/plot.h"
+#include "gui/text_fit.h"
 #include "gui/theme.h"
 #include "tensor/random.h"
 
@@ -120,11 +122,11 @@ void dropout_draw(DropoutVisual& v, const VisualContext& c) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
     if (ImGui::SliderFloat("keep_prob", &v.keep, 0.05f, 1.0f, "%.2f")) v.dirty = true;
     tooltip("Probability that a pixel is kept (dropout's p is 1 - keep_prob), 0.05-1.");
-    ImGui::SameLine();
+    same_line_if_fits(labelled_width(ImGui::GetFontSize() * 9, "draws M"));
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
     if (ImGui::SliderInt("draws M", &v.draws, 1, 2000)) v.dirty = true;
     tooltip("How many masks are averaged, 1-2000.");
-    ImGui::SameLine();
+    same_line_if_fits(button_width("New seed"));
     if (ImGui::Button("New seed")) c.app.sampler.settings.seed += 1;
     tooltip("Next seed: new masks.");
     if (v.x.empty()) {
@@ -133,33 +135,46 @@ void dropout_draw(DropoutVisual& v, const VisualContext& c) {
     }
     const float avail = ImGui::GetContentRegionAvail().x;
     const float cell = std::max(2.0f, std::floor(std::min((avail - 60) / 4 / kSide, c.rect.h * 0.45f / kSide)));
-    const char* caps[4] = {"x (the image)", "mask: one draw (blue = kept)", "y = x * mask / keep_prob", "mean of y over M draws"};
+    // Short words: at presentation size each image is only about 8 ems wide.
+    const char* caps[4] = {"x (the image)", "mask (blue: kept)", "y, one draw", "mean of y over M draws"};
+    // Captions wrap to their image's width and take the same height, so the images line up.
+    const float side = kSide * cell;
+    float caption_h = 0;
+    for (const char* cap : caps) caption_h = std::max(caption_h, ImGui::CalcTextSize(wrap_for_font(cap, side).c_str()).y);
     for (int k = 0; k < 4; ++k) {
         if (k) ImGui::SameLine(0, 20);
         ImGui::BeginGroup();
-        ImGui::TextColored(theme::text_dim(), "%s", caps[k]);
+        const float y = ImGui::GetCursorPosY();
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
+        text_wrapped(theme::text_dim(), caps[k]);
+        ImGui::PopTextWrapPos();
+        ImGui::SetCursorPosY(y + caption_h + ImGui::GetStyle().ItemSpacing.y);
         if (k == 1) mask_grid(v.mask, cell);
         else paint::value_grid(k == 0 ? v.x : k == 2 ? v.y : v.mean_y, kSide, kSide, cell, nullptr);
         ImGui::EndGroup();
     }
     ImGui::Spacing();
-    ImGui::Text("mean of x %.4f     mean of y over %d draws %.4f", v.mean_x, v.draws, v.mean_all);
+    text_wrapped("mean of x " + fmt_measured(v.mean_x) + "     mean of y over " + std::to_string(v.draws) + " draws " +
+                 fmt_measured(v.mean_all));
     // The running mean of y against the number of draws, with mean(x) as the orange line.
-    ImGui::TextColored(theme::text_dim(), "running mean of y (blue) against the number of draws; orange: mean of x");
-    const ImVec2 p0 = ImGui::GetCursorScreenPos();
-    const float w = ImGui::GetContentRegionAvail().x - 4, h = std::max(80.0f, ImGui::GetContentRegionAvail().y - 8);
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(p0, ImVec2(p0.x + w, p0.y + h), theme::kPlotBackground);
-    const double lo = v.mean_x * 0.8, hi = v.mean_x * 1.2;
-    auto ypix = [&](double val) { return p0.y + h - static_cast<float>(std::clamp((val - lo) / (hi - lo), 0.0, 1.0)) * h; };
-    dl->AddLine(ImVec2(p0.x, ypix(v.mean_x)), ImVec2(p0.x + w, ypix(v.mean_x)), theme::kTheory, 2.0f);
+    text_wrapped(theme::text_dim(), "running mean of y (blue) against the number of draws; orange: mean of x");
     const size_t n = v.running.size();
-    for (size_t i = 1; i < n; ++i) {
-        const float x0 = p0.x + w * (i - 1) / std::max<size_t>(n - 1, 1), x1 = p0.x + w * i / std::max<size_t>(n - 1, 1);
-        dl->AddLine(ImVec2(x0, ypix(v.running[i - 1])), ImVec2(x1, ypix(v.running[i])), theme::kSample, 2.0f);
-    }
-    dl->AddRect(p0, ImVec2(p0.x + w, p0.y + h), theme::kPlotBorder);
-    ImGui::Dummy(ImVec2(w, h));
+    PlotSpec spec;
+    spec.x0 = 1;
+    spec.x1 = static_cast<double>(std::max<size_t>(n, 2));
+    spec.y0 = v.mean_x * 0.8;
+    spec.y1 = v.mean_x * 1.2;
+    spec.x_label = "draws averaged";
+    spec.y_label = "running mean of y";
+    const ImVec2 room = ImGui::GetContentRegionAvail();
+    const PlotArea a = begin_plot("##running_mean", ImVec2(room.x - 4, std::max(120.0f, room.y - 8)), spec);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddLine(ImVec2(a.min.x, a.sy(v.mean_x)), ImVec2(a.max.x, a.sy(v.mean_x)), theme::kTheory, 2.0f);
+    auto ypix = [&](double val) { return a.sy(std::clamp(val, spec.y0, spec.y1)); };
+    for (size_t i = 1; i < n; ++i)
+        dl->AddLine(ImVec2(a.sx(static_cast<double>(i)), ypix(v.running[i - 1])),
+                    ImVec2(a.sx(static_cast<double>(i + 1)), ypix(v.running[i])), theme::kSample, 2.0f);
+    end_plot();
     paint::end_visual();
 }
 

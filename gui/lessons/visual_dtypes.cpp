@@ -15,6 +15,7 @@
 #include "gui/lessons/lesson_app.h"
 #include "gui/lessons/visuals.h"
 #include "gui/panels.h"
+#include "gui/text_fit.h"
 #include "gui/theme.h"
 #include "tensor/random.h"
 
@@ -84,38 +85,32 @@ void dtypes_update(DtypesVisual& v, const VisualContext& c) {
             std::to_string(v.rows[1].distinct) + " and " + std::to_string(v.rows[2].distinct) + " distinct values");
 }
 
+// printf's %.<digits>g.
+std::string fmt_g(double x, int digits) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.*g", digits, x);
+    return buf;
+}
+
 void dtypes_draw(DtypesVisual& v, const VisualContext& c) {
     paint::begin_visual(kLessonVisualWindow, c.rect);
-    ImGui::TextColored(theme::accent(), "torch.rand(%lld) and torch.randn(%lld) in four dtypes", static_cast<long long>(v.n),
-                       static_cast<long long>(v.n));
+    text_wrapped(theme::accent(), "torch.rand(" + std::to_string(v.n) + ") and torch.randn(" + std::to_string(v.n) + ") in four dtypes");
     ImGui::Separator();
-    if (ImGui::BeginTable("dtypes", 7, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
-        for (const char* h : {"dtype", "bits", "distinct rand values", "smallest > 0", "largest", "1.0 drawn", "max |randn|"})
-            ImGui::TableSetupColumn(h);
-        ImGui::TableHeadersRow();
-        for (int k = 0; k < 4; ++k) {
-            const DtypeRow& r = v.rows[k];
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(dtype_name(kTypes[k]));
-            ImGui::TableNextColumn();
-            ImGui::Text("%d", kBits[k]);
-            ImGui::TableNextColumn();
-            ImGui::Text("%lld", static_cast<long long>(r.distinct));
-            ImGui::TableNextColumn();
-            ImGui::Text("%.3g", r.smallest_positive);
-            ImGui::TableNextColumn();
-            ImGui::Text("%.9g", r.max);
-            ImGui::TableNextColumn();
-            if (r.ones > 0) ImGui::TextColored(theme::text_warn(), "yes, %lld times", static_cast<long long>(r.ones));
-            else ImGui::TextColored(theme::text_ok(), "no");
-            ImGui::TableNextColumn();
-            ImGui::Text("%.4g", r.max_abs_normal);
-        }
-        ImGui::EndTable();
+    std::vector<std::vector<paint::Cell>> rows;
+    for (int k = 0; k < 4; ++k) {
+        const DtypeRow& r = v.rows[k];
+        const bool one = r.ones > 0;
+        rows.push_back({{dtype_name(kTypes[k])},
+                        {std::to_string(kBits[k])},
+                        {std::to_string(r.distinct)},
+                        {fmt_g(r.smallest_positive, 3)},
+                        {fmt_g(r.max, 9)},
+                        {one ? "yes, " + std::to_string(r.ones) + " times" : "no", one ? theme::text_warn() : theme::text_ok()},
+                        {fmt_g(r.max_abs_normal, 4)}});
     }
+    paint::text_table("dtypes", {"dtype", "bits", "distinct", "smallest > 0", "largest", "1.0 drawn", "max |randn|"}, rows);
     ImGui::Spacing();
-    ImGui::TextColored(theme::text_dim(), "Distinct values drawn between %.2f and 1.0 (each tick one value; orange: 1.0 itself)", kZoomLo);
+    text_wrapped(theme::text_dim(), "Distinct values drawn between " + fmt_g(kZoomLo, 2) + " and 1.0 (each tick one value; orange: 1.0 itself)");
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float label_w = ImGui::CalcTextSize("bfloat16  ").x;
     const float w = ImGui::GetContentRegionAvail().x - label_w - 8;

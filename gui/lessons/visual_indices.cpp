@@ -14,6 +14,7 @@
 #include "gui/lessons/lesson_app.h"
 #include "gui/lessons/visuals.h"
 #include "gui/panels.h"
+#include "gui/text_fit.h"
 #include "gui/theme.h"
 #include "tensor/errors.h"
 #include "tensor/ops.h"
@@ -110,7 +111,11 @@ void perm_draw(PermVisual& v, const VisualContext& c) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 top = ImGui::GetCursorScreenPos();
     const char* heads[3] = {"original (X, y)", "X[idx], y[idx]", "X[idx], y[idx2]"};
-    for (int col = 0; col < 3; ++col) dl->AddText(ImVec2(top.x + col * (col_w + gap), top.y), ImGui::GetColorU32(theme::text_dim()), heads[col]);
+    for (int col = 0; col < 3; ++col) {  // a heading may use the gap after its column
+        const float room = col < 2 ? col_w + gap - 6 : avail.x - 2 * (col_w + gap);
+        dl->AddText(ImVec2(top.x + col * (col_w + gap), top.y), ImGui::GetColorU32(theme::text_dim()),
+                    fit_with_ellipsis(heads[col], room).c_str());
+    }
     const float y0 = top.y + ImGui::GetTextLineHeightWithSpacing();
     for (int64_t k = 0; k < v.n; ++k) {
         const float y = y0 + k * row_h;
@@ -122,7 +127,7 @@ void perm_draw(PermVisual& v, const VisualContext& c) {
         dl->AddLine(ImVec2(top.x + col_w + 2, ys), ImVec2(top.x + col_w + gap - 2, y + row_h * 0.5f), theme::kSample, 1.5f);
     }
     ImGui::Dummy(ImVec2(3 * col_w + 2 * gap, v.n * row_h + ImGui::GetTextLineHeightWithSpacing()));
-    ImGui::TextColored(theme::text_dim(), "blue frame: x and y from the same row   orange: a broken pair");
+    text_wrapped(theme::text_dim(), "blue frame: x and y from the same row   orange: a broken pair");
     paint::end_visual();
 }
 
@@ -176,7 +181,7 @@ void rows_update(RowsVisual& v, const VisualContext& c) {
 }
 
 void index_strip(const std::vector<int64_t>& v, float cell, const char* caption) {
-    ImGui::TextColored(theme::text_dim(), "%s", caption);
+    text_wrapped(theme::text_dim(), caption);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p = ImGui::GetCursorScreenPos();
     for (size_t i = 0; i < v.size(); ++i) {
@@ -208,7 +213,7 @@ void rows_draw(RowsVisual& v, const VisualContext& c) {
     ImGui::Spacing();
     index_strip(v.without, cell, "without replacement: torch.randperm(n)[:k]  -  never a duplicate");
     ImGui::Spacing();
-    ImGui::TextColored(theme::text_dim(), "How often each of the n rows was picked (with replacement | without)");
+    text_wrapped(theme::text_dim(), "How often each of the n rows was picked (with replacement | without)");
     std::vector<double> cw(static_cast<size_t>(v.n), 0.0), co(static_cast<size_t>(v.n), 0.0);
     for (int64_t i : v.with) cw[static_cast<size_t>(i)] += 1;
     for (int64_t i : v.without) co[static_cast<size_t>(i)] += 1;

@@ -17,6 +17,8 @@
 #include "gui/lessons/lesson_code.h"
 #include "gui/lessons/visuals.h"
 #include "gui/panels.h"
+#include "gui/plot.h"
+#include "gui/text_fit.h"
 #include "gui/theme.h"
 #include "tensor/random.h"
 
@@ -120,26 +122,26 @@ void multi_update(MultiVisual& v, const VisualContext& c) {
 
 void multi_draw(MultiVisual& v, const VisualContext& c) {
     paint::begin_visual(kLessonVisualWindow, c.rect);
-    ImGui::TextColored(theme::accent(), "softmax(logits / T) -> top-k -> top-p -> torch.multinomial");
+    text_wrapped(theme::accent(), "softmax(logits / T) -> top-k -> top-p -> torch.multinomial");
     ImGui::Separator();
     const float fw = ImGui::GetFontSize();
     if (ImGui::RadioButton("10 tokens", !v.large)) v.large = false, v.top_k = std::min(v.top_k, 10), v.dirty = true;
     tooltip("A small vocabulary with named tokens: every bar visible.");
-    ImGui::SameLine();
+    same_line_if_fits(checkbox_width("V = 50,000"));
     if (ImGui::RadioButton("V = 50,000", v.large)) v.large = true, v.dirty = true;
     tooltip("A language model's vocabulary size: logits = 2 * randn(V); the 40 most likely tokens are shown.");
-    ImGui::SameLine();
+    same_line_if_fits(labelled_width(fw * 7, "T"));
     ImGui::SetNextItemWidth(fw * 7);
     if (ImGui::SliderFloat("T", &v.temperature, 0.05f, 3.0f, "%.2f", ImGuiSliderFlags_Logarithmic)) v.dirty = true;
     tooltip("Temperature, 0.05-3: below 1 sharpens the distribution, above 1 flattens it.");
     ImGui::SetNextItemWidth(fw * 7);
     if (ImGui::SliderInt("top-k", &v.top_k, 0, v.large ? 1000 : 10)) v.dirty = true;
     tooltip("Keep only the k most likely tokens (0: off).");
-    ImGui::SameLine();
+    same_line_if_fits(labelled_width(fw * 7, "top-p"));
     ImGui::SetNextItemWidth(fw * 7);
     if (ImGui::SliderFloat("top-p", &v.top_p, 0.05f, 1.0f, "%.2f")) v.dirty = true;
     tooltip("Keep the most likely tokens until their mass reaches p (1: off).");
-    ImGui::SameLine();
+    same_line_if_fits(labelled_width(fw * 8, "draws"));
     ImGui::SetNextItemWidth(fw * 8);
     if (ImGui::SliderInt("draws", &v.samples, 10, 200000, "%d", ImGuiSliderFlags_Logarithmic)) v.dirty = true;
     tooltip("How many tokens torch.multinomial draws, 10-200000.");
@@ -160,8 +162,8 @@ void multi_draw(MultiVisual& v, const VisualContext& c) {
     }
     double mx = 0;
     for (size_t i = 0; i < shown; ++i) mx = std::max({mx, p[i], raw[i], f[i]});
-    ImGui::TextColored(theme::text_dim(), "%s: probability (blue), before top-k/top-p (grey outline), drawn frequency (orange tick)",
-                       v.large ? "the 40 most likely of 50,000 tokens" : "all 10 tokens");
+    text_wrapped(theme::text_dim(), std::string(v.large ? "the 40 most likely of 50,000 tokens" : "all 10 tokens") +
+                                        ": probability (blue), before top-k/top-p (grey outline), drawn frequency (orange tick)");
     const float w = ImGui::GetContentRegionAvail().x - 4, h = std::max(120.0f, c.rect.h * 0.42f);
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     paint::bars(p, mx * 1.05, w, h, f);
@@ -179,27 +181,27 @@ void multi_draw(MultiVisual& v, const VisualContext& c) {
     ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight() + 4));
     int kept = 0;
     for (double x : v.probs) kept += x > 0;
-    ImGui::Text("%d of %lld tokens can be drawn; %lld of %d draws were filtered tokens", kept, static_cast<long long>(vocab(v)),
-                static_cast<long long>(v.drawn_filtered), v.samples);
+    text_wrapped(std::to_string(kept) + " of " + std::to_string(vocab(v)) + " tokens can be drawn; " +
+                 std::to_string(v.drawn_filtered) + " of " + std::to_string(v.samples) + " draws were filtered tokens");
     // Convergence: total variation distance against draws, log-log.
-    ImGui::TextColored(theme::text_dim(), "distance between drawn frequencies and probabilities (total variation) as draws accumulate");
-    const ImVec2 q0 = ImGui::GetCursorScreenPos();
-    const float cw = ImGui::GetContentRegionAvail().x - 4, ch = std::max(70.0f, ImGui::GetContentRegionAvail().y - 8);
-    dl->AddRectFilled(q0, ImVec2(q0.x + cw, q0.y + ch), theme::kPlotBackground);
-    if (v.tv.size() > 1) {
-        const double lx0 = std::log10(v.tv.front().first), lx1 = std::log10(v.tv.back().first);
-        auto px = [&](int n) { return q0.x + static_cast<float>((std::log10(n) - lx0) / std::max(lx1 - lx0, 1e-9)) * cw; };
-        auto py = [&](double d) { return q0.y + ch - static_cast<float>(std::clamp((std::log10(std::max(d, 1e-4)) + 4) / 4, 0.0, 1.0)) * ch; };
-        for (size_t i = 1; i < v.tv.size(); ++i)
-            dl->AddLine(ImVec2(px(v.tv[i - 1].first), py(v.tv[i - 1].second)), ImVec2(px(v.tv[i].first), py(v.tv[i].second)), theme::kSample, 2.0f);
-        char t[64];
-        std::snprintf(t, sizeof t, "n = %d: %.4f", v.tv.back().first, v.tv.back().second);
-        dl->AddText(ImVec2(q0.x + cw - ImGui::CalcTextSize(t).x - 6, q0.y + 4), theme::kAxisText, t);
-        std::snprintf(t, sizeof t, "n = %d: %.3f", v.tv.front().first, v.tv.front().second);
-        dl->AddText(ImVec2(q0.x + 6, q0.y + 4), theme::kAxisText, t);
+    text_wrapped(theme::text_dim(), "distance between drawn frequencies and probabilities (total variation) as draws accumulate");
+    PlotSpec spec;
+    spec.log_x = spec.log_y = true;
+    spec.x0 = v.tv.empty() ? 1 : v.tv.front().first;
+    spec.x1 = v.tv.empty() ? 10 : v.tv.back().first;
+    spec.y0 = 1e-4;
+    spec.y1 = 1;
+    spec.x_label = "draws";
+    spec.y_label = "total variation distance";
+    const ImVec2 room = ImGui::GetContentRegionAvail();
+    const PlotArea a = begin_plot("##tv", ImVec2(room.x - 4, std::max(110.0f, room.y - 8)), spec);
+    auto at = [&](const std::pair<int, double>& q) { return ImVec2(a.sx(q.first), a.sy(std::clamp(q.second, 1e-4, 1.0))); };
+    for (size_t i = 1; i < v.tv.size(); ++i) dl->AddLine(at(v.tv[i - 1]), at(v.tv[i]), theme::kSample, 2.0f);
+    if (!v.tv.empty()) {
+        const std::string last = "n = " + std::to_string(v.tv.back().first) + ": " + fmt_measured(v.tv.back().second);
+        dl->AddText(ImVec2(a.max.x - ImGui::CalcTextSize(last.c_str()).x - 6, a.min.y + 4), theme::kAxisText, last.c_str());
     }
-    dl->AddRect(q0, ImVec2(q0.x + cw, q0.y + ch), theme::kPlotBorder);
-    ImGui::Dummy(ImVec2(cw, ch));
+    end_plot();
     paint::end_visual();
 }
 

@@ -15,6 +15,7 @@
 #include "gui/lessons/lesson_code.h"
 #include "gui/lessons/visuals.h"
 #include "gui/panels.h"
+#include "gui/text_fit.h"
 #include "gui/theme.h"
 #include "tensor/errors.h"
 
@@ -92,7 +93,7 @@ void seeds_update(SeedsVisual& v, const VisualContext& c) {
 void seeds_draw(SeedsVisual& v, const VisualContext& c) {
     paint::begin_visual(kLessonVisualWindow, c.rect);
     const SamplerSettings st = cpu_settings(c.app);
-    ImGui::TextColored(theme::accent(), "Same seed twice, then another seed");
+    text_wrapped(theme::accent(), "Same seed twice, then another seed");
     ImGui::Separator();
     uint64_t other = other_of(v, st);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
@@ -133,7 +134,7 @@ void seeds_draw(SeedsVisual& v, const VisualContext& c) {
     ImGui::BeginGroup();
     paint::equality_grid(v.a, v.c, rows, cols, cell, e2);
     ImGui::EndGroup();
-    ImGui::TextColored(theme::text_dim(), "blue: equal bit for bit   orange: differs");
+    text_wrapped(theme::text_dim(), "blue: equal bit for bit   orange: differs");
     paint::end_visual();
 }
 
@@ -207,7 +208,7 @@ void local_update(LocalVisual& v, const VisualContext& c) {
 
 void local_draw(LocalVisual& v, const VisualContext& c) {
     paint::begin_visual(kLessonVisualWindow, c.rect);
-    ImGui::TextColored(theme::accent(), "The global sequence's second tensor, three ways");
+    text_wrapped(theme::accent(), "The global sequence's second tensor, three ways");
     ImGui::Separator();
     if (!v.valid) {
         ImGui::TextColored(theme::text_error(), "these settings cannot be drawn");
@@ -236,7 +237,7 @@ void local_draw(LocalVisual& v, const VisualContext& c) {
     ImGui::BeginGroup();
     paint::equality_grid(v.ref, v.after_global, rows, cols, cell, "reference == after global draws");
     ImGui::EndGroup();
-    ImGui::TextColored(theme::text_dim(), "blue: equal bit for bit   orange: differs");
+    text_wrapped(theme::text_dim(), "blue: equal bit for bit   orange: differs");
     paint::end_visual();
 }
 

@@ -19,6 +19,7 @@
 #include "gui/theme.h"
 #include "models/weights.h"
 #include "tensor/io/png.h"
+#include "tests/support/imgui_overflow.h"
 
 using namespace nl;
 using namespace nl::gui;
@@ -306,6 +307,7 @@ TEST_F(ModelsPanels, EveryTabHasItsControlsWithTooltipsAndFitsTheWindow) {
         ImGuiWindow* w = ImGui::FindWindowByName(kModelsWindow);
         ASSERT_NE(w, nullptr);
         EXPECT_LE(w->ScrollMax.y, 1.0f) << "tab " << t << " taller than the window";
+        for (const std::string& o : nl::test::imgui_overflows()) ADD_FAILURE() << "tab " << t << ": " << o;
     }
 }
 

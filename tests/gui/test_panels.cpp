@@ -15,6 +15,7 @@
 #include "gui/texture_sink.h"
 #include "gui/theme.h"
 #include "tensor/hash.h"
+#include "tests/support/imgui_overflow.h"
 
 using namespace nl;
 using namespace nl::gui;
@@ -105,6 +106,7 @@ TEST_F(Headless, PanelsFillTheWindowWithoutOverlapOrClippedContent) {
                 a.Expand(-0.5f);
                 EXPECT_FALSE(a.Overlaps(rects[j])) << names[i] << " overlaps " << names[j];
             }
+        for (const std::string& o : nl::test::imgui_overflows()) ADD_FAILURE() << o << " at " << sz.w << "x" << sz.h;
         const float menu_h = rects[0].Min.y;
         EXPECT_GT(menu_h, 10.0f * sz.scale);
         EXPECT_NEAR(area, sz.w * (sz.h - menu_h), 2.0f);  // panels fill everything under the menu bar
@@ -122,6 +124,7 @@ TEST_F(Headless, NarrowWindowsWrapTheHistogramControlsAndDropTheQqPlot) {
         ASSERT_NE(qq_box, nullptr);
         const ImGuiWindow* hist = window(kHistogramWindow);
         EXPECT_LE(qq_box->max.x, hist->ContentRegionRect.Max.x) << "the QQ check box leaves the panel at width " << w;
+        for (const std::string& o : nl::test::imgui_overflows()) ADD_FAILURE() << o << " at width " << w;
         // Where the QQ plot is drawn, the table left of it keeps its 21 em.
         const TooltipAudit::Item* qq = audit.find("QQ plot: sample quantiles");
         const float fs = ImGui::GetFontSize();

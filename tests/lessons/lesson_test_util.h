@@ -25,7 +25,7 @@ public:
         for (int k = 0; k < ImGuiKey_COUNT; ++k) io.KeyMap[k] = k;
         state = default_state();
         theme::apply_style(1.0f);
-        theme::load_font(1.0f);
+        theme::load_fonts(1.0f);  // presentation mode's large font too, as the app has
         unsigned char* px = nullptr;
         int tw = 0, th = 0;
         io.Fonts->GetTexDataAsRGBA32(&px, &tw, &th);

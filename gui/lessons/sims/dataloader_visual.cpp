@@ -12,6 +12,7 @@
 #include "gui/lessons/sims/dataloader.h"
 #include "gui/lessons/sims/sim_ui.h"
 #include "gui/lessons/sims/sims_visuals.h"
+#include "gui/text_fit.h"
 
 namespace nl::gui::sims {
 
@@ -98,20 +99,26 @@ void draw_tile(ImDrawList* dl, ImVec2 p, float t, const LoadedSample& x, float s
 
 void dataloader_draw(DataLoaderVisual& s, const VisualContext& c) {
     if (begin_sim_window(c, "DataLoader: shuffled batches, per-sample augmentation, worker seeding")) {
-        ImGui::RadioButton("naive: the dataset's generator is copied into every worker", &s.mode, 0);
+        // Short labels on the switches, what they mean beside them (a long label cannot wrap).
+        ImGui::RadioButton("naive", &s.mode, 0);
         ImGui::SameLine();
-        ImGui::RadioButton("correct: worker_init_fn seeds each worker", &s.mode, 1);
-        ImGui::PushItemWidth(120.0f * c.scale);
+        ImGui::RadioButton("correct", &s.mode, 1);
+        ImGui::SameLine();
+        text_wrapped(theme::text_dim(), s.mode == 0 ? "the dataset's generator is copied into every worker"
+                                                    : "worker_init_fn seeds each worker");
+        const float item_w = 120.0f * c.scale;
+        ImGui::PushItemWidth(item_w);
         ImGui::SliderInt("num_workers", &s.cfg.num_workers, 0, 4);
-        ImGui::SameLine();
+        same_line_if_fits(labelled_width(item_w, "batch_size"));
         ImGui::SliderInt("batch_size", &s.cfg.batch_size, 1, 12);
-        ImGui::SameLine();
+        same_line_if_fits(labelled_width(item_w, "dataset size"));
         ImGui::SliderInt("dataset size", &s.cfg.n, 4, 48);
-        ImGui::SameLine();
+        same_line_if_fits(labelled_width(item_w, "epoch"));
         ImGui::SliderInt("epoch", &s.cfg.epoch, 0, 9);
+        same_line_if_fits(labelled_width(item_w, "seed (torch.manual_seed)"));
         ImGui::InputInt("seed (torch.manual_seed)", &s.seed);
         ImGui::PopItemWidth();
-        ImGui::SameLine();
+        same_line_if_fits(checkbox_width("drop_last"));
         ImGui::Checkbox("drop_last", &s.cfg.drop_last);
         if (s.key.empty()) {
             end_sim_window();
@@ -119,16 +126,14 @@ void dataloader_draw(DataLoaderVisual& s, const VisualContext& c) {
         }
         const LoaderEpoch& e = s.epoch;
         if (e.duplicate_groups > 0)
-            ImGui::TextColored(theme::text_warn(), "%d samples share %d augmentations: worker copies draw the same numbers",
-                               e.duplicated_samples, e.duplicate_groups);
+            text_wrapped(theme::text_warn(), std::to_string(e.duplicated_samples) + " samples share " +
+                                                 std::to_string(e.duplicate_groups) + " augmentations: worker copies draw the same numbers");
         else
-            ImGui::TextColored(theme::text_ok(), "no augmentation repeats: every worker has its own stream");
+            text_wrapped(theme::text_ok(), "no augmentation repeats: every worker has its own stream");
         std::string seeds = "base_seed " + std::to_string(e.base_seed);
         if (!e.worker_seeds.empty()) seeds += "; worker seeds (torch.initial_seed() in the worker) = base_seed + worker_id";
         if (!s.cfg.correct_seeding && s.cfg.num_workers > 0) seeds += "; but the dataset's generator was seeded 1234 in __init__";
-        ImGui::PushStyleColor(ImGuiCol_Text, theme::text_dim());
-        ImGui::TextWrapped("%s", seeds.c_str());
-        ImGui::PopStyleColor();
+        text_wrapped(theme::text_dim(), seeds);
 
         const size_t rows = e.batches.size();
         const float label_w = ImGui::CalcTextSize("batch 00  worker 0 ").x;
@@ -149,8 +154,9 @@ void dataloader_draw(DataLoaderVisual& s, const VisualContext& c) {
             ImGui::Dummy(ImVec2(label_w + static_cast<float>(e.batches[b].size()) * (t + gap), t + gap));
         }
         legend(kDiffer, "augmentation repeated elsewhere this epoch (same #)");
-        ImGui::SameLine(0, 20.0f * c.scale);
-        ImGui::TextColored(theme::text_dim(), "tile: dataset index; F rotated, flipped and shifted as drawn");
+        const char* tile_note = "tile: dataset index; F rotated, flipped and shifted as drawn";
+        same_line_if_fits(ImGui::CalcTextSize(tile_note).x + 20.0f * c.scale);
+        text_wrapped(theme::text_dim(), tile_note);
     }
     end_sim_window();
 }

@@ -64,51 +64,50 @@ void devices_update(DevicesVisual& s, const VisualContext& c) {
 
 void column(const char* title, bool ok, const DeviceCompare& r, bool gpu, float w) {
     ImGui::BeginChild(title, ImVec2(w, ImGui::GetContentRegionAvail().y - 100.0f), true);
-    ImGui::TextColored(theme::accent(), "%s", title);
+    text_wrapped(theme::accent(), title);
     if (!ok) {
-        ImGui::TextColored(theme::text_warn(), "not run on this machine");
-        ImGui::PushTextWrapPos(0);
-        ImGui::TextColored(theme::text_dim(), "missing: %s", r.gpu_missing.empty() ? r.gpu_error.c_str() : r.gpu_missing.c_str());
-        ImGui::TextColored(theme::text_dim(),
-                           "On a machine with a CUDA GPU (and a Noise Lab build with CUDA) this column shows the same op "
-                           "on cuda:0 and the lesson compares the bytes.");
-        ImGui::PopTextWrapPos();
+        text_wrapped(theme::text_warn(), "not run on this machine");
+        text_wrapped(theme::text_dim(), "missing: " + (r.gpu_missing.empty() ? r.gpu_error : r.gpu_missing));
+        text_wrapped(theme::text_dim(),
+                     "On a machine with a CUDA GPU (and a Noise Lab build with CUDA) this column shows the same op "
+                     "on cuda:0 and the lesson compares the bytes.");
         ImGui::EndChild();
         return;
     }
     const double ms = gpu ? r.gpu_ms : r.cpu_ms;
-    ImGui::Text("time: %.3f ms%s", ms, gpu ? " (sample + copy to the host)" : "");
-    ImGui::Text("hash: %s", hash_hex(gpu ? r.gpu_hash : r.cpu_hash).c_str());
+    text_wrapped("time: " + fmt("%.3f", ms) + " ms" + (gpu ? " (sample + copy to the host)" : ""));
+    text_wrapped("hash: " + hash_hex(gpu ? r.gpu_hash : r.cpu_hash));
     if (!gpu) {
-        ImGui::TextColored(theme::text_dim(), "histogram of the first %s values (%.3g to %.3g):",
-                           group_digits(std::min<int64_t>(r.numel, 65536)).c_str(), r.hist_lo, r.hist_hi);
+        text_wrapped(theme::text_dim(), "histogram of the first " + group_digits(std::min<int64_t>(r.numel, 65536)) + " values (" +
+                                            fmt("%.3g", r.hist_lo) + " to " + fmt("%.3g", r.hist_hi) + "):");
         bar_chart("##cpu_hist", r.histogram, {kSame}, ImVec2(ImGui::GetContentRegionAvail().x, 110.0f));
         ImGui::TextColored(theme::text_dim(), "first values:");
         for (size_t i = 0; i < r.preview.size() && i < 8; ++i) ImGui::Text("[%zu] %.9g", i, r.preview[i]);
     } else {
-        ImGui::TextColored(r.equal() ? theme::text_ok() : theme::text_error(), "%s of %s elements differ",
-                           group_digits(r.differing).c_str(), group_digits(r.numel).c_str());
-        ImGui::TextColored(theme::text_dim(), "(values equal to the CPU column's, byte for byte)");
+        text_wrapped(r.equal() ? theme::text_ok() : theme::text_error(),
+                     group_digits(r.differing) + " of " + group_digits(r.numel) + " elements differ");
+        text_wrapped(theme::text_dim(), "(values equal to the CPU column's, byte for byte)");
     }
     ImGui::EndChild();
 }
 
 void devices_draw(DevicesVisual& s, const VisualContext& c) {
     if (begin_sim_window(c, "Devices: the same tensor on the CPU and the GPU")) {
-        ImGui::PushItemWidth(120.0f * c.scale);
+        const float item_w = 120.0f * c.scale;
+        ImGui::PushItemWidth(item_w);
         const char* ops[] = {"randn", "rand", "randint(0, 10)"};
         ImGui::Combo("op", &s.op, ops, 3);
-        ImGui::SameLine();
         const char* dts[] = {"float32", "float16", "bfloat16", "float64"};
         if (s.op != 2) {
+            same_line_if_fits(labelled_width(item_w, "dtype"));
             ImGui::Combo("dtype", &s.dtype, dts, 4);
-            ImGui::SameLine();
         }
+        same_line_if_fits(labelled_width(item_w, "n = 2^k"));
         ImGui::SliderInt("n = 2^k", &s.n_log2, 4, 24, "k = %d");
-        ImGui::SameLine();
+        same_line_if_fits(labelled_width(item_w, "seed"));
         ImGui::InputInt("seed", &s.seed);
         ImGui::PopItemWidth();
-        if (!s.error.empty()) ImGui::TextColored(theme::text_error(), "%s", s.error.c_str());
+        if (!s.error.empty()) text_wrapped(theme::text_error(), s.error);
         if (s.key.empty() || !s.error.empty()) {
             end_sim_window();
             return;

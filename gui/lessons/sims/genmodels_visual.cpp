@@ -13,6 +13,7 @@
 #include "gui/lessons/sims/genmodels.h"
 #include "gui/lessons/sims/sim_ui.h"
 #include "gui/lessons/sims/sims_visuals.h"
+#include "gui/text_fit.h"
 #include "tensor/errors.h"
 
 namespace nl::gui::sims {
@@ -136,10 +137,11 @@ void rgb_noise(const Tensor& x, int count, float size) {
 void gen_draw(GenVisual& s, const VisualContext& c) {
     if (begin_sim_window(c, "Noise for generative models: z for a VAE, noise for diffusion, z for a GAN")) {
         ImGui::PushItemWidth(120.0f * c.scale);
+        const float item_w = 120.0f * c.scale;
         ImGui::InputInt("seed", &s.seed);
-        ImGui::SameLine();
+        same_line_if_fits(labelled_width(item_w, "DDIM steps"));
         ImGui::SliderInt("DDIM steps", &s.steps, 1, 100);
-        ImGui::SameLine();
+        same_line_if_fits(labelled_width(item_w, "samples fed to the models"));
         ImGui::SliderInt("samples fed to the models", &s.n, 4, 16);
         ImGui::PopItemWidth();
         if (s.key.empty()) {
@@ -149,7 +151,7 @@ void gen_draw(GenVisual& s, const VisualContext& c) {
         const float gap = 12.0f * c.scale;
         const float w = (ImGui::GetContentRegionAvail().x - 2 * gap) / 3.0f;
         const float px = std::max(1.0f, std::floor((w - 4 * 3.0f) / (4 * 20.0f)));
-        auto column_title = [](const char* t) { ImGui::TextColored(theme::accent(), "%s", t); };
+        auto column_title = [](const char* t) { text_wrapped(theme::accent(), t); };
 
         // One child window per column: each has its own draw list, and ImGui 1.86's 16-bit indices
         // allow 65,536 vertices per list (every pixel drawn here is a rectangle of 4).
@@ -157,24 +159,23 @@ void gen_draw(GenVisual& s, const VisualContext& c) {
         ImGui::BeginChild("##vae", ImVec2(w, col_h), false, ImGuiWindowFlags_NoScrollbar);
         column_title("VAE latent z = torch.randn(32, 128)");
         heat(s.noise.vae_z, ImVec2(w, w * 0.25f));
-        ImGui::TextColored(theme::text_dim(), "tiny VAE decoder, z = randn(%d, 16)", s.n);
+        text_wrapped(theme::text_dim(), "tiny VAE decoder, z = randn(" + std::to_string(s.n) + ", 16)");
         if (s.vae.available) image_grid(s.vae.images, 4, px);
-        else ImGui::TextColored(theme::text_warn(), "VAE not run: %s", s.vae.missing.c_str());
+        else text_wrapped(theme::text_warn(), "VAE not run: " + s.vae.missing);
         ImGui::EndChild();
         ImGui::SameLine(0, gap);
 
         ImGui::BeginChild("##diffusion", ImVec2(w, col_h), false, ImGuiWindowFlags_NoScrollbar);
         column_title("diffusion noise torch.randn(32, 3, 64, 64)");
         rgb_noise(s.noise.diffusion, 2, std::min((w - 8.0f) / 2.0f, 128.0f * c.scale));
-        ImGui::TextColored(theme::text_dim(), "(images 0 and 1 of 32; channels as RGB)");
+        text_wrapped(theme::text_dim(), "(images 0 and 1 of 32; channels as RGB)");
         if (s.diffusion) {
-            ImGui::TextColored(theme::text_dim(), "tiny UNet, DDIM step %d / %d", s.diffusion->steps_done(), s.diffusion->steps());
-            ImGui::TextColored(theme::text_dim(), "from x_T = randn(%d, 1, 20, 20)", s.n);
+            text_wrapped(theme::text_dim(), "tiny UNet, DDIM step " + std::to_string(s.diffusion->steps_done()) + " / " +
+                                                std::to_string(s.diffusion->steps()));
+            text_wrapped(theme::text_dim(), "from x_T = randn(" + std::to_string(s.n) + ", 1, 20, 20)");
             image_grid(s.diffusion_view, 4, px);
         } else {
-            ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w);
-            ImGui::TextColored(theme::text_warn(), "diffusion not run: %s", s.diffusion_error.c_str());
-            ImGui::PopTextWrapPos();
+            text_wrapped(theme::text_warn(), "diffusion not run: " + s.diffusion_error);
         }
         ImGui::EndChild();
         ImGui::SameLine(0, gap);
@@ -182,19 +183,17 @@ void gen_draw(GenVisual& s, const VisualContext& c) {
         ImGui::BeginChild("##gan", ImVec2(w, col_h), false, ImGuiWindowFlags_NoScrollbar);
         column_title("GAN latent z = torch.randn(32, 100)");
         heat(s.noise.gan_z, ImVec2(w, w * 0.25f));
-        ImGui::TextColored(theme::text_dim(), "tiny generator: z = randn(%d, 64)", s.n);
+        text_wrapped(theme::text_dim(), "tiny generator: z = randn(" + std::to_string(s.n) + ", 64)");
         if (s.gan.available) {
             image_grid(s.gan.images, 4, px);
         } else {
-            ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w);
-            ImGui::TextColored(theme::text_warn(), "GAN not run: %s", s.gan.missing.c_str());
-            ImGui::PopTextWrapPos();
+            text_wrapped(theme::text_warn(), "GAN not run: " + s.gan.missing);
             heat(s.gan.z, ImVec2(w, w * 0.25f));
-            ImGui::TextColored(theme::text_dim(), "(the z it would be fed)");
+            text_wrapped(theme::text_dim(), "(the z it would be fed)");
         }
         ImGui::EndChild();
         legend(kSame, "negative values / ink");
-        ImGui::SameLine(0, gap);
+        same_line_if_fits(legend_width("positive values (heat maps clip at +-3)") + gap);
         legend(kDiffer, "positive values (heat maps clip at +-3)");
     }
     end_sim_window();

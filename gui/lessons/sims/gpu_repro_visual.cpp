@@ -12,6 +12,7 @@
 #include "gui/lessons/sims/gpu_repro.h"
 #include "gui/lessons/sims/sim_ui.h"
 #include "gui/lessons/sims/sims_visuals.h"
+#include "gui/text_fit.h"
 #include "tensor/generator.h"
 #include "tensor/random.h"
 
@@ -135,9 +136,11 @@ int draw_cells(const char* id, const std::vector<float>& frac, ImVec2 size) {
 void gpu_repro_draw(GpuReproVisual& s, const VisualContext& c) {
     if (begin_sim_window(c, "GPU reproducibility: which elements of torch.rand change on another GPU?")) {
         const float w = ImGui::GetContentRegionAvail().x;
-        ImGui::PushItemWidth(std::min(180.0f * c.scale, w * 0.2f));
+        // Controls flow onto more lines in a narrow window rather than shrinking below 6 ems.
+        const float item_w = std::min(180.0f * c.scale, std::max(w * 0.2f, ImGui::GetFontSize() * 6));
+        ImGui::PushItemWidth(item_w);
         ImGui::SliderInt("tensor size n = 2^k", &s.n_log2, 10, 24, "k = %d");
-        ImGui::SameLine();
+        same_line_if_fits(labelled_width(item_w, "reference GPU"));
         const GpuModel& refm = gpu_models()[static_cast<size_t>(s.ref)];
         const std::string ref_label = refm.name + " (" + std::to_string(refm.sms) + " SMs)";
         if (ImGui::BeginCombo("reference GPU", ref_label.c_str())) {
@@ -146,17 +149,17 @@ void gpu_repro_draw(GpuReproVisual& s, const VisualContext& c) {
                     s.ref = static_cast<int>(i);
             ImGui::EndCombo();
         }
-        ImGui::SameLine();
+        same_line_if_fits(labelled_width(item_w, "seed"));
         ImGui::InputInt("seed", &s.seed);
         ImGui::SliderInt("SMs of your GPU", &s.sms, 1, 256);
-        ImGui::SameLine();
+        same_line_if_fits(labelled_width(item_w, "threads per SM"));
         ImGui::SliderInt("threads per SM", &s.threads_per_sm, 1024, 2048);
         s.threads_per_sm = s.threads_per_sm / 256 * 256;
         ImGui::PopItemWidth();
         ImGui::TextUnformatted("your GPU:");
         for (const GpuModel& g : gpu_models()) {
-            ImGui::SameLine();
             const std::string b = g.name + " " + std::to_string(g.sms);
+            same_line_if_fits(ImGui::CalcTextSize(b.c_str()).x + ImGui::GetStyle().FramePadding.x * 2);
             if (ImGui::SmallButton(b.c_str())) {
                 s.sms = g.sms;
                 s.threads_per_sm = g.max_threads_per_sm;
@@ -167,16 +170,16 @@ void gpu_repro_draw(GpuReproVisual& s, const VisualContext& c) {
             return;
         }
         const ReproComparison& r = s.cmp;
-        ImGui::TextColored(theme::text_dim(), "%s", launch_line(s.ref_model, r.ref).c_str());
-        ImGui::TextColored(theme::text_dim(), "%s", launch_line(s.other_model, r.other).c_str());
+        text_wrapped(theme::text_dim(), launch_line(s.ref_model, r.ref));
+        text_wrapped(theme::text_dim(), launch_line(s.other_model, r.other));
 
         const float avail_h = ImGui::GetContentRegionAvail().y;
         const float line = ImGui::GetTextLineHeightWithSpacing();
         const float grid_h = std::max(40.0f, (avail_h - 4 * line) * 0.5f);
         const double pct = 100.0 * static_cast<double>(r.differ) / static_cast<double>(r.n);
-        ImGui::TextColored(r.differ ? theme::text_warn() : theme::text_ok(), "PyTorch: %s of %s elements change (%.1f%%)%s",
-                           group_digits(r.differ).c_str(), group_digits(r.n).c_str(), pct,
-                           r.first_differ >= 0 ? (", the first at element " + group_digits(r.first_differ)).c_str() : "");
+        text_wrapped(r.differ ? theme::text_warn() : theme::text_ok(),
+                     "PyTorch: " + group_digits(r.differ) + " of " + group_digits(r.n) + " elements change (" + fmt("%.1f", pct) + "%)" +
+                         (r.first_differ >= 0 ? ", the first at element " + group_digits(r.first_differ) : std::string()));
         const int hovered = draw_cells("##pytorch_cells", r.cell_fraction, ImVec2(w, grid_h));
         if (hovered >= 0) {
             const int64_t lo = hovered * r.per_cell, hi = std::min(r.n, lo + r.per_cell);
@@ -195,16 +198,14 @@ void gpu_repro_draw(GpuReproVisual& s, const VisualContext& c) {
                         noiselab_rand_value(seed, 0, lo));
             ImGui::EndTooltip();
         }
-        ImGui::PushStyleColor(ImGuiCol_Text, s.nl_differ == 0 ? theme::text_ok() : theme::text_error());
-        ImGui::TextWrapped("Noise Lab: 0 of %s elements change; element i reads word i %% 4 of block i / 4 on any GPU "
-                           "(the first %s checked against nl::rand)",
-                           group_digits(r.n).c_str(), group_digits(s.nl_checked).c_str());
-        ImGui::PopStyleColor();
-        if (s.nl_differ != 0) ImGui::TextColored(theme::text_error(), "MISMATCH: Noise Lab's stream depends on the grid");
+        text_wrapped(s.nl_differ == 0 ? theme::text_ok() : theme::text_error(),
+                     "Noise Lab: 0 of " + group_digits(r.n) + " elements change; element i reads word i % 4 of block i / 4 on any GPU "
+                     "(the first " + group_digits(s.nl_checked) + " checked against nl::rand)");
+        if (s.nl_differ != 0) text_wrapped(theme::text_error(), "MISMATCH: Noise Lab's stream depends on the grid");
         std::vector<float> same(r.cell_fraction.size(), 0.0f);
         draw_cells("##noiselab_cells", same, ImVec2(w, std::max(20.0f, grid_h * 0.35f)));
         legend(kSame, "identical on both GPUs");
-        ImGui::SameLine(0, 24.0f * c.scale);
+        same_line_if_fits(legend_width("changes (cells mix in proportion);") + 24.0f * c.scale);
         legend(kDiffer, "changes (cells mix in proportion); each cell is a run of consecutive elements, row by row");
     }
     end_sim_window();

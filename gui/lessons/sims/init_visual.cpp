@@ -12,6 +12,7 @@
 #include "gui/lessons/sims/sim_ui.h"
 #include "gui/lessons/sims/sims_visuals.h"
 #include "gui/plot.h"
+#include "gui/text_fit.h"
 
 namespace nl::gui::sims {
 
@@ -102,6 +103,8 @@ void heat_rows(const InitResult& r, ImU32 colour, ImVec2 size) {
     const float w = size.x - label_w - stat_w, h = size.y - fs * 1.6f;
     const size_t rows = r.layers.size();
     const float rh = h / static_cast<float>(rows), bw = w / kLogHistBins;
+    // Rows shorter than a line of text: label every second (third, ...) row and the last.
+    const size_t label_every = static_cast<size_t>(std::max(1.0f, std::ceil(fs / std::max(rh, 1.0f))));
     dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), theme::kPlotBackground);
     for (size_t l = 0; l < rows; ++l) {
         const LayerStats& st = r.layers[l];
@@ -114,13 +117,18 @@ void heat_rows(const InitResult& r, ImU32 colour, ImVec2 size) {
             dl->AddRectFilled(ImVec2(p.x + b * bw, y + 1), ImVec2(p.x + (b + 1) * bw, y + rh - 1),
                               mix(theme::kPlotBackground, colour, 0.15f + 0.85f * t));
         }
+        const bool labelled = (rows - 1 - l) % label_every == 0;  // counted from the last layer
+        if (!labelled) continue;
         const std::string lab = l == 0 ? "input" : "layer " + std::to_string(l);
         dl->AddText(ImVec2(p0.x, y + (rh - fs) * 0.5f), theme::kAxisText, lab.c_str());
         const std::string sd = "std " + fmt("%.3g", st.std);
         dl->AddText(ImVec2(p.x + w + 6, y + (rh - fs) * 0.5f), theme::kAxisText, sd.c_str());
     }
     dl->AddRect(p, ImVec2(p.x + w, p.y + h), theme::kPlotBorder);
-    for (int d = static_cast<int>(kLogHistLo); d <= static_cast<int>(kLogHistHi); d += 4) {
+    // Decade labels every 4 decades, every 8 when 4 would make them touch.
+    const float widest = ImGui::CalcTextSize("1e-12").x + fs;
+    const int step = w / static_cast<float>((kLogHistHi - kLogHistLo) / 4.0) >= widest ? 4 : 8;
+    for (int d = static_cast<int>(kLogHistLo); d <= static_cast<int>(kLogHistHi); d += step) {
         const float x = p.x + static_cast<float>((d - kLogHistLo) / (kLogHistHi - kLogHistLo)) * w;
         dl->AddLine(ImVec2(x, p.y), ImVec2(x, p.y + h), d == 0 ? theme::kAxisText : theme::kGridLine);
         const std::string t = "1e" + std::to_string(d);
@@ -131,36 +139,54 @@ void heat_rows(const InitResult& r, ImU32 colour, ImVec2 size) {
 
 void init_draw(InitVisual& s, const VisualContext& c) {
     if (begin_sim_window(c, "Initialisation: activations through a deep ReLU MLP")) {
-        ImGui::PushItemWidth(140.0f * c.scale);
+        const float item_w = 140.0f * c.scale;
+        ImGui::PushItemWidth(item_w);
         ImGui::SliderInt("layers", &s.cfg.layers, 2, 20);
-        ImGui::SameLine();
+        same_line_if_fits(labelled_width(item_w, "width = 2^k"));
         ImGui::SliderInt("width = 2^k", &s.width_log2, 5, 9, "k = %d");
-        ImGui::SameLine();
+        same_line_if_fits(labelled_width(item_w, "seed"));
         ImGui::InputInt("seed", &s.seed);
         ImGui::PopItemWidth();
-        ImGui::TextUnformatted("histograms for:");
+        // One row per scheme: the switch choosing whose histograms are shown, its curve's colour
+        // and where its std ends up.
         for (int i = 0; i < 3; ++i) {
-            ImGui::SameLine();
-            ImGui::RadioButton(init_scheme_name(kSchemes[i]), &s.show, i);
+            ImGui::RadioButton(("##show" + std::to_string(i)).c_str(), &s.show, i);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show this scheme's histograms on the right.");
+            ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+            const std::string entry = std::string(init_scheme_name(kSchemes[i])) +
+                                      (s.key.empty() ? "" : ": last std " + fmt("%.3g", s.res[i].layers.back().std));
+            legend(kSchemeColour[i], entry.c_str());
         }
         if (s.key.empty()) {
             end_sim_window();
             return;
         }
-        for (int i = 0; i < 3; ++i) {
-            if (i) ImGui::SameLine(0, 18.0f * c.scale);
-            legend(kSchemeColour[i], (std::string(init_scheme_name(kSchemes[i])) + ": last std " +
-                                      fmt("%.3g", s.res[i].layers.back().std)).c_str());
+        // The std curves and the per-layer histograms side by side, or one above the other where
+        // the histograms' layer and std labels would leave them no room.
+        // At least a line of text per layer; a short window scrolls instead.
+        const float needed_h = (static_cast<float>(s.cfg.layers) + 5.0f) * ImGui::GetTextLineHeightWithSpacing();
+        const ImVec2 avail(ImGui::GetContentRegionAvail().x, std::max(ImGui::GetContentRegionAvail().y, needed_h));
+        const bool side_by_side = avail.x >= ImGui::GetFontSize() * 40;
+        const std::string heat_title = "histogram of log10 |activation| per layer (" +
+                                       fmt("%.0f", 100.0 * s.res[s.show].layers.back().frac_zero) + "% ReLU zeros left out)";
+        if (side_by_side) {
+            const float left = std::floor(avail.x * 0.42f);
+            std_plot(s, ImVec2(left, avail.y - 4));
+            ImGui::SameLine(0, 12.0f * c.scale);
+            ImGui::BeginGroup();
+            const float right = avail.x - left - 12.0f * c.scale;
+            ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + right);
+            const float y0 = ImGui::GetCursorPosY();
+            text_wrapped(theme::text_dim(), heat_title);
+            ImGui::PopTextWrapPos();
+            heat_rows(s.res[s.show], kSchemeColour[s.show], ImVec2(right, avail.y - 4 - (ImGui::GetCursorPosY() - y0)));
+            ImGui::EndGroup();
+        } else {
+            const float y0 = ImGui::GetCursorPosY();
+            std_plot(s, ImVec2(avail.x, std::floor(avail.y * 0.35f)));
+            text_wrapped(theme::text_dim(), heat_title);
+            heat_rows(s.res[s.show], kSchemeColour[s.show], ImVec2(avail.x, avail.y - (ImGui::GetCursorPosY() - y0) - 4));
         }
-        const ImVec2 avail = ImGui::GetContentRegionAvail();
-        const float left = std::floor(avail.x * 0.42f);
-        std_plot(s, ImVec2(left, avail.y - 4));
-        ImGui::SameLine(0, 12.0f * c.scale);
-        ImGui::BeginGroup();
-        ImGui::TextColored(theme::text_dim(), "histogram of log10 |activation| per layer (%.0f%% ReLU zeros left out)",
-                           100.0 * s.res[s.show].layers.back().frac_zero);
-        heat_rows(s.res[s.show], kSchemeColour[s.show], ImVec2(avail.x - left - 12.0f * c.scale, avail.y - 4 - ImGui::GetTextLineHeightWithSpacing()));
-        ImGui::EndGroup();
     }
     end_sim_window();
 }

@@ -23,6 +23,7 @@
 #include "gui/lessons/sims/sim_ui.h"
 #include "gui/lessons/sims/sims_visuals.h"
 #include "gui/plot.h"
+#include "gui/text_fit.h"
 
 namespace nl::gui::sims {
 
@@ -146,7 +147,7 @@ void data_plot(const MoonsVisual& s, ImVec2 size) {
     spec.y0 = -1.25;
     spec.y1 = 1.75;
     spec.x_label = "x0";
-    spec.y_label = "validation set over the current run's regions";
+    spec.y_label = "validation set, current run's regions";
     spec.equal_aspect = true;
     const PlotArea a = begin_plot("##moons_data", size, spec);
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -181,6 +182,7 @@ void accuracy_plot(const MoonsVisual& s, ImVec2 size) {
     spec.y1 = 1;
     spec.x_label = "validation accuracy";
     spec.y_label = "one dot per seed";
+    spec.y_ticks = false;  // the dots' heights are a jitter, not a value
     {
         const PlotArea a = begin_plot("##acc_strip", ImVec2(size.x, strip_h), spec);
         ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -198,13 +200,15 @@ void accuracy_plot(const MoonsVisual& s, ImVec2 size) {
     }
     ImGui::Dummy(ImVec2(1, ImGui::GetTextLineHeight()));
     spec.y_label = "runs per bin";
+    spec.y_ticks = true;
     const int bins = 20;
     std::vector<int> h(bins, 0);
     for (double a : acc) h[static_cast<size_t>(std::clamp(static_cast<int>((a - lo) / (hi - lo) * bins), 0, bins - 1))]++;
     int top = 1;
     for (int v : h) top = std::max(top, v);
     spec.y1 = top + 0.5;
-    const PlotArea a = begin_plot("##acc_hist", ImVec2(size.x, ImGui::GetContentRegionAvail().y - 4), spec);
+    const float hist_h = size.y - strip_h - ImGui::GetTextLineHeight() - 2 * ImGui::GetStyle().ItemSpacing.y;
+    const PlotArea a = begin_plot("##acc_hist", ImVec2(size.x, std::max(hist_h, ImGui::GetFontSize() * 5)), spec);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     for (int b = 0; b < bins; ++b) {
         if (!h[static_cast<size_t>(b)]) continue;
@@ -216,77 +220,79 @@ void accuracy_plot(const MoonsVisual& s, ImVec2 size) {
 
 void moons_draw(MoonsVisual& s, const VisualContext& c) {
     if (begin_sim_window(c, "Randomness in training: one model, K seeds")) {
-        ImGui::PushItemWidth(110.0f * c.scale);
+        const float item_w = 110.0f * c.scale;
+        ImGui::PushItemWidth(item_w);
         ImGui::SliderInt("K seeds", &s.k, 2, 60);
-        ImGui::SameLine();
+        same_line_if_fits(labelled_width(item_w, "epochs"));
         ImGui::SliderInt("epochs", &s.cfg.epochs, 1, 200);
-        ImGui::SameLine();
+        same_line_if_fits(labelled_width(item_w, "hidden"));
         ImGui::SliderInt("hidden", &s.cfg.hidden, 2, 32);
-        ImGui::SameLine();
+        same_line_if_fits(labelled_width(item_w, "lr"));
         ImGui::SliderFloat("lr", &s.lr, 0.001f, 1.0f, "%.3f", ImGuiSliderFlags_Logarithmic);
-        ImGui::SameLine();
+        same_line_if_fits(labelled_width(item_w, "data noise"));
         ImGui::SliderFloat("data noise", &s.noise, 0.0f, 0.6f, "%.2f");
-        ImGui::SameLine();
+        same_line_if_fits(labelled_width(item_w, "first seed"));
         ImGui::InputInt("first seed", &s.first_seed);
         ImGui::PopItemWidth();
         ImGui::RadioButton("SGD", &s.optim, 0);
         ImGui::SameLine();
         ImGui::RadioButton("Adam", &s.optim, 1);
-        ImGui::SameLine(0, 24.0f * c.scale);
+        same_line_if_fits(checkbox_width("one seed after another (CPU)") + 24.0f * c.scale);
         ImGui::RadioButton("one seed after another (CPU)", &s.batched, 0);
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("Each seed's network trained alone by a hand-written loop, seed after seed.");
-        ImGui::SameLine();
         const std::string all_at_once = "all " + std::to_string(s.k) + " at once (batched, " + batched_device(s).str() + ")";
+        same_line_if_fits(checkbox_width(all_at_once.c_str()));
         ImGui::RadioButton(all_at_once.c_str(), &s.batched, 1);
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("%s", s.gpu_missing.empty()
                                         ? "Every weight is a [K, ...] tensor on the GPU: each step is one batched matmul per layer for all K seeds."
                                         : ("Every weight is a [K, ...] tensor: each step is one batched matmul per layer for all K seeds. "
                                            "On the CPU here: " + s.gpu_missing).c_str());
-        ImGui::SameLine();
+        same_line_if_fits(button_width("Train again"));
         if (ImGui::Button("Train again")) s.key.clear();
         if (!s.sweep) {
             end_sim_window();
             return;
         }
         const SeedSweep& w = *s.sweep;
-        ImGui::SameLine();
         const std::string prog = std::to_string(w.runs_done()) + " of " + std::to_string(w.k()) + " runs";
+        same_line_if_fits(ImGui::CalcTextSize(prog.c_str()).x + ImGui::GetFontSize() * 4);
         ImGui::ProgressBar(static_cast<float>(w.progress()), ImVec2(-FLT_MIN, 0), prog.c_str());  // the rest of the row
         if (w.runs_done() >= 2)
-            ImGui::Text("validation accuracy over %d seeds: %.2f%% +- %.2f%% (mean +- std), min %.2f%%, max %.2f%%",
-                        w.runs_done(), 100 * w.mean(), 100 * w.stddev(),
-                        100 * *std::min_element(w.accuracies().begin(), w.accuracies().end()),
-                        100 * *std::max_element(w.accuracies().begin(), w.accuracies().end()));
+            text_wrapped("validation accuracy over " + std::to_string(w.runs_done()) + " seeds: " + fmt("%.2f", 100 * w.mean()) +
+                         "% +- " + fmt("%.2f", 100 * w.stddev()) + "% (mean +- std), min " +
+                         fmt("%.2f", 100 * *std::min_element(w.accuracies().begin(), w.accuracies().end())) + "%, max " +
+                         fmt("%.2f", 100 * *std::max_element(w.accuracies().begin(), w.accuracies().end())) + "%");
         else if (w.batched())
-            ImGui::TextColored(theme::text_dim(), "training seeds %d to %lld together ...", s.first_seed,
-                               static_cast<long long>(s.first_seed) + s.k - 1);
+            text_wrapped(theme::text_dim(), "training seeds " + std::to_string(s.first_seed) + " to " +
+                                                std::to_string(int64_t{s.first_seed} + s.k - 1) + " together ...");
         else
-            ImGui::TextColored(theme::text_dim(), "training seed %lld ...", static_cast<long long>(s.first_seed) + w.runs_done());
+            text_wrapped(theme::text_dim(), "training seed " + std::to_string(int64_t{s.first_seed} + w.runs_done()) + " ...");
         if (s.rerun_done && w.batched()) {
             const bool same = s.rerun_accuracy == w.accuracies();
-            ImGui::TextColored(same ? theme::text_ok() : theme::text_error(), "all %d seeds trained again from scratch: %s",
-                               s.k, same ? "the same accuracies, exactly" : "accuracies differ");
+            text_wrapped(same ? theme::text_ok() : theme::text_error(), "all " + std::to_string(s.k) + " seeds trained again from scratch: " +
+                                                                            (same ? "the same accuracies, exactly" : "accuracies differ"));
         } else if (s.rerun_done) {
-            ImGui::TextColored(s.rerun_accuracy.front() == w.accuracies().front() ? theme::text_ok() : theme::text_error(),
-                               "seed %d trained again from scratch: %.4f, in the sweep: %.4f", s.first_seed,
-                               s.rerun_accuracy.front(), w.accuracies().front());
+            text_wrapped(s.rerun_accuracy.front() == w.accuracies().front() ? theme::text_ok() : theme::text_error(),
+                         "seed " + std::to_string(s.first_seed) + " trained again from scratch: " + fmt("%.4f", s.rerun_accuracy.front()) +
+                             ", in the sweep: " + fmt("%.4f", w.accuracies().front()));
         }
         if (w.done()) {
             std::string how = w.batched() ? "all " + std::to_string(s.k) + " seeds at once on " + w.batched_device()->str()
                                           : "one seed after another on the cpu";
             if (w.batched() && !s.gpu_missing.empty()) how += " (no GPU here: " + s.gpu_missing + ")";
-            ImGui::PushStyleColor(ImGuiCol_Text, theme::text_dim());
-            ImGui::TextWrapped("trained in %.0f ms, %s", w.train_ms(), how.c_str());
-            ImGui::PopStyleColor();
+            text_wrapped(theme::text_dim(), "trained in " + fmt("%.0f", w.train_ms()) + " ms, " + how);
         }
+        // The plots keep a readable height when the controls above took most of a small window
+        // (the window then scrolls).
         const ImVec2 avail = ImGui::GetContentRegionAvail();
-        const float left = std::floor(std::min(avail.x * 0.5f, avail.y * 1.33f));
-        data_plot(s, ImVec2(left, avail.y - 4));
+        const float plot_h = std::max(avail.y - 4, ImGui::GetFontSize() * 14);
+        const float left = std::floor(std::min(avail.x * 0.5f, plot_h * 1.33f));
+        data_plot(s, ImVec2(left, plot_h));
         ImGui::SameLine(0, 12.0f * c.scale);
         ImGui::BeginGroup();
-        accuracy_plot(s, ImVec2(avail.x - left - 12.0f * c.scale, avail.y - 4));
+        accuracy_plot(s, ImVec2(avail.x - left - 12.0f * c.scale, plot_h));
         ImGui::EndGroup();
     }
     end_sim_window();

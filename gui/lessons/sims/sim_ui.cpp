@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "gui/text_fit.h"
+
 namespace nl::gui::sims {
 
 ImU32 mix(ImU32 a, ImU32 b, float t) {
@@ -77,6 +79,8 @@ bool param_bool(const nlohmann::json& p, const char* key, bool def) {
     return p.is_object() && p.contains(key) && p[key].is_boolean() ? p[key].get<bool>() : def;
 }
 
+float legend_width(const char* text) { return ImGui::GetTextLineHeight() * 0.8f + 4.0f + ImGui::CalcTextSize(text).x; }
+
 void legend(ImU32 colour, const char* text) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -85,7 +89,7 @@ void legend(ImU32 colour, const char* text) {
     dl->AddRectFilled(ImVec2(p.x, p.y + pad), ImVec2(p.x + s, p.y + pad + s), colour);
     ImGui::Dummy(ImVec2(s + 4.0f, ImGui::GetTextLineHeight()));
     ImGui::SameLine(0, 0);
-    ImGui::TextUnformatted(text);
+    text_wrapped(text);
 }
 
 }  // namespace nl::gui::sims

@@ -39,7 +39,8 @@ double param_num(const nlohmann::json& p, const char* key, double def);
 std::string param_str(const nlohmann::json& p, const char* key, const std::string& def);
 bool param_bool(const nlohmann::json& p, const char* key, bool def);
 
-// A legend swatch followed by text on the same line.
+// A legend swatch followed by text on the same line, and the width it takes.
 void legend(ImU32 colour, const char* text);
+float legend_width(const char* text);
 
 }  // namespace nl::gui::sims
