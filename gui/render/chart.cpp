@@ -1,6 +1,6 @@
 // Histogram charts (bars as densities with the theoretical density or mass drawn over them) and
-// scatter charts of [N, 2] points, with axes, tick labels, a legend and a title in the built-in
-// font. Layout first (histogram_plot_area / scatter_plot_area), then drawing, so that tests and
+// scatter charts of [N, 2] points, with axes, tick labels, a legend and a title (DejaVu Sans,
+// or the built-in font without it: chart_text.h). Layout first (histogram_plot_area / scatter_plot_area), then drawing, so that tests and
 // the GUI can locate values in the picture.
 #include "gui/render/chart.h"
 
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "gui/render/canvas.h"
-#include "gui/render/font.h"
+#include "gui/render/chart_text.h"
 #include "gui/render/style.h"
 #include "tensor/errors.h"
 
@@ -21,6 +21,8 @@ namespace nl::render {
 namespace {
 
 constexpr int kMinWidth = 200, kMinHeight = 150, kMaxSide = 8192;
+
+const ChartFont& chart_font() { return ChartFont::standard(); }
 
 void validate(const ChartOptions& o) {
     if (o.width < kMinWidth || o.width > kMaxSide || o.height < kMinHeight || o.height > kMaxSide)
@@ -58,12 +60,12 @@ struct Margins {
 // Margins leave room for the title, the y-axis label, the tick labels and a little air.
 Margins margins_for(const ChartOptions& o, const std::vector<Tick>& yticks, int s) {
     int label_w = 0;
-    for (const Tick& t : yticks) label_w = std::max(label_w, font::text_width(t.label, s));
+    for (const Tick& t : yticks) label_w = std::max(label_w, chart_font().width(t.label, s));
     Margins m;
     m.left = std::max(label_w + 6 * s + 6, 30);
-    m.top = 8 + (o.title.empty() ? 0 : font::text_height(s) + 8) + font::text_height(s) + 8;
+    m.top = 8 + (o.title.empty() ? 0 : chart_font().cap_height(s) + 8) + chart_font().cap_height(s) + 8;
     m.right = o.width - 16;
-    m.bottom = o.height - (font::text_height(s) + 14);
+    m.bottom = o.height - (chart_font().cap_height(s) + 14);
     return m;
 }
 
@@ -89,7 +91,7 @@ std::vector<Tick> x_ticks_that_fit(const PlotArea& a, int s) {
     for (int target = 8; target >= 2; --target) {
         ticks = linear_ticks(a.x.lo, a.x.hi, target);
         int widest = 0;
-        for (const Tick& t : ticks) widest = std::max(widest, font::text_width(t.label, s));
+        for (const Tick& t : ticks) widest = std::max(widest, chart_font().width(t.label, s));
         if (ticks.size() < 2) return ticks;
         const double spacing = a.px(ticks[1].value) - a.px(ticks[0].value);
         if (spacing >= widest + 4 * s) return ticks;
@@ -103,24 +105,23 @@ void draw_axes(Canvas& cv, const PlotArea& a, int s, const std::string& y_label)
     for (const Tick& t : x_ticks_that_fit(a, s)) {
         const int x = static_cast<int>(std::lround(a.px(t.value)));
         cv.vline(x, a.bottom, a.bottom + 4, style::kAxis);
-        cv.text(x - font::text_width(t.label, s) / 2, a.bottom + 7, t.label, style::kText, s);
+        chart_font().draw(cv, x - chart_font().width(t.label, s) / 2, a.bottom + 7, t.label, style::kText, s);
     }
     for (const Tick& t : y_ticks(a.y)) {
         const int y = static_cast<int>(std::lround(a.py(t.value)));
         cv.hline(a.left - 4, a.left, y, style::kAxis);
-        cv.text(a.left - 6 - font::text_width(t.label, s), y - font::text_height(s) / 2, t.label, style::kText, s);
+        chart_font().draw(cv, a.left - 6 - chart_font().width(t.label, s), y - chart_font().cap_height(s) / 2, t.label, style::kText, s);
     }
-    if (!y_label.empty()) cv.text(4, a.top - font::text_height(s) - 6, y_label, style::kText, s);
+    if (!y_label.empty()) chart_font().draw(cv, 4, a.top - chart_font().cap_height(s) - 6, y_label, style::kText, s);
 }
 
 void draw_title(Canvas& cv, const ChartOptions& o, int s) {
     if (o.title.empty()) return;
     // A title wider than the chart is cut, with "..." saying so.
     std::string title = o.title;
-    const size_t fits = static_cast<size_t>(std::max(4, (o.width - 8) / (font::kAdvance * s)));
-    if (title.size() > fits) title = title.substr(0, fits - 3) + "...";
-    const int w = font::text_width(title, s);
-    cv.text(std::max(4, (o.width - w) / 2), 8, title, style::kText, s);
+    title = chart_font().fit(title, o.width - 8, s);
+    const int w = chart_font().width(title, s);
+    chart_font().draw(cv, std::max(4, (o.width - w) / 2), 8, title, style::kText, s);
 }
 
 struct LegendEntry {
@@ -132,9 +133,9 @@ struct LegendEntry {
 // A boxed legend in a top corner of the plot.
 void draw_legend(Canvas& cv, const PlotArea& a, const std::vector<LegendEntry>& entries, int s) {
     if (entries.empty()) return;
-    const int sw = 14 * s, gap = 4 * s, line_h = font::kLineHeight * s + 2 * s;
+    const int sw = 14 * s, gap = 4 * s, line_h = chart_font().line_height(s) + 2 * s;
     int text_w = 0;
-    for (const LegendEntry& e : entries) text_w = std::max(text_w, font::text_width(e.text, s));
+    for (const LegendEntry& e : entries) text_w = std::max(text_w, chart_font().width(e.text, s));
     const int box_w = gap + sw + gap + text_w + gap;
     const int box_h = gap + static_cast<int>(entries.size()) * line_h;
     // Top-right corner, unless the top-left one hides less of what is drawn.
@@ -152,15 +153,15 @@ void draw_legend(Canvas& cv, const PlotArea& a, const std::vector<LegendEntry>& 
     for (size_t i = 0; i < entries.size(); ++i) {
         const LegendEntry& e = entries[i];
         const int y = y0 + gap + static_cast<int>(i) * line_h;
-        const int cy = y + font::text_height(s) / 2;
+        const int cy = y + chart_font().cap_height(s) / 2;
         const int sx = x0 + gap;
         switch (e.swatch) {
-            case LegendEntry::Swatch::Bar: cv.fill_rect(sx, y, sx + sw, y + font::text_height(s), e.color); break;
+            case LegendEntry::Swatch::Bar: cv.fill_rect(sx, y, sx + sw, y + chart_font().cap_height(s), e.color); break;
             case LegendEntry::Swatch::Line: cv.line(sx, cy, sx + sw - 1, cy, e.color, 2); break;
             case LegendEntry::Swatch::Dot: cv.disc(sx + sw / 2, cy, 2 + s, e.color); break;
             case LegendEntry::Swatch::None: break;
         }
-        cv.text(sx + sw + gap, y, e.text, style::kText, s);
+        chart_font().draw(cv, sx + sw + gap, y, e.text, style::kText, s);
     }
 }
 
