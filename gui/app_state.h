@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gui/analysis.h"
+#include "gui/folder_listing.h"
 #include "gui/lessons/lesson_state.h"
 #include "gui/models/models_workspace.h"
 #include "gui/render/image.h"
@@ -79,7 +80,7 @@ const char* export_kind_name(ExportKind k);  // "image grid", ...
 const char* export_extension(ExportKind k);  // ".png", ".npy", ".json"
 
 struct ExportState {
-    std::string folder = ".";        // where exports go and the file browser looks
+    std::string folder = ".";        // where exports go, and where the Open dialog starts
     std::string base_name = "noise"; // file names are <base>-<kind>.<ext>
     // A write waiting for "Replace?" confirmation (never overwrite without asking).
     bool confirm_pending = false;
@@ -90,6 +91,8 @@ struct ExportState {
     bool window_shot_overwrite = false;
     bool open_browser = false;       // show the Open dialog (PNG made by Noise Lab or session JSON)
     std::string open_path;           // the path typed in the Open dialog
+    std::string browse_folder;       // the folder the Open dialog shows ("" until it first opens)
+    FolderListing listing;           // what it shows of that folder, read again when it changes
     std::string message;             // result of the last export or open
     bool message_is_error = false;
 };

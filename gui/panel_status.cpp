@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -23,21 +22,6 @@ namespace {
 
 constexpr const char* kReplacePopup = "Replace file?";
 constexpr const char* kOpenPopup = "Open";
-
-// .png and .json files of a folder, sorted, at most 200.
-std::vector<std::string> openable_files(const std::string& folder) {
-    std::vector<std::string> out;
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(folder.empty() ? "." : folder, ec)) {
-        if (ec) break;
-        if (!entry.is_regular_file(ec)) continue;
-        const std::string ext = entry.path().extension().string();
-        if (ext == ".png" || ext == ".json") out.push_back(entry.path().filename().string());
-        if (out.size() >= 200) break;
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
 
 void open_path(AppState& s, const std::string& path) {
     ExportState& e = s.exporter;
@@ -230,15 +214,29 @@ void draw_dialogs(AppState& s) {
                              ImGuiCond_Appearing);
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
     if (ImGui::BeginPopupModal(kOpenPopup, nullptr, ImGuiWindowFlags_NoSavedSettings)) {
-        const bool here = e.folder.empty() || e.folder == ".";
-        text_wrapped("Open a PNG made by Noise Lab (its settings come back) or a session .json. Files in " +
-                     (here ? std::string("the current folder") : e.folder) + ":");
+        if (e.browse_folder.empty()) e.browse_folder = e.folder.empty() ? "." : e.folder;
+        if (e.listing.folder != e.browse_folder || e.listing.absolute.empty()) e.listing = list_openable(e.browse_folder);
+        const FolderListing& L = e.listing;
+        text_wrapped("Open a PNG made by Noise Lab (its settings come back) or a session .json.");
+        // The folder: up one level, the path, a fresh read.
+        if (ImGui::ArrowButton("##up", ImGuiDir_Up)) e.browse_folder = parent_folder(e.browse_folder);
+        tooltip("The folder above this one.");
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Refresh")) e.listing = list_openable(e.browse_folder);
+        tooltip("Read the folder again (files written since the dialog opened).");
+        ImGui::SameLine();
+        text_fitted(theme::text_dim(), L.absolute);
         const float list_h = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * 2.2f;
+        std::string enter;  // a folder clicked this frame: entered after the list is drawn
         if (ImGui::BeginChild("##files", ImVec2(0, std::max(list_h, 60.0f)), true)) {
-            const std::vector<std::string> files = openable_files(e.folder);
-            if (files.empty()) ImGui::TextColored(theme::text_dim(), "(no .png or .json files here)");
-            for (const std::string& f : files) {
-                std::string full = (e.folder.empty() ? std::string(".") : e.folder) + "/" + f;
+            if (!L.error.empty()) text_wrapped(theme::text_error(), L.error);
+            else if (L.folders.empty() && L.files.empty()) ImGui::TextColored(theme::text_dim(), "(no folders, .png or .json files here)");
+            for (const std::string& d : L.folders) {
+                if (ImGui::Selectable((d + "/").c_str(), false)) enter = join_path(e.browse_folder, d);
+                tooltip("A folder: click to look inside.");
+            }
+            for (const std::string& f : L.files) {
+                const std::string full = join_path(e.browse_folder, f);
                 if (ImGui::Selectable(f.c_str(), e.open_path == full, ImGuiSelectableFlags_AllowDoubleClick)) {
                     e.open_path = full;
                     if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
@@ -248,18 +246,26 @@ void draw_dialogs(AppState& s) {
                 }
                 tooltip("Click to select, double-click to open.");
             }
+            if (L.truncated)
+                ImGui::TextColored(theme::text_dim(), "(the first %zu entries; type a path below for the others)", FolderListing::kMaxEntries);
         }
         ImGui::EndChild();
+        if (!enter.empty()) e.browse_folder = enter;
         char buf[1024];
         std::snprintf(buf, sizeof buf, "%s", e.open_path.c_str());
         ImGui::SetNextItemWidth(-1);
         if (ImGui::InputText("##openpath", buf, sizeof buf)) e.open_path = buf;
-        tooltip("Path of the file to open (relative to where Noise Lab started).");
+        tooltip("Path of the file to open, or of a folder to look inside (relative to where Noise Lab started).");
         const float w = ImGui::GetFontSize() * 7;
         ImGui::BeginDisabled(e.open_path.empty());
         if (ImGui::Button("Open", ImVec2(w, 0))) {
-            open_path(s, e.open_path);
-            ImGui::CloseCurrentPopup();
+            if (is_folder(e.open_path)) {  // a typed folder: show it
+                e.browse_folder = e.open_path;
+                e.open_path.clear();
+            } else {
+                open_path(s, e.open_path);
+                ImGui::CloseCurrentPopup();
+            }
         }
         ImGui::EndDisabled();
         tooltip("Restore the settings stored in this file.");
