@@ -109,18 +109,10 @@ PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec) {
                                                  ? (spec.log_y ? yt : render::linear_ticks(a.y0, a.y1, 5))
                                                  : yt;
     // Every tick gets its grid line; a label is skipped where it would touch the previous one (a
-    // short log axis has more decades than lines of text).
-    float last_right = -1e30f;
-    for (const auto& t : xt) {
-        const float x = a.sx(t.value);
-        if (x < a.min.x - 0.5f || x > a.max.x + 0.5f) continue;
-        dl->AddLine(ImVec2(x, a.min.y), ImVec2(x, a.max.y), theme::kGridLine);
-        const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
-        if (x - ts.x * 0.5f < last_right + fs * 0.5f) continue;
-        dl->AddText(ImVec2(x - ts.x * 0.5f, a.max.y + 3), theme::kAxisText, t.label.c_str());
-        last_right = x + ts.x * 0.5f;
-    }
+    // short log axis has more decades than lines of text), an x label also where it would touch
+    // a y label at the bottom corner, and the last x label moves left to end inside the plot's box.
     float last_y = 1e30f;
+    bool y_label_at_corner = false;
     for (const auto& t : yticks) {
         const float y = a.sy(t.value);
         if (y < a.min.y - 0.5f || y > a.max.y + 0.5f) continue;
@@ -129,13 +121,25 @@ PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec) {
         const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
         dl->AddText(ImVec2(a.min.x - ts.x - 4, y - ts.y * 0.5f), theme::kAxisText, t.label.c_str());
         last_y = y;
+        y_label_at_corner |= y + ts.y * 0.5f > a.max.y + 3;
+    }
+    float last_right = y_label_at_corner ? a.min.x - 4 - fs * 0.5f : -1e30f;
+    for (const auto& t : xt) {
+        const float x = a.sx(t.value);
+        if (x < a.min.x - 0.5f || x > a.max.x + 0.5f) continue;
+        dl->AddLine(ImVec2(x, a.min.y), ImVec2(x, a.max.y), theme::kGridLine);
+        const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
+        const float left = std::min(x - ts.x * 0.5f, pos.x + size.x - ts.x);
+        if (left < last_right + fs * 0.5f) continue;
+        dl->AddText(ImVec2(left, a.max.y + 3), theme::kAxisText, t.label.c_str());
+        last_right = left + ts.x;
     }
     dl->AddRect(a.min, a.max, theme::kPlotBorder);
     // Axis labels stay inside the plot's own width (a neighbouring plot's labels start there).
     if (spec.x_label[0]) {
         const std::string label = fit_with_ellipsis(spec.x_label, size.x);
         const float tw = ImGui::CalcTextSize(label.c_str()).x;
-        const float x = std::clamp(0.5f * (a.min.x + a.max.x) - tw * 0.5f, pos.x, pos.x + size.x - tw);
+        const float x = std::clamp(0.5f * (a.min.x + a.max.x) - tw * 0.5f, pos.x, std::max(pos.x, pos.x + size.x - tw));
         dl->AddText(ImVec2(x, a.max.y + fs * 1.35f), theme::kAxisText, label.c_str());
     }
     if (spec.y_label[0])

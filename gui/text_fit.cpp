@@ -38,7 +38,9 @@ void text_wrapped(const std::string& text) {
     const float wrap_pos = std::max(GImGui->CurrentWindow->DC.TextWrapPos, 0.0f);
     const float width = ImGui::CalcWrapWidthForPos(ImGui::GetCursorScreenPos(), wrap_pos);
     const std::string lines = wrap_for_font(text, std::max(width, 1.0f));
+    ImGui::PushTextWrapPos(-1.0f);  // wrapped once here; ImGui must not break the lines again
     ImGui::TextUnformatted(lines.c_str(), lines.c_str() + lines.size());
+    ImGui::PopTextWrapPos();
 }
 
 void text_wrapped(const ImVec4& color, const std::string& text) {
@@ -64,10 +66,10 @@ bool wrapped_button(const char* id, const std::string& label) {
     return clicked;
 }
 
-void same_line_if_fits(float width) {
-    const ImGuiStyle& st = ImGui::GetStyle();
+void same_line_if_fits(float width, float spacing) {
+    const float gap = spacing < 0 ? ImGui::GetStyle().ItemSpacing.x : spacing;
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + width <= right) ImGui::SameLine();
+    if (ImGui::GetItemRectMax().x + gap + width <= right) ImGui::SameLine(0, gap);
 }
 
 float button_width(const char* label) {

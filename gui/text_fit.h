@@ -32,9 +32,10 @@ float text_width(std::string_view text);
 // unique in the window. Returns whether it was clicked.
 bool wrapped_button(const char* id, const std::string& label);
 
-// For a row of controls in a narrow panel: continues the line when an item `width` pixels wide
-// still fits before the window's right edge, else lets it start the next line.
-void same_line_if_fits(float width);
+// For a row of controls in a narrow panel: continues the line, `spacing` pixels after the last
+// item (< 0: the style's item spacing), when an item `width` pixels wide still fits before the
+// window's right edge, else lets it start the next line.
+void same_line_if_fits(float width, float spacing = -1.0f);
 // The width of ImGui::Checkbox(label) (box, spacing, visible label; a RadioButton's too), of
 // ImGui::Button(label), and of a slider / input `item_width` wide with its label on the right.
 float checkbox_width(const char* label);

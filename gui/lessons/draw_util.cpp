@@ -22,18 +22,29 @@ namespace {
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
-// A grid's caption, wrapped to the grid's width so that grids side by side never overlap.
-void caption_line(const char* caption, float width) {
+float caption_wrap_width(float grid_width) { return std::max(grid_width, ImGui::GetFontSize() * 4); }
+
+// A grid's caption, wrapped to the grid's width so that grids side by side never overlap, and
+// padded to `min_h`.
+void caption_line(const char* caption, float width, float min_h) {
     if (!caption || !*caption) return;
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + std::max(width, ImGui::GetFontSize() * 4));
+    const float y0 = ImGui::GetCursorPosY();
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + caption_wrap_width(width));
     text_wrapped(theme::text_dim(), caption);
     ImGui::PopTextWrapPos();
+    const float used = ImGui::GetCursorPosY() - y0 - ImGui::GetStyle().ItemSpacing.y;
+    if (used < min_h) ImGui::SetCursorPosY(y0 + min_h + ImGui::GetStyle().ItemSpacing.y);
 }
 
 }  // namespace
 
-void value_grid(const std::vector<double>& v, int rows, int cols, float cell, const char* caption) {
-    caption_line(caption, cols * cell);
+float caption_height(const char* caption, float width) {
+    if (!caption || !*caption) return 0;
+    return ImGui::CalcTextSize(wrap_for_font(caption, caption_wrap_width(width)).c_str()).y;
+}
+
+void value_grid(const std::vector<double>& v, int rows, int cols, float cell, const char* caption, float caption_h) {
+    caption_line(caption, cols * cell, caption_h);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     double lo = 0, hi = 1;
@@ -59,8 +70,9 @@ int count_equal(const std::vector<double>& a, const std::vector<double>& b) {
     return n;
 }
 
-void equality_grid(const std::vector<double>& a, const std::vector<double>& b, int rows, int cols, float cell, const char* caption) {
-    caption_line(caption, cols * cell);
+void equality_grid(const std::vector<double>& a, const std::vector<double>& b, int rows, int cols, float cell, const char* caption,
+                   float caption_h) {
+    caption_line(caption, cols * cell, caption_h);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     for (int r = 0; r < rows; ++r)

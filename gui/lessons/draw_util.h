@@ -16,10 +16,15 @@ void begin_visual(const char* id, const Rect& r);
 void end_visual();
 
 // A rows x cols grid of values as grey cells (min..max of `v` map to dark..light) of `cell` px,
-// at the cursor; advances the cursor. `v` holds rows*cols values (fewer: the rest is blank).
-void value_grid(const std::vector<double>& v, int rows, int cols, float cell, const char* caption);
+// at the cursor, under its caption wrapped to the grid's width and padded to `caption_h` (so
+// grids side by side line up: caption_height of the tallest); advances the cursor. `v` holds
+// rows*cols values (fewer: the rest is blank).
+void value_grid(const std::vector<double>& v, int rows, int cols, float cell, const char* caption, float caption_h = 0);
 // Cells blue where a[i] == b[i] (bit for bit as doubles), orange where they differ.
-void equality_grid(const std::vector<double>& a, const std::vector<double>& b, int rows, int cols, float cell, const char* caption);
+void equality_grid(const std::vector<double>& a, const std::vector<double>& b, int rows, int cols, float cell, const char* caption,
+                   float caption_h = 0);
+// The height of a grid caption wrapped to `width` pixels.
+float caption_height(const char* caption, float width);
 // Counts of a == b.
 int count_equal(const std::vector<double>& a, const std::vector<double>& b);
 

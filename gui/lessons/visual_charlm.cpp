@@ -135,9 +135,13 @@ void char_draw(CharVisual& v, const VisualContext& c) {
     text_wrapped(theme::text_dim(), "next character after \"" + std::string(v.prefix) +
                                         "\" (probability after T, top-k, top-p; '.' ends the word)");
     std::string symbols;
-    for (int i = 0; i < 27; ++i) symbols += models::char_of(i);
+    std::vector<bool> cut;  // characters T, top-k and top-p left no probability: dim labels
+    for (int i = 0; i < 27; ++i) {
+        symbols += models::char_of(i);
+        cut.push_back(!(v.probs[static_cast<size_t>(i)] > 0));
+    }
     models_draw::bar_chart("##next_char", v.probs, symbols,
-                           ImVec2(ImGui::GetContentRegionAvail().x - 4, std::max(100.0f, c.rect.h * 0.38f)));
+                           ImVec2(ImGui::GetContentRegionAvail().x - 4, std::max(100.0f, c.rect.h * 0.38f)), -1, cut);
     text_wrapped(theme::text_dim(), std::to_string(kSampledWords) + " words, seed " + std::to_string(v.seed) +
                                         " (sampled twice: identical)");
     // As many columns as the longest word leaves room for, up to four.

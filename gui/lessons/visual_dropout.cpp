@@ -170,7 +170,8 @@ void dropout_draw(DropoutVisual& v, const VisualContext& c) {
     const PlotArea a = begin_plot("##running_mean", ImVec2(room.x - 4, std::max(120.0f, room.y - 8)), spec);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddLine(ImVec2(a.min.x, a.sy(v.mean_x)), ImVec2(a.max.x, a.sy(v.mean_x)), theme::kTheory, 2.0f);
-    auto ypix = [&](double val) { return a.sy(std::clamp(val, spec.y0, spec.y1)); };
+    const double y_lo = std::min(spec.y0, spec.y1), y_hi = std::max(spec.y0, spec.y1);
+    auto ypix = [&](double val) { return a.sy(std::clamp(val, y_lo, y_hi)); };
     for (size_t i = 1; i < n; ++i)
         dl->AddLine(ImVec2(a.sx(static_cast<double>(i)), ypix(v.running[i - 1])),
                     ImVec2(a.sx(static_cast<double>(i + 1)), ypix(v.running[i])), theme::kSample, 2.0f);

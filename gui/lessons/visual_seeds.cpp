@@ -116,10 +116,12 @@ void seeds_draw(SeedsVisual& v, const VisualContext& c) {
     std::snprintf(cap[1], 80, "b: manual_seed(%llu)", static_cast<unsigned long long>(st.seed));
     std::snprintf(cap[2], 80, "c: manual_seed(%llu)", static_cast<unsigned long long>(other));
     const std::vector<double>* t[3] = {&v.a, &v.b, &v.c};
+    float cap_h = 0;  // the captions padded to the tallest, so that the grids line up
+    for (int i = 0; i < 3; ++i) cap_h = std::max(cap_h, paint::caption_height(cap[i], cols * cell));
     for (int i = 0; i < 3; ++i) {
         if (i) ImGui::SameLine(0, 20);
         ImGui::BeginGroup();
-        paint::value_grid(*t[i], rows, cols, cell, cap[i]);
+        paint::value_grid(*t[i], rows, cols, cell, cap[i], cap_h);
         ImGui::EndGroup();
     }
     ImGui::Spacing();
@@ -127,12 +129,13 @@ void seeds_draw(SeedsVisual& v, const VisualContext& c) {
     char e1[80], e2[80];
     std::snprintf(e1, sizeof e1, "a == b: %d / %zu equal", ab, v.a.size());
     std::snprintf(e2, sizeof e2, "a == c: %d / %zu equal", ac, v.a.size());
+    const float eq_h = std::max(paint::caption_height(e1, cols * cell), paint::caption_height(e2, cols * cell));
     ImGui::BeginGroup();
-    paint::equality_grid(v.a, v.b, rows, cols, cell, e1);
+    paint::equality_grid(v.a, v.b, rows, cols, cell, e1, eq_h);
     ImGui::EndGroup();
     ImGui::SameLine(0, 20);
     ImGui::BeginGroup();
-    paint::equality_grid(v.a, v.c, rows, cols, cell, e2);
+    paint::equality_grid(v.a, v.c, rows, cols, cell, e2, eq_h);
     ImGui::EndGroup();
     text_wrapped(theme::text_dim(), "blue: equal bit for bit   orange: differs");
     paint::end_visual();
@@ -223,19 +226,23 @@ void local_draw(LocalVisual& v, const VisualContext& c) {
     std::snprintf(cap[1], 96, "after %d local draws", v.local_draws);
     std::snprintf(cap[2], 96, "after %d global draws", v.local_draws);
     const std::vector<double>* t[3] = {&v.ref, &v.after_local, &v.after_global};
+    float cap_h = 0;  // the captions padded to the tallest, so that the grids line up
+    for (int i = 0; i < 3; ++i) cap_h = std::max(cap_h, paint::caption_height(cap[i], cols * cell));
     for (int i = 0; i < 3; ++i) {
         if (i) ImGui::SameLine(0, 20);
         ImGui::BeginGroup();
-        paint::value_grid(*t[i], rows, cols, cell, cap[i]);
+        paint::value_grid(*t[i], rows, cols, cell, cap[i], cap_h);
         ImGui::EndGroup();
     }
     ImGui::Spacing();
+    const char* eq[2] = {"reference == after local draws", "reference == after global draws"};
+    const float eq_h = std::max(paint::caption_height(eq[0], cols * cell), paint::caption_height(eq[1], cols * cell));
     ImGui::BeginGroup();
-    paint::equality_grid(v.ref, v.after_local, rows, cols, cell, "reference == after local draws");
+    paint::equality_grid(v.ref, v.after_local, rows, cols, cell, eq[0], eq_h);
     ImGui::EndGroup();
     ImGui::SameLine(0, 20);
     ImGui::BeginGroup();
-    paint::equality_grid(v.ref, v.after_global, rows, cols, cell, "reference == after global draws");
+    paint::equality_grid(v.ref, v.after_global, rows, cols, cell, eq[1], eq_h);
     ImGui::EndGroup();
     text_wrapped(theme::text_dim(), "blue: equal bit for bit   orange: differs");
     paint::end_visual();

@@ -92,7 +92,7 @@ BarAxis bar_axis(const std::vector<double>& values) {
 float bar_chart_axis_width(const std::vector<double>& values) { return bar_axis(values).width; }
 
 int bar_chart(const char* id, const std::vector<double>& values, const std::string& labels, ImVec2 size,
-              int highlight) {
+              int highlight, const std::vector<bool>& dimmed) {
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     const bool clicked = ImGui::InvisibleButton(id, ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)));
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -129,7 +129,8 @@ int bar_chart(const char* id, const std::vector<double>& values, const std::stri
         if (i < static_cast<int>(labels.size())) {
             const char c[2] = {labels[i], 0};
             const float tw = ImGui::CalcTextSize(c).x;
-            dl->AddText(ImVec2((x0 + x1 - tw) * 0.5f, base + 1.0f), theme::kAxisText, c);
+            const bool dim = i < static_cast<int>(dimmed.size()) && dimmed[i];
+            dl->AddText(ImVec2((x0 + x1 - tw) * 0.5f, base + 1.0f), dim ? ImGui::GetColorU32(theme::text_dim()) : theme::kAxisText, c);
         }
     }
     return clicked && under >= 0 && under < n ? under : -1;

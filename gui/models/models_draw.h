@@ -27,9 +27,10 @@ ImVec2 digits_size(int n, int cols, float cell);
 bool digits_grid(const char* id, const std::vector<float>& pixels, int n, int cols, float cell, float lo, float hi,
                  int* hovered = nullptr);
 // Bars with labels under them (one character each) over a y axis with ticks, `highlight` drawn
-// in the hover colour. Returns the clicked bar or -1.
+// in the hover colour, the labels of bars marked in `dimmed` (if given) in the dim text colour.
+// Returns the clicked bar or -1.
 int bar_chart(const char* id, const std::vector<double>& values, const std::string& labels, ImVec2 size,
-              int highlight = -1);
+              int highlight = -1, const std::vector<bool>& dimmed = {});
 // The width of bar_chart's y axis (its tick labels) for these values: the bars start there.
 float bar_chart_axis_width(const std::vector<double>& values);
 

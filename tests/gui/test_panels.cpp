@@ -3,7 +3,11 @@
 // before NewFrame), checking the state the panels change and the layout they produce.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <imgui.h>
@@ -351,6 +355,55 @@ TEST(GuiStatus, FrameTimeIsTheMeanOfTheLastFramesWithoutStartUp) {
     for (int i = 0; i < 40; ++i) record_frame_time(s, i < 10 ? 100.0 : 10.0);
     EXPECT_DOUBLE_EQ(s.frame_ms, 10.0);  // only the last 30 frames
     EXPECT_DOUBLE_EQ(s.fps, 100.0);
+}
+
+
+// The Open dialog walks folders: it starts in the export folder, a click on a subfolder shows
+// what is inside, the arrow goes back up, and a folder typed into the path box is shown rather
+// than "opened".
+TEST_F(Headless, OpenDialogWalksIntoFoldersAndBackUp) {
+    namespace fs = std::filesystem;
+    const fs::path root = fs::temp_directory_path() / ("noiselab-open-dialog-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    fs::create_directories(root / "runs");
+    std::ofstream(root / "runs" / "grid.png") << "x";
+    std::ofstream(root / "top.json") << "{}";
+    state.exporter.folder = root.string();
+    state.exporter.open_browser = true;
+    frames(2);
+    const std::string abs_root = fs::absolute(root).lexically_normal().string();
+    EXPECT_EQ(state.exporter.listing.absolute, abs_root);
+    EXPECT_EQ(state.exporter.listing.folders, (std::vector<std::string>{"runs"}));
+    EXPECT_EQ(state.exporter.listing.files, (std::vector<std::string>{"top.json"}));
+
+    auto click = [&](const char* tip) {
+        const TooltipAudit audit = audit_frame();
+        const TooltipAudit::Item* item = audit.find(tip);
+        if (!item) return false;
+        ImGui::GetIO().MousePos = centre(*item);
+        frame();
+        ImGui::GetIO().MouseDown[0] = true;
+        frame();
+        ImGui::GetIO().MouseDown[0] = false;
+        frames(2);
+        ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+        return true;
+    };
+    ASSERT_TRUE(click("A folder: click to look inside."));
+    EXPECT_EQ(state.exporter.listing.absolute, abs_root + "/runs");
+    EXPECT_EQ(state.exporter.listing.files, (std::vector<std::string>{"grid.png"}));
+    EXPECT_EQ(state.exporter.folder, root.string()) << "browsing does not move the exports";
+    ASSERT_TRUE(click("The folder above this one."));
+    EXPECT_EQ(state.exporter.listing.absolute, abs_root);
+    // A folder typed into the path box: Open shows it.
+    state.exporter.open_path = (root / "runs").string();
+    ASSERT_TRUE(click("Restore the settings stored in this file."));
+    EXPECT_EQ(state.exporter.listing.absolute, abs_root + "/runs");
+    EXPECT_TRUE(state.exporter.open_path.empty());
+    ImGuiWindow* dialog = ImGui::FindWindowByName("Open");
+    ASSERT_NE(dialog, nullptr);
+    EXPECT_TRUE(dialog->Active) << "still open, showing the folder";
+    fs::remove_all(root);
 }
 
 }  // namespace

@@ -104,7 +104,9 @@ TEST(WordWrap, RandomTextKeepsEveryWordAndTheWidth) {
 // text_wrapped in a real Dear ImGui window: the lines fill the window's width, as ImGui's own
 // TextWrapped would, with or without a PushTextWrapPos, and nothing reaches past the edge.
 TEST(WordWrap, TextWrappedFillsTheWindowWidth) {
-    ImGui::CreateContext();
+    ImGuiContext* previous = ImGui::GetCurrentContext();
+    ImGuiContext* ctx = ImGui::CreateContext();
+    ImGui::SetCurrentContext(ctx);
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;
     io.DisplaySize = ImVec2(800, 600);
@@ -129,7 +131,8 @@ TEST(WordWrap, TextWrappedFillsTheWindowWidth) {
     ImGui::PopTextWrapPos();
     ImGui::End();
     ImGui::EndFrame();
-    ImGui::DestroyContext();
+    ImGui::DestroyContext(ctx);
+    ImGui::SetCurrentContext(previous);
     EXPECT_LE(whole.x, room);
     EXPECT_GT(whole.x, room * 0.8f) << "the lines use the window's width";
     EXPECT_LE(whole.y, line * 8) << "a few lines, not a character per line";

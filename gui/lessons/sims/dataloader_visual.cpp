@@ -155,7 +155,7 @@ void dataloader_draw(DataLoaderVisual& s, const VisualContext& c) {
         }
         legend(kDiffer, "augmentation repeated elsewhere this epoch (same #)");
         const char* tile_note = "tile: dataset index; F rotated, flipped and shifted as drawn";
-        same_line_if_fits(ImGui::CalcTextSize(tile_note).x + 20.0f * c.scale);
+        same_line_if_fits(ImGui::CalcTextSize(tile_note).x, 20.0f * c.scale);
         text_wrapped(theme::text_dim(), tile_note);
     }
     end_sim_window();

@@ -193,7 +193,7 @@ void gen_draw(GenVisual& s, const VisualContext& c) {
         }
         ImGui::EndChild();
         legend(kSame, "negative values / ink");
-        same_line_if_fits(legend_width("positive values (heat maps clip at +-3)") + gap);
+        same_line_if_fits(legend_width("positive values (heat maps clip at +-3)"), gap);
         legend(kDiffer, "positive values (heat maps clip at +-3)");
     }
     end_sim_window();

@@ -205,7 +205,7 @@ void gpu_repro_draw(GpuReproVisual& s, const VisualContext& c) {
         std::vector<float> same(r.cell_fraction.size(), 0.0f);
         draw_cells("##noiselab_cells", same, ImVec2(w, std::max(20.0f, grid_h * 0.35f)));
         legend(kSame, "identical on both GPUs");
-        same_line_if_fits(legend_width("changes (cells mix in proportion);") + 24.0f * c.scale);
+        same_line_if_fits(legend_width("changes (cells mix in proportion);"), 24.0f * c.scale);
         legend(kDiffer, "changes (cells mix in proportion); each cell is a run of consecutive elements, row by row");
     }
     end_sim_window();

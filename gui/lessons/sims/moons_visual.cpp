@@ -237,7 +237,7 @@ void moons_draw(MoonsVisual& s, const VisualContext& c) {
         ImGui::RadioButton("SGD", &s.optim, 0);
         ImGui::SameLine();
         ImGui::RadioButton("Adam", &s.optim, 1);
-        same_line_if_fits(checkbox_width("one seed after another (CPU)") + 24.0f * c.scale);
+        same_line_if_fits(checkbox_width("one seed after another (CPU)"), 24.0f * c.scale);
         ImGui::RadioButton("one seed after another (CPU)", &s.batched, 0);
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("Each seed's network trained alone by a hand-written loop, seed after seed.");
