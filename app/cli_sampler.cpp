@@ -110,16 +110,11 @@ Dist parse_dist(const std::string& name) {
     throw ValueError("--dist '" + shown + "' is not a distribution; valid: " + dist_names());
 }
 
-bool engine_draws(Engine engine, Dist dist) {
-    return engine == Engine::Philox || dist == Dist::Uniform || dist == Dist::Normal || dist == Dist::LogNormal ||
-           dist == Dist::Poisson;
-}
-
 void validate(const SampleSpec& s) {
     const DistInfo& info = dist_info(s.dist);
-    if (!engine_draws(s.engine, s.dist))
+    if (!engine_draws(s.engine, info.name))
         throw ValueError(std::string("--engine ") + engine_name(s.engine) + " does not draw --dist " + info.name +
-                         "; cuRAND's engines draw uniform, normal, lognormal and poisson, and philox draws every distribution");
+                         "; cuRAND's engines draw " + kCurandDistributions + ", and philox draws every distribution");
     for (const auto& [key, v] : s.params) {
         bool known = false;
         for (const ParamInfo& p : info.params) known = known || key == p.key;
@@ -199,7 +194,7 @@ void validate(const SampleSpec& s) {
 }
 
 namespace {
-// The distributions cuRAND's engines draw (engine_draws), through tensor/engine.h's ops.
+// The distributions cuRAND's engines draw (tensor/engine.h's engine_draws), through its ops.
 Tensor sample_with_engine(const SampleSpec& s, const TensorOptions& o, Generator& g) {
     Tensor t;
     switch (s.dist) {

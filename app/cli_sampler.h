@@ -62,9 +62,6 @@ struct SampleSpec {
     Engine engine = Engine::Philox;
 };
 
-// Whether `engine` can draw `dist` (Philox draws every distribution).
-bool engine_draws(Engine engine, Dist dist);
-
 // Checks the parameters against their valid ranges (ValueError / ShapeError / DTypeError naming
 // the flag, the value and the range); sample() calls it first.
 void validate(const SampleSpec& s);

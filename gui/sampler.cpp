@@ -135,9 +135,8 @@ int param_index(DistKind k, const std::string& name) {
 std::string engine_unavailable_reason(Engine engine, DistKind dist, Device device) {
     if (engine == Engine::Philox) return "";
     if (!engine_provider()) return "needs cuRAND, and this build has none (the CUDA toolkit was not found at build time)";
-    if (dist != DistKind::Uniform && dist != DistKind::Normal && dist != DistKind::LogNormal && dist != DistKind::Poisson)
-        return std::string("draws uniform, normal, log-normal and Poisson values; ") + dist_info(dist).name +
-               " needs philox";
+    if (!engine_draws(engine, dist_info(dist).name))
+        return std::string("draws ") + kCurandDistributions + " values; " + dist_info(dist).name + " needs philox";
     // cuRAND's host API skips ahead (mrg32k3a) or seeds (mt19937) for seconds per call: the
     // window would freeze on every draw.
     if (device.is_cpu() && (engine == Engine::MRG32k3a || engine == Engine::MT19937))

@@ -55,6 +55,13 @@ Engine parse_engine(std::string_view name) {
 
 bool is_quasi_random(Engine e) { return e == Engine::Sobol32 || e == Engine::ScrambledSobol32; }
 
+const char* const kCurandDistributions = "uniform, normal, lognormal and poisson";
+
+bool engine_draws(Engine engine, std::string_view dist_name) {
+    return engine == Engine::Philox || dist_name == "uniform" || dist_name == "normal" || dist_name == "lognormal" ||
+           dist_name == "poisson";
+}
+
 namespace {
 constexpr int64_t kMaxQuasiDimensions = 20000;  // cuRAND's Sobol direction vectors
 

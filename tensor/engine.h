@@ -36,6 +36,12 @@ const char* engine_name(Engine e);
 Engine parse_engine(std::string_view name);
 std::string all_engine_names();
 bool is_quasi_random(Engine e);  // Sobol32, ScrambledSobol32
+// Whether `engine` draws the distribution of this name (the names the command line and the app
+// share: "uniform", "normal", "lognormal", "poisson", ...): cuRAND's engines draw those four,
+// Philox every distribution. One list for both front ends.
+bool engine_draws(Engine engine, std::string_view dist_name);
+// "uniform, normal, lognormal and poisson": what cuRAND's engines draw, for messages.
+extern const char* const kCurandDistributions;
 
 // ---- ops with an engine -----------------------------------------------------------------------
 // Float dtypes: float32, float64, float16, bfloat16 (the last two generated in float32, rounded).

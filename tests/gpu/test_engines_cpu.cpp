@@ -63,6 +63,18 @@ TEST(Engines, NamesRoundTrip) {
     EXPECT_NE(engine_provider(), nullptr);
 }
 
+// The one list both front ends ask (the command line's --engine check, the app's Engine combo).
+TEST(Engines, WhichDistributionsEachEngineDraws) {
+    for (const char* d : {"uniform", "normal", "lognormal", "poisson"})
+        for (Engine e : kAllEngines) EXPECT_TRUE(engine_draws(e, d)) << engine_name(e) << " " << d;
+    for (const char* d : {"bernoulli", "randint", "cauchy", "exponential", "log_normal", ""}) {
+        EXPECT_TRUE(engine_draws(Engine::Philox, d)) << d;
+        EXPECT_FALSE(engine_draws(Engine::XORWOW, d)) << d;
+        EXPECT_FALSE(engine_draws(Engine::Sobol32, d)) << d;
+    }
+    EXPECT_STREQ(kCurandDistributions, "uniform, normal, lognormal and poisson");
+}
+
 TEST(Engines, ReproducibleAndAdvancing) {
     for (Engine e : kFast) {
         SCOPED_TRACE(engine_name(e));
