@@ -142,13 +142,19 @@ uint64_t parse_uint(const std::string& text, const std::string& flag, uint64_t h
 
 render::ValueRange parse_value_range(const std::string& text, const std::string& flag) {
     const std::string s = trim(text);
-    const std::string expect = "; expected minmax, sigma:K (K > 0) or fixed:LO,HI (LO < HI)";
+    const std::string expect = "; expected minmax, sigma:K (K > 0), quantile:Q (0 < Q < 0.5) or fixed:LO,HI (LO < HI)";
     render::ValueRange r;
     if (s == "minmax") return r;
     if (s.rfind("sigma:", 0) == 0) {
         r.mode = render::ValueRange::Mode::Sigma;
         r.k = parse_double(s.substr(6), flag + " sigma");
         if (!(r.k > 0.0)) throw ValueError(flag + " " + quote(text) + ": K must be > 0" + expect);
+        return r;
+    }
+    if (s.rfind("quantile:", 0) == 0) {
+        r.mode = render::ValueRange::Mode::Quantile;
+        r.q = parse_double(s.substr(9), flag + " quantile");
+        if (!(r.q > 0.0 && r.q < 0.5)) throw ValueError(flag + " " + quote(text) + ": Q must be in (0, 0.5)" + expect);
         return r;
     }
     if (s.rfind("fixed:", 0) == 0) {
@@ -168,6 +174,7 @@ std::string value_range_str(const render::ValueRange& r) {
         case render::ValueRange::Mode::MinMax: return "minmax";
         case render::ValueRange::Mode::Sigma: return "sigma:" + format_double(r.k);
         case render::ValueRange::Mode::Fixed: return "fixed:" + format_double(r.lo) + "," + format_double(r.hi);
+        case render::ValueRange::Mode::Quantile: return "quantile:" + format_double(r.q);
     }
     return "minmax";
 }

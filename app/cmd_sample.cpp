@@ -77,7 +77,7 @@ int run_sample(int argc, char** argv) {
     app.add_flag("--stats", of.stats, "print mean, std, skewness, kurtosis, min, max next to theory, and a KS / chi-square test")
         ->group(g);
     app.add_option("--colormap", of.colormap, "gray, viridis or diverging (image grids of one channel; default gray)")->group(g);
-    app.add_option("--range", of.range, "value range of the image grid: minmax, sigma:K or fixed:LO,HI (default minmax)")->group(g);
+    app.add_option("--range", of.range, "value range of the image grid: minmax, sigma:K, quantile:Q or fixed:LO,HI (default minmax)")->group(g);
     app.add_flag("--hist-log", of.hist_log, "histogram with a log-scale y axis")->group(g);
     app.add_flag("--force", of.force, "overwrite existing output files")->group(g);
     try {

@@ -78,6 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (r.mode == nl::render::ValueRange::Mode::Sigma) FUZZ_CHECK(r.k > 0 && same_bits(q.k, r.k));
         if (r.mode == nl::render::ValueRange::Mode::Fixed)
             FUZZ_CHECK(r.lo < r.hi && same_bits(q.lo, r.lo) && same_bits(q.hi, r.hi));
+        if (r.mode == nl::render::ValueRange::Mode::Quantile) FUZZ_CHECK(r.q > 0 && r.q < 0.5 && same_bits(q.q, r.q));
         break;
     }
     }

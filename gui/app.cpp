@@ -35,6 +35,20 @@ void handle_shortcuts(AppState& s) {
     }
 }
 
+// Cauchy's tails: min to max maps all but a few values to one grey. Unless the user chose the
+// Map range, a change to Cauchy shows the 2.5% to 97.5% quantiles (about -12.7 to 12.7 scales)
+// instead, and says so.
+std::string suit_map_to_tails(AppState& s, bool dist_changed) {
+    ImageViewState& v = s.image;
+    if (!dist_changed || s.sampler.settings.dist != DistKind::Cauchy || v.range_chosen ||
+        v.range.mode != render::ValueRange::Mode::MinMax)
+        return "";
+    v.range.mode = render::ValueRange::Mode::Quantile;
+    v.range.q = 0.025;
+    return "Map: the 2.5% and 97.5% quantiles, since Cauchy's tails would turn a min-to-max grid grey (the Map "
+           "box above the grid changes it)";
+}
+
 }  // namespace
 
 AppState default_state() {
@@ -62,7 +76,7 @@ void record_frame_time(StatusState& s, double ms) {
 
 void update(AppState& s) {
     SamplerState& sp = s.sampler;
-    const std::string fixed = enforce_valid(sp.settings);
+    std::string fixed = enforce_valid(sp.settings);
     const SamplerSettings& st = sp.settings;
     const SamplerSettings& prev = sp.attempted;
     const bool first = !sp.has_drawn;
@@ -91,6 +105,8 @@ void update(AppState& s) {
             const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
             sp.tensor = t;
             sp.drawn = st;
+            if (const std::string m = suit_map_to_tails(s, first || st.dist != prev.dist); !m.empty())
+                fixed += (fixed.empty() ? "" : "; ") + m;
             sp.offset_before = before;
             sp.offset_after = g.offset();
             sp.timing.ms = ms;

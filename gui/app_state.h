@@ -59,7 +59,8 @@ enum class ViewMode { Auto, Image, Scatter, Values };
 struct ImageViewState {
     ViewMode mode = ViewMode::Auto;  // Auto: images for rank 3-4 and [B,D], scatter for [N,2], values for [N]
     render::Colormap colormap = render::Colormap::Gray;
-    render::ValueRange range;        // min-max, mean +- k sigma, fixed
+    render::ValueRange range;        // min-max, mean +- k sigma, quantiles, fixed
+    bool range_chosen = false;       // set by the user (Map, range=, a session): the app never changes it
     bool rgb = true;                 // C = 3 shown as RGB; otherwise one channel through the colormap
     int channel = 0;                 // the channel shown when not RGB
     int max_images = 256;            // images drawn at most (the rest is summarised)

@@ -28,6 +28,19 @@ inline uint8_t to_byte(float t) { return static_cast<uint8_t>(static_cast<int>(s
 void float_range(const float* v, int64_t n, const render::ValueRange& r, double& lo, double& hi) {
     render::resolve_range(Tensor(), r, lo, hi);  // throws for a bad k or fixed range; fixed is done
     if (r.mode == render::ValueRange::Mode::Fixed) return;
+    if (r.mode == render::ValueRange::Mode::Quantile) {  // an order statistic: the values themselves
+        std::vector<double> finite;
+        finite.reserve(static_cast<size_t>(n));
+        for (int64_t i = 0; i < n; ++i)
+            if (std::isfinite(v[i])) finite.push_back(v[i]);
+        if (finite.empty()) {
+            lo = 0.0;
+            hi = 1.0;
+            return;
+        }
+        render::quantile_pair(finite, r.q, lo, hi);
+        return;
+    }
     if (r.mode == render::ValueRange::Mode::Sigma) {
         double sum = 0.0;
         int64_t count = 0;

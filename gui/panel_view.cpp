@@ -34,6 +34,7 @@ const char* map_label(render::ValueRange::Mode m) {
         case render::ValueRange::Mode::MinMax: return "min to max";
         case render::ValueRange::Mode::Sigma: return "mean \xC2\xB1 k\xCF\x83";  // mean ± kσ
         case render::ValueRange::Mode::Fixed: return "fixed";
+        case render::ValueRange::Mode::Quantile: return "quantiles";
     }
     return "min to max";
 }
@@ -106,11 +107,17 @@ void controls(ImageViewState& v, const Shape& shape, ViewMode mode) {
     ImGui::SetNextItemWidth(fs * 7.5f);
     if (ImGui::BeginCombo("##map", map_label(v.range.mode))) {
         const render::ValueRange::Mode modes[] = {render::ValueRange::Mode::MinMax, render::ValueRange::Mode::Sigma,
-                                                  render::ValueRange::Mode::Fixed};
+                                                  render::ValueRange::Mode::Quantile, render::ValueRange::Mode::Fixed};
         const char* tips[] = {"The smallest value is black, the largest white.",
-                              "mean - k std to mean + k std of this tensor: values beyond are clamped, so a few outliers do not wash out the rest.", "A fixed range you choose."};
-        for (int i = 0; i < 3; ++i) {
-            if (ImGui::Selectable(map_label(modes[i]), v.range.mode == modes[i])) v.range.mode = modes[i];
+                              "mean - k std to mean + k std of this tensor: values beyond are clamped, so a few outliers do not wash out the rest.",
+                              "From the q to the 1 - q quantile of this tensor: the extreme values are clamped, so heavy tails (Cauchy) "
+                              "do not squeeze the rest into one grey.",
+                              "A fixed range you choose."};
+        for (int i = 0; i < 4; ++i) {
+            if (ImGui::Selectable(map_label(modes[i]), v.range.mode == modes[i])) {
+                v.range.mode = modes[i];
+                v.range_chosen = true;
+            }
             tooltip(tips[i]);
         }
         ImGui::EndCombo();
@@ -120,19 +127,29 @@ void controls(ImageViewState& v, const Shape& shape, ViewMode mode) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(fs * 5.0f);
         float k = static_cast<float>(v.range.k);
-        if (ImGui::DragFloat("##k", &k, 0.05f, 0.1f, 100.0f, "k = %.2f \xCF\x83", ImGuiSliderFlags_AlwaysClamp)) v.range.k = k;
+        if (ImGui::DragFloat("##k", &k, 0.05f, 0.1f, 100.0f, "k = %.2f \xCF\x83", ImGuiSliderFlags_AlwaysClamp)) {
+            v.range.k = k;
+            v.range_chosen = true;
+        }
         tooltip("Half-width of the range in standard deviations (0.1 to 100).");
+    } else if (v.range.mode == render::ValueRange::Mode::Quantile) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(fs * 5.0f);
+        float pct = static_cast<float>(v.range.q * 100.0);
+        if (ImGui::DragFloat("##q", &pct, 0.05f, 0.01f, 49.0f, "%.2f%% tails", ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_Logarithmic))
+            v.range.q = pct / 100.0, v.range_chosen = true;
+        tooltip("The share of values clamped at each end (0.01% to 49%): 1% maps the 1% quantile to black and the 99% one to white.");
     } else if (v.range.mode == render::ValueRange::Mode::Fixed) {
         const double big = 1e12, nbig = -1e12;
         double lo = v.range.lo, hi = v.range.hi;
         const double hi_m = hi - 1e-9, lo_p = lo + 1e-9;
         ImGui::SameLine();
         ImGui::SetNextItemWidth(fs * 4.5f);
-        if (ImGui::DragScalar("##flo", ImGuiDataType_Double, &lo, 0.01f, &nbig, &hi_m, "lo %.3g")) v.range.lo = lo;
+        if (ImGui::DragScalar("##flo", ImGuiDataType_Double, &lo, 0.01f, &nbig, &hi_m, "lo %.3g")) v.range.lo = lo, v.range_chosen = true;
         tooltip("Value shown at the low end of the colormap (below hi).");
         ImGui::SameLine();
         ImGui::SetNextItemWidth(fs * 4.5f);
-        if (ImGui::DragScalar("##fhi", ImGuiDataType_Double, &hi, 0.01f, &lo_p, &big, "hi %.3g")) v.range.hi = hi;
+        if (ImGui::DragScalar("##fhi", ImGuiDataType_Double, &hi, 0.01f, &lo_p, &big, "hi %.3g")) v.range.hi = hi, v.range_chosen = true;
         tooltip("Value shown at the high end of the colormap (above lo).");
     }
     ImGui::SameLine();

@@ -90,7 +90,7 @@ const std::vector<std::pair<std::string, std::string>>& keys_table() {
         {"qq", "on/off: QQ plot"},
         {"view", "auto, image, scatter, values"},
         {"colormap", "gray, viridis, diverging"},
-        {"range", "value range of images: minmax, sigma:K, fixed:LO,HI (as noiselab sample --range)"},
+        {"range", "value range of images: minmax, sigma:K, quantile:Q, fixed:LO,HI (as noiselab sample --range)"},
         {"rgb", "on/off: three channels as RGB"},
         {"channel", "channel shown through the colormap"},
         {"max-images", "images drawn at most, 1 to 4096"},
@@ -111,7 +111,7 @@ std::vector<std::pair<std::string, std::string>> assignment_keys() { return keys
 
 render::ValueRange parse_value_range(const std::string& text) {
     const std::string t = lower_ascii(trim(text));
-    const std::string expect = "; expected minmax, sigma:K (0 < K <= 100) or fixed:LO,HI (LO < HI)";
+    const std::string expect = "; expected minmax, sigma:K (0 < K <= 100), quantile:Q (0 < Q < 0.5) or fixed:LO,HI (LO < HI)";
     render::ValueRange r;
     if (t == "minmax" || t == "min-max") return r;
     if (t.rfind("sigma", 0) == 0) {
@@ -123,6 +123,12 @@ render::ValueRange parse_value_range(const std::string& text) {
         if (!(r.k > 0 && r.k <= 100)) throw ValueError("range '" + text + "': K out of range" + expect);
         return r;
     }
+    if (t.rfind("quantile:", 0) == 0) {
+        r.mode = render::ValueRange::Mode::Quantile;
+        r.q = parse_number("range", t.substr(9));
+        if (!(r.q > 0 && r.q < 0.5)) throw ValueError("range '" + text + "': Q out of range" + expect);
+        return r;
+    }
     if (t.rfind("fixed:", 0) == 0) {
         r.mode = render::ValueRange::Mode::Fixed;
         parse_pair({"range", t.substr(6)}, r.lo, r.hi);
@@ -132,11 +138,25 @@ render::ValueRange parse_value_range(const std::string& text) {
     throw ValueError("range '" + text + "' is not a value range" + expect);
 }
 
+namespace {
+
+// The shortest decimal that reads back as the same double ("0.05", not "0.050000000000000003").
+std::string round_trip(double v) {
+    char buf[40];
+    for (int digits = 15; digits <= 17; ++digits) {
+        std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (std::strtod(buf, nullptr) == v) break;
+    }
+    return buf;
+}
+
+}  // namespace
+
 std::string value_range_text(const render::ValueRange& r) {
-    char buf[80];
     switch (r.mode) {
-        case render::ValueRange::Mode::Sigma: std::snprintf(buf, sizeof buf, "sigma:%.17g", r.k); return buf;
-        case render::ValueRange::Mode::Fixed: std::snprintf(buf, sizeof buf, "fixed:%.17g,%.17g", r.lo, r.hi); return buf;
+        case render::ValueRange::Mode::Sigma: return "sigma:" + round_trip(r.k);
+        case render::ValueRange::Mode::Fixed: return "fixed:" + round_trip(r.lo) + "," + round_trip(r.hi);
+        case render::ValueRange::Mode::Quantile: return "quantile:" + round_trip(r.q);
         default: return "minmax";
     }
 }
@@ -221,6 +241,7 @@ void apply_assignment(AppState& s, const Assignment& a) {
         s.image.colormap = render::parse_colormap(lower_ascii(v));
     } else if (k == "range") {
         s.image.range = parse_value_range(v);
+        s.image.range_chosen = true;
     } else if (k == "offset") {
         sp.restore_offset = parse_seed_like("offset", v);
         sp.restore_pending = true;

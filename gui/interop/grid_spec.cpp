@@ -39,6 +39,10 @@ gpu::GridSpec grid_spec(const Shape& shape, const render::GridOptions& opts) {
 void device_range(const Tensor& t, const render::ValueRange& r, double& lo, double& hi) {
     render::resolve_range(Tensor(), r, lo, hi);  // the parameter checks (and Fixed's answer)
     if (r.mode == render::ValueRange::Mode::Fixed) return;
+    if (r.mode == render::ValueRange::Mode::Quantile) {  // order statistics: on the host (a copy)
+        render::resolve_range(t.cpu(), r, lo, hi);
+        return;
+    }
     const bool sigma = r.mode == render::ValueRange::Mode::Sigma;
     const gpu::FiniteStats st = gpu::finite_stats(t, sigma);
     if (st.finite == 0) {  // range_of's "no finite values at all"

@@ -55,6 +55,21 @@ void range_of(const std::vector<double>& v, const ValueRange& r, double& lo, dou
             hi = mean + r.k * sd;
             return;
         }
+        case ValueRange::Mode::Quantile: {
+            if (!(r.q > 0.0 && r.q < 0.5))
+                throw ValueError("quantile range q = " + num(r.q) + " is invalid: expected 0 < q < 0.5");
+            std::vector<double> finite;
+            finite.reserve(v.size());
+            for (double x : v)
+                if (std::isfinite(x)) finite.push_back(x);
+            if (finite.empty()) {
+                lo = 0.0;
+                hi = 1.0;
+                return;
+            }
+            quantile_pair(finite, r.q, lo, hi);
+            return;
+        }
         case ValueRange::Mode::MinMax: {
             lo = std::numeric_limits<double>::infinity();
             hi = -lo;
@@ -116,6 +131,16 @@ Layout layout_of(const Shape& s) {
 }
 
 }  // namespace
+
+void quantile_pair(std::vector<double>& v, double q, double& lo, double& hi) {
+    const double last = static_cast<double>(v.size() - 1);
+    const auto i_lo = static_cast<ptrdiff_t>(std::floor(q * last));
+    const auto i_hi = static_cast<ptrdiff_t>(std::ceil((1.0 - q) * last));
+    std::nth_element(v.begin(), v.begin() + i_lo, v.end());
+    lo = v[static_cast<size_t>(i_lo)];
+    std::nth_element(v.begin() + i_lo, v.begin() + i_hi, v.end());
+    hi = v[static_cast<size_t>(i_hi)];
+}
 
 void resolve_range(const Tensor& t, const ValueRange& r, double& lo, double& hi) {
     range_of(t.defined() ? t.to_vector() : std::vector<double>{}, r, lo, hi);

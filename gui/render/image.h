@@ -24,10 +24,16 @@ void colormap_rgb(Colormap c, float t, uint8_t rgb[3]);
 
 // How tensor values map to [0, 1] before the colormap.
 struct ValueRange {
-    enum class Mode { MinMax, Sigma, Fixed } mode = Mode::MinMax;
+    enum class Mode { MinMax, Sigma, Fixed, Quantile } mode = Mode::MinMax;
     double k = 3.0;            // Sigma: mean +- k*std
     double lo = 0.0, hi = 1.0; // Fixed
+    // Quantile: the q and 1 - q quantiles of the finite values (0 < q < 0.5), so that heavy
+    // tails (Cauchy) do not squeeze the rest into one grey; the values beyond are clamped.
+    double q = 0.01;
 };
+// The q-quantile of `v` (order statistic floor(q * (n - 1))) and the (1 - q)-quantile (ceil),
+// reordering v; n > 0. Shared by every path that maps values, so they agree.
+void quantile_pair(std::vector<double>& v, double q, double& lo, double& hi);
 // The concrete [lo, hi] used for a tensor.
 void resolve_range(const Tensor& t, const ValueRange& r, double& lo, double& hi);
 

@@ -90,8 +90,11 @@ TEST(ParseRange, AllModesAndRoundTrip) {
     EXPECT_EQ(f.mode, render::ValueRange::Mode::Fixed);
     EXPECT_EQ(f.lo, -3.0);
     EXPECT_EQ(f.hi, 3.0);
-    for (const char* t : {"minmax", "sigma:2.5", "fixed:-1,0.5"}) EXPECT_EQ(value_range_str(parse_value_range(t)), t);
-    for (const char* bad : {"sigma:0", "sigma:-1", "sigma:x", "fixed:3,1", "fixed:1", "fixed:a,b", "max", ""})
+    for (const char* t : {"minmax", "sigma:2.5", "fixed:-1,0.5", "quantile:0.01"}) EXPECT_EQ(value_range_str(parse_value_range(t)), t);
+    EXPECT_EQ(parse_value_range("quantile:0.005").mode, render::ValueRange::Mode::Quantile);
+    EXPECT_EQ(parse_value_range("quantile:0.005").q, 0.005);
+    for (const char* bad : {"sigma:0", "sigma:-1", "sigma:x", "fixed:3,1", "fixed:1", "fixed:a,b", "max", "", "quantile:0",
+                            "quantile:0.5", "quantile:-0.1", "quantile:x"})
         EXPECT_THROW(parse_value_range(bad), ValueError) << bad;
 }
 

@@ -338,7 +338,7 @@ TEST(GuiGridPixels, AreImageGridsPixelsExactly) {
     render::GridOptions o;
     for (const Tensor& t : {x, x.narrow(1, 1, 1).contiguous(), one, full({3, 1, 2, 2}, 0.25), big})
         for (render::Colormap cm : {render::Colormap::Gray, render::Colormap::Viridis, render::Colormap::Diverging})
-            for (const char* range : {"minmax", "sigma:2", "fixed:-1.5,0.7"})
+            for (const char* range : {"minmax", "sigma:2", "fixed:-1.5,0.7", "quantile:0.05"})
                 for (int cols : {0, 3})
                     for (int pad : {0, 1, 2}) {
                         o.colormap = cm;

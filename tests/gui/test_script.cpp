@@ -44,6 +44,28 @@ TEST(GuiScript, AssignmentsChangeTheState) {
 
 // workspace= switches between the sampler columns and the Models workspace's tabs, so the app
 // can photograph each model panel (--script "workspace=gan").
+// Cauchy's tails: the grid's Map switches from min-to-max to the 1%..99% quantiles (and says
+// so), unless the user chose the range.
+TEST(GuiScript, CauchyGetsAQuantileMapUnlessARangeWasChosen) {
+    AppState s = default_state();
+    update(s);
+    EXPECT_EQ(s.image.range.mode, render::ValueRange::Mode::MinMax);
+    apply_assignment(s, {"dist", "cauchy"});
+    update(s);
+    EXPECT_EQ(s.image.range.mode, render::ValueRange::Mode::Quantile);
+    EXPECT_EQ(s.image.range.q, 0.025);
+    EXPECT_NE(s.sampler.notice.find("quantiles"), std::string::npos) << s.sampler.notice;
+
+    AppState t = default_state();
+    apply_assignments(t, {{"dist", "cauchy"}, {"range", "minmax"}});
+    update(t);
+    EXPECT_EQ(t.image.range.mode, render::ValueRange::Mode::MinMax) << "range=minmax was asked for";
+    apply_assignment(t, {"range", "quantile:0.05"});
+    EXPECT_EQ(t.image.range.q, 0.05);
+    EXPECT_EQ(value_range_text(t.image.range), "quantile:0.05");
+    EXPECT_EQ(parse_value_range(value_range_text(t.image.range)).q, 0.05);
+}
+
 TEST(GuiScript, WorkspaceOpensTheModelsTabs) {
     AppState s = default_state();
     EXPECT_FALSE(s.models_workspace);

@@ -2,13 +2,17 @@
 // ranges resolve as documented, and bad shapes or options fail before anything big is allocated.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "gui/render/canvas.h"
 #include "gui/render/image.h"
 #include "gui/render/style.h"
 #include "tensor/errors.h"
+#include "tensor/generator.h"
+#include "tensor/random.h"
 #include "tensor/tensor.h"
 
 using namespace nl;
@@ -45,6 +49,51 @@ TEST(ValueRange, MinMaxSigmaFixed) {
     EXPECT_THROW(resolve_range(u, fixed, lo, hi), ValueError);
     sig.k = 0;
     EXPECT_THROW(resolve_range(u, sig, lo, hi), ValueError);
+}
+
+// Quantiles: order statistics floor(q (n - 1)) and ceil((1 - q)(n - 1)) of the finite values, so
+// a Cauchy sample's extremes no longer decide the grey levels of everything else.
+TEST(ValueRange, QuantilesIgnoreTheTails) {
+    std::vector<double> v;
+    for (int i = 1000; i >= 0; --i) v.push_back(i);  // 0..1000, reversed
+    v.push_back(std::nan(""));
+    v.push_back(INFINITY);
+    ValueRange q;
+    q.mode = ValueRange::Mode::Quantile;
+    q.q = 0.01;
+    double lo, hi;
+    resolve_range(from_vector(v, {static_cast<int64_t>(v.size())}), q, lo, hi);
+    EXPECT_EQ(lo, 10.0);
+    EXPECT_EQ(hi, 990.0);
+
+    Generator g(11);
+    Tensor c = empty({4096});
+    cauchy_(c, 0, 1, &g);
+    double mlo, mhi;
+    resolve_range(c, {}, mlo, mhi);
+    resolve_range(c, q, lo, hi);
+    EXPECT_GT(lo, -100.0);  // Cauchy's 1% quantile is about -31.8
+    EXPECT_LT(hi, 100.0);
+    EXPECT_GT(mhi - mlo, 10 * (hi - lo)) << "min to max spans the tails";
+    // The grid through the quantiles uses most grey levels; min to max, a fraction of them.
+    auto levels = [&](const ValueRange& r) {
+        GridOptions o;
+        o.range = r;
+        const Image img = image_grid(c.reshape({64, 64}), o);
+        std::vector<bool> seen(256);
+        for (size_t i = 0; i < img.rgba.size(); i += 4) seen[img.rgba[i]] = true;
+        return std::count(seen.begin(), seen.end(), true);
+    };
+    EXPECT_GT(levels(q), 150);
+    EXPECT_LT(levels({}) * 2, levels(q));
+
+    resolve_range(from_vector({std::nan("")}, {1}), q, lo, hi);  // nothing finite
+    EXPECT_EQ(lo, 0.0);
+    EXPECT_EQ(hi, 1.0);
+    for (double bad : {0.0, 0.5, -0.1, std::nan("")}) {
+        q.q = bad;
+        EXPECT_THROW(resolve_range(c, q, lo, hi), ValueError) << bad;
+    }
 }
 
 TEST(ImageGrid, BatchOfGrayImagesWithPadding) {
