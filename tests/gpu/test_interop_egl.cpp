@@ -494,6 +494,12 @@ TEST(GpuInteropSink, CudaTensorsShowTheCpuUploadPicture) {
         o.range.hi = 0.5;
         cases.push_back({"fixed [-1, 0.5]", gray, o});
     }
+    {
+        render::GridOptions o;
+        o.range.mode = render::ValueRange::Mode::Quantile;
+        o.range.q = 0.05;
+        cases.push_back({"quantiles 5%", gray, o});
+    }
     cases.push_back({"RGB [5, 3, 8, 6], NaN in green", normal({5, 3, 8, 6}, 2, 3 * 48 + 48 + 7), {}});
     cases.push_back({"[N, D] strips", normal({7, 40}, 3), {}});
     cases.push_back({"padding 0", gray, grid_opts(0, 0, 1)});
@@ -617,7 +623,9 @@ TEST(GpuGridRange, EqualsResolveRange) {
     tensors.push_back({"uint8", randint(0, 256, {100}, {DType::UInt8})});
     tensors.push_back({"int64", randint(-1000, 1000, {333})});
     tensors.push_back({"transposed", normal({40, 30}, 66).transpose(0, 1)});
-    render::ValueRange minmax, sigma, fixed;
+    render::ValueRange minmax, sigma, fixed, quantile;
+    quantile.mode = render::ValueRange::Mode::Quantile;
+    quantile.q = 0.1;
     sigma.mode = render::ValueRange::Mode::Sigma;
     sigma.k = 2.0;
     fixed.mode = render::ValueRange::Mode::Fixed;
@@ -630,6 +638,10 @@ TEST(GpuGridRange, EqualsResolveRange) {
         render::resolve_range(t, minmax, want_lo, want_hi);
         gui::interop::device_range(d, minmax, lo, hi);
         EXPECT_EQ(lo, want_lo);  // min and max do not depend on the order: exact
+        EXPECT_EQ(hi, want_hi);
+        render::resolve_range(t, quantile, want_lo, want_hi);  // order statistics: exact
+        gui::interop::device_range(d, quantile, lo, hi);
+        EXPECT_EQ(lo, want_lo);
         EXPECT_EQ(hi, want_hi);
         render::resolve_range(t, sigma, want_lo, want_hi);
         gui::interop::device_range(d, sigma, lo, hi);
