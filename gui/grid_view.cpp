@@ -25,6 +25,13 @@ ViewMode resolve_view(ViewMode wanted, const Shape& shape) {
     }
     if (points) return ViewMode::Scatter;
     if (flat) return ViewMode::Values;
+    // A matrix far longer than wide ([2048, 3]: vectors of a few values) would be a hairline
+    // strip as an image; its values as a sequence are readable.
+    if (shape.size() == 2) {
+        const double longer = static_cast<double>(std::max(shape[0], shape[1]));
+        const double shorter = static_cast<double>(std::max<int64_t>(std::min(shape[0], shape[1]), 1));
+        if (longer / shorter > kMaxImageAspect) return ViewMode::Values;
+    }
     return ViewMode::Image;
 }
 

@@ -15,6 +15,8 @@ namespace nl::gui {
 // The view a shape gets: Auto picks scatter for [N, 2], values for [N], images otherwise; an
 // explicit choice that does not fit the shape falls back the same way.
 ViewMode resolve_view(ViewMode wanted, const Shape& shape);
+// Auto shows a rank-2 tensor as values rather than an image beyond this ratio of its sides.
+constexpr double kMaxImageAspect = 32.0;
 
 struct GridView {
     Tensor tensor;          // what image_grid draws: [n, c, h, w] (c = 1 or 3) or [N] (wrapped)

@@ -80,6 +80,10 @@ TEST(GuiGridView, PicksAViewForEveryShape) {
     EXPECT_EQ(resolve_view(ViewMode::Auto, {2048, 2}), ViewMode::Scatter);
     EXPECT_EQ(resolve_view(ViewMode::Auto, {4096}), ViewMode::Values);
     EXPECT_EQ(resolve_view(ViewMode::Auto, {64, 256}), ViewMode::Image);
+    EXPECT_EQ(resolve_view(ViewMode::Auto, {2048, 3}), ViewMode::Values) << "not a 3-pixel-wide strip";
+    EXPECT_EQ(resolve_view(ViewMode::Auto, {3, 2048}), ViewMode::Values);
+    EXPECT_EQ(resolve_view(ViewMode::Auto, {96, 3}), ViewMode::Image);  // 32:1 still an image
+    EXPECT_EQ(resolve_view(ViewMode::Image, {2048, 3}), ViewMode::Image);  // asked for: as asked
     EXPECT_EQ(resolve_view(ViewMode::Scatter, {64, 256}), ViewMode::Image);  // cannot scatter: falls back
     EXPECT_EQ(resolve_view(ViewMode::Image, {4096}), ViewMode::Image);
     ImageViewState v;
