@@ -231,7 +231,7 @@ void tensor_section(SamplerState& sp) {
     row_label("Engine", "The random bit generator.");
     if (ImGui::BeginCombo("##engine", engine_name(st.engine))) {
         for (Engine e : kAllEngines) {
-            const std::string why = engine_unavailable_reason(e, st.dist, st.device);
+            const std::string why = engine_unavailable_reason(e, st.dist, st.device, st.shape);
             ImGui::BeginDisabled(!why.empty());
             if (ImGui::Selectable(engine_name(e), e == st.engine)) st.engine = e;
             ImGui::EndDisabled();

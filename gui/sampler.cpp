@@ -132,7 +132,7 @@ int param_index(DistKind k, const std::string& name) {
     return -1;
 }
 
-std::string engine_unavailable_reason(Engine engine, DistKind dist, Device device) {
+std::string engine_unavailable_reason(Engine engine, DistKind dist, Device device, const Shape& shape) {
     if (engine == Engine::Philox) return "";
     if (!engine_provider()) return "needs cuRAND, and this build has none (the CUDA toolkit was not found at build time)";
     if (!engine_draws(engine, dist_info(dist).name))
@@ -141,6 +141,9 @@ std::string engine_unavailable_reason(Engine engine, DistKind dist, Device devic
     // window would freeze on every draw.
     if (device.is_cpu() && (engine == Engine::MRG32k3a || engine == Engine::MT19937))
         return "takes seconds per draw on the CPU (cuRAND's host generator); choose a CUDA device, or noiselab sample --engine";
+    if (const std::string why = engine_shape_problem(engine, shape); !why.empty())
+        return "draws points of at most " + std::to_string(kMaxQuasiDimensions) + " dimensions (the last size); this shape's is " +
+               std::to_string(shape.back());
     return "";
 }
 
@@ -242,7 +245,7 @@ std::string enforce_valid(SamplerSettings& s) {
         }
         note("at most " + std::to_string(kMaxElements) + " elements; shape set to " + shape_str(s.shape));
     }
-    if (const std::string why = engine_unavailable_reason(s.engine, s.dist, s.device); !why.empty()) {
+    if (const std::string why = engine_unavailable_reason(s.engine, s.dist, s.device, s.shape); !why.empty()) {
         note(std::string("engine ") + engine_name(s.engine) + " " + why + "; set to philox");
         s.engine = Engine::Philox;
     }
@@ -276,7 +279,7 @@ void validate(const SamplerSettings& s) {
                          std::to_string(kMaxElements));
     const std::string why = dtype_unsupported_reason(s.dist, s.dtype);
     if (!why.empty()) throw DTypeError(std::string(d.name) + ": dtype " + dtype_name(s.dtype) + " is not supported: " + why);
-    const std::string engine_why = engine_unavailable_reason(s.engine, s.dist, s.device);
+    const std::string engine_why = engine_unavailable_reason(s.engine, s.dist, s.device, s.shape);
     if (!engine_why.empty()) throw ValueError(std::string("engine ") + engine_name(s.engine) + " " + engine_why);
     if (s.device.is_cuda()) {
         const std::string cuda_why = cuda_unavailable_reason();

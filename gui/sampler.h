@@ -54,9 +54,10 @@ enum class GeneratorMode { Global, Local };
 // Random engines (tensor/engine.h): Philox is Noise Lab's own stream and draws every
 // distribution; cuRAND's engines draw uniform, normal, log-normal and Poisson values, reproducible
 // per device, and need the CUDA build (cuRAND's host API runs them on the CPU too).
-// "" when `engine` can draw `dist` on `device` in this build, else why not (no cuRAND, another
-// distribution, or seconds per draw on the CPU for mrg32k3a / mt19937).
-std::string engine_unavailable_reason(Engine engine, DistKind dist, Device device);
+// "" when `engine` can draw `dist` on `device` in this build as a tensor of `shape`, else why not
+// (no cuRAND, another distribution, seconds per draw on the CPU for mrg32k3a / mt19937, or Sobol
+// points longer than 20,000 dimensions).
+std::string engine_unavailable_reason(Engine engine, DistKind dist, Device device, const Shape& shape);
 
 struct SamplerSettings {
     DistKind dist = DistKind::Normal;

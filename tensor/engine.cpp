@@ -62,8 +62,14 @@ bool engine_draws(Engine engine, std::string_view dist_name) {
            dist_name == "poisson";
 }
 
+std::string engine_shape_problem(Engine engine, const Shape& shape) {
+    const int64_t dims = is_quasi_random(engine) && shape.size() >= 2 ? shape.back() : 1;
+    if (dims <= kMaxQuasiDimensions) return "";
+    return std::string("engine ") + engine_name(engine) + " supports at most " + std::to_string(kMaxQuasiDimensions) +
+           " dimensions (the last size), got " + std::to_string(dims);
+}
+
 namespace {
-constexpr int64_t kMaxQuasiDimensions = 20000;  // cuRAND's Sobol direction vectors
 
 std::string num(double v) {
     std::ostringstream os;
@@ -95,9 +101,8 @@ Tensor& engine_fill(Tensor& t, EngineDist dist, double a, double b, Engine engin
                           "time); engine philox works everywhere");
     const bool quasi = is_quasi_random(engine);
     const int64_t dims = quasi && t.dim() >= 2 ? t.size(-1) : 1;
-    if (dims > kMaxQuasiDimensions)
-        throw ValueError(std::string(op) + ": engine " + engine_name(engine) + " supports at most " +
-                         std::to_string(kMaxQuasiDimensions) + " dimensions (the last size), got " + std::to_string(dims));
+    if (const std::string why = engine_shape_problem(engine, t.shape()); !why.empty())
+        throw ValueError(std::string(op) + ": " + why);
     const int64_t n = t.numel();
     // Values (pseudo-random) or points (quasi-random) this call takes from the engine: cuRAND's
     // Box-Muller makes normals in pairs, so an odd count uses one more.

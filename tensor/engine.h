@@ -42,6 +42,11 @@ bool is_quasi_random(Engine e);  // Sobol32, ScrambledSobol32
 bool engine_draws(Engine engine, std::string_view dist_name);
 // "uniform, normal, lognormal and poisson": what cuRAND's engines draw, for messages.
 extern const char* const kCurandDistributions;
+// The quasi-random engines draw points whose dimension is a tensor's last size: cuRAND's Sobol
+// direction vectors go up to this many.
+constexpr int64_t kMaxQuasiDimensions = 20000;
+// "" when `engine` can fill a tensor of `shape`, else why not (a Sobol point too long).
+std::string engine_shape_problem(Engine engine, const Shape& shape);
 
 // ---- ops with an engine -----------------------------------------------------------------------
 // Float dtypes: float32, float64, float16, bfloat16 (the last two generated in float32, rounded).

@@ -175,6 +175,20 @@ TEST(GuiSampler, DrawRefusesEnginesThatCannotDrawWithTheReason) {
 }
 
 // cuRAND's engines draw what tensor/engine.h's ops give for the same generator.
+// Sobol points have at most 20,000 dimensions (cuRAND's direction vectors): a longer last size
+// greys the engine with the reason, before any draw.
+TEST(GuiSampler, SobolPointsLongerThanItsDirectionVectorsAreRefused) {
+    EXPECT_EQ(engine_shape_problem(Engine::Sobol32, {4, 20000}), "");
+    EXPECT_NE(engine_shape_problem(Engine::ScrambledSobol32, {4, 20001}).find("at most 20000 dimensions"), std::string::npos);
+    EXPECT_EQ(engine_shape_problem(Engine::XORWOW, {4, 50000}), "") << "pseudo-random engines have no dimension";
+    EXPECT_EQ(engine_shape_problem(Engine::Sobol32, {50000}), "") << "a 1-D tensor is 50,000 one-dimensional points";
+    const std::string why = engine_unavailable_reason(Engine::Sobol32, DistKind::Uniform, Device::cpu(), {4, 30000});
+    EXPECT_NE(why.find(engine_provider() ? "30000" : "needs cuRAND"), std::string::npos) << why;
+    if (engine_provider()) {
+        EXPECT_EQ(engine_unavailable_reason(Engine::Sobol32, DistKind::Uniform, Device::cpu(), {4, 3}), "");
+    }
+}
+
 TEST(GuiSampler, DrawsWithCurandEngines) {
     if (!engine_provider()) GTEST_SKIP() << "this build has no cuRAND (the refusal is checked above)";
     SamplerSettings s;
