@@ -254,7 +254,7 @@ void draw_dialogs(AppState& s) {
         char buf[1024];
         std::snprintf(buf, sizeof buf, "%s", e.open_path.c_str());
         ImGui::SetNextItemWidth(-1);
-        if (ImGui::InputText("##openpath", buf, sizeof buf)) e.open_path = buf;
+        if (ImGui::InputTextWithHint("##openpath", "a file to open, or a folder to show", buf, sizeof buf)) e.open_path = buf;
         tooltip("Path of the file to open, or of a folder to look inside (relative to where Noise Lab started).");
         const float w = ImGui::GetFontSize() * 7;
         ImGui::BeginDisabled(e.open_path.empty());

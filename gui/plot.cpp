@@ -102,9 +102,20 @@ PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec) {
     }
 
     fill_background(a.min, a.max, Background::Plot);
-    const std::vector<render::Tick> xt =
-        spec.log_x ? render::log_ticks(std::pow(10.0, a.x0), std::pow(10.0, a.x1))
-                   : render::linear_ticks(a.x0, a.x1, std::max(2, static_cast<int>((a.max.x - a.min.x) / (fs * 5))));
+    std::vector<render::Tick> xt;
+    if (spec.log_x) {
+        xt = render::log_ticks(std::pow(10.0, a.x0), std::pow(10.0, a.x1));
+    } else {
+        // About one tick per 5 ems, but at least three inside the range: a narrow panel asking
+        // for two got a step so wide that only "0" fell inside.
+        const double x_lo = std::min(a.x0, a.x1), x_hi = std::max(a.x0, a.x1);
+        auto inside = [&](const std::vector<render::Tick>& ts) {
+            return std::count_if(ts.begin(), ts.end(), [&](const render::Tick& t) { return t.value >= x_lo && t.value <= x_hi; });
+        };
+        int target = std::max(2, static_cast<int>((a.max.x - a.min.x) / (fs * 5)));
+        xt = render::linear_ticks(a.x0, a.x1, target);
+        while (inside(xt) < 3 && target < 12) xt = render::linear_ticks(a.x0, a.x1, ++target);
+    }
     const std::vector<render::Tick> yticks = spec.equal_aspect || spec.log_y
                                                  ? (spec.log_y ? yt : render::linear_ticks(a.y0, a.y1, 5))
                                                  : yt;

@@ -114,11 +114,11 @@ void char_draw(CharVisual& v, const VisualContext& c) {
     tooltip("Temperature, 0.05-2: low is safe and repetitive, high is creative and misspelt.");
     same_line_if_fits(labelled_width(fw * 6, "top-k"));
     ImGui::SetNextItemWidth(fw * 6);
-    if (ImGui::SliderInt("top-k", &v.top_k, 0, 27)) v.dirty = true;
+    if (ImGui::SliderInt("top-k", &v.top_k, 0, 27, v.top_k == 0 ? "off" : "%d")) v.dirty = true;
     tooltip("Keep only the k most likely next characters (0: off).");
     same_line_if_fits(labelled_width(fw * 6, "top-p"));
     ImGui::SetNextItemWidth(fw * 6);
-    if (ImGui::SliderFloat("top-p", &v.top_p, 0.05f, 1.0f, "%.2f")) v.dirty = true;
+    if (ImGui::SliderFloat("top-p", &v.top_p, 0.05f, 1.0f, v.top_p >= 1.0f ? "off" : "%.2f")) v.dirty = true;
     tooltip("Keep the most likely characters until their mass reaches p (1: off).");
     same_line_if_fits(labelled_width(fw * 6, "prefix"));
     ImGui::SetNextItemWidth(fw * 6);
@@ -132,8 +132,8 @@ void char_draw(CharVisual& v, const VisualContext& c) {
         paint::end_visual();
         return;
     }
-    text_wrapped(theme::text_dim(), "next character after \"" + std::string(v.prefix) +
-                                        "\" (probability after T, top-k, top-p; '.' ends the word)");
+    const std::string where = v.prefix[0] ? "after \"" + std::string(v.prefix) + "\"" : std::string("at the start of a word");
+    text_wrapped(theme::text_dim(), "probability of the next character " + where + " (after T, top-k, top-p; '.' ends the word)");
     std::string symbols;
     std::vector<bool> cut;  // characters T, top-k and top-p left no probability: dim labels
     for (int i = 0; i < 27; ++i) {

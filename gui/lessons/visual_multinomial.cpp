@@ -135,11 +135,11 @@ void multi_draw(MultiVisual& v, const VisualContext& c) {
     if (ImGui::SliderFloat("T", &v.temperature, 0.05f, 3.0f, "%.2f", ImGuiSliderFlags_Logarithmic)) v.dirty = true;
     tooltip("Temperature, 0.05-3: below 1 sharpens the distribution, above 1 flattens it.");
     ImGui::SetNextItemWidth(fw * 7);
-    if (ImGui::SliderInt("top-k", &v.top_k, 0, v.large ? 1000 : 10)) v.dirty = true;
+    if (ImGui::SliderInt("top-k", &v.top_k, 0, v.large ? 1000 : 10, v.top_k == 0 ? "off" : "%d")) v.dirty = true;
     tooltip("Keep only the k most likely tokens (0: off).");
     same_line_if_fits(labelled_width(fw * 7, "top-p"));
     ImGui::SetNextItemWidth(fw * 7);
-    if (ImGui::SliderFloat("top-p", &v.top_p, 0.05f, 1.0f, "%.2f")) v.dirty = true;
+    if (ImGui::SliderFloat("top-p", &v.top_p, 0.05f, 1.0f, v.top_p >= 1.0f ? "off" : "%.2f")) v.dirty = true;
     tooltip("Keep the most likely tokens until their mass reaches p (1: off).");
     same_line_if_fits(labelled_width(fw * 8, "draws"));
     ImGui::SetNextItemWidth(fw * 8);

@@ -71,7 +71,7 @@ TEST(SimsVisuals, GpuReproShowsChangesForAnotherSmCountAndNoneForNoiseLab) {
             << detail_of(app.state.lesson, "PyTorch");
         EXPECT_NE(app.state.lesson.code.find("torch.rand(4194304, device=device)"), std::string::npos);
         EXPECT_NE(app.state.lesson.code.find("rand_108sm.pt"), std::string::npos);
-        EXPECT_NE(ImGui::FindWindowByName("GPU reproducibility: which elements of "
+        EXPECT_NE(ImGui::FindWindowByName("###GPU reproducibility: which elements of "
                                           "torch.rand change on another GPU?"),
                   nullptr);
     }

@@ -5,6 +5,7 @@
 // match; with worker_init_fn none do.
 // visual_params: {"correct": false, "workers": 2, "batch_size": 4, "n": 24, "seed": 0}
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 #include <imgui.h>
@@ -88,12 +89,16 @@ void draw_tile(ImDrawList* dl, ImVec2 p, float t, const LoadedSample& x, float s
     dl->AddLine(P(-0.5f, 1.0f), P(-0.5f, -1.0f), ink, th);   // stem
     dl->AddLine(P(-0.5f, -1.0f), P(0.7f, -1.0f), ink, th);   // top bar
     dl->AddLine(P(-0.5f, -0.1f), P(0.4f, -0.1f), ink, th);   // middle bar
+    // The corner labels take at most a third of the tile's height each, so that a small tile
+    // (presentation mode's large font in a narrow visual) keeps its number, "#" and "F" apart.
+    ImFont* font = ImGui::GetFont();
+    const float fs = std::min(ImGui::GetFontSize(), std::max(t * 0.34f, 8.0f));
     const std::string idx = std::to_string(x.index);
-    dl->AddText(ImVec2(p.x + 3, p.y + 1), theme::kAxisText, idx.c_str());
+    dl->AddText(font, fs, ImVec2(p.x + 3, p.y + 1), theme::kAxisText, idx.c_str());
     if (dup) {
         const std::string g = "#" + std::to_string(x.duplicate_group + 1);
-        const ImVec2 ts = ImGui::CalcTextSize(g.c_str());
-        dl->AddText(ImVec2(p.x + t - ts.x - 3, p.y + t - ts.y - 1), kDiffer, g.c_str());
+        const ImVec2 ts = font->CalcTextSizeA(fs, FLT_MAX, 0.0f, g.c_str());
+        dl->AddText(font, fs, ImVec2(p.x + t - ts.x - 3, p.y + t - ts.y - 1), kDiffer, g.c_str());
     }
 }
 

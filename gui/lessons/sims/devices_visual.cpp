@@ -102,8 +102,8 @@ void devices_draw(DevicesVisual& s, const VisualContext& c) {
             same_line_if_fits(labelled_width(item_w, "dtype"));
             ImGui::Combo("dtype", &s.dtype, dts, 4);
         }
-        same_line_if_fits(labelled_width(item_w, "n = 2^k"));
-        ImGui::SliderInt("n = 2^k", &s.n_log2, 4, 24, "k = %d");
+        same_line_if_fits(labelled_width(item_w, "elements"));
+        ImGui::SliderInt("elements", &s.n_log2, 4, 24, "n = 2^%d");
         same_line_if_fits(labelled_width(item_w, "seed"));
         ImGui::InputInt("seed", &s.seed);
         ImGui::PopItemWidth();

@@ -183,7 +183,7 @@ void init_draw(InitVisual& s, const VisualContext& c) {
             ImGui::EndGroup();
         } else {
             const float y0 = ImGui::GetCursorPosY();
-            std_plot(s, ImVec2(avail.x, std::floor(avail.y * 0.35f)));
+            std_plot(s, ImVec2(avail.x, std::floor(std::max(avail.y * 0.35f, ImGui::GetFontSize() * 8))));
             text_wrapped(theme::text_dim(), heat_title);
             heat_rows(s.res[s.show], kSchemeColour[s.show], ImVec2(avail.x, avail.y - (ImGui::GetCursorPosY() - y0) - 4));
         }

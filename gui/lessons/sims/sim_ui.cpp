@@ -20,7 +20,11 @@ ImU32 mix(ImU32 a, ImU32 b, float t) {
 bool begin_sim_window(const VisualContext& ctx, const char* title) {
     ImGui::SetNextWindowPos(ImVec2(ctx.rect.x, ctx.rect.y));
     ImGui::SetNextWindowSize(ImVec2(ctx.rect.w, ctx.rect.h));
-    return ImGui::Begin(title, nullptr, theme::kPanelFlags);
+    // The title bar clips without an ellipsis: cut it here (a narrow visual in presentation
+    // mode), keeping the full title as the window's id ("###").
+    const float room = ctx.rect.w - ImGui::GetStyle().FramePadding.x * 2 - ImGui::GetStyle().WindowPadding.x;
+    const std::string name = fit_with_ellipsis(title, room) + "###" + title;
+    return ImGui::Begin(name.c_str(), nullptr, theme::kPanelFlags);
 }
 
 void end_sim_window() { ImGui::End(); }

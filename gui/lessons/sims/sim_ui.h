@@ -18,8 +18,9 @@ constexpr ImU32 kSame = theme::kSample;
 constexpr ImU32 kDiffer = theme::kTheory;
 ImU32 mix(ImU32 a, ImU32 b, float t);  // t in [0, 1]
 
-// Opens the visual's window over ctx.rect (title shown in its title bar); always pair with
-// end_sim_window(). Returns false when collapsed/clipped (draw nothing then).
+// Opens the visual's window over ctx.rect (title shown in its title bar, cut with an ellipsis
+// when too long; the window's name is "###" + title); always pair with end_sim_window().
+// Returns false when collapsed/clipped (draw nothing then).
 bool begin_sim_window(const VisualContext& ctx, const char* title);
 void end_sim_window();
 
