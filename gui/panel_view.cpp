@@ -288,6 +288,13 @@ void scatter_view(ImageViewState& v, const SamplerState& sp, ImVec2 size) {
     double x0, x1, y0, y1;
     extent(xs, x0, x1);
     extent(ys, y0, y1);
+    const SamplerSettings& st = sp.drawn;
+    const bool circles = st.dist == DistKind::Normal && st.params[1] > 0;
+    if (circles) {  // the 3 sigma circle whole, however the sample fell
+        const double m = st.params[0], reach = 3.05 * st.params[1];
+        x0 = std::min(x0, m - reach), x1 = std::max(x1, m + reach);
+        y0 = std::min(y0, m - reach), y1 = std::max(y1, m + reach);
+    }
     const double px = (x1 - x0) * 0.08, py = (y1 - y0) * 0.08;
     PlotSpec spec;
     spec.x0 = x0 - px;
@@ -299,13 +306,11 @@ void scatter_view(ImageViewState& v, const SamplerState& sp, ImVec2 size) {
     spec.equal_aspect = true;
     const PlotArea p = begin_plot("##scatter", size, spec);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const SamplerSettings& st = sp.drawn;
-    if (st.dist == DistKind::Normal && st.params[1] > 0) {
-        // 1, 2 and 3 sigma circles of the theory.
-        const double m = st.params[0], sd = st.params[1];
-        for (int k = 1; k <= 3; ++k)
-            dl->AddCircle(ImVec2(p.sx(m), p.sy(m)), static_cast<float>(k * sd * (p.max.x - p.min.x) / (p.x1 - p.x0)), theme::kTheory, 64, 1.5f);
-    }
+    const double m = st.params[0], sd = st.params[1];
+    const ImVec2 centre(p.sx(m), p.sy(m));
+    auto radius = [&](int k) { return static_cast<float>(k * sd * (p.max.x - p.min.x) / (p.x1 - p.x0)); };
+    if (circles)  // 1, 2 and 3 sigma circles of the theory
+        for (int k = 1; k <= 3; ++k) dl->AddCircle(centre, radius(k), theme::kTheory, 64, 1.5f);
     const float r = v.point_radius;
     const ImU32 col = (theme::kSample & 0x00FFFFFF) | (static_cast<ImU32>(n > 4000 ? 140 : 220) << 24);
     std::vector<ImVec2> pts;
@@ -313,6 +318,15 @@ void scatter_view(ImageViewState& v, const SamplerState& sp, ImVec2 size) {
     for (int64_t i = 0; i < n; ++i)
         if (std::isfinite(xs[i]) && std::isfinite(ys[i])) pts.emplace_back(p.sx(xs[i]), p.sy(ys[i]));
     draw_markers(dl, pts.data(), static_cast<int>(pts.size()), r, col);
+    if (circles)  // labelled where each circle crosses the upper-right diagonal, over the points
+        for (int k = 1; k <= 3; ++k) {
+            const std::string label = std::to_string(k) + "\xCF\x83";  // kσ
+            const float d = radius(k) * 0.7071f;
+            const ImVec2 at(centre.x + d + 3, centre.y - d - ImGui::GetFontSize());
+            const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+            dl->AddRectFilled(ImVec2(at.x - 2, at.y), ImVec2(at.x + ts.x + 2, at.y + ts.y), theme::kPlotBackground, 3.0f);
+            dl->AddText(at, theme::kTheory, label.c_str());
+        }
     end_plot();
     v.hover.clear();
     if (ImGui::IsItemHovered() && p.contains(ImGui::GetIO().MousePos)) {
