@@ -110,8 +110,8 @@ void controls(ImageViewState& v, const Shape& shape, ViewMode mode) {
                                                   render::ValueRange::Mode::Quantile, render::ValueRange::Mode::Fixed};
         const char* tips[] = {"The smallest value is black, the largest white.",
                               "mean - k std to mean + k std of this tensor: values beyond are clamped, so a few outliers do not wash out the rest.",
-                              "From the q to the 1 - q quantile of this tensor: the extreme values are clamped, so heavy tails (Cauchy) "
-                              "do not squeeze the rest into one grey.",
+                              ("From the q to the 1 - q quantile of this tensor: the extreme values are clamped, so heavy tails "
+                               "(Cauchy) do not squeeze the rest into one grey."),
                               "A fixed range you choose."};
         for (int i = 0; i < 4; ++i) {
             if (ImGui::Selectable(map_label(modes[i]), v.range.mode == modes[i])) {
