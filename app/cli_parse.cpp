@@ -169,29 +169,9 @@ render::ValueRange parse_value_range(const std::string& text, const std::string&
     throw ValueError(flag + " " + quote(text) + " is not a value range" + expect);
 }
 
-std::string value_range_str(const render::ValueRange& r) {
-    switch (r.mode) {
-        case render::ValueRange::Mode::MinMax: return "minmax";
-        case render::ValueRange::Mode::Sigma: return "sigma:" + format_double(r.k);
-        case render::ValueRange::Mode::Fixed: return "fixed:" + format_double(r.lo) + "," + format_double(r.hi);
-        case render::ValueRange::Mode::Quantile: return "quantile:" + format_double(r.q);
-    }
-    return "minmax";
-}
+std::string value_range_str(const render::ValueRange& r) { return render::value_range_text(r); }
 
-std::string format_double(double v) {
-    if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
-    char buf[40];
-    if (v == std::floor(v) && std::abs(v) < 1e15) {  // integers in full: "10", not "1e+01"
-        std::snprintf(buf, sizeof buf, "%.0f", v);
-        return v == 0.0 && std::signbit(v) ? "-0" : buf;
-    }
-    for (int prec = 1; prec <= 17; ++prec) {
-        std::snprintf(buf, sizeof buf, "%.*g", prec, v);
-        if (std::strtod(buf, nullptr) == v) return buf;
-    }
-    return buf;
-}
+std::string format_double(double v) { return render::shortest_decimal(v); }
 
 std::string join_doubles(const std::vector<double>& v) {
     std::string s;

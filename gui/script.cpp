@@ -138,29 +138,6 @@ render::ValueRange parse_value_range(const std::string& text) {
     throw ValueError("range '" + text + "' is not a value range" + expect);
 }
 
-namespace {
-
-// The shortest decimal that reads back as the same double ("0.05", not "0.050000000000000003").
-std::string round_trip(double v) {
-    char buf[40];
-    for (int digits = 15; digits <= 17; ++digits) {
-        std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-        if (std::strtod(buf, nullptr) == v) break;
-    }
-    return buf;
-}
-
-}  // namespace
-
-std::string value_range_text(const render::ValueRange& r) {
-    switch (r.mode) {
-        case render::ValueRange::Mode::Sigma: return "sigma:" + round_trip(r.k);
-        case render::ValueRange::Mode::Fixed: return "fixed:" + round_trip(r.lo) + "," + round_trip(r.hi);
-        case render::ValueRange::Mode::Quantile: return "quantile:" + round_trip(r.q);
-        default: return "minmax";
-    }
-}
-
 Assignment parse_assignment(const std::string& text) {
     const std::string t = trim(text);
     const size_t eq = t.find('=');

@@ -75,7 +75,7 @@ json extra_json(const AppState& s, const std::string& image_kind) {
         {"software", "Noise Lab 0.1.0"},
         {"image", image_kind},
         {"colormap", render::colormap_name(im.colormap)},
-        {"range", value_range_text(im.range)},
+        {"range", render::value_range_text(im.range)},
         {"next_offset", sp.offset_after},
         {"generator", sp.settings.generator == GeneratorMode::Local ? "local" : "global"},
         {"live", sp.live},

@@ -13,6 +13,7 @@
 #include "gui/app_state.h"
 #include "gui/lessons/draw_util.h"
 #include "gui/lessons/lesson_app.h"
+#include "gui/lessons/sims/sim_ui.h"
 #include "gui/lessons/visuals.h"
 #include "gui/panels.h"
 #include "gui/text_fit.h"
@@ -85,13 +86,6 @@ void dtypes_update(DtypesVisual& v, const VisualContext& c) {
             std::to_string(v.rows[1].distinct) + " and " + std::to_string(v.rows[2].distinct) + " distinct values");
 }
 
-// printf's %.<digits>g.
-std::string fmt_g(double x, int digits) {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.*g", digits, x);
-    return buf;
-}
-
 void dtypes_draw(DtypesVisual& v, const VisualContext& c) {
     paint::begin_visual(kLessonVisualWindow, c.rect);
     text_wrapped(theme::accent(), "torch.rand(" + std::to_string(v.n) + ") and torch.randn(" + std::to_string(v.n) + ") in four dtypes");
@@ -103,14 +97,14 @@ void dtypes_draw(DtypesVisual& v, const VisualContext& c) {
         rows.push_back({{dtype_name(kTypes[k])},
                         {std::to_string(kBits[k])},
                         {std::to_string(r.distinct)},
-                        {fmt_g(r.smallest_positive, 3)},
-                        {fmt_g(r.max, 9)},
+                        {sims::fmt("%.3g", r.smallest_positive)},
+                        {sims::fmt("%.9g", r.max)},
                         {one ? "yes, " + std::to_string(r.ones) + " times" : "no", one ? theme::text_warn() : theme::text_ok()},
-                        {fmt_g(r.max_abs_normal, 4)}});
+                        {sims::fmt("%.4g", r.max_abs_normal)}});
     }
     paint::text_table("dtypes", {"dtype", "bits", "distinct", "smallest > 0", "largest", "1.0 drawn", "max |randn|"}, rows);
     ImGui::Spacing();
-    text_wrapped(theme::text_dim(), "Distinct values drawn between " + fmt_g(kZoomLo, 2) + " and 1.0 (each tick one value; orange: 1.0 itself)");
+    text_wrapped(theme::text_dim(), "Distinct values drawn between " + sims::fmt("%.2g", kZoomLo) + " and 1.0 (each tick one value; orange: 1.0 itself)");
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float label_w = ImGui::CalcTextSize("bfloat16  ").x;
     const float w = ImGui::GetContentRegionAvail().x - label_w - 8;

@@ -44,6 +44,23 @@ struct ChartFont::TrueType {
         const int g = stbtt_FindGlyphIndex(&info, cp);
         return g ? g : stbtt_FindGlyphIndex(&info, '?');
     }
+    // Calls at(glyph, pen) for each glyph of the UTF-8 text, pen being its x from the start with
+    // kerning applied; returns the pen after the last advance.
+    template <class At>
+    float lay_out(const std::string& s, float sc, At at) const {
+        float pen = 0;
+        int prev = 0;
+        for (size_t i = 0; i < s.size();) {
+            const int g = glyph_or_question(next_code_point(s, i));
+            if (prev) pen += static_cast<float>(stbtt_GetGlyphKernAdvance(&info, prev, g)) * sc;
+            at(g, pen);
+            int advance = 0, lsb = 0;
+            stbtt_GetGlyphHMetrics(&info, g, &advance, &lsb);
+            pen += static_cast<float>(advance) * sc;
+            prev = g;
+        }
+        return pen;
+    }
 };
 
 ChartFont::ChartFont(const std::string& path) {
@@ -80,18 +97,7 @@ int ChartFont::line_height(int scale) const {
 
 int ChartFont::width(const std::string& s, int scale) const {
     if (!tt_) return font::text_width(s, scale);
-    const float sc = tt_->scale_for(scale);
-    float pen = 0;
-    int prev = 0;
-    for (size_t i = 0; i < s.size();) {
-        const int g = tt_->glyph_or_question(next_code_point(s, i));
-        int advance = 0, lsb = 0;
-        stbtt_GetGlyphHMetrics(&tt_->info, g, &advance, &lsb);
-        if (prev) pen += static_cast<float>(stbtt_GetGlyphKernAdvance(&tt_->info, prev, g)) * sc;
-        pen += static_cast<float>(advance) * sc;
-        prev = g;
-    }
-    return static_cast<int>(std::ceil(pen));
+    return static_cast<int>(std::ceil(tt_->lay_out(s, tt_->scale_for(scale), [](int, float) {})));
 }
 
 void ChartFont::draw(Canvas& cv, int x, int y, const std::string& s, Rgb c, int scale) const {
@@ -101,13 +107,10 @@ void ChartFont::draw(Canvas& cv, int x, int y, const std::string& s, Rgb c, int 
     }
     const float sc = tt_->scale_for(scale);
     const int baseline = y + cap_height(scale);
-    float pen = static_cast<float>(x);
-    int prev = 0;
     std::vector<unsigned char> coverage;
-    for (size_t i = 0; i < s.size();) {
-        const int g = tt_->glyph_or_question(next_code_point(s, i));
-        if (prev) pen += static_cast<float>(stbtt_GetGlyphKernAdvance(&tt_->info, prev, g)) * sc;
+    tt_->lay_out(s, sc, [&](int g, float offset) {
         // Sub-pixel pen positions keep the spacing even; each glyph is rendered at its offset.
+        const float pen = static_cast<float>(x) + offset;
         const float whole = std::floor(pen), shift = pen - whole;
         int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
         stbtt_GetGlyphBitmapBoxSubpixel(&tt_->info, g, sc, sc, shift, 0.0f, &x0, &y0, &x1, &y1);
@@ -121,11 +124,7 @@ void ChartFont::draw(Canvas& cv, int x, int y, const std::string& s, Rgb c, int 
                     if (const unsigned char a = coverage[static_cast<size_t>(r) * w + k])
                         cv.blend(gx + k, gy + r, c, static_cast<float>(a) / 255.0f);
         }
-        int advance = 0, lsb = 0;
-        stbtt_GetGlyphHMetrics(&tt_->info, g, &advance, &lsb);
-        pen += static_cast<float>(advance) * sc;
-        prev = g;
-    }
+    });
 }
 
 std::string ChartFont::fit(const std::string& s, int max_width, int scale) const {

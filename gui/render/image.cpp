@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <string>
 #include <vector>
@@ -131,6 +133,30 @@ Layout layout_of(const Shape& s) {
 }
 
 }  // namespace
+
+std::string shortest_decimal(double v) {
+    if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+    char buf[40];
+    if (v == std::floor(v) && std::abs(v) < 1e15) {  // integers in full: "10", not "1e+01"
+        std::snprintf(buf, sizeof buf, "%.0f", v);
+        return v == 0.0 && std::signbit(v) ? "-0" : buf;
+    }
+    for (int prec = 1; prec <= 17; ++prec) {
+        std::snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (std::strtod(buf, nullptr) == v) return buf;
+    }
+    return buf;
+}
+
+std::string value_range_text(const ValueRange& r) {
+    switch (r.mode) {
+        case ValueRange::Mode::MinMax: return "minmax";
+        case ValueRange::Mode::Sigma: return "sigma:" + shortest_decimal(r.k);
+        case ValueRange::Mode::Fixed: return "fixed:" + shortest_decimal(r.lo) + "," + shortest_decimal(r.hi);
+        case ValueRange::Mode::Quantile: return "quantile:" + shortest_decimal(r.q);
+    }
+    return "minmax";
+}
 
 void quantile_pair(std::vector<double>& v, double q, double& lo, double& hi) {
     const double last = static_cast<double>(v.size() - 1);

@@ -36,6 +36,13 @@ struct ValueRange {
 void quantile_pair(std::vector<double>& v, double q, double& lo, double& hi);
 // The concrete [lo, hi] used for a tensor.
 void resolve_range(const Tensor& t, const ValueRange& r, double& lo, double& hi);
+// "minmax", "sigma:K", "quantile:Q" or "fixed:LO,HI" with the shortest decimals that read back as
+// the same doubles: what `noiselab sample --range` and the app's range= read, and what recipes
+// and sessions store (one writer for both).
+std::string value_range_text(const ValueRange& r);
+// v as the shortest decimal that reads back as the same double; integers in full ("10", not
+// "1e+01"), "inf" / "-inf", "-0".
+std::string shortest_decimal(double v);
 
 struct GridOptions {
     Colormap colormap = Colormap::Gray;  // one channel; three channels are shown as RGB

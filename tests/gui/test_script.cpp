@@ -62,8 +62,8 @@ TEST(GuiScript, CauchyGetsAQuantileMapUnlessARangeWasChosen) {
     EXPECT_EQ(t.image.range.mode, render::ValueRange::Mode::MinMax) << "range=minmax was asked for";
     apply_assignment(t, {"range", "quantile:0.05"});
     EXPECT_EQ(t.image.range.q, 0.05);
-    EXPECT_EQ(value_range_text(t.image.range), "quantile:0.05");
-    EXPECT_EQ(parse_value_range(value_range_text(t.image.range)).q, 0.05);
+    EXPECT_EQ(render::value_range_text(t.image.range), "quantile:0.05");
+    EXPECT_EQ(parse_value_range(render::value_range_text(t.image.range)).q, 0.05);
 }
 
 TEST(GuiScript, WorkspaceOpensTheModelsTabs) {
