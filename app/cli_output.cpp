@@ -150,6 +150,10 @@ void print_stats(std::ostream& os, const Tensor& t, const SampleSpec& spec) {
         if (r.test == "KS")
             std::snprintf(line, sizeof line, "goodness of fit: KS test D = %.5g, p-value = %.4g (n = %lld", r.statistic,
                           r.p_value, static_cast<long long>(r.n));
+        else if (r.test == "order")  // a permutation's values are flat by construction: test its order
+            std::snprintf(line, sizeof line,
+                          "goodness of fit: order test (position bands x value bands) X^2 = %.5g, dof = %lld, p-value = %.4g (n = %lld",
+                          r.statistic, static_cast<long long>(r.dof), r.p_value, static_cast<long long>(r.n));
         else
             std::snprintf(line, sizeof line, "goodness of fit: %s test X^2 = %.5g, dof = %lld, p-value = %.4g (n = %lld",
                           r.test.c_str(), r.statistic, static_cast<long long>(r.dof), r.p_value, static_cast<long long>(r.n));

@@ -391,10 +391,13 @@ TestResult chi_square_test(const std::vector<double>& samples, const Distributio
     return chi_square_counts(observed, expected, options);
 }
 
-TestResult goodness_of_fit(const Tensor& t, const Distribution& d) {
-    const std::vector<double> v = t.to_vector();
+TestResult goodness_of_fit(const std::vector<double>& v, const Distribution& d) {
+    // One permutation's values are flat by construction: its order is what can be tested.
+    if (d.kind == Distribution::Kind::Permutation) return permutation_order_test(v, static_cast<int64_t>(d.a));
     return d.is_discrete() ? chi_square_test(v, d) : ks_test(v, d);
 }
+
+TestResult goodness_of_fit(const Tensor& t, const Distribution& d) { return goodness_of_fit(t.to_vector(), d); }
 
 // ---- QQ -----------------------------------------------------------------------------------------
 std::vector<std::pair<double, double>> qq_points(const Tensor& t, const Distribution& d, int points) {

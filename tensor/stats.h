@@ -108,8 +108,20 @@ TestResult chi_square_counts(const std::vector<double>& observed, const std::vec
 // z-test of the sample mean against d's mean with d's (known) variance: statistic z, two-sided
 // p = P(|Z| > |z|). Throws ValueError where d has no finite mean or variance (Cauchy).
 TestResult mean_test(const Moments& m, const Distribution& d);
-// Picks KS or chi-square by d.is_discrete().
+// Picks KS or chi-square by d.is_discrete(); for Permutation (the values of one randperm(n), or
+// its first values) the order test below.
+TestResult goodness_of_fit(const std::vector<double>& values, const Distribution& d);
 TestResult goodness_of_fit(const Tensor& t, const Distribution& d);
+
+// Whether the order of a permutation is random. A single randperm(n) holds every value once, so
+// its histogram is flat by construction and tests nothing; its randomness is in the order. The
+// positions of `values` (randperm(n) or its first values) and their values are cut into k equal
+// bands each, and Pearson's chi-square tests the k x k table of counts for independence, with
+// (k - 1)^2 degrees of freedom: a random order spreads every value band evenly over the position
+// bands; the identity, a reversal or a half-done shuffle piles them near a diagonal or a corner.
+// k = min(10, floor(sqrt(m / 5))) keeps the expected counts near 5 or more (m values). Values that
+// are not distinct integers in [0, n) give X^2 = inf, p = 0; fewer than 20 values, ValueError.
+TestResult permutation_order_test(const std::vector<double>& values, int64_t n);
 
 // Points (theoretical quantile, sample quantile) for a QQ plot, at most `points` of them.
 std::vector<std::pair<double, double>> qq_points(const Tensor& t, const Distribution& d, int points = 200);

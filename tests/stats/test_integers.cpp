@@ -151,4 +151,16 @@ TEST(StatsRandperm, LargePermutationsInBuckets) {
                "randperm(65536) value bucket x position bucket");
 }
 
+TEST(StatsRandperm, OrderTestOnOnePermutationAndOnAPrefix) {
+    // The test the app and `noiselab sample --stats` run on a single permutation
+    // (stats::permutation_order_test): one whole randperm(65536), and the first 20,000 values of
+    // a randperm(10^6), as the app tests only the first values.
+    Generator g(3601);
+    expect_fit(stats::permutation_order_test(values(randperm(65536, {DType::Int64}, &g)), 65536),
+               "randperm(65536) order");
+    const std::vector<double> big = values(randperm(1000000, {DType::Int64}, &g));
+    expect_fit(stats::permutation_order_test(std::vector<double>(big.begin(), big.begin() + 20000), 1000000),
+               "randperm(10^6), first 20,000 values, order");
+}
+
 }  // namespace

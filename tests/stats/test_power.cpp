@@ -143,4 +143,25 @@ TEST(StatsPower, RoundedLawsSeeTruncationAndScale) {
     expect_reject(ks(values(rand({kN}, {DType::BFloat16}, &g)), dist(Kind::Uniform, 0, 1)), "bfloat16 rand, naive KS");
 }
 
+TEST(StatsPower, PartialShufflesFailTheOrderTest) {
+    // A shuffle that only mixes within blocks of 64 (a bug that shuffles each chunk of a parallel
+    // loop on its own), and one that stops half way (Fisher-Yates over the first half only): both
+    // are permutations with perfectly flat value histograms.
+    Generator g(6401);
+    constexpr int64_t kSize = 65536;
+    std::vector<double> blocks(kSize), half(kSize);
+    for (int64_t b = 0; b < kSize; b += 64) {
+        const std::vector<double> p = values(randperm(64, {DType::Int64}, &g));
+        for (int64_t i = 0; i < 64; ++i) blocks[b + i] = static_cast<double>(b) + p[i];
+    }
+    for (int64_t i = 0; i < kSize; ++i) half[i] = static_cast<double>(i);
+    const std::vector<double> u = values(rand({kSize / 2}, {DType::Float64}, &g));
+    for (int64_t i = 0; i < kSize / 2; ++i) {  // swap i with a uniform j in [i, n): the first half only
+        const auto j = i + static_cast<int64_t>(u[i] * static_cast<double>(kSize - i));
+        std::swap(half[i], half[j]);
+    }
+    expect_reject(stats::permutation_order_test(blocks, kSize), "randperm shuffled only within blocks of 64");
+    expect_reject(stats::permutation_order_test(half, kSize), "Fisher-Yates stopped half way");
+}
+
 }  // namespace

@@ -181,4 +181,42 @@ TEST(StatsSamples, QQPointsAndGoodnessOfFitDispatch) {
               "chi-square");
 }
 
+TEST(StatsSamples, PermutationOrderTestSeesTheOrderNotTheValues) {
+    // Every arrangement below holds each of 0..999 once, so a histogram of the values cannot tell
+    // them apart; the order test can.
+    std::vector<double> identity(1000), reversed(1000), halves(1000);
+    for (int i = 0; i < 1000; ++i) {
+        identity[i] = i;
+        reversed[i] = 999 - i;
+        halves[i] = i < 500 ? 500 + i : i - 500;  // the two halves swapped: still banded
+    }
+    for (const auto* v : {&identity, &reversed, &halves}) {
+        const TestResult r = permutation_order_test(*v, 1000);
+        EXPECT_EQ(r.test, "order");
+        EXPECT_EQ(r.dof, 81);  // k = 10 bands
+        EXPECT_EQ(r.n, 1000);
+        EXPECT_LT(r.p_value, 1e-100);
+    }
+    // A table of exactly the expected counts: X^2 = 0. Position band i holds values 0..999 spread
+    // over every value band: position p holds (p % 10) * 100 + p / 10.
+    std::vector<double> spread(1000);
+    for (int p = 0; p < 1000; ++p) spread[p] = (p % 10) * 100 + p / 10;
+    const TestResult even = permutation_order_test(spread, 1000);
+    EXPECT_EQ(even.statistic, 0.0);
+    EXPECT_EQ(even.p_value, 1.0);
+    // 20 values: k = 2 (one degree of freedom); 19 cannot be tested.
+    std::vector<double> small(identity.begin(), identity.begin() + 20);
+    EXPECT_EQ(permutation_order_test(small, 20).dof, 1);
+    EXPECT_THROW(permutation_order_test(std::vector<double>(identity.begin(), identity.begin() + 19), 19), nl::ValueError);
+    EXPECT_THROW(permutation_order_test(small, 10), nl::ValueError);  // n below the count
+    // Not a permutation: a repeat, a value out of [0, n), a fraction.
+    for (double bad : {5.0, 1000.0, -1.0, 2.5}) {
+        std::vector<double> v = spread;
+        v[7] = bad;
+        const TestResult r = permutation_order_test(v, 1000);
+        EXPECT_TRUE(std::isinf(r.statistic)) << bad;
+        EXPECT_EQ(r.p_value, 0.0) << bad;
+    }
+}
+
 }  // namespace
