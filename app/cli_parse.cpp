@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "gui/render/number_list.h"
 #include "tensor/errors.h"
 
 namespace nl::app {
@@ -20,14 +21,6 @@ std::string trim(const std::string& s) {
     if (b == std::string::npos) return "";
     const size_t e = s.find_last_not_of(" \t");
     return s.substr(b, e - b + 1);
-}
-
-// Shows user text in messages: quoted, bounded, control characters replaced.
-std::string quote(const std::string& s) {
-    std::string out = "'";
-    for (size_t i = 0; i < s.size() && i < 80; ++i) out += (s[i] >= 32 && s[i] < 127) ? s[i] : '?';
-    if (s.size() > 80) out += "...";
-    return out + "'";
 }
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -56,24 +49,24 @@ Shape parse_shape(const std::string& text, const std::string& flag) {
     if (s.size() >= 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
     const std::string expect = "; expected 1 to " + std::to_string(kMaxRank) +
                                " comma-separated integer sizes >= 1, e.g. 64,1,28,28";
-    if (trim(s).empty()) throw ShapeError(flag + " " + quote(text) + " is empty" + expect);
+    if (trim(s).empty()) throw ShapeError(flag + " " + render::quote_text(text) + " is empty" + expect);
     const char sep = (s.find(',') == std::string::npos && s.find('x') != std::string::npos) ? 'x' : ',';
     const std::vector<std::string> parts = split(s, sep);
     if (parts.size() > kMaxRank)
-        throw ShapeError(flag + " " + quote(text) + " has " + std::to_string(parts.size()) + " dimensions" + expect);
+        throw ShapeError(flag + " " + render::quote_text(text) + " has " + std::to_string(parts.size()) + " dimensions" + expect);
     Shape shape;
     int64_t numel = 1;
     for (size_t i = 0; i < parts.size(); ++i) {
         const std::string p = trim(parts[i]);
-        const std::string where = flag + " " + quote(text) + ": size " + std::to_string(i + 1);
+        const std::string where = flag + " " + render::quote_text(text) + ": size " + std::to_string(i + 1);
         if (p.empty()) throw ShapeError(where + " is empty" + expect);
         if (p[0] == '-') throw ShapeError(where + " (" + p + ") is negative" + expect);
-        if (!all_digits(p)) throw ShapeError(where + " (" + quote(p) + ") is not an integer" + expect);
+        if (!all_digits(p)) throw ShapeError(where + " (" + render::quote_text(p) + ") is not an integer" + expect);
         if (p.size() > 18) throw ShapeError(where + " (" + p + ") is too large: at most 2^40 elements in all");
         const int64_t v = std::stoll(p);
         if (v == 0) throw ShapeError(where + " is 0" + expect);
         if (v > kMaxNumel || numel > kMaxNumel / v)
-            throw ShapeError(flag + " " + quote(text) + " has more than 2^40 elements; make it smaller");
+            throw ShapeError(flag + " " + render::quote_text(text) + " has more than 2^40 elements; make it smaller");
         numel *= v;
         shape.push_back(v);
     }
@@ -81,36 +74,12 @@ Shape parse_shape(const std::string& text, const std::string& flag) {
 }
 
 double parse_double(const std::string& text, const std::string& flag, bool allow_neg_inf) {
-    const std::string s = trim(text);
-    if (allow_neg_inf && (s == "-inf" || s == "-Inf" || s == "-INF")) return -std::numeric_limits<double>::infinity();
-    const std::string expect = allow_neg_inf ? "a finite number or -inf" : "a finite number";
-    if (s.empty()) throw ValueError(flag + " is empty; expected " + expect);
-    errno = 0;
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (end == s.c_str() || *end != '\0')
-        throw ValueError(flag + " " + quote(text) + " is not a number; expected " + expect);
-    // Overflow gives inf (refused); underflow gives a tiny or zero value (kept, it is what was meant).
-    if (!std::isfinite(v)) throw ValueError(flag + " " + quote(text) + " is out of range; expected " + expect);
-    return v;
+    return render::parse_number(text, flag, allow_neg_inf);
 }
 
 std::vector<double> parse_double_list(const std::string& text, const std::string& flag, size_t max_count,
                                       bool allow_neg_inf) {
-    std::string s = trim(text);
-    if (s.size() >= 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
-    if (trim(s).empty()) throw ValueError(flag + " is empty; expected comma-separated numbers, e.g. 0.1,0.2,0.7");
-    // Count first: the list's length is bounded before anything is stored.
-    size_t count = 1;
-    for (char c : s) count += c == ',';
-    if (count > max_count)
-        throw ValueError(flag + " has " + std::to_string(count) + " values; at most " + std::to_string(max_count));
-    std::vector<double> out;
-    out.reserve(count);
-    const std::vector<std::string> parts = split(s, ',');
-    for (size_t i = 0; i < parts.size(); ++i)
-        out.push_back(parse_double(parts[i], flag + " value " + std::to_string(i + 1), allow_neg_inf));
-    return out;
+    return render::parse_number_list(text, flag, max_count, allow_neg_inf);
 }
 
 int64_t parse_int(const std::string& text, const std::string& flag, int64_t lo, int64_t hi) {
@@ -118,10 +87,10 @@ int64_t parse_int(const std::string& text, const std::string& flag, int64_t lo, 
     const std::string expect = "; expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
     const bool neg = !s.empty() && s[0] == '-';
     const std::string digits = (neg || (!s.empty() && s[0] == '+')) ? s.substr(1) : s;
-    if (!all_digits(digits)) throw ValueError(flag + " " + quote(text) + " is not an integer" + expect);
+    if (!all_digits(digits)) throw ValueError(flag + " " + render::quote_text(text) + " is not an integer" + expect);
     errno = 0;
     const long long v = std::strtoll(s.c_str(), nullptr, 10);
-    if (errno == ERANGE || v < lo || v > hi) throw ValueError(flag + " " + quote(text) + " is out of range" + expect);
+    if (errno == ERANGE || v < lo || v > hi) throw ValueError(flag + " " + render::quote_text(text) + " is out of range" + expect);
     return v;
 }
 
@@ -133,10 +102,10 @@ uint64_t parse_uint(const std::string& text, const std::string& flag, uint64_t h
     bool ok = !digits.empty();
     for (char c : digits)
         ok = ok && ((c >= '0' && c <= '9') || (hex && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))));
-    if (!ok) throw ValueError(flag + " " + quote(text) + " is not a non-negative integer" + expect);
+    if (!ok) throw ValueError(flag + " " + render::quote_text(text) + " is not a non-negative integer" + expect);
     errno = 0;
     const unsigned long long v = std::strtoull(digits.c_str(), nullptr, hex ? 16 : 10);
-    if (errno == ERANGE || v > hi) throw ValueError(flag + " " + quote(text) + " is out of range" + expect);
+    if (errno == ERANGE || v > hi) throw ValueError(flag + " " + render::quote_text(text) + " is out of range" + expect);
     return v;
 }
 
@@ -148,35 +117,31 @@ render::ValueRange parse_value_range(const std::string& text, const std::string&
     if (s.rfind("sigma:", 0) == 0) {
         r.mode = render::ValueRange::Mode::Sigma;
         r.k = parse_double(s.substr(6), flag + " sigma");
-        if (!(r.k > 0.0)) throw ValueError(flag + " " + quote(text) + ": K must be > 0" + expect);
+        if (!(r.k > 0.0)) throw ValueError(flag + " " + render::quote_text(text) + ": K must be > 0" + expect);
         return r;
     }
     if (s.rfind("quantile:", 0) == 0) {
         r.mode = render::ValueRange::Mode::Quantile;
         r.q = parse_double(s.substr(9), flag + " quantile");
-        if (!(r.q > 0.0 && r.q < 0.5)) throw ValueError(flag + " " + quote(text) + ": Q must be in (0, 0.5)" + expect);
+        if (!(r.q > 0.0 && r.q < 0.5)) throw ValueError(flag + " " + render::quote_text(text) + ": Q must be in (0, 0.5)" + expect);
         return r;
     }
     if (s.rfind("fixed:", 0) == 0) {
         const std::vector<std::string> parts = split(s.substr(6), ',');
-        if (parts.size() != 2) throw ValueError(flag + " " + quote(text) + " needs two numbers" + expect);
+        if (parts.size() != 2) throw ValueError(flag + " " + render::quote_text(text) + " needs two numbers" + expect);
         r.mode = render::ValueRange::Mode::Fixed;
         r.lo = parse_double(parts[0], flag + " LO");
         r.hi = parse_double(parts[1], flag + " HI");
-        if (!(r.lo < r.hi)) throw ValueError(flag + " " + quote(text) + ": LO must be < HI" + expect);
+        if (!(r.lo < r.hi)) throw ValueError(flag + " " + render::quote_text(text) + ": LO must be < HI" + expect);
         return r;
     }
-    throw ValueError(flag + " " + quote(text) + " is not a value range" + expect);
+    throw ValueError(flag + " " + render::quote_text(text) + " is not a value range" + expect);
 }
 
 std::string value_range_str(const render::ValueRange& r) { return render::value_range_text(r); }
 
 std::string format_double(double v) { return render::shortest_decimal(v); }
 
-std::string join_doubles(const std::vector<double>& v) {
-    std::string s;
-    for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + format_double(v[i]);
-    return s;
-}
+std::string join_doubles(const std::vector<double>& v) { return render::join_numbers(v); }
 
 }  // namespace nl::app

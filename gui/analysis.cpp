@@ -144,10 +144,16 @@ Analysis analyze(const Tensor& t, const stats::Distribution& d, const AnalysisOp
                 char v[32];
                 std::snprintf(v, sizeof v, "%.6g", a.theory_mean);
                 a.error = std::string("no test: every value is ") + v;
+            } else if (!opts.untested.empty()) {
+                a.error = "no test: " + opts.untested;
             } else {
-                a.test_n = n_test;
-                a.test = d.is_discrete() ? stats::chi_square_test(sub_values, d) : stats::ks_test(sub_values, d);
-                a.qq = stats::qq_points(sub, d, opts.qq_points);
+                try {
+                    a.test = stats::goodness_of_fit(sub_values, d);  // a permutation: its order test
+                    a.test_n = n_test;
+                    a.qq = stats::qq_points(sub, d, opts.qq_points);
+                } catch (const ValueError& e) {  // too few values for the test: the theory stands
+                    a.error = std::string("no test: ") + e.what();
+                }
             }
         } catch (const Error& e) {
             a.theory_mean = a.theory_std = a.theory_skewness = a.theory_kurtosis = kNaN;

@@ -25,6 +25,9 @@ struct AnalysisOptions {
     // 0: every value. Otherwise the histogram and moments use the first max_values values too:
     // live mode sets it so that a new sample every frame stays fast (the table says so).
     int64_t max_values = 0;
+    // Why the sample cannot be tested against its theory ("" when it can: sampler.h's
+    // untested_reason); the histogram and the moments are still compared with the theory.
+    std::string untested;
 };
 // What live mode analyses per frame: the first values of larger tensors (histogram and moments)
 // and of the test and QQ plot, so that a new sample every frame stays well inside 16 ms.

@@ -40,6 +40,13 @@ struct SamplerState {
     SampleTiming timing;
     std::string error;            // why the last draw failed ("" when it worked)
     std::string notice;           // what enforce_valid() corrected
+
+    // The weights field of multinomial / categorical: the text being typed, the weights it last
+    // showed (a change from elsewhere, a script or an opened recipe, refreshes it) and why the
+    // last text typed was refused.
+    std::string weights_text;
+    std::vector<double> weights_shown;
+    std::string weights_error;
 };
 
 struct HistogramState {

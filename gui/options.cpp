@@ -12,7 +12,8 @@ namespace {
 
 // Settings that read as switches: `--live` alone means on.
 bool is_switch(const std::string& key) {
-    return key == "live" || key == "log" || key == "theory" || key == "qq" || key == "rgb" || key == "resample";
+    return key == "live" || key == "log" || key == "theory" || key == "qq" || key == "rgb" || key == "resample" ||
+           key == "replacement";
 }
 
 int64_t parse_count(const std::string& flag, const std::string& v, int64_t lo, int64_t hi) {

@@ -246,14 +246,23 @@ void stats_table(const HistogramState& h, float width) {
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
     // The test the distribution gets (also where there is none, a point mass).
-    const bool chi = a.test_n > 0 ? a.test.test == "chi-square" : a.dist.is_discrete();
-    ImGui::TextUnformatted(chi ? "\xCF\x87\xC2\xB2 p" : "KS p");  // χ² p
-    char tip[320];
-    std::snprintf(tip, sizeof tip,
-                  "%s goodness-of-fit test of the first %lld values against the theory.\n"
-                  "p is the probability of a misfit at least this large if the sample follows the theory: "
-                  "small p (< 0.001) means it does not.",
-                  chi ? "Chi-square" : "Kolmogorov-Smirnov", static_cast<long long>(a.test_n));
+    const bool order = a.dist.kind == stats::Distribution::Kind::Permutation;
+    const bool chi = a.test_n > 0 ? a.test.test != "KS" : a.dist.is_discrete();
+    ImGui::TextUnformatted(order ? "order p" : chi ? "\xCF\x87\xC2\xB2 p" : "KS p");  // χ² p
+    char tip[480];
+    if (order)
+        std::snprintf(tip, sizeof tip,
+                      "Order test of the first %lld values. A permutation holds every value once, so its histogram is flat "
+                      "whatever the order; this chi-square test of position bands x value bands asks whether the order is "
+                      "random.\np is the probability of a pattern at least this strong in a random order: small p (< 0.001) "
+                      "means the order is not random.",
+                      static_cast<long long>(a.test_n));
+    else
+        std::snprintf(tip, sizeof tip,
+                      "%s goodness-of-fit test of the first %lld values against the theory.\n"
+                      "p is the probability of a misfit at least this large if the sample follows the theory: "
+                      "small p (< 0.001) means it does not.",
+                      chi ? "Chi-square" : "Kolmogorov-Smirnov", static_cast<long long>(a.test_n));
     tooltip(tip);
     ImGui::TableSetColumnIndex(1);
     if (a.test_n > 0) {
@@ -347,8 +356,8 @@ void draw_histogram_panel(HistogramState& h, const SamplerState& sampler, const 
             // Lower block: table (and QQ) ~ 12 lines; the histogram takes the rest.
             const float lower_h = std::min(avail.y * 0.45f, fs * 13.0f);
             const float hist_h = std::max(avail.y - lower_h - ImGui::GetStyle().ItemSpacing.y, fs * 6);
-            ImGui::TextColored(theme::text_dim(), "%s  %s  %s", describe(sampler.drawn).c_str(), shape_str(sampler.drawn.shape).c_str(),
-                               dtype_name(sampler.drawn.dtype));
+            text_fitted(theme::text_dim(), describe(sampler.drawn) + "  " + shape_str(sampler.drawn.shape) + "  " +
+                                               dtype_name(sampler.drawn.dtype));
             tooltip("The distribution, shape and dtype of the sample shown.");
             histogram_plot(h, ImVec2(avail.x, hist_h - ImGui::GetTextLineHeightWithSpacing()));
             if (!a.error.empty()) {

@@ -12,6 +12,7 @@
 #include "gui/export.h"
 #include "gui/panels.h"
 #include "gui/plot.h"
+#include "gui/render/number_list.h"
 #include "gui/text_fit.h"
 #include "gui/theme.h"
 #include "tensor/backend.h"
@@ -45,12 +46,19 @@ void section(const char* title, const char* note = nullptr) {
     ImGui::Separator();
 }
 
-// Label on the left, control filling the rest of the row (consistent columns in the panel).
+// Where the controls start, right of the row labels.
+float control_column() { return ImGui::GetFontSize() * 5.2f; }
+
+// Label on the left, control filling the rest of the row (consistent columns in the panel); a
+// label longer than the column ("temperature") pushes its own control right rather than under it.
 void row_label(const char* label, const char* tip) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(label);
     tooltip(tip);
-    ImGui::SameLine(ImGui::GetFontSize() * 5.2f);
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x > ImGui::GetWindowPos().x + control_column())
+        ImGui::SameLine();
+    else
+        ImGui::SameLine(control_column());
     ImGui::SetNextItemWidth(-1);
 }
 
@@ -86,6 +94,58 @@ const char* dim_names(size_t rank, size_t i) {
     }
 }
 
+// ImGui's InputText over a std::string: the buffer grows as the text does (a long list of weights).
+int grow_string(ImGuiInputTextCallbackData* data) {
+    if (data->EventFlag == ImGuiInputTextFlags_CallbackResize) {
+        auto* text = static_cast<std::string*>(data->UserData);
+        text->resize(static_cast<size_t>(data->BufTextLen));
+        data->Buf = text->data();
+    }
+    return 0;
+}
+
+// The list a multinomial or categorical draws by, typed as "0.1, 0.2, 0.7" and applied on Enter
+// or when the field loses focus; a refused list stays in the field to be corrected, named in red
+// under it, and the last good one stays in use.
+void weights_row(SamplerState& sp) {
+    SamplerSettings& st = sp.settings;
+    const DistInfo& d = dist_info(st.dist);
+    const bool probs = st.dist == DistKind::Multinomial;
+    const char* tip = probs ? "Weights of the categories 0, 1, 2, ...: finite, >= 0, at least one > 0; they are divided by "
+                              "their sum (torch.multinomial's input). Type a comma-separated list and press Enter."
+                            : "Logits of the categories 0, 1, 2, ...: finite numbers or -inf (a category never drawn). The "
+                              "probabilities are softmax(logits / T). Type a comma-separated list and press Enter.";
+    const ImGuiID id = ImGui::GetID("##weights");
+    const bool editing = ImGui::GetActiveID() == id;
+    if (!editing && st.weights != sp.weights_shown) {
+        sp.weights_text = render::join_numbers(st.weights, ", ");
+        sp.weights_shown = st.weights;
+        sp.weights_error.clear();
+    }
+    row_label(d.weights, tip);
+    ImGui::InputText("##weights", sp.weights_text.data(), sp.weights_text.capacity() + 1,
+                     ImGuiInputTextFlags_CallbackResize, grow_string, &sp.weights_text);
+    tooltip(tip);
+    if (ImGui::IsItemDeactivatedAfterEdit()) {
+        try {
+            set_weights(st, sp.weights_text);
+            sp.weights_error.clear();
+            sp.weights_shown.clear();  // show the list in use, written the usual way
+        } catch (const Error& e) {
+            // The refused text stays in the field to be corrected; the last good list is drawn.
+            sp.weights_error = std::string(e.what()) + "; still drawing by " + render::join_numbers(st.weights, ", ");
+        }
+    }
+    if (!sp.weights_error.empty()) text_wrapped(theme::text_error(), sp.weights_error);
+    if (probs) {
+        ImGui::Dummy(ImVec2(control_column() - ImGui::GetStyle().ItemSpacing.x - ImGui::GetStyle().WindowPadding.x, 0));
+        ImGui::SameLine();
+        ImGui::Checkbox("replacement", &st.replacement);
+        tooltip("On: every draw sees all categories (independent draws). Off: a drawn category is not drawn again, so at "
+                "most one draw per category with weight > 0 (PyTorch's default, replacement=False).");
+    }
+}
+
 void distribution_section(SamplerState& sp) {
     SamplerSettings& st = sp.settings;
     section("Distribution");
@@ -118,6 +178,7 @@ void distribution_section(SamplerState& sp) {
         tooltip(tip);
         ImGui::PopID();
     }
+    if (cur.weights) weights_row(sp);
 }
 
 void tensor_section(SamplerState& sp) {
@@ -126,11 +187,13 @@ void tensor_section(SamplerState& sp) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Rank");
     tooltip("Number of dimensions, 1 to 4.");
-    ImGui::SameLine(ImGui::GetFontSize() * 5.2f);
+    ImGui::SameLine(control_column());
     const float rank_w = ImGui::GetFontSize() * 1.7f;
     for (int r = kMinRank; r <= kMaxRank; ++r) {
         if (r > kMinRank) ImGui::SameLine(0, 4);
         const bool on = static_cast<int>(st.shape.size()) == r;
+        const bool vector_only = st.dist == DistKind::RandPerm && r != 1;  // torch.randperm(n) is 1-D
+        ImGui::BeginDisabled(vector_only);
         if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
         char label[8];
         std::snprintf(label, sizeof label, "%d##rank", r);
@@ -144,16 +207,20 @@ void tensor_section(SamplerState& sp) {
             }
         }
         if (on) ImGui::PopStyleColor();
-        char tip[96];
-        std::snprintf(tip, sizeof tip, "Rank %d: %s", r,
-                      r == 1 ? "[N] values" : r == 2 ? "[B, D] rows (D = 2: points)" : r == 3 ? "[C, H, W] one image" : "[N, C, H, W] a batch of images");
+        ImGui::EndDisabled();
+        char tip[128];
+        std::snprintf(tip, sizeof tip, "Rank %d: %s%s", r,
+                      r == 1 ? "[N] values" : r == 2 ? "[B, D] rows (D = 2: points)" : r == 3 ? "[C, H, W] one image" : "[N, C, H, W] a batch of images",
+                      vector_only ? "\nNot for randperm: its shape is [n]." : "");
         tooltip(tip);
     }
     ImGui::SameLine();
     ImGui::SetNextItemWidth(-1);
     if (ImGui::BeginCombo("##preset", "Presets", ImGuiComboFlags_HeightLarge | ImGuiComboFlags_PopupAlignLeft)) {
         for (const ShapePreset& p : shape_presets()) {
+            ImGui::BeginDisabled(st.dist == DistKind::RandPerm && p.shape.size() != 1);
             if (ImGui::Selectable(p.label, p.shape == st.shape)) st.shape = p.shape;
+            ImGui::EndDisabled();
             tooltip(p.tooltip);
         }
         ImGui::EndCombo();
@@ -287,7 +354,7 @@ void seed_section(SamplerState& sp) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Offset");
     tooltip("Generator offset in Philox blocks (4 random 32-bit words each): where the next draw starts.");
-    ImGui::SameLine(fs * 5.2f);
+    ImGui::SameLine(control_column());
     ImGui::Text("%s blocks", grouped(sp.offset_after).c_str());
     char tip[220];
     std::snprintf(tip, sizeof tip,

@@ -371,10 +371,13 @@ void values_view(ImageViewState& v, const SamplerState& sp, ImVec2 size) {
     pts.reserve(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i)
         if (std::isfinite(vals[i])) pts.emplace_back(p.sx(static_cast<double>(i)), p.sy(vals[i]));
-    dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), (theme::kSample & 0x00FFFFFF) | (110u << 24), 0, 1.0f);
+    const stats::Distribution d = to_stats_distribution(sp.drawn);
+    // Lines between integer values (randint, a permutation) only zigzag between the levels and
+    // hide the points: discrete samples are shown as points alone.
+    if (!d.is_discrete())
+        dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), (theme::kSample & 0x00FFFFFF) | (110u << 24), 0, 1.0f);
     const float r = n > 200 ? 1.5f : 2.5f;
     draw_markers(dl, pts.data(), static_cast<int>(pts.size()), r, theme::kSample);
-    const stats::Distribution d = to_stats_distribution(sp.drawn);
     try {
         const double m = d.mean();
         if (std::isfinite(m)) dl->AddLine(ImVec2(p.min.x, p.sy(m)), ImVec2(p.max.x, p.sy(m)), theme::kTheory, 1.5f);

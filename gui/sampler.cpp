@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 
+#include "gui/render/number_list.h"
 #include "gui/text_util.h"
 #include "tensor/backend.h"
 #include "tensor/errors.h"
@@ -25,47 +26,61 @@ const DistInfo kDists[kDistCount] = {
      "Gaussian: mean + std * z. torch.randn / torch.normal / Tensor.normal_.", 2,
      {{"mean", "Centre of the bell curve.", -kBig, kBig, false, false, 0.0, false},
       {"std", "Standard deviation (spread); 0 gives a constant.", 0.0, kBig, false, false, 1.0, false}},
-     false, true},
+     false, true, false, nullptr},
     {DistKind::Uniform, "uniform", "Uniform", "torch.rand",
      "Every value in [low, high) equally likely. torch.rand / Tensor.uniform_.", 2,
      {{"low", "Smallest value (included).", -kBig, kBig, false, false, 0.0, false},
       {"high", "Upper end (excluded); must be above low.", -kBig, kBig, false, false, 1.0, false}},
-     false, true},
+     false, true, false, nullptr},
     {DistKind::LogNormal, "lognormal", "Log-normal", "Tensor.log_normal_",
      "exp of a normal(mean, std): positive and right-skewed. Tensor.log_normal_.", 2,
      {{"mean", "Mean of the underlying normal (log scale).", -20.0, 20.0, false, false, 0.0, false},
       {"std", "Std of the underlying normal (log scale); > 0.", 0.0, 5.0, true, false, 0.5, false}},
-     false, true},
+     false, true, false, nullptr},
     {DistKind::Exponential, "exponential", "Exponential", "Tensor.exponential_",
      "Waiting times with rate lambda (mean 1/lambda). Tensor.exponential_.", 1,
      {{"lambda", "Rate; > 0. The mean is 1/lambda.", 0.0, kBig, true, false, 1.0, false},
       {"", "", 0, 0, false, false, 0, false}},
-     false, true},
+     false, true, false, nullptr},
     {DistKind::Cauchy, "cauchy", "Cauchy", "Tensor.cauchy_",
      "Heavy tails: no mean, no variance. Tensor.cauchy_.", 2,
      {{"median", "Centre of the distribution.", -kBig, kBig, false, false, 0.0, false},
       {"sigma", "Half width at half maximum; > 0.", 0.0, kBig, true, false, 1.0, false}},
-     false, true},
+     false, true, false, nullptr},
     {DistKind::RandInt, "randint", "Random integers", "torch.randint",
      "Integers uniform in [low, high), exactly unbiased. torch.randint.", 2,
      {{"low", "Smallest integer (included).", -1e9, 1e9, false, false, 0.0, true},
       {"high", "Upper end (excluded); must be above low.", -1e9, 1e9, false, false, 10.0, true}},
-     true, false},
+     true, false, false, nullptr},
     {DistKind::Bernoulli, "bernoulli", "Bernoulli", "torch.bernoulli",
      "1 with probability p, else 0. torch.bernoulli.", 1,
      {{"p", "Probability of a 1, in [0, 1].", 0.0, 1.0, false, false, 0.5, false},
       {"", "", 0, 0, false, false, 0, false}},
-     true, false},
+     true, false, false, nullptr},
     {DistKind::Geometric, "geometric", "Geometric", "Tensor.geometric_",
      "Number of trials up to the first success (1, 2, ...). Tensor.geometric_.", 1,
      {{"p", "Success probability of each trial, in (0, 1).", 0.0, 1.0, true, true, 0.25, false},
       {"", "", 0, 0, false, false, 0, false}},
-     true, false},
+     true, false, false, nullptr},
     {DistKind::Poisson, "poisson", "Poisson", "torch.poisson",
      "Counts of events with rate lambda per cell. torch.poisson.", 1,
      {{"lambda", "Rate (mean count); >= 0.", 0.0, 1e4, false, false, 4.0, false},
       {"", "", 0, 0, false, false, 0, false}},
-     true, true},
+     true, true, false, nullptr},
+    {DistKind::RandPerm, "randperm", "Random permutation", "torch.randperm",
+     "0 .. n-1 in a random order, every value once: the shape is [n]. torch.randperm.", 0,
+     {{"", "", 0, 0, false, false, 0, false}, {"", "", 0, 0, false, false, 0, false}},
+     true, false, false, nullptr},
+    {DistKind::Multinomial, "multinomial", "Multinomial (probs)", "torch.multinomial",
+     "Category indices drawn by the weights probs (normalised to sum 1), with or without replacement. torch.multinomial.", 0,
+     {{"", "", 0, 0, false, false, 0, false}, {"", "", 0, 0, false, false, 0, false}},
+     true, false, true, "probs"},
+    {DistKind::Categorical, "categorical", "Categorical (logits, T)", "torch.multinomial",
+     "Indices drawn from softmax(logits / T), as a language model samples its next token: T < 1 sharpens, T > 1 flattens, "
+     "T = 0 is argmax. torch.multinomial(torch.softmax(logits / T, -1), n, replacement=True).", 1,
+     {{"temperature", "T: divides the logits before the softmax; 0 is argmax (no randomness).", 0.0, 100.0, false, false, 1.0, false},
+      {"", "", 0, 0, false, false, 0, false}},
+     true, false, true, "logits"},
 };
 
 std::string num(double v) {
@@ -150,7 +165,7 @@ std::string engine_unavailable_reason(Engine engine, DistKind dist, Device devic
 bool SamplerSettings::operator==(const SamplerSettings& o) const {
     return dist == o.dist && params[0] == o.params[0] && params[1] == o.params[1] && shape == o.shape &&
            dtype == o.dtype && device == o.device && engine == o.engine && seed == o.seed &&
-           generator == o.generator;
+           generator == o.generator && weights == o.weights && replacement == o.replacement;
 }
 
 bool dtype_supported(DistKind k, DType d) { return dtype_unsupported_reason(k, d).empty(); }
@@ -161,14 +176,78 @@ std::string dtype_unsupported_reason(DistKind k, DType d) {
         return std::string(info.label) + " samples need a floating dtype (float32, float16, bfloat16, float64)";
     if (k == DistKind::Geometric && d == DType::Bool) return "geometric counts do not fit in bool";
     if (k == DistKind::RandInt && d == DType::Bool) return "use Bernoulli for 0/1 values";
+    if (k == DistKind::RandPerm && d == DType::Bool) return "a permutation of more than 2 values does not fit in bool";
+    if (info.indices_only && d != DType::Int64) return std::string(info.name) + " returns int64 category indices";
     return "";
 }
 
+namespace {
+
+// PyTorch's dtype for each: torch.randint, randperm and multinomial return int64, the others
+// float32 (torch.bernoulli and the in-place ops keep their float tensor's dtype).
+DType torch_default_dtype(DistKind k) {
+    const DistInfo& d = dist_info(k);
+    return k == DistKind::RandInt || k == DistKind::RandPerm || d.indices_only ? DType::Int64 : DType::Float32;
+}
+
+// Why `w` cannot be drawn by distribution k ("" when it can); `what` names the list.
+std::string weights_problem(DistKind k, const std::vector<double>& w) {
+    const std::string what = dist_info(k).weights ? dist_info(k).weights : "weights";
+    if (w.empty()) return what + " is empty; expected at least one value";
+    if (w.size() > kMaxWeights) return what + " has " + std::to_string(w.size()) + " values; at most " + std::to_string(kMaxWeights);
+    if (k == DistKind::Categorical) {
+        bool any_finite = false;
+        for (size_t i = 0; i < w.size(); ++i) {
+            if (std::isnan(w[i]) || w[i] == std::numeric_limits<double>::infinity())
+                return what + " value " + std::to_string(i + 1) + " (" + num(w[i]) + ") is out of range; expected a finite number or -inf";
+            any_finite = any_finite || std::isfinite(w[i]);
+        }
+        return any_finite ? "" : what + ": every logit is -inf; at least one must be finite";
+    }
+    double sum = 0.0;
+    for (size_t i = 0; i < w.size(); ++i) {
+        if (!(w[i] >= 0.0) || !std::isfinite(w[i]))
+            return what + " value " + std::to_string(i + 1) + " (" + num(w[i]) + ") is out of range; expected finite weights >= 0";
+        sum += w[i];
+    }
+    return sum > 0.0 ? "" : what + ": the weights sum to 0; expected a positive sum";
+}
+
+std::vector<double> default_weights(DistKind k) {
+    // Categorical: a language model's last layer in miniature, a few likely tokens and a tail.
+    if (k == DistKind::Categorical) return {3.0, 2.0, 1.5, 1.0, 0.5, 0.0, -1.0, -2.0};
+    return {0.1, 0.2, 0.3, 0.4};
+}
+
+int64_t positive_weights(const std::vector<double>& w) {
+    return std::count_if(w.begin(), w.end(), [](double v) { return v > 0.0; });
+}
+
+}  // namespace
+
 void set_distribution(SamplerSettings& s, DistKind k) {
+    // A dtype the user chose stays; one that was the old distribution's PyTorch default follows
+    // the new one (randint gives int64, as torch.randint does).
+    const bool dtype_was_default = s.dtype == torch_default_dtype(s.dist);
     s.dist = k;
     const DistInfo& d = dist_info(k);
     for (int i = 0; i < 2; ++i) s.params[i] = i < d.param_count ? d.params[i].default_value : 0.0;
-    if (!dtype_supported(k, s.dtype)) s.dtype = d.floating_only ? DType::Float32 : DType::Int64;
+    if (dtype_was_default || !dtype_supported(k, s.dtype)) s.dtype = torch_default_dtype(k);
+    s.weights = default_weights(k);
+    s.replacement = true;
+}
+
+std::string weights_problem(const SamplerSettings& s) {
+    return dist_info(s.dist).weights ? weights_problem(s.dist, s.weights) : "";
+}
+
+void set_weights(SamplerSettings& s, const std::string& text) {
+    const DistInfo& d = dist_info(s.dist);
+    if (!d.weights)
+        throw ValueError(std::string(d.name) + " draws by no list of weights; multinomial takes probs, categorical logits");
+    const std::vector<double> w = render::parse_number_list(text, d.weights, kMaxWeights, s.dist == DistKind::Categorical);
+    if (const std::string why = weights_problem(s.dist, w); !why.empty()) throw ValueError(why);
+    s.weights = w;
 }
 
 void set_param(SamplerSettings& s, const std::string& name, double value) {
@@ -217,6 +296,14 @@ std::string enforce_valid(SamplerSettings& s) {
         note("high must be > low, set to " + num(s.params[0] + 1));
         s.params[1] = s.params[0] + 1;
     }
+    if (const std::string why = weights_problem(s); !why.empty()) {
+        s.weights = default_weights(s.dist);
+        note(why + "; set to " + render::join_numbers(s.weights, ", "));
+    }
+    if (s.dist == DistKind::RandPerm && s.shape.size() != 1 && !s.shape.empty()) {
+        s.shape = {std::min<int64_t>(shape_numel(s.shape), kMaxDim)};
+        note("randperm takes a 1-D shape [n]; shape set to " + shape_str(s.shape));
+    }
     if (s.shape.empty()) {
         s.shape = {1};
         note("rank must be 1 to 4");
@@ -245,13 +332,17 @@ std::string enforce_valid(SamplerSettings& s) {
         }
         note("at most " + std::to_string(kMaxElements) + " elements; shape set to " + shape_str(s.shape));
     }
+    if (s.dist == DistKind::Multinomial && !s.replacement && shape_numel(s.shape) > positive_weights(s.weights)) {
+        s.shape = {positive_weights(s.weights)};
+        note("without replacement at most one draw per category with weight > 0; shape set to " + shape_str(s.shape));
+    }
     if (const std::string why = engine_unavailable_reason(s.engine, s.dist, s.device, s.shape); !why.empty()) {
         note(std::string("engine ") + engine_name(s.engine) + " " + why + "; set to philox");
         s.engine = Engine::Philox;
     }
     if (!dtype_supported(s.dist, s.dtype)) {
         note(dtype_unsupported_reason(s.dist, s.dtype));
-        s.dtype = d.floating_only ? DType::Float32 : DType::Int64;
+        s.dtype = torch_default_dtype(s.dist);
     }
     return changed;
 }
@@ -266,6 +357,14 @@ void validate(const SamplerSettings& s) {
         throw ValueError("uniform: high=" + num(s.params[1]) + " must be > low=" + num(s.params[0]));
     if (s.dist == DistKind::RandInt && s.params[1] <= s.params[0])
         throw ValueError("randint: high=" + num(s.params[1]) + " must be > low=" + num(s.params[0]));
+    if (const std::string why = weights_problem(s); !why.empty()) throw ValueError(std::string(d.name) + ": " + why);
+    if (s.dist == DistKind::RandPerm && s.shape.size() != 1)
+        throw ShapeError("randperm: shape " + shape_str(s.shape) + " has rank " + std::to_string(s.shape.size()) +
+                         "; randperm takes a 1-D shape [n]");
+    if (s.dist == DistKind::Multinomial && !s.replacement && shape_numel(s.shape) > positive_weights(s.weights))
+        throw ValueError("multinomial: " + std::to_string(shape_numel(s.shape)) + " draws without replacement, but only " +
+                         std::to_string(positive_weights(s.weights)) +
+                         " categories have weight > 0; turn replacement on or draw at most that many");
     if (s.shape.empty() || s.shape.size() > static_cast<size_t>(kMaxRank))
         throw ShapeError("shape " + shape_str(s.shape) + " has rank " + std::to_string(s.shape.size()) +
                          "; valid ranks: 1 to 4");
@@ -353,14 +452,48 @@ stats::Distribution to_stats_distribution(const SamplerSettings& s) {
         case DistKind::Bernoulli: d.kind = K::Bernoulli; break;
         case DistKind::Geometric: d.kind = K::Geometric; break;
         case DistKind::Poisson: d.kind = K::Poisson; break;
+        case DistKind::RandPerm:
+            d.kind = K::Permutation;
+            d.a = static_cast<double>(s.shape.empty() ? 1 : s.shape[0]);
+            break;
+        case DistKind::Multinomial: {
+            d.kind = K::Categorical;
+            double sum = 0.0;
+            for (double w : s.weights) sum += w;
+            for (double w : s.weights) d.probs.push_back(w / sum);
+            break;
+        }
+        case DistKind::Categorical: {
+            d.kind = K::Categorical;
+            const Tensor logits = from_vector(s.weights, {static_cast<int64_t>(s.weights.size())}, DType::Float64);
+            d.probs = softmax_with_temperature(logits, s.params[0]).to_vector();
+            break;
+        }
     }
     return d;
+}
+
+std::string untested_reason(const SamplerSettings& s) {
+    if (s.dist == DistKind::Multinomial && !s.replacement && shape_numel(s.shape) > 1)
+        return "draws without replacement are not independent";
+    if (s.dist == DistKind::Categorical && s.params[0] == 0.0) return "temperature 0 is argmax: no randomness";
+    return "";
 }
 
 std::string describe(const SamplerSettings& s) {
     const DistInfo& d = dist_info(s.dist);
     std::string out = std::string(d.name) + "(";
     for (int i = 0; i < d.param_count; ++i) out += (i ? ", " : "") + std::string(d.params[i].name) + "=" + num(s.params[i]);
+    if (s.dist == DistKind::RandPerm && !s.shape.empty()) out += "n=" + std::to_string(s.shape[0]);
+    if (d.weights) {
+        // A title, not a record: long lists show their first values and their length.
+        constexpr size_t kShown = 8;
+        const bool cut = s.weights.size() > kShown;
+        const std::vector<double> shown(s.weights.begin(), s.weights.begin() + (cut ? kShown : s.weights.size()));
+        out += std::string(d.param_count ? ", " : "") + d.weights + "=" + render::join_numbers(shown) +
+               (cut ? ",... (" + std::to_string(s.weights.size()) + " values)" : "");
+    }
+    if (s.dist == DistKind::Multinomial) out += std::string(", replacement=") + (s.replacement ? "true" : "false");
     return out + ")";
 }
 
@@ -408,6 +541,32 @@ std::string torch_equivalent(const SamplerSettings& s) {
         case DistKind::Poisson:
             out += "x = torch.poisson(torch.full((" + shape + "), " + num(a) + ", " + opts + ")" + gen + ")";
             break;
+        case DistKind::RandPerm:
+            out += "x = torch.randperm(" + std::to_string(s.shape.empty() ? 0 : s.shape[0]) + ", " + opts + gen + ")";
+            break;
+        case DistKind::Multinomial:
+        case DistKind::Categorical: {
+            const int64_t n = shape_numel(s.shape);
+            std::string list;
+            for (size_t i = 0; i < s.weights.size(); ++i)
+                list += (i ? ", " : "") + (std::isinf(s.weights[i]) ? std::string("float(\"-inf\")") : num(s.weights[i]));
+            list = "[" + list + "]";
+            const std::string reshape = s.shape.size() == 1 ? "" : ".reshape(" + shape + ")";
+            std::string probs = "probs";
+            if (s.dist == DistKind::Multinomial) {
+                out += "probs = torch.tensor(" + list + ", dtype=torch.float64, device=\"" + dev + "\")\n";
+            } else {
+                out += "logits = torch.tensor(" + list + ", dtype=torch.float64, device=\"" + dev + "\")\n";
+                if (a == 0.0) {  // argmax: softmax(logits / 0) is undefined
+                    out += "x = logits.argmax().expand(" + std::to_string(n) + ")" + reshape;
+                    break;
+                }
+                probs = "torch.softmax(logits / " + num(a) + ", dim=-1)";
+            }
+            out += "x = torch.multinomial(" + probs + ", " + std::to_string(n) + ", replacement=" +
+                   (s.replacement || s.dist == DistKind::Categorical ? "True" : "False") + gen + ")" + reshape;
+            break;
+        }
     }
     return out;
 }
@@ -416,6 +575,8 @@ std::string cli_equivalent(const SamplerSettings& s, uint64_t offset) {
     const DistInfo& d = dist_info(s.dist);
     std::string out = "noiselab sample --dist " + std::string(d.name);
     for (int i = 0; i < d.param_count; ++i) out += " --" + std::string(d.params[i].name) + " " + num(s.params[i]);
+    if (d.weights) out += std::string(" --") + d.weights + " " + render::join_numbers(s.weights);
+    if (s.dist == DistKind::Multinomial && s.replacement) out += " --replacement";
     out += " --shape " + shape_arg(s.shape) + " --dtype " + dtype_name(s.dtype) + " --device " + s.device.str() +
            " --seed " + std::to_string(s.seed);
     if (offset != 0) out += " --offset " + std::to_string(offset);
@@ -462,6 +623,16 @@ Tensor draw(const SamplerSettings& s, Generator& gen) {
             return geometric_(t, a, &gen);
         }
         case DistKind::Poisson: return poisson(full(s.shape, a, opts), &gen);
+        case DistKind::RandPerm: return randperm(s.shape[0], opts, &gen);
+        // As `noiselab sample` draws them, so that its command and the recipes give the same bits.
+        case DistKind::Multinomial: {
+            const Tensor probs = from_vector(s.weights, {static_cast<int64_t>(s.weights.size())}, DType::Float64).to(s.device);
+            return multinomial(probs, shape_numel(s.shape), s.replacement, &gen).reshape(s.shape);
+        }
+        case DistKind::Categorical: {
+            const Tensor logits = from_vector(s.weights, {static_cast<int64_t>(s.weights.size())}, DType::Float64).to(s.device);
+            return sample_logits(logits, a, shape_numel(s.shape), &gen).reshape(s.shape);
+        }
     }
     throw ValueError("unknown distribution");
 }

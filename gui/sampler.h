@@ -15,8 +15,13 @@
 
 namespace nl::gui {
 
-enum class DistKind { Normal, Uniform, LogNormal, Exponential, Cauchy, RandInt, Bernoulli, Geometric, Poisson };
-constexpr int kDistCount = 9;
+enum class DistKind {
+    Normal, Uniform, LogNormal, Exponential, Cauchy, RandInt, Bernoulli, Geometric, Poisson,
+    RandPerm,     // torch.randperm(n): the shape is [n]
+    Multinomial,  // torch.multinomial(probs, n): indices drawn by the weights `weights`
+    Categorical,  // torch.multinomial(softmax(logits / T), n): indices, `weights` are the logits
+};
+constexpr int kDistCount = 12;
 
 // One parameter of a distribution: its name on the command line and in the panel, its valid
 // range, and whether the ends belong to it.
@@ -35,10 +40,12 @@ struct DistInfo {
     const char* label;       // for the panel: "Normal", "Log-normal", ...
     const char* torch_call;  // PyTorch spelling: "torch.randn", "Tensor.exponential_"
     const char* tooltip;
-    int param_count;         // 1 or 2
+    int param_count;         // 0, 1 or 2
     ParamInfo params[2];
     bool discrete;
     bool floating_only;      // only float dtypes (continuous distributions and poisson)
+    bool indices_only;       // int64 category indices only (multinomial, categorical)
+    const char* weights;     // "probs" / "logits": the list the distribution draws by, else nullptr
 };
 
 const DistInfo& dist_info(DistKind k);
@@ -68,13 +75,26 @@ struct SamplerSettings {
     Engine engine = Engine::Philox;
     uint64_t seed = kDefaultSeed;  // PyTorch's default, as `noiselab sample`
     GeneratorMode generator = GeneratorMode::Global;
+    // Multinomial: the category weights (finite, >= 0, positive sum), and whether a category may
+    // be drawn again (PyTorch's default is replacement=False, which allows at most as many draws
+    // as there are categories with weight > 0). Categorical: the logits (finite or -inf, at least
+    // one finite), with params[0] the temperature.
+    std::vector<double> weights = {0.1, 0.2, 0.3, 0.4};
+    bool replacement = true;
 
     bool operator==(const SamplerSettings& o) const;
     bool operator!=(const SamplerSettings& o) const { return !(*this == o); }
 };
 
-// Sets `dist` and its default parameters (and a dtype it supports).
+// Sets `dist` and its default parameters, weights (and replacement) and a dtype it supports.
 void set_distribution(SamplerSettings& s, DistKind k);
+// Sets the weights of multinomial ("probs") or categorical ("logits") from a list such as
+// "0.1, 0.2, 0.7" (at most kMaxWeights values); throws ValueError naming the bad value and what
+// would be valid, also when the distribution takes no such list.
+void set_weights(SamplerSettings& s, const std::string& text);
+// "" when `weights` can be drawn by this distribution, else why not.
+std::string weights_problem(const SamplerSettings& s);
+constexpr size_t kMaxWeights = 4096;
 // Sets one parameter by name; throws ValueError naming the value and the valid range (also for
 // an unknown name, listing this distribution's parameters).
 void set_param(SamplerSettings& s, const std::string& name, double value);
@@ -105,7 +125,10 @@ std::string shape_arg(const Shape& s);  // "64,1,28,28"
 
 // The theoretical distribution of the settings, for the histogram overlay and the tests.
 stats::Distribution to_stats_distribution(const SamplerSettings& s);
-// "normal(mean=0, std=1)"
+// Why the sample cannot be tested against that theory ("" when it can): draws without
+// replacement are not independent, temperature 0 is argmax.
+std::string untested_reason(const SamplerSettings& s);
+// "normal(mean=0, std=1)", "multinomial(probs=0.1,0.2,0.7, replacement=true)", "randperm(n=1000)"
 std::string describe(const SamplerSettings& s);
 // The PyTorch lines that draw the same distribution and shape, and the `noiselab sample` command
 // that draws the same tensor (starting `offset` blocks into the stream) and writes its grid,

@@ -72,7 +72,10 @@ void parse_pair(const Assignment& a, double& lo, double& hi) {
 const std::vector<std::pair<std::string, std::string>>& keys_table() {
     static const std::vector<std::pair<std::string, std::string>> keys = {
         {"dist", "distribution: " + all_dist_names() + " (resets its parameters)"},
-        {"mean, std, low, high, lambda, p, median, sigma", "the distribution's parameters"},
+        {"mean, std, low, high, lambda, p, median, sigma, temperature", "the distribution's parameters"},
+        {"probs", "multinomial's category weights: 0.1,0.2,0.7 (>= 0, positive sum)"},
+        {"logits", "categorical's logits: 2,1,0.5,-inf (finite or -inf)"},
+        {"replacement", "on/off: multinomial draws with replacement (PyTorch's default is off)"},
         {"seed", "seed, 0 to 2^64-1 (rewinds the generator)"},
         {"shape", "sizes, rank 1 to 4: 64,1,28,28"},
         {"dtype", "float32, float16, bfloat16, float64, int64, int32, uint8, bool"},
@@ -159,8 +162,18 @@ void apply_assignment(AppState& s, const Assignment& a) {
     } else if (param_index(st.dist, k) >= 0) {
         set_param(st, k, parse_number(k, v));
     } else if (k == "mean" || k == "std" || k == "low" || k == "high" || k == "lambda" || k == "p" || k == "median" ||
-               k == "sigma" || k == "rate" || k == "from" || k == "to" || k == "scale") {
+               k == "sigma" || k == "rate" || k == "from" || k == "to" || k == "scale" || k == "temperature") {
         set_param(st, k, parse_number(k, v));  // throws, naming the distribution's parameters
+    } else if (k == "probs" || k == "logits") {
+        const char* wanted = dist_info(st.dist).weights;
+        if (!wanted || k != wanted)
+            throw ValueError(k + "=" + v + ": " + dist_info(st.dist).name + " takes no " + k +
+                             (k == "probs" ? "; multinomial does (dist=multinomial)" : "; categorical does (dist=categorical)"));
+        set_weights(st, v);
+    } else if (k == "replacement") {
+        if (st.dist != DistKind::Multinomial)
+            throw ValueError("replacement=" + v + ": only multinomial draws with or without replacement");
+        st.replacement = parse_bool(a);
     } else if (k == "seed") {
         st.seed = parse_seed_like("seed", v);
     } else if (k == "shape") {

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "gui/render/number_list.h"
 #include "gui/script.h"
 #include "gui/text_util.h"
 #include "tensor/errors.h"
@@ -213,6 +214,13 @@ io::Recipe make_recipe(const AppState& s, const std::string& image_kind) {
     io::Recipe r;
     r.op = d.name;
     for (int i = 0; i < d.param_count; ++i) r.params[d.params[i].name] = st.params[i];
+    // Weights as `noiselab sample` writes them: probs in the recipe's list, logits (negative or
+    // -inf, which that list cannot hold) as text that reads back to the same doubles.
+    if (st.dist == DistKind::Multinomial) {
+        r.probs = st.weights;
+        r.params["replacement"] = std::string(st.replacement ? "true" : "false");
+    }
+    if (st.dist == DistKind::Categorical) r.params["logits"] = render::join_numbers(st.weights);
     // As `noiselab sample` writes it: only engines other than philox, so each reads the other's.
     if (st.engine != Engine::Philox) r.params["engine"] = std::string(engine_name(st.engine));
     r.shape = st.shape;
@@ -238,6 +246,7 @@ void apply_recipe(AppState& s, const io::Recipe& r) {
     SamplerSettings st = s.sampler.settings;
     set_distribution(st, kind);
     st.engine = Engine::Philox;
+    bool has_logits = false;
     for (const auto& [name, value] : r.params) {
         if (name == "engine" && std::holds_alternative<std::string>(value)) {
             try {
@@ -247,9 +256,32 @@ void apply_recipe(AppState& s, const io::Recipe& r) {
             }
             continue;
         }
+        if (name == "replacement" && kind == DistKind::Multinomial && std::holds_alternative<std::string>(value)) {
+            const std::string& v = std::get<std::string>(value);
+            if (v != "true" && v != "false") throw ValueError("recipe parameter 'replacement': expected \"true\" or \"false\", got '" + v + "'");
+            st.replacement = v == "true";
+            continue;
+        }
+        if (name == "logits" && kind == DistKind::Categorical && std::holds_alternative<std::string>(value)) {
+            has_logits = true;
+            try {
+                set_weights(st, std::get<std::string>(value));
+            } catch (const ValueError& e) {
+                throw ValueError(std::string("recipe parameter 'logits': ") + e.what());
+            }
+            continue;
+        }
         if (!std::holds_alternative<double>(value))
             throw ValueError("recipe parameter '" + name + "' must be a number for op " + r.op);
         set_param(st, name, std::get<double>(value));
+    }
+    if (kind == DistKind::Categorical && !has_logits) throw ValueError("recipe of op categorical has no logits");
+    if (kind == DistKind::Multinomial) {
+        if (r.probs.empty()) throw ValueError("recipe of op multinomial has no probs");
+        if (r.probs.size() > kMaxWeights)
+            throw ValueError("recipe probs has " + std::to_string(r.probs.size()) + " categories; the app draws at most " +
+                             std::to_string(kMaxWeights));
+        st.weights = r.probs;
     }
     if (r.shape.empty() || r.shape.size() > static_cast<size_t>(kMaxRank))
         throw ShapeError("recipe shape " + shape_str(r.shape) + " has rank " + std::to_string(r.shape.size()) +

@@ -229,3 +229,25 @@ TEST_F(App, ExportsFromAScriptWriteEveryFileWithTheRecipe) {
     EXPECT_EQ(run("--frames 4 --script 'frame 2: save-as=" + prefix + " export=grid'").status, 0);
     EXPECT_EQ(fs::last_write_time(file("x-grid.png")), before);
 }
+
+// The app's permutations and category draws are the command line's: `noiselab sample --from`
+// replays a grid PNG the app exported and finds the recorded hash.
+TEST_F(App, ThePermutationsAndCategoriesItExportsReplayOnTheCommandLine) {
+    const char* cases[] = {
+        "--dist randperm --shape 500 --seed 8",
+        "--dist multinomial --probs 1,2,3,4 --shape 16,1,10,10 --seed 9",
+        "--dist multinomial --probs 5,0,1 --replacement off --shape 2 --seed 10",
+        "--dist categorical --logits 2,-inf,1,0.5 --temperature 0.7 --shape 400 --seed 11",
+    };
+    int i = 0;
+    for (const char* flags : cases) {
+        const std::string prefix = file("c" + std::to_string(i++));
+        const ProcessResult r = run(std::string(flags) + " --frames 4 --script 'frame 2: save-as=" + prefix + " export=grid'");
+        ASSERT_EQ(r.status, 0) << flags << "\n" << r.output;
+        const std::string png = prefix + "-grid.png";
+        ASSERT_TRUE(fs::exists(png)) << flags << "\n" << r.output;
+        const ProcessResult replay = run("sample --from '" + png + "'");
+        EXPECT_EQ(replay.status, 0) << flags << "\n" << replay.output;
+        EXPECT_NE(replay.output.find("reproduced: the hash matches"), std::string::npos) << flags << "\n" << replay.output;
+    }
+}

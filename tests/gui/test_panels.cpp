@@ -406,4 +406,54 @@ TEST_F(Headless, OpenDialogWalksIntoFoldersAndBackUp) {
     fs::remove_all(root);
 }
 
+// The weights field of multinomial: it shows the list in use, applies a typed one on Enter, and
+// keeps a refused one to be corrected, named in red, while the last good list stays in use.
+TEST_F(Headless, TheWeightsFieldAppliesATypedListOrSaysWhyNot) {
+    apply_assignments(state, {{"dist", "multinomial"}, {"shape", "1000"}});
+    frames(2);
+    EXPECT_EQ(state.sampler.weights_text, "0.1, 0.2, 0.3, 0.4");
+    ImGuiIO& io = ImGui::GetIO();
+    auto type_list = [&](const char* text) {
+        const TooltipAudit audit = audit_frame();
+        const TooltipAudit::Item* field = nullptr;  // the label "probs" carries the tip too: the field is the last
+        for (const TooltipAudit::Item& i : audit.items)
+            if (i.text.rfind("Weights of the categories", 0) == 0) field = &i;
+        ASSERT_NE(field, nullptr);
+        io.MousePos = centre(*field);
+        frame();
+        io.MouseDown[0] = true;
+        frame();
+        io.MouseDown[0] = false;
+        io.KeyCtrl = true;  // Ctrl+A selects the old list: typing replaces it
+        io.KeysDown[ImGuiKey_A] = true;
+        frame();
+        io.KeysDown[ImGuiKey_A] = false;
+        io.KeyCtrl = false;
+        frame();
+        for (const char* c = text; *c; ++c) io.AddInputCharacter(static_cast<unsigned>(*c));
+        frame();
+        io.KeysDown[ImGuiKey_Enter] = true;
+        frame();
+        io.KeysDown[ImGuiKey_Enter] = false;
+        frames(2);
+        io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    };
+    type_list("1,3");
+    EXPECT_EQ(state.sampler.settings.weights, (std::vector<double>{1, 3}));
+    EXPECT_EQ(state.sampler.drawn.weights, (std::vector<double>{1, 3})) << "drawn at once";
+    EXPECT_EQ(state.sampler.weights_text, "1, 3");
+    EXPECT_TRUE(state.sampler.weights_error.empty());
+    type_list("2,-1");
+    EXPECT_EQ(state.sampler.settings.weights, (std::vector<double>{1, 3}));
+    EXPECT_NE(state.sampler.weights_error.find("probs value 2 (-1) is out of range"), std::string::npos)
+        << state.sampler.weights_error;
+    EXPECT_NE(state.sampler.weights_error.find("still drawing by 1, 3"), std::string::npos);
+    EXPECT_EQ(state.sampler.weights_text, "2,-1") << "the refused text stays, to be corrected";
+    // A list from elsewhere (a script, an opened recipe) shows in the field and clears the error.
+    apply_assignment(state, {"probs", "5,5,5"});
+    frames(2);
+    EXPECT_EQ(state.sampler.weights_text, "5, 5, 5");
+    EXPECT_TRUE(state.sampler.weights_error.empty());
+}
+
 }  // namespace

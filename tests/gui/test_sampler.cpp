@@ -1,7 +1,9 @@
 // The sampler model: distribution table, valid ranges, shapes, the draw and its equivalents.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "gui/sampler.h"
 #include "tensor/errors.h"
@@ -243,4 +245,151 @@ TEST(GuiSampler, SeedHistoryKeepsRecentSeedsNewestFirstWithoutDuplicates) {
     EXPECT_EQ(h.seeds().size(), SeedHistory::kMax);
     EXPECT_EQ(h.seeds().front(), 29u);
     EXPECT_LT(fresh_seed(), uint64_t(1) << 53);
+}
+
+// ---- randperm, multinomial and categorical ---------------------------------------------------------
+
+TEST(GuiSampler, PermutationAndCategoryDrawsAreTheTensorOps) {
+    SamplerSettings s;
+    set_distribution(s, DistKind::RandPerm);
+    s.shape = {300};
+    Generator g(21), ref(21);
+    EXPECT_EQ(draw(s, g).to_vector(), randperm(300, {DType::Int64}, &ref).to_vector());
+    EXPECT_EQ(g.offset(), ref.offset());
+
+    set_distribution(s, DistKind::Multinomial);
+    set_weights(s, "1, 2, 3, 0");
+    s.shape = {10, 20};  // 200 draws, shown as 10 rows of 20
+    const Tensor m = draw(s, g);
+    EXPECT_EQ(m.shape(), (Shape{10, 20}));
+    const Tensor want = multinomial(from_vector({1, 2, 3, 0}, {4}, DType::Float64), 200, true, &ref).reshape({10, 20});
+    EXPECT_EQ(m.to_vector(), want.to_vector());
+    for (double v : m.to_vector()) EXPECT_TRUE(v == 0 || v == 1 || v == 2) << "category 3 has weight 0";
+
+    s.replacement = false;
+    s.shape = {3};  // every category with weight > 0, once
+    std::vector<double> once = draw(s, g).to_vector();
+    multinomial(from_vector({1, 2, 3, 0}, {4}, DType::Float64), 3, false, &ref);  // the reference keeps step
+    std::sort(once.begin(), once.end());
+    EXPECT_EQ(once, (std::vector<double>{0, 1, 2}));
+
+    set_distribution(s, DistKind::Categorical);
+    set_weights(s, "2, -inf, 1");
+    set_param(s, "temperature", 0.5);
+    s.shape = {64};
+    const Tensor c = draw(s, g);
+    const Tensor c_want = sample_logits(from_vector({2, -std::numeric_limits<double>::infinity(), 1}, {3}, DType::Float64), 0.5, 64, &ref);
+    EXPECT_EQ(c.to_vector(), c_want.to_vector());
+    EXPECT_EQ(g.offset(), ref.offset());
+    for (double v : c.to_vector()) EXPECT_NE(v, 1.0) << "a -inf logit is never drawn";
+    set_param(s, "temperature", 0.0);  // argmax
+    for (double v : draw(s, g).to_vector()) EXPECT_EQ(v, 0.0);
+}
+
+TEST(GuiSampler, WeightsAreCheckedAndTheBadValueNamed) {
+    SamplerSettings s;
+    auto refused = [&](const std::string& text) {
+        try {
+            set_weights(s, text);
+        } catch (const ValueError& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    EXPECT_NE(refused("0.5").find("normal draws by no list of weights"), std::string::npos);
+    set_distribution(s, DistKind::Multinomial);
+    EXPECT_NE(refused("0.1, -0.5").find("probs value 2 (-0.5) is out of range"), std::string::npos) << refused("0.1, -0.5");
+    EXPECT_NE(refused("0, 0").find("sum to 0"), std::string::npos);
+    EXPECT_NE(refused("0.1, abc").find("probs value 2 'abc' is not a number"), std::string::npos) << refused("0.1, abc");
+    EXPECT_NE(refused("").find("empty"), std::string::npos);
+    EXPECT_NE(refused("-inf, 1").find("probs value 1"), std::string::npos);
+    EXPECT_NE(refused(std::string(kMaxWeights, ',')).find("at most 4096"), std::string::npos);
+    EXPECT_EQ(s.weights, (std::vector<double>{0.1, 0.2, 0.3, 0.4})) << "refused lists change nothing";
+    set_weights(s, "[3, 1]");
+    EXPECT_EQ(s.weights, (std::vector<double>{3, 1}));
+
+    set_distribution(s, DistKind::Categorical);
+    set_weights(s, "-inf, 0, 2.5");
+    EXPECT_TRUE(std::isinf(s.weights[0]));
+    EXPECT_NE(refused("-inf, -inf").find("every logit is -inf"), std::string::npos);
+    EXPECT_NE(refused("1, inf").find("logits value 2 'inf' is out of range"), std::string::npos) << refused("1, inf");
+}
+
+TEST(GuiSampler, ShapesAndDtypesFollowTorchForTheNewDistributions) {
+    SamplerSettings s;  // normal, float32, [64, 1, 28, 28]
+    set_distribution(s, DistKind::RandPerm);
+    EXPECT_EQ(s.dtype, DType::Int64) << "torch.randperm returns int64";
+    EXPECT_NE(enforce_valid(s).find("randperm takes a 1-D shape [n]; shape set to [50176]"), std::string::npos);
+    EXPECT_EQ(s.shape, (Shape{50176}));
+    s.shape = {4, 4};
+    EXPECT_THROW(validate(s), ShapeError);
+    EXPECT_FALSE(dtype_supported(DistKind::RandPerm, DType::Bool));
+
+    set_distribution(s, DistKind::Multinomial);
+    s.shape = {100};
+    s.replacement = false;
+    EXPECT_THROW(validate(s), ValueError);  // 100 draws from 4 categories, each once at most
+    EXPECT_NE(enforce_valid(s).find("without replacement at most one draw per category"), std::string::npos);
+    EXPECT_EQ(s.shape, (Shape{4}));
+    EXPECT_FALSE(dtype_supported(DistKind::Multinomial, DType::Float32));
+    s.weights = {1.0, std::nan("")};  // set directly, as a bad recipe could: repaired with a note
+    EXPECT_NE(enforce_valid(s).find("set to 0.1, 0.2, 0.3, 0.4"), std::string::npos);
+
+    // A dtype that was the old distribution's default follows the new one; a chosen one stays.
+    set_distribution(s, DistKind::Normal);
+    EXPECT_EQ(s.dtype, DType::Float32);
+    set_distribution(s, DistKind::RandInt);
+    EXPECT_EQ(s.dtype, DType::Int64);
+    set_distribution(s, DistKind::Normal);
+    s.dtype = DType::Float64;
+    set_distribution(s, DistKind::Uniform);
+    EXPECT_EQ(s.dtype, DType::Float64);
+    set_distribution(s, DistKind::RandInt);
+    EXPECT_EQ(s.dtype, DType::Float64) << "randint draws float64 too, as torch.randint(..., dtype=torch.float64)";
+    set_distribution(s, DistKind::Categorical);
+    EXPECT_EQ(s.dtype, DType::Int64);
+}
+
+TEST(GuiSampler, TheNewDistributionsHaveTheirTheoryTestsAndEquivalents) {
+    using Kind = stats::Distribution::Kind;
+    SamplerSettings s;
+    set_distribution(s, DistKind::Multinomial);
+    set_weights(s, "1, 3");
+    s.shape = {100};
+    stats::Distribution d = to_stats_distribution(s);
+    EXPECT_EQ(d.kind, Kind::Categorical);
+    EXPECT_EQ(d.probs, (std::vector<double>{0.25, 0.75}));
+    EXPECT_EQ(untested_reason(s), "");
+    EXPECT_EQ(describe(s), "multinomial(probs=1,3, replacement=true)");
+    EXPECT_NE(cli_equivalent(s).find("--dist multinomial --probs 1,3 --replacement --shape 100"), std::string::npos) << cli_equivalent(s);
+    EXPECT_NE(torch_equivalent(s).find("torch.multinomial(probs, 100, replacement=True)"), std::string::npos) << torch_equivalent(s);
+    s.replacement = false;
+    s.shape = {2};
+    EXPECT_EQ(untested_reason(s), "draws without replacement are not independent");
+    EXPECT_EQ(cli_equivalent(s).find("--replacement"), std::string::npos);
+
+    set_distribution(s, DistKind::Categorical);
+    set_weights(s, "0, -inf");
+    s.shape = {8, 8};
+    d = to_stats_distribution(s);
+    EXPECT_EQ(d.probs, (std::vector<double>{1.0, 0.0}));
+    EXPECT_EQ(describe(s), "categorical(temperature=1, logits=0,-inf)");
+    EXPECT_NE(cli_equivalent(s).find("--temperature 1 --logits 0,-inf"), std::string::npos) << cli_equivalent(s);
+    const std::string py = torch_equivalent(s);
+    EXPECT_NE(py.find("torch.tensor([0, float(\"-inf\")]"), std::string::npos) << py;
+    EXPECT_NE(py.find("torch.multinomial(torch.softmax(logits / 1, dim=-1), 64, replacement=True).reshape(8, 8)"), std::string::npos) << py;
+    set_param(s, "temperature", 0.0);
+    EXPECT_EQ(untested_reason(s), "temperature 0 is argmax: no randomness");
+    EXPECT_NE(torch_equivalent(s).find("logits.argmax()"), std::string::npos);
+    std::vector<double> many(100, 1.0);
+    s.weights = many;
+    EXPECT_EQ(describe(s), "categorical(temperature=0, logits=1,1,1,1,1,1,1,1,... (100 values))");
+
+    set_distribution(s, DistKind::RandPerm);
+    s.shape = {1000};
+    d = to_stats_distribution(s);
+    EXPECT_EQ(d.kind, Kind::Permutation);
+    EXPECT_EQ(d.a, 1000.0);
+    EXPECT_EQ(describe(s), "randperm(n=1000)");
+    EXPECT_NE(torch_equivalent(s).find("x = torch.randperm(1000, dtype=torch.int64"), std::string::npos) << torch_equivalent(s);
 }

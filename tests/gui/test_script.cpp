@@ -1,6 +1,7 @@
 // Assignments, frame scripts and the app's command line.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <vector>
 
 #include "gui/app.h"
@@ -107,7 +108,31 @@ TEST(GuiScript, BadAssignmentsNameTheKeyAndTheValidOnes) {
     EXPECT_NE(message({"range", "fixed:2,1"}).find("LO must be < HI"), std::string::npos);
     EXPECT_NE(message({"bins", "0"}).find("[1, 1000]"), std::string::npos);
     EXPECT_NE(message({"stream", "3"}).find("stream 0"), std::string::npos);
+    EXPECT_NE(message({"probs", "0.5,0.5"}).find("normal takes no probs; multinomial does"), std::string::npos);
+    EXPECT_NE(message({"replacement", "off"}).find("only multinomial"), std::string::npos);
     EXPECT_EQ(s.sampler.settings, default_state().sampler.settings);  // nothing half-applied
+}
+
+TEST(GuiScript, WeightsAndReplacementSetMultinomialAndCategorical) {
+    AppState s = default_state();
+    apply_assignments(s, {{"dist", "multinomial"}, {"probs", "[1, 2, 7]"}, {"replacement", "off"}, {"shape", "3"}});
+    EXPECT_EQ(s.sampler.settings.weights, (std::vector<double>{1, 2, 7}));
+    EXPECT_FALSE(s.sampler.settings.replacement);
+    EXPECT_THROW(apply_assignment(s, {"logits", "1,2"}), ValueError);  // multinomial takes probs
+    EXPECT_THROW(apply_assignment(s, {"probs", "1,-2"}), ValueError);
+    EXPECT_EQ(s.sampler.settings.weights, (std::vector<double>{1, 2, 7}));
+    apply_assignments(s, {{"dist", "categorical"}, {"logits", "0,-inf,3"}, {"temperature", "2"}});
+    EXPECT_EQ(s.sampler.settings.params[0], 2.0);
+    EXPECT_TRUE(std::isinf(s.sampler.settings.weights[1]));
+    update(s);
+    EXPECT_TRUE(s.sampler.error.empty()) << s.sampler.error;
+    EXPECT_EQ(s.sampler.tensor.dtype(), DType::Int64);
+    // The command line spells them as flags: --probs LIST --replacement (a switch).
+    const GuiOptions o = parse({"--dist", "multinomial", "--probs", "0.2,0.8", "--replacement", "--seed", "3"});
+    AppState t = default_state();
+    apply_assignments(t, o.settings);
+    EXPECT_EQ(t.sampler.settings.weights, (std::vector<double>{0.2, 0.8}));
+    EXPECT_TRUE(t.sampler.settings.replacement);
 }
 
 TEST(GuiScript, ParsesFrameScripts) {

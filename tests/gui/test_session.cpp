@@ -143,6 +143,58 @@ TEST(GuiSession, HistogramExportIsAPngWithTheRecipe) {
     ASSERT_NE(io::find_png_text(info.texts, io::kPngRecipeKey), nullptr);
 }
 
+TEST(GuiSession, WeightsAndPermutationsTravelInTheRecipe) {
+    TempDir dir;
+    const std::vector<std::vector<Assignment>> cases = {
+        {{"dist", "multinomial"}, {"probs", "0.5,0.25,0.25"}, {"replacement", "off"}, {"shape", "3"}, {"seed", "4"}},
+        {{"dist", "multinomial"}, {"probs", "2,1e-3,7"}, {"shape", "20,30"}, {"seed", "5"}},
+        {{"dist", "categorical"}, {"logits", "1.5,-inf,0.1,-2"}, {"temperature", "0.3"}, {"shape", "64,1,8,8"}, {"seed", "6"}},
+        {{"dist", "randperm"}, {"shape", "1000"}, {"dtype", "int32"}, {"seed", "7"}},
+    };
+    int i = 0;
+    for (const auto& as : cases) {
+        AppState a = drawn_state(as);
+        ASSERT_TRUE(a.sampler.error.empty()) << a.sampler.error;
+        const std::string path = dir.file("w" + std::to_string(i++) + ".json");
+        save_session(a, path, false);
+        AppState b = default_state();
+        load_session(b, path);
+        update(b);
+        EXPECT_EQ(b.sampler.drawn, a.sampler.drawn) << describe(a.sampler.drawn);
+        EXPECT_EQ(b.sampler.drawn.weights, a.sampler.drawn.weights);
+        EXPECT_EQ(b.sampler.drawn.replacement, a.sampler.drawn.replacement);
+        EXPECT_EQ(tensor_hash(b.sampler.tensor), tensor_hash(a.sampler.tensor)) << describe(a.sampler.drawn);
+    }
+    // A recipe as `noiselab sample` writes one: probs in the list, replacement as text.
+    io::Recipe r;
+    r.op = "multinomial";
+    r.probs = {1, 1, 2};
+    r.params["replacement"] = std::string("false");
+    r.shape = {2};
+    r.dtype = DType::Int64;
+    AppState s = default_state();
+    apply_recipe(s, r);
+    EXPECT_EQ(s.sampler.settings.dist, DistKind::Multinomial);
+    EXPECT_EQ(s.sampler.settings.weights, (std::vector<double>{1, 1, 2}));
+    EXPECT_FALSE(s.sampler.settings.replacement);
+    // Refused, naming what is wrong: categorical without logits, unreadable logits, bad probs.
+    io::Recipe c;
+    c.op = "categorical";
+    c.shape = {4};
+    c.dtype = DType::Int64;
+    EXPECT_THROW(apply_recipe(s, c), ValueError);
+    c.params["logits"] = std::string("1,x");
+    try {
+        apply_recipe(s, c);
+        FAIL();
+    } catch (const ValueError& e) {
+        EXPECT_NE(std::string(e.what()).find("recipe parameter 'logits': logits value 2 'x' is not a number"), std::string::npos) << e.what();
+    }
+    r.probs = {1, -1};
+    EXPECT_THROW(apply_recipe(s, r), ValueError);
+    EXPECT_EQ(s.sampler.settings.weights, (std::vector<double>{1, 1, 2})) << "unchanged after a refusal";
+}
+
 TEST(GuiSession, RefusesFilesItCannotRestore) {
     TempDir dir;
     AppState s = default_state();
