@@ -46,6 +46,7 @@ struct SamplerState {
     // last text typed was refused.
     std::string weights_text;
     std::vector<double> weights_shown;
+    DistKind weights_dist = DistKind::Normal;  // whose list the field last showed
     std::string weights_error;
 };
 

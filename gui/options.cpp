@@ -1,9 +1,11 @@
 // Command-line flags of the desktop app (see options.h).
 #include "gui/options.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
+#include "gui/text_util.h"
 #include "tensor/errors.h"
 
 namespace nl::gui {
@@ -74,6 +76,8 @@ GuiOptions parse_gui_args(int argc, char** argv) {
             o.force = true;
         } else if (key == "session") {
             o.settings.push_back({"open", take()});
+        } else if (key == "no-replacement") {  // as `noiselab sample` spells it
+            o.settings.push_back({"replacement", "off"});
         } else {
             // Every other flag is a setting (script.h's keys): --dist normal, --std 2, --live.
             Assignment a = parse_assignment(key);
@@ -83,6 +87,15 @@ GuiOptions parse_gui_args(int argc, char** argv) {
             o.settings.push_back(a);
         }
     }
+    // The sampler flags mean what they mean to `noiselab sample`: there, and in PyTorch, multinomial
+    // draws without replacement unless --replacement is given (the panel starts with it on).
+    const auto has = [&](const char* k) {
+        return std::any_of(o.settings.begin(), o.settings.end(), [&](const Assignment& a) { return a.key == k; });
+    };
+    const bool multinomial = std::any_of(o.settings.begin(), o.settings.end(), [](const Assignment& a) {
+        return a.key == "dist" && lower_ascii(a.value) == "multinomial";
+    });
+    if (multinomial && !has("replacement")) o.settings.push_back({"replacement", "off"});
     if (o.frames == 0 && !o.screenshot.empty()) o.frames = 30;
     if (o.benchmark_frames > 0 && !o.screenshot.empty() && o.frames == 0) o.frames = o.benchmark_frames;
     return o;

@@ -117,9 +117,10 @@ void weights_row(SamplerState& sp) {
                               "probabilities are softmax(logits / T). Type a comma-separated list and press Enter.";
     const ImGuiID id = ImGui::GetID("##weights");
     const bool editing = ImGui::GetActiveID() == id;
-    if (!editing && st.weights != sp.weights_shown) {
+    if (!editing && (st.weights != sp.weights_shown || st.dist != sp.weights_dist)) {
         sp.weights_text = render::join_numbers(st.weights, ", ");
         sp.weights_shown = st.weights;
+        sp.weights_dist = st.dist;
         sp.weights_error.clear();
     }
     row_label(d.weights, tip);

@@ -78,7 +78,7 @@ const DistInfo kDists[kDistCount] = {
     {DistKind::Categorical, "categorical", "Categorical (logits, T)", "torch.multinomial",
      "Indices drawn from softmax(logits / T), as a language model samples its next token: T < 1 sharpens, T > 1 flattens, "
      "T = 0 is argmax. torch.multinomial(torch.softmax(logits / T, -1), n, replacement=True).", 1,
-     {{"temperature", "T: divides the logits before the softmax; 0 is argmax (no randomness).", 0.0, 100.0, false, false, 1.0, false},
+     {{"temperature", "T: divides the logits before the softmax; 0 is argmax (no randomness).", 0.0, kBig, false, false, 1.0, false},
       {"", "", 0, 0, false, false, 0, false}},
      true, false, true, "logits"},
 };
@@ -165,7 +165,9 @@ std::string engine_unavailable_reason(Engine engine, DistKind dist, Device devic
 bool SamplerSettings::operator==(const SamplerSettings& o) const {
     return dist == o.dist && params[0] == o.params[0] && params[1] == o.params[1] && shape == o.shape &&
            dtype == o.dtype && device == o.device && engine == o.engine && seed == o.seed &&
-           generator == o.generator && weights == o.weights && replacement == o.replacement;
+           generator == o.generator &&
+           // The list and the replacement box count only where they change the draw.
+           (!dist_info(dist).weights || weights == o.weights) && (dist != DistKind::Multinomial || replacement == o.replacement);
 }
 
 bool dtype_supported(DistKind k, DType d) { return dtype_unsupported_reason(k, d).empty(); }
@@ -301,7 +303,9 @@ std::string enforce_valid(SamplerSettings& s) {
         note(why + "; set to " + render::join_numbers(s.weights, ", "));
     }
     if (s.dist == DistKind::RandPerm && s.shape.size() != 1 && !s.shape.empty()) {
-        s.shape = {std::min<int64_t>(shape_numel(s.shape), kMaxDim)};
+        double n = 1;  // in double: any sizes typed, even ones whose product overflows int64
+        for (int64_t v : s.shape) n *= static_cast<double>(std::max<int64_t>(v, 1));
+        s.shape = {static_cast<int64_t>(std::min(n, static_cast<double>(kMaxDim)))};
         note("randperm takes a 1-D shape [n]; shape set to " + shape_str(s.shape));
     }
     if (s.shape.empty()) {
@@ -575,7 +579,8 @@ std::string cli_equivalent(const SamplerSettings& s, uint64_t offset) {
     const DistInfo& d = dist_info(s.dist);
     std::string out = "noiselab sample --dist " + std::string(d.name);
     for (int i = 0; i < d.param_count; ++i) out += " --" + std::string(d.params[i].name) + " " + num(s.params[i]);
-    if (d.weights) out += std::string(" --") + d.weights + " " + render::join_numbers(s.weights);
+    // "--logits=-inf,2": with a space, a list starting with "-inf" would read as a flag.
+    if (d.weights) out += std::string(" --") + d.weights + "=" + render::join_numbers(s.weights);
     if (s.dist == DistKind::Multinomial && s.replacement) out += " --replacement";
     out += " --shape " + shape_arg(s.shape) + " --dtype " + dtype_name(s.dtype) + " --device " + s.device.str() +
            " --seed " + std::to_string(s.seed);

@@ -76,9 +76,10 @@ struct SamplerSettings {
     uint64_t seed = kDefaultSeed;  // PyTorch's default, as `noiselab sample`
     GeneratorMode generator = GeneratorMode::Global;
     // Multinomial: the category weights (finite, >= 0, positive sum), and whether a category may
-    // be drawn again (PyTorch's default is replacement=False, which allows at most as many draws
-    // as there are categories with weight > 0). Categorical: the logits (finite or -inf, at least
-    // one finite), with params[0] the temperature.
+    // be drawn again. PyTorch's default, and the command line's, is replacement=False, which
+    // allows at most as many draws as there are categories with weight > 0; chosen in the panel,
+    // multinomial starts with replacement on, so that many draws can be held against probs.
+    // Categorical: the logits (finite or -inf, at least one finite), params[0] the temperature.
     std::vector<double> weights = {0.1, 0.2, 0.3, 0.4};
     bool replacement = true;
 
@@ -94,7 +95,8 @@ void set_distribution(SamplerSettings& s, DistKind k);
 void set_weights(SamplerSettings& s, const std::string& text);
 // "" when `weights` can be drawn by this distribution, else why not.
 std::string weights_problem(const SamplerSettings& s);
-constexpr size_t kMaxWeights = 4096;
+// Recipes of `noiselab sample` may hold up to 2^24; the app opens up to 2^16 categories.
+constexpr size_t kMaxWeights = size_t(1) << 16;
 // Sets one parameter by name; throws ValueError naming the value and the valid range (also for
 // an unknown name, listing this distribution's parameters).
 void set_param(SamplerSettings& s, const std::string& name, double value);

@@ -246,6 +246,7 @@ void apply_recipe(AppState& s, const io::Recipe& r) {
     SamplerSettings st = s.sampler.settings;
     set_distribution(st, kind);
     st.engine = Engine::Philox;
+    if (kind == DistKind::Multinomial) st.replacement = false;  // as `noiselab sample` reads a recipe without the key
     bool has_logits = false;
     for (const auto& [name, value] : r.params) {
         if (name == "engine" && std::holds_alternative<std::string>(value)) {

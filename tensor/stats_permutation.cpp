@@ -20,8 +20,14 @@ TestResult permutation_order_test(const std::vector<double>& values, int64_t n) 
     r.n = m;
     const int k = static_cast<int>(std::min<double>(10.0, std::floor(std::sqrt(static_cast<double>(m) / 5.0))));
     r.dof = static_cast<int64_t>(k - 1) * (k - 1);
-    // Distinct integers in [0, n): anything else is not (part of) a permutation.
+    // Distinct integers in [0, n): anything else is not (part of) a permutation. (NaN first: it
+    // has no place in a sort.)
     std::vector<double> sorted = values;
+    if (std::any_of(sorted.begin(), sorted.end(), [](double v) { return std::isnan(v); })) {
+        r.statistic = std::numeric_limits<double>::infinity();
+        r.p_value = 0.0;
+        return r;
+    }
     std::sort(sorted.begin(), sorted.end());
     for (int64_t i = 0; i < m; ++i) {
         const double v = sorted[static_cast<size_t>(i)];

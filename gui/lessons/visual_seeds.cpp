@@ -43,10 +43,13 @@ int grid_rows(size_t n, int cols) { return static_cast<int>(std::min<size_t>(16,
 std::string draw_line(const SamplerSettings& st, const char* var, uint64_t seed) {
     SamplerSettings s = st;
     s.seed = seed;
-    std::string t = torch_equivalent(s);  // "torch.manual_seed(S)\nx = ..."
+    std::string t = torch_equivalent(s);  // "torch.manual_seed(S)\n[probs = ...\n]x = ..."
     const size_t nl = t.find('\n');
     std::string call = t.substr(nl + 1);
-    if (call.rfind("x = ", 0) == 0) call = std::string(var) + " = " + call.substr(4);
+    // The draw is the last line; multinomial and categorical define their probs / logits first.
+    const size_t last = call.rfind('\n');
+    const size_t x = last == std::string::npos ? 0 : last + 1;
+    if (call.compare(x, 4, "x = ") == 0) call.replace(x, 1, var);
     return call + "\n";
 }
 

@@ -133,6 +133,13 @@ TEST(GuiScript, WeightsAndReplacementSetMultinomialAndCategorical) {
     apply_assignments(t, o.settings);
     EXPECT_EQ(t.sampler.settings.weights, (std::vector<double>{0.2, 0.8}));
     EXPECT_TRUE(t.sampler.settings.replacement);
+    // Without --replacement the flags draw as `noiselab sample` and PyTorch do: without.
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"--dist", "multinomial", "--probs", "1,2,3", "--shape", "3"},
+                                                 {"--dist", "multinomial", "--no-replacement", "--probs", "1,2,3", "--shape", "3"}}) {
+        AppState u = default_state();
+        apply_assignments(u, parse(args).settings);
+        EXPECT_FALSE(u.sampler.settings.replacement);
+    }
 }
 
 TEST(GuiScript, ParsesFrameScripts) {

@@ -210,7 +210,7 @@ TEST(StatsSamples, PermutationOrderTestSeesTheOrderNotTheValues) {
     EXPECT_THROW(permutation_order_test(std::vector<double>(identity.begin(), identity.begin() + 19), 19), nl::ValueError);
     EXPECT_THROW(permutation_order_test(small, 10), nl::ValueError);  // n below the count
     // Not a permutation: a repeat, a value out of [0, n), a fraction.
-    for (double bad : {5.0, 1000.0, -1.0, 2.5}) {
+    for (double bad : {5.0, 1000.0, -1.0, 2.5, std::nan("")}) {
         std::vector<double> v = spread;
         v[7] = bad;
         const TestResult r = permutation_order_test(v, 1000);
