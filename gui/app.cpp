@@ -77,7 +77,14 @@ void record_frame_time(StatusState& s, double ms) {
 
 void update(AppState& s) {
     SamplerState& sp = s.sampler;
-    std::string fixed = enforce_valid(sp.settings);
+    std::string fixed;
+    try {
+        fixed = enforce_valid(sp.settings);
+    } catch (const Error& e) {  // it repairs rather than throws; should a repair fail, say so, keep the window
+        sp.error = e.what();
+        sp.live = false;
+        return;
+    }
     const SamplerSettings& st = sp.settings;
     const SamplerSettings& prev = sp.attempted;
     const bool first = !sp.has_drawn;
