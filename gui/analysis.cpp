@@ -138,8 +138,12 @@ Analysis analyze(const Tensor& t, const stats::Distribution& d, const AnalysisOp
             a.theory_mean = finite_or_nan(d.mean());
             const double var = d.variance();
             a.theory_std = std::isfinite(var) ? std::sqrt(var) : kNaN;
-            a.theory_skewness = finite_or_nan(d.skewness());
-            a.theory_kurtosis = finite_or_nan(d.excess_kurtosis());
+            // Sums over categories leave rounding dust where the value is 0 (the skewness of a
+            // symmetric probs list came out as -7e-17): the table shows 0 there.
+            auto dust_to_zero = [](double v, double scale) { return std::fabs(v) < 1e-12 * scale ? 0.0 : v; };
+            if (std::isfinite(a.theory_std)) a.theory_mean = dust_to_zero(a.theory_mean, a.theory_std);
+            a.theory_skewness = dust_to_zero(finite_or_nan(d.skewness()), 1.0);
+            a.theory_kurtosis = dust_to_zero(finite_or_nan(d.excess_kurtosis()), 1.0);
             if (var == 0.0) {  // a point mass (Poisson rate 0, Bernoulli p 0 or 1...): a test means nothing
                 char v[32];
                 std::snprintf(v, sizeof v, "%.6g", a.theory_mean);

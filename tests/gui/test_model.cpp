@@ -208,6 +208,43 @@ TEST(GuiAnalysis, APointMassShowsItsMeanAndStdWithoutATest) {
     }
 }
 
+// Category draws: the theory's moments come from sums over the probs; a symmetric list has
+// skewness exactly 0 in the table, not rounding dust. Draws without replacement and a single
+// permutation's order get what their statistics allow.
+TEST(GuiAnalysis, CategoriesAndPermutationsGetTheirTheoryAndTheirTest) {
+    stats::Distribution d;
+    d.kind = stats::Distribution::Kind::Categorical;
+    d.probs = {0.05, 0.1, 0.2, 0.3, 0.2, 0.1, 0.05};
+    Generator g(3);
+    const Tensor draws = multinomial(from_vector(d.probs, {7}, DType::Float64), 5000, true, &g);
+    Analysis a = analyze(draws, d, {});
+    ASSERT_TRUE(a.valid) << a.error;
+    EXPECT_EQ(a.theory_skewness, 0.0);
+    EXPECT_DOUBLE_EQ(a.theory_mean, 3.0);
+    EXPECT_EQ(a.test.test, "chi-square");
+    EXPECT_GT(a.test_n, 0);
+    AnalysisOptions no_test;
+    no_test.untested = "draws without replacement are not independent";
+    a = analyze(draws, d, no_test);
+    EXPECT_EQ(a.test_n, 0);
+    EXPECT_EQ(a.error, "no test: draws without replacement are not independent");
+    EXPECT_DOUBLE_EQ(a.theory_mean, 3.0) << "the theory still stands";
+
+    stats::Distribution perm;
+    perm.kind = stats::Distribution::Kind::Permutation;
+    perm.a = 1000;
+    a = analyze(randperm(1000, {DType::Int64}, &g), perm, {});
+    EXPECT_EQ(a.test.test, "order");
+    EXPECT_EQ(a.test.dof, 81);
+    a = analyze(arange(1000, {DType::Int64}), perm, {});  // the identity: flat values, no randomness
+    EXPECT_LT(a.test.p_value, 1e-100);
+    perm.a = 10;
+    a = analyze(randperm(10, {DType::Int64}, &g), perm, {});
+    EXPECT_EQ(a.test_n, 0);
+    EXPECT_NE(a.error.find("no test: the order test needs at least 20 values"), std::string::npos) << a.error;
+    EXPECT_DOUBLE_EQ(a.theory_mean, 4.5);
+}
+
 // Log-normal with std 2 reaches values thousands of times its median: the automatic range stops
 // at the 99.5% quantile, and what lies above is counted.
 TEST(GuiAnalysis, LogNormalRangeStopsAtItsUpperQuantile) {
