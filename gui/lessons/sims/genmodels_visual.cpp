@@ -88,7 +88,8 @@ void heat(const Tensor& z, ImVec2 size) {
 // At most this many digits per grid: 16 x 400 pixels x 4 vertices stays well inside one draw list.
 constexpr int64_t kMaxImages = 16;
 
-// Images [n, 1, H, W] in [0, 1] (ink saturates at 0.9) in a grid of `cols`, cell size `px` per pixel.
+// Images [n, 1, H, W] in [0, 1] (ink saturates at 0.9) in a grid of `cols`, at most `px` screen
+// pixels per image pixel and no taller than what is left of the column.
 void image_grid(const Tensor& imgs, int cols, float px) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -96,7 +97,9 @@ void image_grid(const Tensor& imgs, int cols, float px) {
     const Tensor c = imgs.contiguous();
     const float* v = c.data<float>();
     const int rows = static_cast<int>((n + cols - 1) / cols);
-    const float gap = 3.0f, tw = W * px, th = H * px;
+    const float gap = 3.0f;
+    px = std::max(0.5f, std::min(px, (ImGui::GetContentRegionAvail().y - rows * gap) / static_cast<float>(rows * H)));
+    const float tw = W * px, th = H * px;
     ImGui::Dummy(ImVec2(cols * (tw + gap), rows * (th + gap)));
     for (int64_t i = 0; i < n; ++i) {
         const float x0 = p.x + (i % cols) * (tw + gap), y0 = p.y + (i / cols) * (th + gap);
@@ -150,7 +153,9 @@ void gen_draw(GenVisual& s, const VisualContext& c) {
         }
         const float gap = 12.0f * c.scale;
         const float w = (ImGui::GetContentRegionAvail().x - 2 * gap) / 3.0f;
-        const float px = std::max(1.0f, std::floor((w - 4 * 3.0f) / (4 * 20.0f)));
+        // Screen pixels per image pixel, fractional: a whole number left a 165 px projector column
+        // with 20 px digits (1 px each) where 37 px fit. Neighbouring cells share their edges exactly.
+        const float px = std::max(0.5f, (w - 4 * 3.0f) / (4 * 20.0f));
         auto column_title = [](const char* t) { text_wrapped(theme::accent(), t); };
 
         // One child window per column: each has its own draw list, and ImGui 1.86's 16-bit indices
