@@ -164,7 +164,14 @@ void multi_draw(MultiVisual& v, const VisualContext& c) {
     for (size_t i = 0; i < shown; ++i) mx = std::max({mx, p[i], raw[i], f[i]});
     text_wrapped(theme::text_dim(), std::string(v.large ? "the 40 most likely of 50,000 tokens" : "all 10 tokens") +
                                         ": probability (blue), before top-k/top-p (grey outline), drawn frequency (orange tick)");
-    const float w = ImGui::GetContentRegionAvail().x - 4, h = std::max(120.0f, c.rect.h * 0.42f);
+    // The bars give up height before the convergence plot goes below the fold (a projector at
+    // 1024 x 768 in presentation mode): below them come the labels, two wrapped lines of counts
+    // and the plot; what is left is shared 55 : 45 between bars and plot.
+    const float line = ImGui::GetTextLineHeightWithSpacing();
+    const float shared = ImGui::GetContentRegionAvail().y - (3 * line + 4);
+    const float w = ImGui::GetContentRegionAvail().x - 4;
+    const float h = std::clamp(0.55f * shared, 120.0f, std::max(120.0f, c.rect.h * 0.42f));
+    const float plot_min = 110.0f;
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     paint::bars(p, mx * 1.05, w, h, f);
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -183,8 +190,8 @@ void multi_draw(MultiVisual& v, const VisualContext& c) {
     for (double x : v.probs) kept += x > 0;
     text_wrapped(std::to_string(kept) + " of " + std::to_string(vocab(v)) + " tokens can be drawn; " +
                  std::to_string(v.drawn_filtered) + " of " + std::to_string(v.samples) + " draws were filtered tokens");
-    // Convergence: total variation distance against draws, log-log.
-    text_wrapped(theme::text_dim(), "distance between drawn frequencies and probabilities (total variation) as draws accumulate");
+    // Convergence: total variation distance against draws, log-log (its axis labels say what it
+    // is; the lesson's text says how it falls).
     PlotSpec spec;
     spec.log_x = spec.log_y = true;
     spec.x0 = v.tv.empty() ? 1 : v.tv.front().first;
@@ -194,7 +201,7 @@ void multi_draw(MultiVisual& v, const VisualContext& c) {
     spec.x_label = "draws";
     spec.y_label = "total variation distance";
     const ImVec2 room = ImGui::GetContentRegionAvail();
-    const PlotArea a = begin_plot("##tv", ImVec2(room.x - 4, std::max(110.0f, room.y - 8)), spec);
+    const PlotArea a = begin_plot("##tv", ImVec2(room.x - 4, std::max(plot_min, room.y - 8)), spec);
     auto at = [&](const std::pair<int, double>& q) { return ImVec2(a.sx(q.first), a.sy(std::clamp(q.second, 1e-4, 1.0))); };
     for (size_t i = 1; i < v.tv.size(); ++i) dl->AddLine(at(v.tv[i - 1]), at(v.tv[i]), theme::kSample, 2.0f);
     if (!v.tv.empty()) {
@@ -202,6 +209,8 @@ void multi_draw(MultiVisual& v, const VisualContext& c) {
         dl->AddText(ImVec2(a.max.x - ImGui::CalcTextSize(last.c_str()).x - 6, a.min.y + 4), theme::kAxisText, last.c_str());
     }
     end_plot();
+    tooltip("Total variation distance, half the summed |frequency - probability| over the tokens, after each number of draws: "
+            "it falls roughly as 1 / sqrt(n).");
     paint::end_visual();
 }
 

@@ -160,7 +160,10 @@ void gen_draw(GenVisual& s, const VisualContext& c) {
 
         // One child window per column: each has its own draw list, and ImGui 1.86's 16-bit indices
         // allow 65,536 vertices per list (every pixel drawn here is a rectangle of 4).
-        const float col_h = ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() - 4.0f;
+        const char* kNegative = "negative / ink";
+        const char* kPositive = "positive (clip at +-3)";
+        const int legend_lines = legend_width(kNegative) + gap + legend_width(kPositive) > ImGui::GetContentRegionAvail().x ? 2 : 1;
+        const float col_h = ImGui::GetContentRegionAvail().y - legend_lines * ImGui::GetTextLineHeightWithSpacing() - 4.0f;
         ImGui::BeginChild("##vae", ImVec2(w, col_h), false, ImGuiWindowFlags_NoScrollbar);
         column_title("VAE latent z = torch.randn(32, 128)");
         heat(s.noise.vae_z, ImVec2(w, w * 0.25f));
@@ -197,9 +200,9 @@ void gen_draw(GenVisual& s, const VisualContext& c) {
             text_wrapped(theme::text_dim(), "(the z it would be fed)");
         }
         ImGui::EndChild();
-        legend(kSame, "negative values / ink");
-        same_line_if_fits(legend_width("positive values (heat maps clip at +-3)"), gap);
-        legend(kDiffer, "positive values (heat maps clip at +-3)");
+        legend(kSame, kNegative);
+        same_line_if_fits(legend_width(kPositive), gap);
+        legend(kDiffer, kPositive);
     }
     end_sim_window();
 }
