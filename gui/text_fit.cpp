@@ -32,6 +32,12 @@ float text_width(std::string_view text) { return ImGui::CalcTextSize(text.data()
 
 std::string wrap_for_font(const std::string& text, float width) { return wrap_text(text, width, text_width); }
 
+float wrapped_height(const std::string& text, float width) {
+    const std::string lines = wrap_for_font(text, std::max(width, 1.0f));
+    const float n = 1.0f + static_cast<float>(std::count(lines.begin(), lines.end(), '\n'));
+    return n * ImGui::GetTextLineHeight() + ImGui::GetStyle().ItemSpacing.y;  // one item: lines at the font's height
+}
+
 void text_wrapped(const std::string& text) {
     // The room ImGui::TextWrapped would give: to PushTextWrapPos's position, or (none pushed:
     // -1, which CalcWrapWidthForPos reads as "no wrapping") to the window's edge (0).

@@ -24,6 +24,9 @@ void text_wrapped(const std::string& text);
 void text_wrapped(const ImVec4& color, const std::string& text);
 // `text` broken into lines of at most `width` pixels of the current font, between words.
 std::string wrap_for_font(const std::string& text, float width);
+// The height text_wrapped(text) takes in a window `width` pixels wide, item spacing included:
+// for layouts that share the height left between plots and the text around them.
+float wrapped_height(const std::string& text, float width);
 // The width of `text` in the current font (ImGui::CalcTextSize for a string_view).
 float text_width(std::string_view text);
 

@@ -140,15 +140,19 @@ void char_draw(CharVisual& v, const VisualContext& c) {
         symbols += models::char_of(i);
         cut.push_back(!(v.probs[static_cast<size_t>(i)] > 0));
     }
-    models_draw::bar_chart("##next_char", v.probs, symbols,
-                           ImVec2(ImGui::GetContentRegionAvail().x - 4, std::max(100.0f, c.rect.h * 0.38f)), -1, cut);
-    text_wrapped(theme::text_dim(), std::to_string(kSampledWords) + " words, seed " + std::to_string(v.seed) +
-                                        " (sampled twice: identical)");
-    // As many columns as the longest word leaves room for, up to four.
+    // As many columns of words as the longest word leaves room for, up to four; the bars give up
+    // height before the words go below the fold (a projector at 1024 x 768, presentation mode).
     float widest = ImGui::CalcTextSize("(empty)").x;
     for (const std::string& word : v.words) widest = std::max(widest, ImGui::CalcTextSize(word.c_str()).x);
     const float column = widest + ImGui::GetStyle().CellPadding.x * 2 + ImGui::GetFontSize();
     const int cols = std::clamp(static_cast<int>(ImGui::GetContentRegionAvail().x / column), 1, 4);
+    const int rows = (static_cast<int>(v.words.size()) + cols - 1) / cols;
+    const float line = ImGui::GetTextLineHeightWithSpacing();
+    const float words_h = line + rows * (ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y) + line;
+    const float bars_h = std::clamp(ImGui::GetContentRegionAvail().y - words_h, 100.0f, std::max(100.0f, c.rect.h * 0.38f));
+    models_draw::bar_chart("##next_char", v.probs, symbols, ImVec2(ImGui::GetContentRegionAvail().x - 4, bars_h), -1, cut);
+    text_wrapped(theme::text_dim(), std::to_string(kSampledWords) + " words, seed " + std::to_string(v.seed) +
+                                        " (sampled twice: identical)");
     if (ImGui::BeginTable("words", cols, ImGuiTableFlags_SizingStretchSame)) {
         for (const std::string& word : v.words) {
             ImGui::TableNextColumn();

@@ -3,6 +3,8 @@
 // column or the visual runs past the right edge, before and after the prediction.
 #include <gtest/gtest.h>
 
+#include <imgui_internal.h>
+
 #include "lesson_test_util.h"
 #include "tests/support/imgui_overflow.h"
 
@@ -36,6 +38,32 @@ TEST(LessonFit, NothingRunsPastTheRightEdgeOnAProjector) {
             app.state.lesson.revealed = true;
             app.frames(4);
             for (const std::string& o : nl::test::imgui_overflows()) ADD_FAILURE() << "with the visual: " << o;
+        }
+    }
+}
+
+// Nor does any lesson's visual need scrolling there: what a class looks at is all in view. (The
+// lesson column scrolls by design, its text is long, and so does the app's Sampler panel, which
+// the sampler lessons show in the normal window; panes inside a visual, such as lesson 9's list
+// of first values, may scroll on their own.)
+TEST(LessonFit, EveryVisualIsInViewWithoutScrollingOnAProjector) {
+    for (const Screen& screen : {Screen{1024, 768, true}, Screen{1280, 720, false}, Screen{1024, 768, false}}) {
+        for (const Lesson& L : lesson_catalogue()) {
+            SCOPED_TRACE(L.id + " at " + describe(screen));
+            HeadlessApp app(screen.w, screen.h);
+            open_lesson(app.state, L);
+            app.state.lesson.presentation = screen.present;
+            app.state.lesson.picked = 0;
+            app.state.lesson.revealed = true;
+            app.frames(6);
+            for (ImGuiWindow* w : GImGui->Windows) {
+                const std::string name = w->Name;
+                const bool visual = w->Active && !(w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_MenuBar)) &&
+                                    name != "Lesson" && name != "Sampler" && name != "##MainMenuBar";
+                if (visual) {
+                    EXPECT_LE(w->ScrollMax.y, 0.0f) << name << " scrolls by " << w->ScrollMax.y << " px";
+                }
+            }
         }
     }
 }

@@ -143,9 +143,17 @@ void dataloader_draw(DataLoaderVisual& s, const VisualContext& c) {
         const size_t rows = e.batches.size();
         const float label_w = ImGui::CalcTextSize("batch 00  worker 0 ").x;
         const ImVec2 avail = ImGui::GetContentRegionAvail();
-        const float legend_h = 2.0f * ImGui::GetTextLineHeightWithSpacing();
+        // The legend's lines as they will wrap (two each on a 1024 x 768 projector in presentation
+        // mode); each row of tiles is a Dummy, which adds the item spacing below it.
+        const char* repeat_note = "augmentation repeated elsewhere this epoch (same #)";
+        const char* tile_note = "tile: dataset index; F rotated, flipped and shifted as drawn";
+        const float repeat_w = legend_width(repeat_note), note_w = ImGui::CalcTextSize(tile_note).x;
+        const float legend_lines = repeat_w + 20.0f * c.scale + note_w <= avail.x
+                                       ? 1.0f
+                                       : std::ceil(repeat_w / avail.x) + std::ceil(note_w / avail.x);
+        const float legend_h = legend_lines * ImGui::GetTextLineHeightWithSpacing();
         const float gap = 4.0f * c.scale;
-        const float by_h = rows ? (avail.y - legend_h) / static_cast<float>(rows) - gap : avail.y;
+        const float by_h = rows ? (avail.y - legend_h) / static_cast<float>(rows) - gap - ImGui::GetStyle().ItemSpacing.y : avail.y;
         const float by_w = (avail.x - label_w) / static_cast<float>(std::max(1, s.cfg.batch_size)) - gap;
         const float t = std::clamp(std::min(by_h, by_w), 14.0f, 96.0f * c.scale);
         ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -158,8 +166,7 @@ void dataloader_draw(DataLoaderVisual& s, const VisualContext& c) {
                 draw_tile(dl, ImVec2(p.x + label_w + static_cast<float>(k) * (t + gap), p.y), t, e.batches[b][k], c.scale);
             ImGui::Dummy(ImVec2(label_w + static_cast<float>(e.batches[b].size()) * (t + gap), t + gap));
         }
-        legend(kDiffer, "augmentation repeated elsewhere this epoch (same #)");
-        const char* tile_note = "tile: dataset index; F rotated, flipped and shifted as drawn";
+        legend(kDiffer, repeat_note);
         same_line_if_fits(ImGui::CalcTextSize(tile_note).x, 20.0f * c.scale);
         text_wrapped(theme::text_dim(), tile_note);
     }

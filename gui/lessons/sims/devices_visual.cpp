@@ -62,8 +62,9 @@ void devices_update(DevicesVisual& s, const VisualContext& c) {
                 s.r.gpu_missing.empty() ? s.r.gpu_error : s.r.gpu_missing);
 }
 
-void column(const char* title, bool ok, const DeviceCompare& r, bool gpu, float w) {
-    ImGui::BeginChild(title, ImVec2(w, ImGui::GetContentRegionAvail().y - 100.0f), true);
+// One device's pane, `below` pixels left under it (for the timing chart).
+void column(const char* title, bool ok, const DeviceCompare& r, bool gpu, float w, float below) {
+    ImGui::BeginChild(title, ImVec2(w, ImGui::GetContentRegionAvail().y - below), true);
     text_wrapped(theme::accent(), title);
     if (!ok) {
         text_wrapped(theme::text_warn(), "not run on this machine");
@@ -118,14 +119,15 @@ void devices_draw(DevicesVisual& s, const VisualContext& c) {
             ImGui::TextColored(r.equal() ? theme::text_ok() : theme::text_error(), "%s",
                                r.equal() ? "CPU == GPU, bit for bit" : "CPU and GPU DIFFER");
         else
-            text_wrapped(theme::text_warn(), "No GPU here (" + (r.gpu_missing.empty() ? r.gpu_error : r.gpu_missing) +
-                                                 "): only the CPU half ran.");
+            text_wrapped(theme::text_warn(), "No GPU here: only the CPU half ran (the GPU pane says why).");
         const float w = (ImGui::GetContentRegionAvail().x - 10.0f * c.scale) * 0.5f;
-        column("CPU", true, r, false, w);
+        // The panes take the height; the timing chart, only where the GPU ran, keeps its own.
+        const float chart_h = 90.0f * c.scale, below = gpu_ran ? chart_h + 2 * ImGui::GetStyle().ItemSpacing.y : 0.0f;
+        column("CPU", true, r, false, w, below);
         ImGui::SameLine(0, 10.0f * c.scale);
-        column("GPU (cuda:0)", gpu_ran, r, true, w);
+        column("GPU (cuda:0)", gpu_ran, r, true, w, below);
         if (gpu_ran) {
-            bar_chart("##times", {r.cpu_ms, r.gpu_ms}, {kSame, kDiffer}, ImVec2(std::min(400.0f * c.scale, w), 90.0f * c.scale),
+            bar_chart("##times", {r.cpu_ms, r.gpu_ms}, {kSame, kDiffer}, ImVec2(std::min(400.0f * c.scale, w), chart_h),
                       {"CPU " + fmt("%.2f ms", r.cpu_ms), "GPU " + fmt("%.2f ms", r.gpu_ms)});
         }
     }

@@ -12,6 +12,7 @@
 #include "gui/lessons/sims/gpu_repro.h"
 #include "gui/lessons/sims/sim_ui.h"
 #include "gui/lessons/sims/sims_visuals.h"
+#include "gui/panels.h"
 #include "gui/text_fit.h"
 #include "tensor/generator.h"
 #include "tensor/random.h"
@@ -155,16 +156,21 @@ void gpu_repro_draw(GpuReproVisual& s, const VisualContext& c) {
         same_line_if_fits(labelled_width(item_w, "threads per SM"));
         ImGui::SliderInt("threads per SM", &s.threads_per_sm, 1024, 2048);
         s.threads_per_sm = s.threads_per_sm / 256 * 256;
-        ImGui::PopItemWidth();
-        ImGui::TextUnformatted("your GPU:");
-        for (const GpuModel& g : gpu_models()) {
-            const std::string b = g.name + " " + std::to_string(g.sms);
-            same_line_if_fits(ImGui::CalcTextSize(b.c_str()).x + ImGui::GetStyle().FramePadding.x * 2);
-            if (ImGui::SmallButton(b.c_str())) {
-                s.sms = g.sms;
-                s.threads_per_sm = g.max_threads_per_sm;
-            }
+        // A known model sets both sliders; one combo row where five buttons took three on a projector.
+        same_line_if_fits(labelled_width(item_w, "your GPU"));
+        std::string yours = "custom";
+        for (const GpuModel& g : gpu_models())
+            if (g.sms == s.sms && g.max_threads_per_sm == s.threads_per_sm) yours = g.name;
+        if (ImGui::BeginCombo("your GPU", yours.c_str())) {
+            for (const GpuModel& g : gpu_models())
+                if (ImGui::Selectable(model_label(g).c_str(), g.name == yours)) {
+                    s.sms = g.sms;
+                    s.threads_per_sm = g.max_threads_per_sm;
+                }
+            ImGui::EndCombo();
         }
+        tooltip("Sets the two sliders to a GPU model's SMs and threads per SM.");
+        ImGui::PopItemWidth();
         if (s.key.empty()) {  // update() has not run yet
             end_sim_window();
             return;
@@ -173,13 +179,23 @@ void gpu_repro_draw(GpuReproVisual& s, const VisualContext& c) {
         text_wrapped(theme::text_dim(), launch_line(s.ref_model, r.ref));
         text_wrapped(theme::text_dim(), launch_line(s.other_model, r.other));
 
-        const float avail_h = ImGui::GetContentRegionAvail().y;
-        const float line = ImGui::GetTextLineHeightWithSpacing();
-        const float grid_h = std::max(40.0f, (avail_h - 4 * line) * 0.5f);
         const double pct = 100.0 * static_cast<double>(r.differ) / static_cast<double>(r.n);
-        text_wrapped(r.differ ? theme::text_warn() : theme::text_ok(),
-                     "PyTorch: " + group_digits(r.differ) + " of " + group_digits(r.n) + " elements change (" + fmt("%.1f", pct) + "%)" +
-                         (r.first_differ >= 0 ? ", the first at element " + group_digits(r.first_differ) : std::string()));
+        const std::string torch_text = "PyTorch: " + group_digits(r.differ) + " of " + group_digits(r.n) + " elements change (" +
+                                       fmt("%.1f", pct) + "%)" +
+                                       (r.first_differ >= 0 ? ", the first at element " + group_digits(r.first_differ) : std::string());
+        const std::string nl_text = "Noise Lab: 0 of " + group_digits(r.n) +
+                                    " elements change; element i reads word i % 4 of block i / 4 on any GPU (the first " +
+                                    group_digits(s.nl_checked) + " checked against nl::rand)";
+        const char* same_note = "identical on both GPUs";
+        const char* differ_note = "changes (cells mix in proportion); a cell is a run of consecutive elements, row by row";
+        // The two grids (the second 0.35 of the first) share what the texts around them leave, so
+        // that a 1024 x 768 projector in presentation mode shows both without scrolling.
+        const float avail_h = ImGui::GetContentRegionAvail().y, spacing = ImGui::GetStyle().ItemSpacing.y;
+        const float texts_h = wrapped_height(torch_text, w) + wrapped_height(nl_text, w) +
+                              wrapped_height(std::string(same_note) + "     " + differ_note, w - 2 * ImGui::GetFontSize()) + 2 * spacing;
+        const float line = ImGui::GetTextLineHeightWithSpacing();
+        const float grid_h = std::max(20.0f, std::min((avail_h - 4 * line) * 0.5f, (avail_h - texts_h) / 1.35f));
+        text_wrapped(r.differ ? theme::text_warn() : theme::text_ok(), torch_text);
         const int hovered = draw_cells("##pytorch_cells", r.cell_fraction, ImVec2(w, grid_h));
         if (hovered >= 0) {
             const int64_t lo = hovered * r.per_cell, hi = std::min(r.n, lo + r.per_cell);
@@ -198,15 +214,13 @@ void gpu_repro_draw(GpuReproVisual& s, const VisualContext& c) {
                         noiselab_rand_value(seed, 0, lo));
             ImGui::EndTooltip();
         }
-        text_wrapped(s.nl_differ == 0 ? theme::text_ok() : theme::text_error(),
-                     "Noise Lab: 0 of " + group_digits(r.n) + " elements change; element i reads word i % 4 of block i / 4 on any GPU "
-                     "(the first " + group_digits(s.nl_checked) + " checked against nl::rand)");
+        text_wrapped(s.nl_differ == 0 ? theme::text_ok() : theme::text_error(), nl_text);
         if (s.nl_differ != 0) text_wrapped(theme::text_error(), "MISMATCH: Noise Lab's stream depends on the grid");
         std::vector<float> same(r.cell_fraction.size(), 0.0f);
-        draw_cells("##noiselab_cells", same, ImVec2(w, std::max(20.0f, grid_h * 0.35f)));
-        legend(kSame, "identical on both GPUs");
+        draw_cells("##noiselab_cells", same, ImVec2(w, std::max(10.0f, grid_h * 0.35f)));
+        legend(kSame, same_note);
         same_line_if_fits(legend_width("changes (cells mix in proportion);"), 24.0f * c.scale);
-        legend(kDiffer, "changes (cells mix in proportion); each cell is a run of consecutive elements, row by row");
+        legend(kDiffer, differ_note);
     }
     end_sim_window();
 }

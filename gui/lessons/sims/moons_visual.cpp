@@ -285,9 +285,9 @@ void moons_draw(MoonsVisual& s, const VisualContext& c) {
             text_wrapped(theme::text_dim(), "trained in " + fmt("%.0f", w.train_ms()) + " ms, " + how);
         }
         // The plots keep a readable height when the controls above took most of a small window
-        // (the window then scrolls).
+        // (the window then scrolls; 12 lines still fit a 1024 x 768 projector in presentation mode).
         const ImVec2 avail = ImGui::GetContentRegionAvail();
-        const float plot_h = std::max(avail.y - 4, ImGui::GetFontSize() * 14);
+        const float plot_h = std::max(avail.y - 4, ImGui::GetFontSize() * 12);
         const float left = std::floor(std::min(avail.x * 0.5f, plot_h * 1.33f));
         data_plot(s, ImVec2(left, plot_h));
         ImGui::SameLine(0, 12.0f * c.scale);
