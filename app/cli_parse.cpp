@@ -110,32 +110,7 @@ uint64_t parse_uint(const std::string& text, const std::string& flag, uint64_t h
 }
 
 render::ValueRange parse_value_range(const std::string& text, const std::string& flag) {
-    const std::string s = trim(text);
-    const std::string expect = "; expected minmax, sigma:K (K > 0), quantile:Q (0 < Q < 0.5) or fixed:LO,HI (LO < HI)";
-    render::ValueRange r;
-    if (s == "minmax") return r;
-    if (s.rfind("sigma:", 0) == 0) {
-        r.mode = render::ValueRange::Mode::Sigma;
-        r.k = parse_double(s.substr(6), flag + " sigma");
-        if (!(r.k > 0.0)) throw ValueError(flag + " " + render::quote_text(text) + ": K must be > 0" + expect);
-        return r;
-    }
-    if (s.rfind("quantile:", 0) == 0) {
-        r.mode = render::ValueRange::Mode::Quantile;
-        r.q = parse_double(s.substr(9), flag + " quantile");
-        if (!(r.q > 0.0 && r.q < 0.5)) throw ValueError(flag + " " + render::quote_text(text) + ": Q must be in (0, 0.5)" + expect);
-        return r;
-    }
-    if (s.rfind("fixed:", 0) == 0) {
-        const std::vector<std::string> parts = split(s.substr(6), ',');
-        if (parts.size() != 2) throw ValueError(flag + " " + render::quote_text(text) + " needs two numbers" + expect);
-        r.mode = render::ValueRange::Mode::Fixed;
-        r.lo = parse_double(parts[0], flag + " LO");
-        r.hi = parse_double(parts[1], flag + " HI");
-        if (!(r.lo < r.hi)) throw ValueError(flag + " " + render::quote_text(text) + ": LO must be < HI" + expect);
-        return r;
-    }
-    throw ValueError(flag + " " + render::quote_text(text) + " is not a value range" + expect);
+    return render::parse_value_range(text, flag);
 }
 
 std::string value_range_str(const render::ValueRange& r) { return render::value_range_text(r); }

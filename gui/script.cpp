@@ -112,35 +112,6 @@ const std::vector<std::pair<std::string, std::string>>& keys_table() {
 
 std::vector<std::pair<std::string, std::string>> assignment_keys() { return keys_table(); }
 
-render::ValueRange parse_value_range(const std::string& text) {
-    const std::string t = lower_ascii(trim(text));
-    const std::string expect = "; expected minmax, sigma:K (0 < K <= 100), quantile:Q (0 < Q < 0.5) or fixed:LO,HI (LO < HI)";
-    render::ValueRange r;
-    if (t == "minmax" || t == "min-max") return r;
-    if (t.rfind("sigma", 0) == 0) {
-        r.mode = render::ValueRange::Mode::Sigma;
-        if (t.size() > 5) {
-            if (t[5] != ':') throw ValueError("range '" + text + "'" + expect);
-            r.k = parse_number("range", t.substr(6));
-        }
-        if (!(r.k > 0 && r.k <= 100)) throw ValueError("range '" + text + "': K out of range" + expect);
-        return r;
-    }
-    if (t.rfind("quantile:", 0) == 0) {
-        r.mode = render::ValueRange::Mode::Quantile;
-        r.q = parse_number("range", t.substr(9));
-        if (!(r.q > 0 && r.q < 0.5)) throw ValueError("range '" + text + "': Q out of range" + expect);
-        return r;
-    }
-    if (t.rfind("fixed:", 0) == 0) {
-        r.mode = render::ValueRange::Mode::Fixed;
-        parse_pair({"range", t.substr(6)}, r.lo, r.hi);
-        if (!(r.lo < r.hi)) throw ValueError("range '" + text + "': LO must be < HI" + expect);
-        return r;
-    }
-    throw ValueError("range '" + text + "' is not a value range" + expect);
-}
-
 Assignment parse_assignment(const std::string& text) {
     const std::string t = trim(text);
     const size_t eq = t.find('=');
@@ -230,7 +201,7 @@ void apply_assignment(AppState& s, const Assignment& a) {
     } else if (k == "colormap") {
         s.image.colormap = render::parse_colormap(lower_ascii(v));
     } else if (k == "range") {
-        s.image.range = parse_value_range(v);
+        s.image.range = render::parse_value_range(v, "range");
         s.image.range_chosen = true;
     } else if (k == "offset") {
         sp.restore_offset = parse_seed_like("offset", v);

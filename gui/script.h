@@ -28,7 +28,6 @@ std::vector<std::pair<std::string, std::string>> assignment_keys();
 
 // Image value ranges as `noiselab sample --range` writes them (render::value_range_text): minmax,
 // sigma:K, quantile:Q, fixed:LO,HI.
-render::ValueRange parse_value_range(const std::string& text);  // ValueError naming the text
 
 struct ScriptStep {
     int64_t frame = 1;  // applied before this frame (frames count from 1)

@@ -98,7 +98,7 @@ void apply_extra(AppState& s, const json& extra) {
     }
     if (extra.contains("range")) {
         try {
-            s.image.range = parse_value_range(get_string(extra["range"], "range"));
+            s.image.range = render::parse_value_range(get_string(extra["range"], "range"), "session range");
         } catch (const ValueError& e) {
             bad("range", e.what());
         }

@@ -2,6 +2,7 @@
 // tensors wrapped into a square, mapped through a colormap (one channel) or shown as RGB.
 #include <algorithm>
 #include <cmath>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 
 #include "gui/render/canvas.h"
 #include "gui/render/image.h"
+#include "gui/render/number_list.h"
 #include "gui/render/style.h"
 #include "tensor/errors.h"
 
@@ -156,6 +158,40 @@ std::string value_range_text(const ValueRange& r) {
         case ValueRange::Mode::Quantile: return "quantile:" + shortest_decimal(r.q);
     }
     return "minmax";
+}
+
+ValueRange parse_value_range(const std::string& text, const std::string& what) {
+    std::string s;
+    for (char ch : text)
+        if (ch != ' ' && ch != '\t') s += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const std::string expect = "; expected minmax, sigma:K (K > 0), quantile:Q (0 < Q < 0.5) or fixed:LO,HI (LO < HI)";
+    const std::string quoted = what + " " + quote_text(text);
+    ValueRange r;
+    if (s == "minmax" || s == "min-max") return r;
+    if (s == "sigma" || s.rfind("sigma:", 0) == 0) {
+        r.mode = ValueRange::Mode::Sigma;
+        if (s.size() > 5) r.k = parse_number(s.substr(6), what + " sigma");
+        if (!(r.k > 0.0)) throw ValueError(quoted + ": K must be > 0" + expect);
+        return r;
+    }
+    if (s.rfind("quantile:", 0) == 0) {
+        r.mode = ValueRange::Mode::Quantile;
+        r.q = parse_number(s.substr(9), what + " quantile");
+        if (!(r.q > 0.0 && r.q < 0.5)) throw ValueError(quoted + ": Q must be in (0, 0.5)" + expect);
+        return r;
+    }
+    if (s.rfind("fixed:", 0) == 0) {
+        const std::string pair = s.substr(6);
+        const size_t comma = pair.find(',');
+        if (comma == std::string::npos || pair.find(',', comma + 1) != std::string::npos)
+            throw ValueError(quoted + " needs two numbers" + expect);
+        r.mode = ValueRange::Mode::Fixed;
+        r.lo = parse_number(pair.substr(0, comma), what + " LO");
+        r.hi = parse_number(pair.substr(comma + 1), what + " HI");
+        if (!(r.lo < r.hi)) throw ValueError(quoted + ": LO must be < HI" + expect);
+        return r;
+    }
+    throw ValueError(quoted + " is not a value range" + expect);
 }
 
 void quantile_pair(std::vector<double>& v, double q, double& lo, double& hi) {

@@ -40,6 +40,10 @@ void resolve_range(const Tensor& t, const ValueRange& r, double& lo, double& hi)
 // the same doubles: what `noiselab sample --range` and the app's range= read, and what recipes
 // and sessions store (one writer for both).
 std::string value_range_text(const ValueRange& r);
+// The one reader of those texts, for `noiselab sample --range`, the app's range= and the recipes
+// and sessions: also "min-max", a bare "sigma" (k = 3) and any letter case. A ValueError starts
+// with `what` ("--range", "range"), quotes the text and lists the valid forms.
+ValueRange parse_value_range(const std::string& text, const std::string& what);
 // v as the shortest decimal that reads back as the same double; integers in full ("10", not
 // "1e+01"), "inf" / "-inf", "-0".
 std::string shortest_decimal(double v);

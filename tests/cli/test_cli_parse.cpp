@@ -96,6 +96,21 @@ TEST(ParseRange, AllModesAndRoundTrip) {
     for (const char* bad : {"sigma:0", "sigma:-1", "sigma:x", "fixed:3,1", "fixed:1", "fixed:a,b", "max", "", "quantile:0",
                             "quantile:0.5", "quantile:-0.1", "quantile:x"})
         EXPECT_THROW(parse_value_range(bad), ValueError) << bad;
+    // One reader for the command line, the app and the sessions: any case, "min-max", a bare
+    // "sigma" (k = 3), spaces; K above 100 too (the app refused what the command line wrote).
+    EXPECT_EQ(parse_value_range("Min-Max").mode, render::ValueRange::Mode::MinMax);
+    EXPECT_EQ(parse_value_range("sigma").k, 3.0);
+    EXPECT_EQ(parse_value_range("SIGMA:250").k, 250.0);
+    const render::ValueRange spaced = parse_value_range(" fixed: -1 , 2 ");
+    EXPECT_EQ(spaced.lo, -1.0);
+    EXPECT_EQ(spaced.hi, 2.0);
+    EXPECT_THROW(parse_value_range("fixed:1,2,3"), ValueError);
+    try {
+        parse_value_range("quantile:0.7", "range");
+        FAIL();
+    } catch (const ValueError& e) {
+        EXPECT_EQ(std::string(e.what()).rfind("range 'quantile:0.7': Q must be in (0, 0.5)", 0), 0u) << e.what();
+    }
 }
 
 TEST(FormatDouble, ShortestExactText) {

@@ -383,7 +383,7 @@ TEST(GuiGridPixels, AreImageGridsPixelsExactly) {
                 for (int cols : {0, 3})
                     for (int pad : {0, 1, 2}) {
                         o.colormap = cm;
-                        o.range = parse_value_range(range);
+                        o.range = render::parse_value_range(range, "range");
                         o.columns = cols;
                         o.padding = pad;
                         const render::Image fast = grid_pixels(t, o), ref = render::image_grid(t, o);

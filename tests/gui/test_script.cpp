@@ -64,7 +64,7 @@ TEST(GuiScript, CauchyGetsAQuantileMapUnlessARangeWasChosen) {
     apply_assignment(t, {"range", "quantile:0.05"});
     EXPECT_EQ(t.image.range.q, 0.05);
     EXPECT_EQ(render::value_range_text(t.image.range), "quantile:0.05");
-    EXPECT_EQ(parse_value_range(render::value_range_text(t.image.range)).q, 0.05);
+    EXPECT_EQ(render::parse_value_range(render::value_range_text(t.image.range), "range").q, 0.05);
 }
 
 TEST(GuiScript, WorkspaceOpensTheModelsTabs) {
