@@ -16,13 +16,6 @@ namespace nl::app {
 
 namespace {
 
-std::string trim(const std::string& s) {
-    const size_t b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) return "";
-    const size_t e = s.find_last_not_of(" \t");
-    return s.substr(b, e - b + 1);
-}
-
 std::vector<std::string> split(const std::string& s, char sep) {
     std::vector<std::string> parts;
     size_t start = 0;
@@ -45,11 +38,11 @@ bool all_digits(const std::string& s) {
 }  // namespace
 
 Shape parse_shape(const std::string& text, const std::string& flag) {
-    std::string s = trim(text);
+    std::string s = render::trim_spaces(text);
     if (s.size() >= 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
     const std::string expect = "; expected 1 to " + std::to_string(kMaxRank) +
                                " comma-separated integer sizes >= 1, e.g. 64,1,28,28";
-    if (trim(s).empty()) throw ShapeError(flag + " " + render::quote_text(text) + " is empty" + expect);
+    if (render::trim_spaces(s).empty()) throw ShapeError(flag + " " + render::quote_text(text) + " is empty" + expect);
     const char sep = (s.find(',') == std::string::npos && s.find('x') != std::string::npos) ? 'x' : ',';
     const std::vector<std::string> parts = split(s, sep);
     if (parts.size() > kMaxRank)
@@ -57,7 +50,7 @@ Shape parse_shape(const std::string& text, const std::string& flag) {
     Shape shape;
     int64_t numel = 1;
     for (size_t i = 0; i < parts.size(); ++i) {
-        const std::string p = trim(parts[i]);
+        const std::string p = render::trim_spaces(parts[i]);
         const std::string where = flag + " " + render::quote_text(text) + ": size " + std::to_string(i + 1);
         if (p.empty()) throw ShapeError(where + " is empty" + expect);
         if (p[0] == '-') throw ShapeError(where + " (" + p + ") is negative" + expect);
@@ -83,7 +76,7 @@ std::vector<double> parse_double_list(const std::string& text, const std::string
 }
 
 int64_t parse_int(const std::string& text, const std::string& flag, int64_t lo, int64_t hi) {
-    const std::string s = trim(text);
+    const std::string s = render::trim_spaces(text);
     const std::string expect = "; expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
     const bool neg = !s.empty() && s[0] == '-';
     const std::string digits = (neg || (!s.empty() && s[0] == '+')) ? s.substr(1) : s;
@@ -95,7 +88,7 @@ int64_t parse_int(const std::string& text, const std::string& flag, int64_t lo, 
 }
 
 uint64_t parse_uint(const std::string& text, const std::string& flag, uint64_t hi) {
-    const std::string s = trim(text);
+    const std::string s = render::trim_spaces(text);
     const std::string expect = "; expected an integer in [0, " + std::to_string(hi) + "] (decimal or 0x hex)";
     const bool hex = s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
     const std::string digits = hex ? s.substr(2) : s;

@@ -2,6 +2,7 @@
 // never turns into a silently different tensor.
 #include "gui/render/number_list.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -12,16 +13,12 @@
 
 namespace nl::render {
 
-namespace {
-
-std::string trim(const std::string& s) {
-    const size_t b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) return "";
-    const size_t e = s.find_last_not_of(" \t");
-    return s.substr(b, e - b + 1);
+std::string trim_spaces(const std::string& s) {
+    size_t a = 0, b = s.size();
+    while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
+    while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+    return s.substr(a, b - a);
 }
-
-}  // namespace
 
 std::string quote_text(const std::string& s) {
     std::string out = "'";
@@ -31,7 +28,7 @@ std::string quote_text(const std::string& s) {
 }
 
 double parse_number(const std::string& text, const std::string& what, bool allow_neg_inf) {
-    const std::string s = trim(text);
+    const std::string s = trim_spaces(text);
     if (allow_neg_inf && (s == "-inf" || s == "-Inf" || s == "-INF")) return -std::numeric_limits<double>::infinity();
     const std::string expect = allow_neg_inf ? "a finite number or -inf" : "a finite number";
     if (s.empty()) throw ValueError(what + " is empty; expected " + expect);
@@ -47,9 +44,9 @@ double parse_number(const std::string& text, const std::string& what, bool allow
 
 std::vector<double> parse_number_list(const std::string& text, const std::string& what, size_t max_count,
                                       bool allow_neg_inf) {
-    std::string s = trim(text);
+    std::string s = trim_spaces(text);
     if (s.size() >= 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
-    if (trim(s).empty()) throw ValueError(what + " is empty; expected comma-separated numbers, e.g. 0.1,0.2,0.7");
+    if (trim_spaces(s).empty()) throw ValueError(what + " is empty; expected comma-separated numbers, e.g. 0.1,0.2,0.7");
     size_t count = 1;
     for (char c : s) count += c == ',';
     if (count > max_count) throw ValueError(what + " has " + std::to_string(count) + " values; at most " + std::to_string(max_count));

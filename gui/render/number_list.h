@@ -18,6 +18,8 @@ std::vector<double> parse_number_list(const std::string& text, const std::string
                                       bool allow_neg_inf = false);
 // The shortest decimals that read back as the same doubles, joined by `separator`.
 std::string join_numbers(const std::vector<double>& v, const char* separator = ",");
+// `s` without the white space (spaces, tabs, line breaks) around it.
+std::string trim_spaces(const std::string& s);
 // User text for a message: quoted, at most 80 characters, control characters replaced.
 std::string quote_text(const std::string& s);
 

@@ -25,7 +25,10 @@ std::string describe(const Screen& s) {
 
 }  // namespace
 
-TEST(LessonFit, NothingRunsPastTheRightEdgeOnAProjector) {
+// Every lesson at each screen size: `check(phase)` after a few frames before the prediction
+// ("before the answer") and after it, with the visual ("with the visual").
+template <class Check>
+void each_lesson_on_each_screen(Check check) {
     for (const Screen& screen : {Screen{1024, 768, true}, Screen{1280, 720, false}, Screen{1024, 768, false}}) {
         for (const Lesson& L : lesson_catalogue()) {
             SCOPED_TRACE(L.id + " at " + describe(screen));
@@ -33,13 +36,19 @@ TEST(LessonFit, NothingRunsPastTheRightEdgeOnAProjector) {
             open_lesson(app.state, L);
             app.state.lesson.presentation = screen.present;
             app.frames(3);
-            for (const std::string& o : nl::test::imgui_overflows()) ADD_FAILURE() << "before the answer: " << o;
+            check("before the answer");
             app.state.lesson.picked = 0;
             app.state.lesson.revealed = true;
             app.frames(4);
-            for (const std::string& o : nl::test::imgui_overflows()) ADD_FAILURE() << "with the visual: " << o;
+            check("with the visual");
         }
     }
+}
+
+TEST(LessonFit, NothingRunsPastTheRightEdgeOnAProjector) {
+    each_lesson_on_each_screen([](const char* phase) {
+        for (const std::string& o : nl::test::imgui_overflows()) ADD_FAILURE() << phase << ": " << o;
+    });
 }
 
 // Nor does any lesson's visual need scrolling there: what a class looks at is all in view. (The
@@ -47,23 +56,14 @@ TEST(LessonFit, NothingRunsPastTheRightEdgeOnAProjector) {
 // the sampler lessons show in the normal window; panes inside a visual, such as lesson 9's list
 // of first values, may scroll on their own.)
 TEST(LessonFit, EveryVisualIsInViewWithoutScrollingOnAProjector) {
-    for (const Screen& screen : {Screen{1024, 768, true}, Screen{1280, 720, false}, Screen{1024, 768, false}}) {
-        for (const Lesson& L : lesson_catalogue()) {
-            SCOPED_TRACE(L.id + " at " + describe(screen));
-            HeadlessApp app(screen.w, screen.h);
-            open_lesson(app.state, L);
-            app.state.lesson.presentation = screen.present;
-            app.state.lesson.picked = 0;
-            app.state.lesson.revealed = true;
-            app.frames(6);
-            for (ImGuiWindow* w : GImGui->Windows) {
-                const std::string name = w->Name;
-                const bool visual = w->Active && !(w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_MenuBar)) &&
-                                    name != "Lesson" && name != "Sampler" && name != "##MainMenuBar";
-                if (visual) {
-                    EXPECT_LE(w->ScrollMax.y, 0.0f) << name << " scrolls by " << w->ScrollMax.y << " px";
-                }
+    each_lesson_on_each_screen([](const char* phase) {
+        for (ImGuiWindow* w : GImGui->Windows) {
+            const std::string name = w->Name;
+            const bool visual = w->Active && !(w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_MenuBar)) &&
+                                name != "Lesson" && name != "Sampler" && name != "##MainMenuBar";
+            if (visual) {
+                EXPECT_LE(w->ScrollMax.y, 0.0f) << phase << ": " << name << " scrolls by " << w->ScrollMax.y << " px";
             }
         }
-    }
+    });
 }
