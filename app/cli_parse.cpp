@@ -108,7 +108,7 @@ render::ValueRange parse_value_range(const std::string& text, const std::string&
 
 std::string value_range_str(const render::ValueRange& r) { return render::value_range_text(r); }
 
-std::string format_double(double v) { return render::shortest_decimal(v); }
+std::string format_double(double v) { return shortest_decimal(v); }
 
 std::string join_doubles(const std::vector<double>& v) { return render::join_numbers(v); }
 

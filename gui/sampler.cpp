@@ -6,12 +6,12 @@
 #include <cmath>
 #include <limits>
 #include <random>
-#include <sstream>
 
 #include "gui/render/number_list.h"
 #include "gui/text_util.h"
 #include "tensor/backend.h"
 #include "tensor/errors.h"
+#include "tensor/number_text.h"
 #include "tensor/random.h"
 
 namespace nl::gui {
@@ -83,17 +83,10 @@ const DistInfo kDists[kDistCount] = {
      true, false, true, "logits"},
 };
 
-std::string num(double v) {
-    std::ostringstream os;
-    os.precision(10);
-    os << v;
-    return os.str();
-}
-
 // The real limits (the panel's finite bounds once printed as -inf / inf, so a value beyond them
 // was refused with a range that seemed to include it).
 std::string range_text(const ParamInfo& p) {
-    return std::string(p.min_open ? "(" : "[") + num(p.min) + ", " + num(p.max) + (p.max_open ? ")" : "]");
+    return std::string(p.min_open ? "(" : "[") + shortest_decimal(p.min) + ", " + shortest_decimal(p.max) + (p.max_open ? ")" : "]");
 }
 
 bool in_range(const ParamInfo& p, double v) {
@@ -201,7 +194,7 @@ std::string weights_problem(DistKind k, const std::vector<double>& w) {
         bool any_finite = false;
         for (size_t i = 0; i < w.size(); ++i) {
             if (std::isnan(w[i]) || w[i] == std::numeric_limits<double>::infinity())
-                return what + " value " + std::to_string(i + 1) + " (" + num(w[i]) + ") is out of range; expected a finite number or -inf";
+                return what + " value " + std::to_string(i + 1) + " (" + shortest_decimal(w[i]) + ") is out of range; expected a finite number or -inf";
             any_finite = any_finite || std::isfinite(w[i]);
         }
         return any_finite ? "" : what + ": every logit is -inf; at least one must be finite";
@@ -209,7 +202,7 @@ std::string weights_problem(DistKind k, const std::vector<double>& w) {
     double sum = 0.0;
     for (size_t i = 0; i < w.size(); ++i) {
         if (!(w[i] >= 0.0) || !std::isfinite(w[i]))
-            return what + " value " + std::to_string(i + 1) + " (" + num(w[i]) + ") is out of range; expected finite weights >= 0";
+            return what + " value " + std::to_string(i + 1) + " (" + shortest_decimal(w[i]) + ") is out of range; expected finite weights >= 0";
         sum += w[i];
     }
     return sum > 0.0 ? "" : what + ": the weights sum to 0; expected a positive sum";
@@ -262,10 +255,10 @@ void set_param(SamplerSettings& s, const std::string& name, double value) {
     }
     const ParamInfo& p = d.params[i];
     if (!in_range(p, value))
-        throw ValueError(std::string(d.name) + ": " + p.name + "=" + num(value) + " is out of range; valid: " +
+        throw ValueError(std::string(d.name) + ": " + p.name + "=" + shortest_decimal(value) + " is out of range; valid: " +
                          range_text(p));
     if (p.integer && value != std::round(value))
-        throw ValueError(std::string(d.name) + ": " + p.name + "=" + num(value) + " must be an integer");
+        throw ValueError(std::string(d.name) + ": " + p.name + "=" + shortest_decimal(value) + " must be an integer");
     s.params[i] = value;
 }
 
@@ -276,7 +269,7 @@ std::string enforce_valid(SamplerSettings& s) {
     for (int i = 0; i < d.param_count; ++i) {
         const double v = clamp_param(d.params[i], s.params[i]);
         if (v != s.params[i] && !(std::isnan(v) && std::isnan(s.params[i]))) {
-            note(std::string(d.params[i].name) + " must be in " + range_text(d.params[i]) + ", set to " + num(v));
+            note(std::string(d.params[i].name) + " must be in " + range_text(d.params[i]) + ", set to " + shortest_decimal(v));
             s.params[i] = v;
         }
     }
@@ -287,15 +280,15 @@ std::string enforce_valid(SamplerSettings& s) {
         const double top = d.params[1].max;  // low at the top of its range: move low down instead
         if (s.params[0] + 1 <= top) {
             s.params[1] = s.params[0] + 1;
-            note("high must be > low, set to " + num(s.params[1]));
+            note("high must be > low, set to " + shortest_decimal(s.params[1]));
         } else {
             s.params[1] = top;
             s.params[0] = top - 1;
-            note("high must be > low, set to " + num(top) + " and low to " + num(top - 1));
+            note("high must be > low, set to " + shortest_decimal(top) + " and low to " + shortest_decimal(top - 1));
         }
     }
     if (s.dist == DistKind::RandInt && s.params[1] <= s.params[0]) {
-        note("high must be > low, set to " + num(s.params[0] + 1));
+        note("high must be > low, set to " + shortest_decimal(s.params[0] + 1));
         s.params[1] = s.params[0] + 1;
     }
     if (const std::string why = weights_problem(s); !why.empty()) {
@@ -355,12 +348,12 @@ void validate(const SamplerSettings& s) {
     const DistInfo& d = dist_info(s.dist);
     for (int i = 0; i < d.param_count; ++i)
         if (!in_range(d.params[i], s.params[i]))
-            throw ValueError(std::string(d.name) + ": " + d.params[i].name + "=" + num(s.params[i]) +
+            throw ValueError(std::string(d.name) + ": " + d.params[i].name + "=" + shortest_decimal(s.params[i]) +
                              " is out of range; valid: " + range_text(d.params[i]));
     if (s.dist == DistKind::Uniform && !(s.params[1] > s.params[0]))
-        throw ValueError("uniform: high=" + num(s.params[1]) + " must be > low=" + num(s.params[0]));
+        throw ValueError("uniform: high=" + shortest_decimal(s.params[1]) + " must be > low=" + shortest_decimal(s.params[0]));
     if (s.dist == DistKind::RandInt && s.params[1] <= s.params[0])
-        throw ValueError("randint: high=" + num(s.params[1]) + " must be > low=" + num(s.params[0]));
+        throw ValueError("randint: high=" + shortest_decimal(s.params[1]) + " must be > low=" + shortest_decimal(s.params[0]));
     if (const std::string why = weights_problem(s); !why.empty()) throw ValueError(std::string(d.name) + ": " + why);
     if (s.dist == DistKind::RandPerm && s.shape.size() != 1)
         throw ShapeError("randperm: shape " + shape_str(s.shape) + " has rank " + std::to_string(s.shape.size()) +
@@ -487,7 +480,7 @@ std::string untested_reason(const SamplerSettings& s) {
 std::string describe(const SamplerSettings& s) {
     const DistInfo& d = dist_info(s.dist);
     std::string out = std::string(d.name) + "(";
-    for (int i = 0; i < d.param_count; ++i) out += (i ? ", " : "") + std::string(d.params[i].name) + "=" + num(s.params[i]);
+    for (int i = 0; i < d.param_count; ++i) out += (i ? ", " : "") + std::string(d.params[i].name) + "=" + shortest_decimal(s.params[i]);
     if (s.dist == DistKind::RandPerm && !s.shape.empty()) out += "n=" + std::to_string(s.shape[0]);
     if (d.weights) {
         // A title, not a record: long lists show their first values and their length.
@@ -519,31 +512,31 @@ std::string torch_equivalent(const SamplerSettings& s) {
     switch (s.dist) {
         case DistKind::Normal:
             out += "x = torch.randn((" + shape + "), " + opts + gen + ")";
-            if (a != 0.0 || b != 1.0) out += " * " + num(b) + " + " + num(a);
+            if (a != 0.0 || b != 1.0) out += " * " + shortest_decimal(b) + " + " + shortest_decimal(a);
             break;
         case DistKind::Uniform:
-            out += "x = torch.empty((" + shape + "), " + opts + ").uniform_(" + num(a) + ", " + num(b) + gen + ")";
+            out += "x = torch.empty((" + shape + "), " + opts + ").uniform_(" + shortest_decimal(a) + ", " + shortest_decimal(b) + gen + ")";
             break;
         case DistKind::LogNormal:
-            out += "x = torch.empty((" + shape + "), " + opts + ").log_normal_(" + num(a) + ", " + num(b) + gen + ")";
+            out += "x = torch.empty((" + shape + "), " + opts + ").log_normal_(" + shortest_decimal(a) + ", " + shortest_decimal(b) + gen + ")";
             break;
         case DistKind::Exponential:
-            out += "x = torch.empty((" + shape + "), " + opts + ").exponential_(" + num(a) + gen + ")";
+            out += "x = torch.empty((" + shape + "), " + opts + ").exponential_(" + shortest_decimal(a) + gen + ")";
             break;
         case DistKind::Cauchy:
-            out += "x = torch.empty((" + shape + "), " + opts + ").cauchy_(" + num(a) + ", " + num(b) + gen + ")";
+            out += "x = torch.empty((" + shape + "), " + opts + ").cauchy_(" + shortest_decimal(a) + ", " + shortest_decimal(b) + gen + ")";
             break;
         case DistKind::RandInt:
-            out += "x = torch.randint(" + num(a) + ", " + num(b) + ", (" + shape + "), " + opts + gen + ")";
+            out += "x = torch.randint(" + shortest_decimal(a) + ", " + shortest_decimal(b) + ", (" + shape + "), " + opts + gen + ")";
             break;
         case DistKind::Bernoulli:
-            out += "x = torch.bernoulli(torch.full((" + shape + "), " + num(a) + ", " + opts + ")" + gen + ")";
+            out += "x = torch.bernoulli(torch.full((" + shape + "), " + shortest_decimal(a) + ", " + opts + ")" + gen + ")";
             break;
         case DistKind::Geometric:
-            out += "x = torch.empty((" + shape + "), " + opts + ").geometric_(" + num(a) + gen + ")";
+            out += "x = torch.empty((" + shape + "), " + opts + ").geometric_(" + shortest_decimal(a) + gen + ")";
             break;
         case DistKind::Poisson:
-            out += "x = torch.poisson(torch.full((" + shape + "), " + num(a) + ", " + opts + ")" + gen + ")";
+            out += "x = torch.poisson(torch.full((" + shape + "), " + shortest_decimal(a) + ", " + opts + ")" + gen + ")";
             break;
         case DistKind::RandPerm:
             out += "x = torch.randperm(" + std::to_string(s.shape.empty() ? 0 : s.shape[0]) + ", " + opts + gen + ")";
@@ -553,7 +546,7 @@ std::string torch_equivalent(const SamplerSettings& s) {
             const int64_t n = shape_numel(s.shape);
             std::string list;
             for (size_t i = 0; i < s.weights.size(); ++i)
-                list += (i ? ", " : "") + (std::isinf(s.weights[i]) ? std::string("float(\"-inf\")") : num(s.weights[i]));
+                list += (i ? ", " : "") + (std::isinf(s.weights[i]) ? std::string("float(\"-inf\")") : shortest_decimal(s.weights[i]));
             list = "[" + list + "]";
             const std::string reshape = s.shape.size() == 1 ? "" : ".reshape(" + shape + ")";
             std::string probs = "probs";
@@ -565,7 +558,7 @@ std::string torch_equivalent(const SamplerSettings& s) {
                     out += "x = logits.argmax().expand(" + std::to_string(n) + ")" + reshape;
                     break;
                 }
-                probs = "torch.softmax(logits / " + num(a) + ", dim=-1)";
+                probs = "torch.softmax(logits / " + shortest_decimal(a) + ", dim=-1)";
             }
             out += "x = torch.multinomial(" + probs + ", " + std::to_string(n) + ", replacement=" +
                    (s.replacement || s.dist == DistKind::Categorical ? "True" : "False") + gen + ")" + reshape;
@@ -578,7 +571,7 @@ std::string torch_equivalent(const SamplerSettings& s) {
 std::string cli_equivalent(const SamplerSettings& s, uint64_t offset) {
     const DistInfo& d = dist_info(s.dist);
     std::string out = "noiselab sample --dist " + std::string(d.name);
-    for (int i = 0; i < d.param_count; ++i) out += " --" + std::string(d.params[i].name) + " " + num(s.params[i]);
+    for (int i = 0; i < d.param_count; ++i) out += " --" + std::string(d.params[i].name) + " " + shortest_decimal(s.params[i]);
     // "--logits=-inf,2": with a space, a list starting with "-inf" would read as a flag.
     if (d.weights) out += std::string(" --") + d.weights + "=" + render::join_numbers(s.weights);
     if (s.dist == DistKind::Multinomial && s.replacement) out += " --replacement";

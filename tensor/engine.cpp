@@ -5,9 +5,9 @@
 
 #include <cctype>
 #include <cmath>
-#include <sstream>
 
 #include "tensor/errors.h"
+#include "tensor/number_text.h"
 #include "tensor/ops.h"
 #include "tensor/random.h"
 
@@ -70,13 +70,6 @@ std::string engine_shape_problem(Engine engine, const Shape& shape) {
 }
 
 namespace {
-
-std::string num(double v) {
-    std::ostringstream os;
-    os.precision(17);
-    os << v;
-    return os.str();
-}
 
 // The generator's stream id selects an independent sequence by changing the engine's seed.
 uint64_t mix_stream(uint64_t seed, uint32_t stream) {
@@ -147,7 +140,7 @@ Tensor& uniform_(Tensor& t, double from, double to, Engine engine, Generator* ge
     if (engine == Engine::Philox) return uniform_(t, from, to, gen);
     require_floating(t.dtype(), "uniform_", engine);
     if (!std::isfinite(from) || !std::isfinite(to) || !(from <= to) || !std::isfinite(to - from))
-        throw ValueError("uniform_ expects finite from <= to, but found from=" + num(from) + " to=" + num(to));
+        throw ValueError("uniform_ expects finite from <= to, but found from=" + shortest_decimal(from) + " to=" + shortest_decimal(to));
     engine_fill(t, EngineDist::Uniform, 0.0, 1.0, engine, gen, "uniform_");
     // from + (to - from) * u in double, rounded once to t's dtype (the engines' u has at most 53 bits).
     if (from != 0.0 || to != 1.0) t.copy_(add(mul(t.to(DType::Float64), to - from), from).to(t.dtype()));
@@ -163,27 +156,27 @@ Tensor randn(const Shape& shape, TensorOptions opts, Engine engine, Generator* g
 Tensor& normal_(Tensor& t, double mean, double std, Engine engine, Generator* gen) {
     if (engine == Engine::Philox) return normal_(t, mean, std, gen);
     require_floating(t.dtype(), "normal_", engine);
-    if (!std::isfinite(mean)) throw ValueError("normal_: mean must be finite, got " + num(mean));
+    if (!std::isfinite(mean)) throw ValueError("normal_: mean must be finite, got " + shortest_decimal(mean));
     if (!(std >= 0.0) || !std::isfinite(std))
-        throw ValueError("normal expects std >= 0.0 (and finite), but found std " + num(std));
+        throw ValueError("normal expects std >= 0.0 (and finite), but found std " + shortest_decimal(std));
     return engine_fill(t, EngineDist::Normal, mean, std, engine, gen, "normal_");
 }
 
 Tensor& log_normal_(Tensor& t, double mean, double std, Engine engine, Generator* gen) {
     if (engine == Engine::Philox) return log_normal_(t, mean, std, gen);
     require_floating(t.dtype(), "log_normal_", engine);
-    if (!std::isfinite(mean)) throw ValueError("log_normal_: mean must be finite, got " + num(mean));
+    if (!std::isfinite(mean)) throw ValueError("log_normal_: mean must be finite, got " + shortest_decimal(mean));
     if (!(std > 0.0) || !std::isfinite(std))
-        throw ValueError("log_normal_ expects std > 0.0 (and finite), but found std=" + num(std));
+        throw ValueError("log_normal_ expects std > 0.0 (and finite), but found std=" + shortest_decimal(std));
     return engine_fill(t, EngineDist::LogNormal, mean, std, engine, gen, "log_normal_");
 }
 
 Tensor poisson(double lambda, const Shape& shape, TensorOptions opts, Engine engine, Generator* gen) {
     if (!(lambda >= 0.0) || !std::isfinite(lambda))
-        throw ValueError("poisson expects lambda >= 0 (and finite), but found lambda=" + num(lambda));
+        throw ValueError("poisson expects lambda >= 0 (and finite), but found lambda=" + shortest_decimal(lambda));
     // cuRAND's counts are 32-bit: keep the rate ten standard deviations below 2^32.
     if (engine != Engine::Philox && lambda + 10.0 * std::sqrt(lambda) >= 4294967296.0)
-        throw ValueError(std::string("poisson (engine ") + engine_name(engine) + "): lambda=" + num(lambda) +
+        throw ValueError(std::string("poisson (engine ") + engine_name(engine) + "): lambda=" + shortest_decimal(lambda) +
                          " is too large for cuRAND's 32-bit counts; valid: lambda <= 4.29e9 (engine philox has no such limit)");
     if (opts.dtype == DType::Bool || opts.dtype == DType::UInt8)
         throw DTypeError(std::string("poisson: dtype ") + dtype_name(opts.dtype) +

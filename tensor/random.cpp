@@ -11,6 +11,7 @@
 #include "tensor/backend.h"
 #include "tensor/detmath.h"
 #include "tensor/errors.h"
+#include "tensor/number_text.h"
 #include "tensor/philox.h"
 #include "tensor/random_block.h"
 #include "tensor/simd/cpu_random.h"
@@ -19,13 +20,6 @@
 namespace nl {
 
 namespace {
-
-std::string num(double v) {
-    std::ostringstream os;
-    os.precision(17);
-    os << v;
-    return os.str();
-}
 
 Generator& resolve(Generator* gen, Device device) { return gen ? *gen : default_generator(device); }
 
@@ -37,7 +31,7 @@ void require_floating(DType d, const char* op) {
 
 void require_finite(double v, const char* op, const char* what) {
     if (!std::isfinite(v))
-        throw ValueError(std::string(op) + ": " + what + " must be finite, got " + num(v));
+        throw ValueError(std::string(op) + ": " + what + " must be finite, got " + shortest_decimal(v));
 }
 
 // Scalar location and scale parameters of the float32 / float16 / bfloat16 normal, log-normal and
@@ -46,7 +40,7 @@ void require_finite(double v, const char* op, const char* what) {
 void require_float32_range(double v, DType dt, const char* op, const char* what) {
     const double most = std::numeric_limits<float>::max();
     if (dt == DType::Float64 || !(std::fabs(v) > most)) return;
-    auto short_num = [](double x) {  // 6 digits: "1e+39", not num()'s "9.9999999999999994e+38"
+    auto short_num = [](double x) {  // 6 digits: float's largest as "3.40282e+38", not its exact "3.4028234663852886e+38"
         std::ostringstream os;
         os << x;
         return os.str();
@@ -116,7 +110,7 @@ void check_int_range(int64_t low, int64_t high, DType d, const char* op) {
 
 void check_probability(double p, const char* op) {
     if (!(p >= 0.0 && p <= 1.0))
-        throw ValueError(std::string(op) + " expects p to be in [0, 1], but got p=" + num(p));
+        throw ValueError(std::string(op) + " expects p to be in [0, 1], but got p=" + shortest_decimal(p));
 }
 
 }  // namespace
@@ -127,14 +121,14 @@ Tensor& uniform_(Tensor& t, double from, double to, Generator* gen) {
     require_finite(from, "uniform_", "from");
     require_finite(to, "uniform_", "to");
     if (from > to)
-        throw ValueError("uniform_ expects to return a [from, to) range, but found from=" + num(from) +
-                         " > to=" + num(to));
+        throw ValueError("uniform_ expects to return a [from, to) range, but found from=" + shortest_decimal(from) +
+                         " > to=" + shortest_decimal(to));
     const double limit = t.dtype() == DType::Float64 ? std::numeric_limits<double>::max()
                          : t.dtype() == DType::Float16 ? 65504.0
                                                        : std::numeric_limits<float>::max();
     if (to - from > limit)
-        throw ValueError("uniform_ expects to-from <= " + num(limit) + " for " + dtype_name(t.dtype()) +
-                         ", but found to=" + num(to) + " and from=" + num(from));
+        throw ValueError("uniform_ expects to-from <= " + shortest_decimal(limit) + " for " + dtype_name(t.dtype()) +
+                         ", but found to=" + shortest_decimal(to) + " and from=" + shortest_decimal(from));
     RandomRequest r;
     r.kind = RandomKind::Uniform;
     r.a = from;
@@ -152,7 +146,7 @@ Tensor& normal_(Tensor& t, double mean, double std, Generator* gen) {
     require_floating(t.dtype(), "normal_");
     require_finite(mean, "normal_", "mean");
     if (!(std >= 0.0) || !std::isfinite(std))
-        throw ValueError("normal expects std >= 0.0 (and finite), but found std " + num(std));
+        throw ValueError("normal expects std >= 0.0 (and finite), but found std " + shortest_decimal(std));
     RandomRequest r;
     r.kind = RandomKind::Normal;
     r.a = mean;
@@ -176,7 +170,7 @@ namespace {
 void check_std_tensor(const Tensor& std) {
     for (double s : std.to_vector())
         if (!(s >= 0.0) || !std::isfinite(s))
-            throw ValueError("normal expects all elements of std >= 0.0 (and finite), but found std " + num(s));
+            throw ValueError("normal expects all elements of std >= 0.0 (and finite), but found std " + shortest_decimal(s));
 }
 // PyTorch's result type of two floating dtypes: equal stays, float64 wins, any other mix
 // (float16/bfloat16/float32) is float32.
@@ -209,7 +203,7 @@ Tensor normal(const Tensor& mean, const Tensor& std, Generator* gen) {
 // The scalar of the mixed forms reaches the kernel as a one-element float64 tensor, so it is checked
 // here, as the all-scalar forms' are in run_fill.
 Tensor normal(const Tensor& mean, double std, Generator* gen) {
-    if (!(std >= 0.0) || !std::isfinite(std)) throw ValueError("normal expects std >= 0.0, but found std " + num(std));
+    if (!(std >= 0.0) || !std::isfinite(std)) throw ValueError("normal expects std >= 0.0, but found std " + shortest_decimal(std));
     require_floating(mean.dtype(), "normal");
     require_float32_range(std, mean.dtype(), "normal", "std");
     return normal_tensors(mean, full({}, std, {DType::Float64, mean.device()}), gen, mean.dtype());
@@ -231,7 +225,7 @@ Tensor normal(double mean, const Tensor& std, Generator* gen) {
 Tensor& exponential_(Tensor& t, double lambd, Generator* gen) {
     require_floating(t.dtype(), "exponential_");
     if (!(lambd > 0.0) || !std::isfinite(lambd))
-        throw ValueError("exponential_ expects lambda > 0.0 (and finite), but found lambda=" + num(lambd));
+        throw ValueError("exponential_ expects lambda > 0.0 (and finite), but found lambda=" + shortest_decimal(lambd));
     RandomRequest r;
     r.kind = RandomKind::Exponential;
     r.a = lambd;
@@ -242,7 +236,7 @@ Tensor& log_normal_(Tensor& t, double mean, double std, Generator* gen) {
     require_floating(t.dtype(), "log_normal_");
     require_finite(mean, "log_normal_", "mean");
     if (!(std > 0.0) || !std::isfinite(std))
-        throw ValueError("log_normal_ expects std > 0.0 (and finite), but found std=" + num(std));
+        throw ValueError("log_normal_ expects std > 0.0 (and finite), but found std=" + shortest_decimal(std));
     RandomRequest r;
     r.kind = RandomKind::LogNormal;
     r.a = mean;
@@ -254,7 +248,7 @@ Tensor& cauchy_(Tensor& t, double median, double sigma, Generator* gen) {
     require_floating(t.dtype(), "cauchy_");
     require_finite(median, "cauchy_", "median");
     if (!(sigma > 0.0) || !std::isfinite(sigma))
-        throw ValueError("cauchy_ expects sigma > 0.0 (and finite), but found sigma=" + num(sigma));
+        throw ValueError("cauchy_ expects sigma > 0.0 (and finite), but found sigma=" + shortest_decimal(sigma));
     RandomRequest r;
     r.kind = RandomKind::Cauchy;
     r.a = median;
@@ -264,7 +258,7 @@ Tensor& cauchy_(Tensor& t, double median, double sigma, Generator* gen) {
 
 Tensor& geometric_(Tensor& t, double p, Generator* gen) {
     if (t.dtype() == DType::Bool) throw DTypeError("geometric_: dtype bool is not supported");
-    if (!(p > 0.0 && p < 1.0)) throw ValueError("geometric_ expects p to be in (0, 1), but got p=" + num(p));
+    if (!(p > 0.0 && p < 1.0)) throw ValueError("geometric_ expects p to be in (0, 1), but got p=" + shortest_decimal(p));
     RandomRequest r;
     r.kind = RandomKind::Geometric;
     r.a = p;
@@ -275,7 +269,7 @@ Tensor poisson(const Tensor& rates, Generator* gen) {
     require_floating(rates.dtype(), "poisson");
     for (double v : rates.to_vector())
         if (!(v >= 0.0) || !std::isfinite(v))
-            throw ValueError("poisson expects every rate to be finite and >= 0, but found rate " + num(v));
+            throw ValueError("poisson expects every rate to be finite and >= 0, but found rate " + shortest_decimal(v));
     Tensor t = Tensor::empty(rates.shape(), {rates.dtype(), rates.device()});
     RandomRequest r;
     r.kind = RandomKind::Poisson;
@@ -417,10 +411,10 @@ Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement, G
         for (int64_t j = 0; j < r.cols; ++j) {
             const double v = r.w[row * r.cols + j];
             if (std::isnan(v) || std::isinf(v))
-                throw ValueError("multinomial: probability tensor contains inf or nan (" + num(v) + " at row " +
+                throw ValueError("multinomial: probability tensor contains inf or nan (" + shortest_decimal(v) + " at row " +
                                  std::to_string(row) + ", column " + std::to_string(j) + ")");
             if (v < 0.0)
-                throw ValueError("multinomial: probability tensor contains a negative element (" + num(v) + " at row " +
+                throw ValueError("multinomial: probability tensor contains a negative element (" + shortest_decimal(v) + " at row " +
                                  std::to_string(row) + ", column " + std::to_string(j) + "); probabilities must be >= 0");
             sum += v;
             nonzero += v > 0.0;
@@ -474,7 +468,7 @@ namespace {
 // never depends on a summation order. T == 0 puts all weight on the first maximum.
 Rows tempered_weights(const Tensor& logits, double temperature) {
     if (!(temperature >= 0.0) || !std::isfinite(temperature))
-        throw ValueError("temperature must be finite and >= 0 (0 means argmax), got " + num(temperature));
+        throw ValueError("temperature must be finite and >= 0 (0 means argmax), got " + shortest_decimal(temperature));
     Rows r = read_rows(logits, "sample_logits");
     constexpr double kNegInf = -std::numeric_limits<double>::infinity();
     for (int64_t row = 0; row < r.rows; ++row) {
@@ -483,7 +477,7 @@ Rows tempered_weights(const Tensor& logits, double temperature) {
         int64_t arg = -1;
         for (int64_t j = 0; j < r.cols; ++j) {
             if (std::isnan(l[j]) || l[j] == -kNegInf)
-                throw ValueError("sample_logits: logits must be finite or -inf, got " + num(l[j]) + " at row " +
+                throw ValueError("sample_logits: logits must be finite or -inf, got " + shortest_decimal(l[j]) + " at row " +
                                  std::to_string(row) + ", column " + std::to_string(j));
             if (l[j] > mx) {
                 mx = l[j];
@@ -513,7 +507,7 @@ Tensor softmax_with_temperature(const Tensor& logits, double temperature) {
 
 Tensor sample_logits(const Tensor& logits, double temperature, int64_t num_samples, Generator* gen) {
     if (std::isnan(temperature) || temperature < 0.0 || !std::isfinite(temperature))
-        throw ValueError("temperature must be finite and >= 0 (0 means argmax), got " + num(temperature));
+        throw ValueError("temperature must be finite and >= 0 (0 means argmax), got " + shortest_decimal(temperature));
     if (num_samples <= 0) throw ValueError("sample_logits: num_samples must be > 0, got " + std::to_string(num_samples));
     if (temperature > 0.0 && logits.defined() && logits.device().is_cpu()) {  // one fused pass per row
         Tensor fast = simd::sample_logits_fast(logits, temperature, num_samples, resolve(gen, logits.device()));

@@ -136,20 +136,6 @@ Layout layout_of(const Shape& s) {
 
 }  // namespace
 
-std::string shortest_decimal(double v) {
-    if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
-    char buf[40];
-    if (v == std::floor(v) && std::abs(v) < 1e15) {  // integers in full: "10", not "1e+01"
-        std::snprintf(buf, sizeof buf, "%.0f", v);
-        return v == 0.0 && std::signbit(v) ? "-0" : buf;
-    }
-    for (int prec = 1; prec <= 17; ++prec) {
-        std::snprintf(buf, sizeof buf, "%.*g", prec, v);
-        if (std::strtod(buf, nullptr) == v) return buf;
-    }
-    return buf;
-}
-
 std::string value_range_text(const ValueRange& r) {
     switch (r.mode) {
         case ValueRange::Mode::MinMax: return "minmax";

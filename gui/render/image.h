@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "tensor/number_text.h"  // shortest_decimal, the writer of the texts below
 #include "tensor/stats.h"
 #include "tensor/tensor.h"
 
@@ -44,9 +45,6 @@ std::string value_range_text(const ValueRange& r);
 // and sessions: also "min-max", a bare "sigma" (k = 3) and any letter case. A ValueError starts
 // with `what` ("--range", "range"), quotes the text and lists the valid forms.
 ValueRange parse_value_range(const std::string& text, const std::string& what);
-// v as the shortest decimal that reads back as the same double; integers in full ("10", not
-// "1e+01"), "inf" / "-inf", "-0".
-std::string shortest_decimal(double v);
 
 struct GridOptions {
     Colormap colormap = Colormap::Gray;  // one channel; three channels are shown as RGB

@@ -233,6 +233,9 @@ TEST(GuiSampler, TheoryAndEquivalentsDescribeTheSettings) {
     EXPECT_NE(torch_equivalent(s).find("torch.manual_seed(5)"), std::string::npos);
     s.generator = GeneratorMode::Local;
     EXPECT_NE(torch_equivalent(s).find("generator=g"), std::string::npos);
+    // Exact: the command line it prints draws the same tensor (10 digits once rounded this).
+    set_param(s, "lambda", 0.123456789012345);
+    EXPECT_NE(cli_equivalent(s).find("--lambda 0.123456789012345 "), std::string::npos) << cli_equivalent(s);
 }
 
 TEST(GuiSampler, SeedHistoryKeepsRecentSeedsNewestFirstWithoutDuplicates) {
