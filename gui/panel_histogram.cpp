@@ -147,6 +147,7 @@ void histogram_plot(HistogramState& h, ImVec2 size) {
         spec.y1 = ymax * 1.08;
     }
     spec.x_label = "value";
+    spec.integer_x = discrete;
     // Bins of exactly one integer hold probabilities; others (several integers, or chosen
     // narrower bins) their mass per unit of value.
     spec.y_label = !discrete ? "density" : std::fabs(hist.bin_width() - 1.0) < 1e-9 ? "probability" : "probability per unit";

@@ -28,6 +28,7 @@ struct PlotSpec {
     const char* y_label = "";  // "density", "count"
     bool equal_aspect = false; // same pixels per unit on both axes (scatter, QQ)
     bool y_ticks = true;       // false: no y tick labels (a strip whose height means nothing)
+    bool integer_x = false;    // x values are integers (discrete data): a tick on every one where the labels fit
 };
 
 // Reserves `size` at the cursor (an invisible button, so the plot gets hover and drag), draws the

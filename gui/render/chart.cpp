@@ -85,9 +85,16 @@ PlotArea make_area(const Margins& m, const Axis& x, const Axis& y) {
 
 std::vector<Tick> y_ticks(const Axis& y) { return y.log ? log_ticks(y.lo, y.hi) : linear_ticks(y.lo, y.hi, 6); }
 
-// x tick labels must not run into each other: fewer ticks until they fit.
-std::vector<Tick> x_ticks_that_fit(const PlotArea& a, int s) {
-    std::vector<Tick> ticks;
+// x tick labels must not run into each other: fewer ticks until they fit. Integer data (a discrete
+// distribution's values) gets a label on every integer where those fit.
+std::vector<Tick> x_ticks_that_fit(const PlotArea& a, int s, bool integers = false) {
+    std::vector<Tick> ticks = integers ? integer_ticks(a.x.lo, a.x.hi) : std::vector<Tick>{};
+    if (!ticks.empty()) {
+        int widest = 0;
+        for (const Tick& t : ticks) widest = std::max(widest, chart_font().width(t.label, s));
+        if (a.px(ticks[0].value + 1) - a.px(ticks[0].value) >= widest + 4 * s) return ticks;
+        ticks.clear();
+    }
     for (int target = 8; target >= 2; --target) {
         ticks = linear_ticks(a.x.lo, a.x.hi, target);
         int widest = 0;
@@ -99,10 +106,10 @@ std::vector<Tick> x_ticks_that_fit(const PlotArea& a, int s) {
     return ticks;
 }
 
-void draw_axes(Canvas& cv, const PlotArea& a, int s, const std::string& y_label) {
+void draw_axes(Canvas& cv, const PlotArea& a, int s, const std::string& y_label, bool integer_x = false) {
     cv.hline(a.left, a.right, a.bottom, style::kAxis);
     cv.vline(a.left, a.top, a.bottom, style::kAxis);
-    for (const Tick& t : x_ticks_that_fit(a, s)) {
+    for (const Tick& t : x_ticks_that_fit(a, s, integer_x)) {
         const int x = static_cast<int>(std::lround(a.px(t.value)));
         cv.vline(x, a.bottom, a.bottom + 4, style::kAxis);
         chart_font().draw(cv, x - chart_font().width(t.label, s) / 2, a.bottom + 7, t.label, style::kText, s);
@@ -213,6 +220,14 @@ double Axis::unit(double v) const {
 }
 
 double PlotArea::x_at(double pxv) const { return x.lo + (pxv - left) / static_cast<double>(right - left) * (x.hi - x.lo); }
+
+std::vector<Tick> integer_ticks(double lo, double hi, int max_count) {
+    std::vector<Tick> ticks;
+    const double first = std::ceil(lo), last = std::floor(hi);
+    if (!std::isfinite(first) || !std::isfinite(last) || last < first || last - first >= max_count) return ticks;
+    for (double v = first; v <= last; ++v) ticks.push_back({v, tick_label(v, 1.0)});
+    return ticks;
+}
 
 std::string tick_label(double v, double step) {
     if (std::abs(v) < step * 1e-9) v = 0.0;  // no "-0" or "1e-17"
@@ -361,7 +376,7 @@ Image histogram_chart(const stats::Histogram& h, const stats::Distribution* d, c
     }
 
     const bool discrete = d && d->is_discrete();
-    draw_axes(cv, a, s, discrete ? "probability" : "density");
+    draw_axes(cv, a, s, discrete ? "probability" : "density", discrete);
     draw_title(cv, opts, s);
     std::vector<LegendEntry> legend{{LegendEntry::Swatch::Bar, style::kBar, "samples (n=" + count_str(h.total) + ")"}};
     if (d) legend.push_back({discrete ? LegendEntry::Swatch::Dot : LegendEntry::Swatch::Line, style::kCurve, d->name()});

@@ -31,6 +31,9 @@ struct Tick {
 };
 // About `target` ticks at 1, 2 or 5 times a power of ten, inside [lo, hi].
 std::vector<Tick> linear_ticks(double lo, double hi, int target = 6);
+// A tick on every integer inside [lo, hi] (a discrete distribution's values, so that none is left
+// unnamed between two even ticks); empty when there are more than max_count of them.
+std::vector<Tick> integer_ticks(double lo, double hi, int max_count = 64);
 // Powers of ten inside [lo, hi] (lo > 0); when fewer than two fit, linear ticks.
 std::vector<Tick> log_ticks(double lo, double hi);
 // Short label for a tick value on an axis whose ticks are `step` apart ("0.25", "-3", "1e+06").

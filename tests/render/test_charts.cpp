@@ -57,6 +57,20 @@ int count_color(const Image& img, Rgb c, int x0, int y0, int x1, int y1) {
 
 }  // namespace
 
+// A discrete histogram's axis names every value: randint(0, 10) binned over [-0.5, 9.5] had ticks
+// 0, 2, 4, 6, 8 and left 9 unnamed.
+TEST(Ticks, EveryIntegerOfADiscreteAxis) {
+    const auto t = integer_ticks(-0.5, 9.5);
+    ASSERT_EQ(t.size(), 10u);
+    EXPECT_EQ(t.front().label, "0");
+    EXPECT_EQ(t.back().label, "9");
+    EXPECT_EQ(t.back().value, 9.0);
+    EXPECT_EQ(integer_ticks(-2.5, -0.5).size(), 2u);  // -2, -1
+    EXPECT_EQ(integer_ticks(0.2, 0.8).size(), 0u);    // no integer inside
+    EXPECT_EQ(integer_ticks(0, 64).size(), 0u);       // 65 would crowd: the caller falls back to linear ticks
+    EXPECT_EQ(integer_ticks(0, 63).size(), 64u);
+}
+
 TEST(Ticks, LinearAndLog) {
     const auto t = linear_ticks(-3, 3, 6);
     ASSERT_EQ(t.size(), 7u);
