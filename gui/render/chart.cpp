@@ -318,6 +318,15 @@ PlotArea histogram_plot_area(const stats::Histogram& h, const stats::Distributio
         y.hi = top * 1.1;
     }
     const Axis x{h.lo, h.hi, false};
+    if (!opts.log_scale) {
+        // Headroom for the legend (two or three lines in a top corner) above the tallest bar: a
+        // flat histogram (uniform, randint) reached both corners and the legend hid its bars.
+        const int entries = 1 + (d ? 1 : 0) + (h.below + h.above > 0 ? 1 : 0);
+        const double legend_px = 4 * s + entries * (chart_font().line_height(s) + 2 * s) + 12;
+        const PlotArea first = make_area(margins_for(opts, y_ticks(y), s), x, y);
+        const double plot_h = first.bottom - first.top;
+        if (plot_h > 2 * legend_px) y.hi = std::max(y.hi, top * plot_h / (plot_h - legend_px));
+    }
     return make_area(margins_for(opts, y_ticks(y), s), x, y);
 }
 

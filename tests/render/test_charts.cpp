@@ -171,6 +171,31 @@ TEST(HistogramChart, DiscreteMassGetsMarkersAtTheIntegers) {
     }
 }
 
+// A flat histogram reaches both top corners: the plot leaves room above its bars for the legend,
+// so no bar is painted over (randint(0, 10)'s first bars were hidden).
+TEST(HistogramChart, TheLegendHidesNoBar) {
+    stats::Histogram h;
+    h.lo = -0.5;
+    h.hi = 9.5;
+    h.counts.assign(10, 1000);
+    h.total = 10000;
+    stats::Distribution d;
+    d.kind = stats::Distribution::Kind::RandInt;
+    d.a = 0;
+    d.b = 10;
+    ChartOptions o;
+    o.width = 800;
+    o.height = 500;
+    const Image img = histogram_chart(h, &d, o);
+    const PlotArea a = histogram_plot_area(h, &d, o);
+    for (int k = 0; k < 10; ++k) {
+        // Just below each bar's top, off its theory stem: the bar's colour, not the legend's box.
+        const int x = static_cast<int>(std::lround(a.px(k - 0.3)));
+        const int y = static_cast<int>(std::lround(a.py(0.1))) + 3;
+        EXPECT_EQ(pixel_at(img, x, y), style::kBar) << "bar " << k;
+    }
+}
+
 TEST(HistogramChart, LogScaleShowsTinyBins) {
     stats::Histogram h;
     h.lo = 0;
