@@ -120,11 +120,14 @@ void print_stats(std::ostream& os, const Tensor& t, const SampleSpec& spec) {
     const stats::Distribution d = theory(spec);
     const stats::Moments m = stats::moments(t);
     char line[160];
-    os << "statistics of " << m.n << " values against " << d.name() << ":\n";
+    const std::string missing = theory_missing(spec);
+    if (missing.empty()) os << "statistics of " << m.n << " values against " << d.name() << ":\n";
+    else os << "statistics of " << m.n << " values (no theory: " << missing << "):\n";
     std::snprintf(line, sizeof line, "  %-16s %14s %14s\n", "", "sample", "theory");
     os << line;
     auto row = [&](const char* name, double sample, double theory_v) {
-        std::snprintf(line, sizeof line, "  %-16s %14s %14s\n", name, num(sample).c_str(), num(theory_v).c_str());
+        std::snprintf(line, sizeof line, "  %-16s %14s %14s\n", name, num(sample).c_str(),
+                      missing.empty() ? num(theory_v).c_str() : "n/a");
         os << line;
     };
     row("mean", m.mean, d.mean());

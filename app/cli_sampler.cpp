@@ -385,9 +385,14 @@ stats::Distribution theory(const SampleSpec& s) {
     return d;
 }
 
-std::string no_test_reason(const SampleSpec& s) {
+std::string theory_missing(const SampleSpec& s) {
     if (s.dist == Dist::Multinomial && !s.replacement && shape_numel(s.shape) > 1)
-        return "draws without replacement are not independent";
+        return "draws without replacement are not independent: each one's chances depend on those before";
+    return "";
+}
+
+std::string no_test_reason(const SampleSpec& s) {
+    if (const std::string why = theory_missing(s); !why.empty()) return why;
     if (s.dist == Dist::Poisson && param(s, "lambda") == 0.0) return "every value is 0 (lambda = 0)";
     if (s.dist == Dist::Normal && param(s, "std") == 0.0) return "every value is the mean (std = 0)";
     if (s.dist == Dist::Categorical && param(s, "temperature") == 0.0) return "temperature 0 is argmax: no randomness";

@@ -81,10 +81,13 @@ io::Recipe to_recipe(const SampleSpec& s, const Tensor& t, Device device);
 SampleSpec from_recipe(const io::Recipe& r);
 
 // The distribution each element follows (for multinomial without replacement only the first
-// draw of a row does; see needs_no_test).
+// draw of a row does; see theory_missing).
 stats::Distribution theory(const SampleSpec& s);
 // Why a goodness-of-fit test would be meaningless for this spec, or "" if it is meaningful.
 std::string no_test_reason(const SampleSpec& s);
+// Why theory(s) does not describe the sample at all ("" when it does): multinomial draws without
+// replacement, whose draws after the first have other chances than probs (no overlay, no column).
+std::string theory_missing(const SampleSpec& s);
 
 // "normal(mean=0, std=1)" with the spec's parameters, as typed on the command line.
 std::string describe_dist(const SampleSpec& s);

@@ -172,7 +172,8 @@ int run_sample(int argc, char** argv) {
         co.log_scale = of.hist_log;
         const stats::Distribution d = theory(spec);
         recipe.extra = image_extra("histogram", grid, res.next_offset);
-        pngs.push_back({of.hist, render::histogram_chart(histogram_for(t, spec), &d, co), recipe, ""});
+        const bool overlay = theory_missing(spec).empty();
+        pngs.push_back({of.hist, render::histogram_chart(histogram_for(t, spec), overlay ? &d : nullptr, co), recipe, ""});
     }
     if (!of.scatter.empty()) {
         co.log_scale = false;

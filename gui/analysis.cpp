@@ -134,6 +134,13 @@ Analysis analyze(const Tensor& t, const stats::Distribution& d, const AnalysisOp
         a.valid = true;
 
         // Theory and tests: a distribution with degenerate parameters (std = 0) has none.
+        if (!opts.no_theory.empty()) {
+            a.theory_mean = a.theory_std = a.theory_skewness = a.theory_kurtosis = kNaN;
+            a.theory_known = false;
+            a.error = "no theory: " + opts.no_theory;
+            a.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+            return a;
+        }
         try {
             a.theory_mean = finite_or_nan(d.mean());
             const double var = d.variance();
@@ -144,6 +151,7 @@ Analysis analyze(const Tensor& t, const stats::Distribution& d, const AnalysisOp
             if (std::isfinite(a.theory_std)) a.theory_mean = dust_to_zero(a.theory_mean, a.theory_std);
             a.theory_skewness = dust_to_zero(finite_or_nan(d.skewness()), 1.0);
             a.theory_kurtosis = dust_to_zero(finite_or_nan(d.excess_kurtosis()), 1.0);
+            a.theory_shown = true;
             if (var == 0.0) {  // a point mass (Poisson rate 0, Bernoulli p 0 or 1...): a test means nothing
                 char v[32];
                 std::snprintf(v, sizeof v, "%.6g", a.theory_mean);
@@ -161,6 +169,7 @@ Analysis analyze(const Tensor& t, const stats::Distribution& d, const AnalysisOp
             }
         } catch (const Error& e) {
             a.theory_mean = a.theory_std = a.theory_skewness = a.theory_kurtosis = kNaN;
+            a.theory_shown = false;
             a.test = {};
             a.test_n = 0;
             a.qq.clear();

@@ -28,6 +28,10 @@ struct AnalysisOptions {
     // Why the sample cannot be tested against its theory ("" when it can: sampler.h's
     // untested_reason); the histogram and the moments are still compared with the theory.
     std::string untested;
+    // Why the theory does not describe the sample at all ("" when it does: sampler.h's
+    // theory_missing): multinomial draws without replacement, where each draw's chances depend
+    // on the ones before. The table then shows no theory and the histogram no overlay.
+    std::string no_theory;
 };
 // What live mode analyses per frame: the first values of larger tensors (histogram and moments)
 // and of the test and QQ plot, so that a new sample every frame stays well inside 16 ms.
@@ -47,6 +51,10 @@ struct Analysis {
     std::vector<std::pair<double, double>> qq;
     // Theory (NaN where undefined, e.g. Cauchy's mean).
     double theory_mean = 0, theory_std = 0, theory_skewness = 0, theory_kurtosis = 0;
+    // The theory is valid and describes the sample: its density or mass may be drawn over the
+    // histogram (also for a point mass, which gets no test).
+    bool theory_shown = false;
+    bool theory_known = true;  // false: the table shows "n/a", not "undefined" (see no_theory)
     double ms = 0;           // time the analysis took
 };
 

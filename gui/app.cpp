@@ -19,7 +19,7 @@ namespace {
 bool same_options(const AnalysisOptions& a, const AnalysisOptions& b) {
     return a.auto_bins == b.auto_bins && a.bins == b.bins && a.auto_range == b.auto_range && a.lo == b.lo && a.hi == b.hi &&
            a.test_samples == b.test_samples && a.qq_points == b.qq_points && a.max_values == b.max_values &&
-           a.untested == b.untested;
+           a.untested == b.untested && a.no_theory == b.no_theory;
 }
 
 void handle_shortcuts(AppState& s) {
@@ -142,6 +142,7 @@ void update(AppState& s) {
     opts.max_values = sp.live ? kLiveAnalysisValues : 0;
     if (sp.live) opts.test_samples = std::min(opts.test_samples, kLiveTestValues);
     opts.untested = untested_reason(sp.drawn);
+    opts.no_theory = theory_missing(sp.drawn);
     if (sp.tensor.defined() && (h.analysed_draw != sp.draws || !same_options(h.analysed_options, opts))) {
         h.analysis = analyze(sp.tensor, to_stats_distribution(sp.drawn), opts);
         h.analysed_draw = sp.draws;

@@ -122,7 +122,7 @@ render::Image histogram_image(const AppState& s) {
     o.height = 625;
     o.log_scale = s.histogram.log_scale;
     o.title = describe(s.sampler.drawn) + "  " + shape_str(s.sampler.drawn.shape) + "  seed " + std::to_string(s.sampler.drawn.seed);
-    const bool theory = s.histogram.show_theory && a.error.empty();
+    const bool theory = s.histogram.show_theory && a.theory_shown;
     return render::histogram_chart(a.hist, theory ? &a.dist : nullptr, o);
 }
 

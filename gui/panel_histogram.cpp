@@ -109,7 +109,7 @@ void histogram_plot(HistogramState& h, ImVec2 size) {
     const Analysis& a = h.analysis;
     const stats::Histogram& hist = a.hist;
     const bool discrete = a.dist.is_discrete();
-    const bool theory = h.show_theory && a.error.empty();
+    const bool theory = h.show_theory && a.theory_shown;
     // y range: the largest bar or theory value, with headroom.
     double ymax = 0, ymin_pos = INFINITY;
     for (size_t i = 0; i < hist.counts.size(); ++i) {
@@ -226,7 +226,8 @@ void stats_table(const HistogramState& h, float width) {
     ImGui::TableSetupColumn("sample", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn("theory", ImGuiTableColumnFlags_WidthStretch, 1.3f);
     ImGui::TableHeadersRow();
-    auto row = [](const char* name, const char* tip, double sample, double theory) {
+    const bool known = a.theory_known;
+    auto row = [known](const char* name, const char* tip, double sample, double theory) {
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
         ImGui::TextUnformatted(name);
@@ -235,7 +236,7 @@ void stats_table(const HistogramState& h, float width) {
         ImGui::TextUnformatted(fmt_measured(sample).c_str());
         tooltip(tip);
         ImGui::TableSetColumnIndex(2);
-        if (std::isnan(theory)) ImGui::TextColored(theme::text_dim(), "undefined");
+        if (std::isnan(theory)) ImGui::TextColored(theme::text_dim(), known ? "undefined" : "n/a");
         else ImGui::TextUnformatted(fmt_num(theory).c_str());
         tooltip(tip);
     };

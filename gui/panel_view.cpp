@@ -372,17 +372,21 @@ void values_view(ImageViewState& v, const SamplerState& sp, ImVec2 size) {
     for (int64_t i = 0; i < n; ++i)
         if (std::isfinite(vals[i])) pts.emplace_back(p.sx(static_cast<double>(i)), p.sy(vals[i]));
     const stats::Distribution d = to_stats_distribution(sp.drawn);
+    // The theoretical mean first, so that values lying on it (a point mass, argmax) stay visible;
+    // none where the theory does not describe the sample (draws without replacement).
+    if (theory_missing(sp.drawn).empty()) {
+        try {
+            const double m = d.mean();
+            if (std::isfinite(m)) dl->AddLine(ImVec2(p.min.x, p.sy(m)), ImVec2(p.max.x, p.sy(m)), theme::kTheory, 1.5f);
+        } catch (const std::exception&) {
+        }
+    }
     // Lines between integer values (randint, a permutation) only zigzag between the levels and
     // hide the points: discrete samples are shown as points alone.
     if (!d.is_discrete())
         dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), (theme::kSample & 0x00FFFFFF) | (110u << 24), 0, 1.0f);
     const float r = n > 200 ? 1.5f : 2.5f;
     draw_markers(dl, pts.data(), static_cast<int>(pts.size()), r, theme::kSample);
-    try {
-        const double m = d.mean();
-        if (std::isfinite(m)) dl->AddLine(ImVec2(p.min.x, p.sy(m)), ImVec2(p.max.x, p.sy(m)), theme::kTheory, 1.5f);
-    } catch (const std::exception&) {
-    }
     end_plot();
     v.hover.clear();
     if (ImGui::IsItemHovered() && p.contains(ImGui::GetIO().MousePos)) {

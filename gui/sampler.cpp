@@ -470,9 +470,14 @@ stats::Distribution to_stats_distribution(const SamplerSettings& s) {
     return d;
 }
 
-std::string untested_reason(const SamplerSettings& s) {
+std::string theory_missing(const SamplerSettings& s) {
     if (s.dist == DistKind::Multinomial && !s.replacement && shape_numel(s.shape) > 1)
-        return "draws without replacement are not independent";
+        return "draws without replacement are not independent: each one's chances depend on those before";
+    return "";
+}
+
+std::string untested_reason(const SamplerSettings& s) {
+    if (const std::string why = theory_missing(s); !why.empty()) return why;
     if (s.dist == DistKind::Categorical && s.params[0] == 0.0) return "temperature 0 is argmax: no randomness";
     return "";
 }

@@ -130,6 +130,9 @@ stats::Distribution to_stats_distribution(const SamplerSettings& s);
 // Why the sample cannot be tested against that theory ("" when it can): draws without
 // replacement are not independent, temperature 0 is argmax.
 std::string untested_reason(const SamplerSettings& s);
+// Why to_stats_distribution does not describe the sample at all ("" when it does): multinomial
+// draws without replacement, whose draws after the first have other chances than probs.
+std::string theory_missing(const SamplerSettings& s);
 // "normal(mean=0, std=1)", "multinomial(probs=0.1,0.2,0.7, replacement=true)", "randperm(n=1000)"
 std::string describe(const SamplerSettings& s);
 // The PyTorch lines that draw the same distribution and shape, and the `noiselab sample` command

@@ -154,8 +154,12 @@ void dropout_draw(DropoutVisual& v, const VisualContext& c) {
         ImGui::EndGroup();
     }
     ImGui::Spacing();
-    text_wrapped("mean of x " + fmt_measured(v.mean_x) + "     mean of y over " + std::to_string(v.draws) + " draws " +
-                 fmt_measured(v.mean_all));
+    // Each mean with its number on one line (wrapped as one text, "0.2832" fell under "mean of x").
+    const std::string mean_x = "mean of x " + fmt_measured(v.mean_x);
+    const std::string mean_y = "mean of y over " + std::to_string(v.draws) + " draws " + fmt_measured(v.mean_all);
+    ImGui::TextUnformatted(mean_x.c_str());
+    same_line_if_fits(text_width(mean_y), 2.0f * ImGui::GetFontSize());
+    text_wrapped(mean_y);
     // The running mean of y against the number of draws, with mean(x) as the orange line.
     text_wrapped(theme::text_dim(), "running mean of y (blue) against the number of draws; orange: mean of x");
     const size_t n = v.running.size();

@@ -3,6 +3,7 @@
 // local Generator(seed) so the app's global stream is untouched; n (and k) come from the
 // sampler's shape: [n] for lesson 4, [n] with visual_params.k for lesson 5.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <set>
 #include <string>
@@ -206,14 +207,16 @@ void rows_draw(RowsVisual& v, const VisualContext& c) {
     ImGui::TextColored(theme::text_dim(), "seed %llu", static_cast<unsigned long long>(v.seed));
     const float cell = std::clamp(ImGui::GetContentRegionAvail().x / static_cast<float>(std::max<int64_t>(v.k, 1)) - 2, 16.0f, 56.0f * c.scale);
     ImGui::Spacing();
-    char cap[120];
-    std::snprintf(cap, sizeof cap, "with replacement: torch.randint(0, n, (k,))  -  %d duplicate%s (orange)", duplicates(v.with),
-                  duplicates(v.with) == 1 ? "" : "s");
+    char cap[160];
+    // Counted as rows, as the colour shows them: "2 duplicates" beside four orange cells read wrong.
+    const int distinct = static_cast<int>(v.with.size()) - duplicates(v.with);
+    std::snprintf(cap, sizeof cap, "with replacement: torch.randint(0, n, (k,))  -  %d distinct rows in %d picks (orange: picked twice or more)",
+                  distinct, static_cast<int>(v.with.size()));
     index_strip(v.with, cell, cap);
     ImGui::Spacing();
     index_strip(v.without, cell, "without replacement: torch.randperm(n)[:k]  -  never a duplicate");
     ImGui::Spacing();
-    text_wrapped(theme::text_dim(), "How often each of the n rows was picked (with replacement | without)");
+    text_wrapped(theme::text_dim(), "How often each of the n rows was picked");
     std::vector<double> cw(static_cast<size_t>(v.n), 0.0), co(static_cast<size_t>(v.n), 0.0);
     for (int64_t i : v.with) cw[static_cast<size_t>(i)] += 1;
     for (int64_t i : v.without) co[static_cast<size_t>(i)] += 1;
@@ -221,17 +224,27 @@ void rows_draw(RowsVisual& v, const VisualContext& c) {
     for (size_t i = 0; i < cw.size(); ++i) rep[i] = cw[i] > 1;
     const double mx = std::max(2.0, *std::max_element(cw.begin(), cw.end()));
     const float w = (ImGui::GetContentRegionAvail().x - 20) * 0.5f;
+    // A title over each chart (one caption "(with replacement | without)" left the reader to match them).
+    const float charts_x = ImGui::GetCursorPosX();
+    ImGui::TextUnformatted(fit_with_ellipsis("with replacement", w).c_str());
+    ImGui::SameLine(charts_x + w + 20);
+    ImGui::TextUnformatted(fit_with_ellipsis("without replacement", w).c_str());
     const float h = std::max(80.0f, ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() - 30);
     const ImVec2 left = ImGui::GetCursorScreenPos();
     paint::bars(cw, mx, w, h, {}, rep, theme::kTheory);
     ImGui::SameLine(0, 20);
     const ImVec2 right = ImGui::GetCursorScreenPos();
     paint::bars(co, mx, w, h);
-    // Row numbers under the bars.
+    // Row numbers under the bars: every one where they fit, else every second, third... (with a
+    // large font "9 10 11" ran together into "91011"), and the last row where it has room.
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float bw = w / static_cast<float>(std::max<int64_t>(v.n, 1));
+    const float room = text_width(std::to_string(v.n - 1)) + 0.4f * ImGui::GetFontSize();
+    const int64_t every = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(room / bw)));
     for (const ImVec2& o : {left, right})
         for (int64_t i = 0; i < v.n; ++i) {
+            const bool last_fits = i == v.n - 1 && static_cast<float>(i % every) * bw >= room;
+            if (i % every != 0 && !last_fits) continue;
             const std::string t = std::to_string(i);
             const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
             dl->AddText(ImVec2(o.x + i * bw + (bw - ts.x) * 0.5f, o.y + h + 2), theme::kAxisText, t.c_str());

@@ -203,6 +203,17 @@ TEST(Sample, StatsAgainstTheory) {
     const Result k = sb.noiselab({"sample", "--dist", "poisson", "--lambda", "3", "--shape", "20000", "--seed", "1", "--stats"});
     ASSERT_EQ(k.status, 0) << k.err;
     EXPECT_NE(k.out.find("chi-square"), std::string::npos) << k.out;
+    // A permutation's values are flat by construction: its order is tested instead.
+    const Result p = sb.noiselab({"sample", "--dist", "randperm", "--shape", "1000", "--seed", "1", "--stats"});
+    ASSERT_EQ(p.status, 0) << p.err;
+    EXPECT_NE(p.out.find("order test (position bands x value bands)"), std::string::npos) << p.out;
+    EXPECT_NE(p.out.find("dof = 81"), std::string::npos) << p.out;
+    // Draws without replacement: probs describe only the first, so neither theory nor test.
+    const Result w = sb.noiselab({"sample", "--dist", "multinomial", "--probs", "1,2,3,4,5", "--shape", "5", "--seed", "1", "--stats"});
+    ASSERT_EQ(w.status, 0) << w.err;
+    EXPECT_NE(w.out.find("(no theory: draws without replacement are not independent"), std::string::npos) << w.out;
+    EXPECT_NE(w.out.find("n/a"), std::string::npos) << w.out;
+    EXPECT_NE(w.out.find("goodness of fit: not tested"), std::string::npos) << w.out;
 }
 
 }  // namespace

@@ -229,6 +229,24 @@ TEST(GuiAnalysis, CategoriesAndPermutationsGetTheirTheoryAndTheirTest) {
     EXPECT_EQ(a.test_n, 0);
     EXPECT_EQ(a.error, "no test: draws without replacement are not independent");
     EXPECT_DOUBLE_EQ(a.theory_mean, 3.0) << "the theory still stands";
+    EXPECT_TRUE(a.theory_shown);
+    // Draws without replacement: probs describe only the first draw, so no theory at all.
+    AnalysisOptions no_theory;
+    no_theory.no_theory = "draws without replacement are not independent";
+    a = analyze(draws, d, no_theory);
+    EXPECT_TRUE(a.valid);
+    EXPECT_EQ(a.test_n, 0);
+    EXPECT_FALSE(a.theory_shown);
+    EXPECT_FALSE(a.theory_known);
+    EXPECT_TRUE(std::isnan(a.theory_mean));
+    EXPECT_EQ(a.error, "no theory: draws without replacement are not independent");
+    // A point mass (argmax) gets its mass drawn, without a test.
+    stats::Distribution point;
+    point.kind = stats::Distribution::Kind::Categorical;
+    point.probs = {1.0, 0.0};
+    a = analyze(full({100}, 0.0, {DType::Int64}), point, {});
+    EXPECT_TRUE(a.theory_shown);
+    EXPECT_EQ(a.test_n, 0);
 
     stats::Distribution perm;
     perm.kind = stats::Distribution::Kind::Permutation;
