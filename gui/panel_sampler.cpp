@@ -16,6 +16,7 @@
 #include "gui/text_fit.h"
 #include "gui/theme.h"
 #include "tensor/backend.h"
+#include "tensor/number_text.h"
 
 namespace nl::gui {
 
@@ -69,16 +70,6 @@ std::string bytes_text(double bytes) {
     else if (bytes < 1024.0 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / (1024.0 * 1024));
     else std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
     return buf;
-}
-
-// 1234567 -> "1 234 567" (thin grouping keeps long counts readable).
-std::string grouped(uint64_t v) {
-    std::string s = std::to_string(v), out;
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (i && (s.size() - i) % 3 == 0) out += ' ';
-        out += s[i];
-    }
-    return out;
 }
 
 const char* dim_names(size_t rank, size_t i) {
@@ -312,7 +303,7 @@ void tensor_section(SamplerState& sp) {
             "on CPU and GPU. cuRAND's engines draw uniform, normal, log-normal and Poisson values, reproducible per device.");
     double n = 1;
     for (int64_t v : st.shape) n *= static_cast<double>(v);
-    text_fitted(theme::text_dim(), shape_str(st.shape) + "  " + grouped(static_cast<uint64_t>(n)) + " elements, " +
+    text_fitted(theme::text_dim(), shape_str(st.shape) + "  " + group_digits(static_cast<int64_t>(n)) + " elements, " +
                                        bytes_text(n * static_cast<double>(dtype_size(st.dtype))));
     tooltip("The shape, its number of elements and the memory it takes in this dtype.");
 }
@@ -356,7 +347,7 @@ void seed_section(SamplerState& sp) {
     ImGui::TextUnformatted("Offset");
     tooltip("Generator offset in Philox blocks (4 random 32-bit words each): where the next draw starts.");
     ImGui::SameLine(control_column());
-    ImGui::Text("%s blocks", grouped(sp.offset_after).c_str());
+    ImGui::Text("%s blocks", group_digits(static_cast<int64_t>(sp.offset_after)).c_str());
     char tip[220];
     std::snprintf(tip, sizeof tip,
                   "The current sample used blocks %" PRIu64 " to %" PRIu64 " of the stream (4 words each).\nResample continues from %" PRIu64 ".",

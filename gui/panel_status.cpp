@@ -15,6 +15,7 @@
 #include "gui/session.h"
 #include "gui/text_fit.h"
 #include "gui/theme.h"
+#include "tensor/number_text.h"
 
 namespace nl::gui {
 
@@ -148,7 +149,7 @@ void draw_status_bar(const AppState& s, const TextureSink* sink, const Rect& r) 
                 tooltip("Time to build and upload the image grid the last time it changed, and the path it took.");
             }
             ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
-            ImGui::TextColored(theme::text_dim(), "offset %" PRIu64 " blocks", sp.offset_after);
+            ImGui::TextColored(theme::text_dim(), "offset %s blocks", group_digits(static_cast<int64_t>(sp.offset_after)).c_str());
             tooltip("Generator offset in Philox blocks (4 words each) after the last draw.");
             if (sp.live) {
                 ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);

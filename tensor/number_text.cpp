@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 
 namespace nl {
@@ -21,6 +22,18 @@ std::string shortest_decimal(double v) {
         if (std::strtod(buf, nullptr) == v) return buf;
     }
     return buf;
+}
+
+std::string group_digits(int64_t v) {
+    // Through the unsigned magnitude: -v overflows for the most negative int64.
+    const uint64_t mag = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+    const std::string digits = std::to_string(mag);
+    std::string out = v < 0 ? "-" : "";
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
 }
 
 }  // namespace nl

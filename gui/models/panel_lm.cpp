@@ -91,7 +91,9 @@ void draw_lm_panel(LmPanelState& l) {
     if (!l.error.empty()) {
         ImGui::TextColored(theme::text_error(), "%s", l.error.c_str());
     } else {
-        ImGui::Text("Next character after \"%s\" ('.' ends the word)", l.prefix.c_str());
+        // As lesson 17 says it: 'after ""' read as a riddle.
+        if (l.prefix.empty()) ImGui::TextUnformatted("Next character at the start of a word ('.' ends the word)");
+        else ImGui::Text("Next character after \"%s\" ('.' ends the word)", l.prefix.c_str());
         const ImVec2 room(ImGui::GetContentRegionAvail().x, std::max(ImGui::GetContentRegionAvail().y, 0.0f));
         // The bars take what the words below leave (their rows, as many columns as the table
         // below makes, a heading and a margin), between 45% and 75% of the height.

@@ -172,12 +172,6 @@ void draw_legend(Canvas& cv, const PlotArea& a, const std::vector<LegendEntry>& 
     }
 }
 
-std::string count_str(int64_t n) {
-    std::string s = std::to_string(n);
-    for (int i = static_cast<int>(s.size()) - 3; i > (s[0] == '-' ? 1 : 0); i -= 3) s.insert(static_cast<size_t>(i), ",");
-    return s;
-}
-
 // Values of an [N, 2] tensor as (x, y) pairs.
 std::vector<std::pair<double, double>> points_of(const Tensor& t) {
     if (!t.defined() || t.dim() != 2 || t.size(1) != 2)
@@ -387,11 +381,11 @@ Image histogram_chart(const stats::Histogram& h, const stats::Distribution* d, c
     const bool discrete = d && d->is_discrete();
     draw_axes(cv, a, s, discrete ? "probability" : "density", discrete);
     draw_title(cv, opts, s);
-    std::vector<LegendEntry> legend{{LegendEntry::Swatch::Bar, style::kBar, "samples (n=" + count_str(h.total) + ")"}};
+    std::vector<LegendEntry> legend{{LegendEntry::Swatch::Bar, style::kBar, "samples (n=" + group_digits(h.total) + ")"}};
     if (d) legend.push_back({discrete ? LegendEntry::Swatch::Dot : LegendEntry::Swatch::Line, style::kCurve, d->name()});
     if (h.below + h.above > 0)
         legend.push_back({LegendEntry::Swatch::None, style::kText,
-                          count_str(h.below) + " below, " + count_str(h.above) + " above the range"});
+                          group_digits(h.below) + " below, " + group_digits(h.above) + " above the range"});
     draw_legend(cv, a, legend, s);
     return img;
 }
@@ -432,8 +426,8 @@ Image scatter_chart(const Tensor& points, const ChartOptions& opts) {
     }
     draw_axes(cv, a, s, "");
     draw_title(cv, opts, s);
-    std::vector<LegendEntry> legend{{LegendEntry::Swatch::Dot, style::kPoint, "points (n=" + count_str(static_cast<int64_t>(p.size())) + ")"}};
-    if (outside > 0) legend.push_back({LegendEntry::Swatch::None, style::kText, count_str(outside) + " outside the view"});
+    std::vector<LegendEntry> legend{{LegendEntry::Swatch::Dot, style::kPoint, "points (n=" + group_digits(static_cast<int64_t>(p.size())) + ")"}};
+    if (outside > 0) legend.push_back({LegendEntry::Swatch::None, style::kText, group_digits(outside) + " outside the view"});
     draw_legend(cv, a, legend, s);
     return img;
 }

@@ -29,15 +29,6 @@ bool begin_sim_window(const VisualContext& ctx, const char* title) {
 
 void end_sim_window() { ImGui::End(); }
 
-std::string group_digits(int64_t v) {
-    std::string s = std::to_string(v < 0 ? -v : v), out;
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (i > 0 && (s.size() - i) % 3 == 0) out += ',';
-        out += s[i];
-    }
-    return v < 0 ? "-" + out : out;
-}
-
 std::string fmt(const char* f, double v) {
     char buf[64];
     std::snprintf(buf, sizeof buf, f, v);

@@ -10,6 +10,7 @@
 
 #include "gui/lessons/lesson.h"
 #include "gui/theme.h"
+#include "tensor/number_text.h"  // group_digits, used by every simulation
 
 namespace nl::gui::sims {
 
@@ -24,8 +25,6 @@ ImU32 mix(ImU32 a, ImU32 b, float t);  // t in [0, 1]
 bool begin_sim_window(const VisualContext& ctx, const char* title);
 void end_sim_window();
 
-// 4194304 -> "4,194,304".
-std::string group_digits(int64_t v);
 // A fixed-format number: fmt("%.3f", x).
 std::string fmt(const char* f, double v);
 
