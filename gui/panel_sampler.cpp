@@ -313,15 +313,23 @@ void seed_section(SamplerState& sp) {
     section("Seed");
     row_label("Seed", "Type a seed and press Enter: the generator restarts at offset 0.");
     const float fs = ImGui::GetFontSize();
-    const float dice_w = fs * 4.0f, hist_w = ImGui::GetFrameHeight();
+    const float hist_w = ImGui::GetFrameHeight();
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
-    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - dice_w - hist_w - 2 * spacing);
+    // The seed is what people copy to reproduce a picture: where the row is narrow (a 1024 px
+    // window) the button drops its word before the field cuts a 14-digit seed.
+    char shown[24];
+    std::snprintf(shown, sizeof shown, "%" PRIu64, st.seed);
+    const float seed_w = ImGui::CalcTextSize(shown).x + ImGui::GetStyle().FramePadding.x * 2;
+    const float row = ImGui::GetContentRegionAvail().x - hist_w - 2 * spacing;
+    const bool compact = row - fs * 4.0f < seed_w;
+    const float dice_w = compact ? ImGui::GetFrameHeight() + fs * 0.2f : fs * 4.0f;
+    ImGui::SetNextItemWidth(row - dice_w);
     uint64_t seed = st.seed;
     if (ImGui::InputScalar("##seed", ImGuiDataType_U64, &seed, nullptr, nullptr, "%" PRIu64, ImGuiInputTextFlags_EnterReturnsTrue))
         st.seed = seed;
     tooltip("Type a seed (0 to 2^64-1) and press Enter: the generator restarts at offset 0.");
     ImGui::SameLine();
-    if (ImGui::Button("\xE2\x9A\x84 New", ImVec2(dice_w, 0))) st.seed = fresh_seed();  // U+2684, a die face
+    if (ImGui::Button(compact ? "\xE2\x9A\x84##new" : "\xE2\x9A\x84 New##new", ImVec2(dice_w, 0))) st.seed = fresh_seed();  // U+2684, a die face
     tooltip("A fresh random seed from the operating system (keyboard: N).");
     ImGui::SameLine();
     if (ImGui::BeginCombo("##history", nullptr, ImGuiComboFlags_NoPreview | ImGuiComboFlags_PopupAlignLeft)) {
