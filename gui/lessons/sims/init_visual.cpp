@@ -167,8 +167,11 @@ void init_draw(InitVisual& s, const VisualContext& c) {
         const float needed_h = (static_cast<float>(s.cfg.layers) + 5.0f) * ImGui::GetTextLineHeightWithSpacing();
         const ImVec2 avail(ImGui::GetContentRegionAvail().x, std::max(ImGui::GetContentRegionAvail().y, needed_h));
         const bool side_by_side = avail.x >= ImGui::GetFontSize() * 40;
-        const std::string heat_title = "histogram of log10 |activation| per layer (" +
-                                       fmt("%.0f", 100.0 * s.res[s.show].layers.back().frac_zero) + "% ReLU zeros left out)";
+        // The zeros are counted in the last layer (about half, though not exactly: the batch shares
+        // the weights, so a unit is off for most rows or for few), and said to be of that layer.
+        const std::string heat_title = "histogram of log10 |activation| per layer (ReLU zeros left out: " +
+                                       fmt("%.0f", 100.0 * s.res[s.show].layers.back().frac_zero) + "% in layer " +
+                                       std::to_string(s.cfg.layers) + ")";
         if (side_by_side) {
             const float left = std::floor(avail.x * 0.42f);
             std_plot(s, ImVec2(left, avail.y - 4));
