@@ -14,6 +14,7 @@
 #include "gui/plot.h"
 #include "gui/text_fit.h"
 #include "gui/theme.h"
+#include "tensor/number_text.h"
 
 namespace nl::gui {
 
@@ -284,11 +285,11 @@ void stats_table(const HistogramState& h, float width) {
     // Wrapped to the table's width: the QQ plot sits to the right of this block.
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
     ImGui::PushStyleColor(ImGuiCol_Text, theme::text_dim());
-    const std::string tested = a.test_n > 0 ? ", test on the first " + std::to_string(a.test_n) : std::string(", no test");
+    const std::string tested = a.test_n > 0 ? ", test on the first " + group_digits(a.test_n) : std::string(", no test");
     if (m.n + m.nan_count + m.inf_count < a.values)
-        text_wrapped("n = " + std::to_string(m.n) + " of " + std::to_string(a.values) + " values (live)" + tested);
+        text_wrapped("n = " + group_digits(m.n) + " of " + group_digits(a.values) + " values (live)" + tested);
     else
-        text_wrapped("n = " + std::to_string(m.n) + " values" + tested);
+        text_wrapped("n = " + group_digits(m.n) + " values" + tested);
     ImGui::PopStyleColor();
     tooltip("Values in the histogram and moments (live mode: the first ones, to keep up with a new sample every frame); "
             "the test and the QQ plot use the first ones. By the streams' prefix stability the first values are a random sample too.");
@@ -375,6 +376,8 @@ void draw_histogram_panel(HistogramState& h, const SamplerState& sampler, const 
             const float table_w = avail.x - qq_w - (qq ? spacing : 0.0f);
             ImGui::BeginGroup();
             stats_table(h, table_w);
+            // A ticked QQ box with no plot would look broken: say why it is not there.
+            if (h.show_qq && !qq && !a.qq.empty()) text_fitted(theme::text_dim(), "QQ plot: needs a wider panel");
             ImGui::EndGroup();
             if (qq) {
                 ImGui::SameLine();

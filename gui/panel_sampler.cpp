@@ -372,7 +372,7 @@ void draw_section(SamplerState& sp) {
     ImGui::Checkbox("Live", &sp.live);
     tooltip("Resample every frame (vsync off): watch the noise move. Keyboard: L.");
     if (sp.has_drawn && sp.error.empty()) {
-        ImGui::TextColored(theme::text_dim(), "Last draw %.2f ms, %.2f GB/s", sp.timing.ms, sp.timing.gbytes_per_s);
+        ImGui::TextColored(theme::text_dim(), "Last draw %s", timing_text(sp.timing).c_str());
         tooltip("Wall time of the last draw and the bytes it wrote per second (1 GB = 10^9 bytes).");
     }
     if (!sp.error.empty()) {

@@ -137,7 +137,7 @@ void draw_status_bar(const AppState& s, const TextureSink* sink, const Rect& r) 
         // The sampler's timings and offset belong to its tensor, not shown in the models workspace.
         if (!s.models_workspace) {
             ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
-            ImGui::TextColored(theme::text_dim(), "sample %.2f ms, %.2f GB/s", sp.timing.ms, sp.timing.gbytes_per_s);
+            ImGui::TextColored(theme::text_dim(), "sample %s", timing_text(sp.timing).c_str());
             tooltip("The last draw: wall time and output bytes per second.");
             ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
             ImGui::TextColored(theme::text_dim(), "stats %.2f ms", s.histogram.analysis.ms);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <random>
 
@@ -638,6 +639,15 @@ Tensor draw(const SamplerSettings& s, Generator& gen) {
         }
     }
     throw ValueError("unknown distribution");
+}
+
+std::string timing_text(const SampleTiming& t) {
+    char buf[64];
+    const double mb = t.gbytes_per_s * 1000.0;
+    if (t.gbytes_per_s >= 1.0) std::snprintf(buf, sizeof buf, "%.2f ms, %.2f GB/s", t.ms, t.gbytes_per_s);
+    else if (mb >= 10.0) std::snprintf(buf, sizeof buf, "%.2f ms, %.0f MB/s", t.ms, mb);
+    else std::snprintf(buf, sizeof buf, "%.2f ms, %.2f MB/s", t.ms, mb);
+    return buf;
 }
 
 void SeedHistory::push(uint64_t seed) {

@@ -151,6 +151,8 @@ struct SampleTiming {
     double gbytes_per_s = 0.0; // output bytes / time
     int64_t bytes = 0;
 };
+// "0.32 ms, 0.62 GB/s"; below 1 GB/s in MB/s ("0.06 ms, 190 MB/s"), where "0.00 GB/s" said nothing.
+std::string timing_text(const SampleTiming& t);
 
 // A remembered list of recent seeds, newest first, without duplicates.
 class SeedHistory {

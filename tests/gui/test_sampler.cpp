@@ -238,6 +238,17 @@ TEST(GuiSampler, TheoryAndEquivalentsDescribeTheSettings) {
     EXPECT_NE(cli_equivalent(s).find("--lambda 0.123456789012345 "), std::string::npos) << cli_equivalent(s);
 }
 
+TEST(GuiSampler, TimingsSayMegabytesBelowAGigabyte) {
+    SampleTiming t;
+    t.ms = 0.32;
+    t.gbytes_per_s = 0.62;
+    EXPECT_EQ(timing_text(t), "0.32 ms, 620 MB/s");
+    t.gbytes_per_s = 0.0031;  // a tiny tensor: "0.00 GB/s" said nothing
+    EXPECT_EQ(timing_text(t), "0.32 ms, 3.10 MB/s");
+    t.gbytes_per_s = 12.5;
+    EXPECT_EQ(timing_text(t), "0.32 ms, 12.50 GB/s");
+}
+
 TEST(GuiSampler, SeedHistoryKeepsRecentSeedsNewestFirstWithoutDuplicates) {
     SeedHistory h;
     for (uint64_t s : {1, 2, 3, 2}) h.push(s);
