@@ -130,8 +130,7 @@ void weights_row(SamplerState& sp) {
     }
     if (!sp.weights_error.empty()) text_wrapped(theme::text_error(), sp.weights_error);
     if (probs) {
-        ImGui::Dummy(ImVec2(control_column() - ImGui::GetStyle().ItemSpacing.x - ImGui::GetStyle().WindowPadding.x, 0));
-        ImGui::SameLine();
+        ImGui::SetCursorPosX(control_column());  // under the list, as row_label places controls
         ImGui::Checkbox("replacement", &st.replacement);
         tooltip("On: every draw sees all categories (independent draws). Off: a drawn category is not drawn again, so at "
                 "most one draw per category with weight > 0 (PyTorch's default, replacement=False).");

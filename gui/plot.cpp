@@ -117,11 +117,10 @@ PlotArea begin_plot(const char* id, ImVec2 size, const PlotSpec& spec) {
         while (inside(xt) < 3 && target < 12) xt = render::linear_ticks(a.x0, a.x1, ++target);
         // Integers (a randint's or a multinomial's categories): each gets its label where they fit,
         // so the last category is not left unnamed between two even ticks.
-        const std::vector<render::Tick> every = spec.integer_x ? render::integer_ticks(x_lo, x_hi) : std::vector<render::Tick>{};
-        if (!every.empty()) {
-            float widest = 0;
-            for (const render::Tick& t : every) widest = std::max(widest, ImGui::CalcTextSize(t.label.c_str()).x);
-            if (std::fabs(a.sx(every[0].value + 1) - a.sx(every[0].value)) >= widest + fs * 0.6f) xt = every;
+        if (spec.integer_x) {
+            const auto every = render::integer_ticks_that_fit(x_lo, x_hi, a.sx(1.0) - a.sx(0.0), fs * 0.6f,
+                                                              [](const std::string& label) { return text_width(label); });
+            if (!every.empty()) xt = every;
         }
     }
     const std::vector<render::Tick> yticks = spec.equal_aspect || spec.log_y

@@ -26,9 +26,6 @@ void apply_assignments(AppState& s, const std::vector<Assignment>& as);
 // The keys apply_assignment knows, with a one-line description each.
 std::vector<std::pair<std::string, std::string>> assignment_keys();
 
-// Image value ranges as `noiselab sample --range` writes them (render::value_range_text): minmax,
-// sigma:K, quantile:Q, fixed:LO,HI.
-
 struct ScriptStep {
     int64_t frame = 1;  // applied before this frame (frames count from 1)
     std::vector<Assignment> assignments;

@@ -88,12 +88,11 @@ std::vector<Tick> y_ticks(const Axis& y) { return y.log ? log_ticks(y.lo, y.hi) 
 // x tick labels must not run into each other: fewer ticks until they fit. Integer data (a discrete
 // distribution's values) gets a label on every integer where those fit.
 std::vector<Tick> x_ticks_that_fit(const PlotArea& a, int s, bool integers = false) {
-    std::vector<Tick> ticks = integers ? integer_ticks(a.x.lo, a.x.hi) : std::vector<Tick>{};
-    if (!ticks.empty()) {
-        int widest = 0;
-        for (const Tick& t : ticks) widest = std::max(widest, chart_font().width(t.label, s));
-        if (a.px(ticks[0].value + 1) - a.px(ticks[0].value) >= widest + 4 * s) return ticks;
-        ticks.clear();
+    std::vector<Tick> ticks;
+    if (integers) {
+        ticks = integer_ticks_that_fit(a.x.lo, a.x.hi, a.px(1.0) - a.px(0.0), 4 * s,
+                                       [&](const std::string& label) { return chart_font().width(label, s); });
+        if (!ticks.empty()) return ticks;
     }
     for (int target = 8; target >= 2; --target) {
         ticks = linear_ticks(a.x.lo, a.x.hi, target);
@@ -137,14 +136,18 @@ struct LegendEntry {
     std::string text;
 };
 
+// The legend box's height for `entries` lines, and each line's.
+int legend_line_height(int s) { return chart_font().line_height(s) + 2 * s; }
+int legend_box_height(size_t entries, int s) { return 4 * s + static_cast<int>(entries) * legend_line_height(s); }
+
 // A boxed legend in a top corner of the plot.
 void draw_legend(Canvas& cv, const PlotArea& a, const std::vector<LegendEntry>& entries, int s) {
     if (entries.empty()) return;
-    const int sw = 14 * s, gap = 4 * s, line_h = chart_font().line_height(s) + 2 * s;
+    const int sw = 14 * s, gap = 4 * s, line_h = legend_line_height(s);
     int text_w = 0;
     for (const LegendEntry& e : entries) text_w = std::max(text_w, chart_font().width(e.text, s));
     const int box_w = gap + sw + gap + text_w + gap;
-    const int box_h = gap + static_cast<int>(entries.size()) * line_h;
+    const int box_h = legend_box_height(entries.size(), s);
     // Top-right corner, unless the top-left one hides less of what is drawn.
     const int y0 = a.top + 6;
     auto covered = [&](int x0) {
@@ -170,6 +173,16 @@ void draw_legend(Canvas& cv, const PlotArea& a, const std::vector<LegendEntry>& 
         }
         chart_font().draw(cv, sx + sw + gap, y, e.text, style::kText, s);
     }
+}
+
+// A histogram chart's legend: the bars, the theory where there is one, the values outside.
+std::vector<LegendEntry> histogram_legend(const stats::Histogram& h, const stats::Distribution* d) {
+    std::vector<LegendEntry> legend{{LegendEntry::Swatch::Bar, style::kBar, "samples (n=" + group_digits(h.total) + ")"}};
+    if (d) legend.push_back({d->is_discrete() ? LegendEntry::Swatch::Dot : LegendEntry::Swatch::Line, style::kCurve, d->name()});
+    if (h.below + h.above > 0)
+        legend.push_back({LegendEntry::Swatch::None, style::kText,
+                          group_digits(h.below) + " below, " + group_digits(h.above) + " above the range"});
+    return legend;
 }
 
 // Values of an [N, 2] tensor as (x, y) pairs.
@@ -220,6 +233,15 @@ std::vector<Tick> integer_ticks(double lo, double hi, int max_count) {
     const double first = std::ceil(lo), last = std::floor(hi);
     if (!std::isfinite(first) || !std::isfinite(last) || last < first || last - first >= max_count) return ticks;
     for (double v = first; v <= last; ++v) ticks.push_back({v, tick_label(v, 1.0)});
+    return ticks;
+}
+
+std::vector<Tick> integer_ticks_that_fit(double lo, double hi, double px_per_unit, double gap,
+                                         const std::function<double(const std::string&)>& width) {
+    std::vector<Tick> ticks = integer_ticks(lo, hi);
+    double widest = 0;
+    for (const Tick& t : ticks) widest = std::max(widest, width(t.label));
+    if (std::fabs(px_per_unit) < widest + gap) ticks.clear();
     return ticks;
 }
 
@@ -315,8 +337,7 @@ PlotArea histogram_plot_area(const stats::Histogram& h, const stats::Distributio
     if (!opts.log_scale) {
         // Headroom for the legend (two or three lines in a top corner) above the tallest bar: a
         // flat histogram (uniform, randint) reached both corners and the legend hid its bars.
-        const int entries = 1 + (d ? 1 : 0) + (h.below + h.above > 0 ? 1 : 0);
-        const double legend_px = 4 * s + entries * (chart_font().line_height(s) + 2 * s) + 12;
+        const double legend_px = legend_box_height(histogram_legend(h, d).size(), s) + 12;
         const PlotArea first = make_area(margins_for(opts, y_ticks(y), s), x, y);
         const double plot_h = first.bottom - first.top;
         if (plot_h > 2 * legend_px) y.hi = std::max(y.hi, top * plot_h / (plot_h - legend_px));
@@ -381,12 +402,7 @@ Image histogram_chart(const stats::Histogram& h, const stats::Distribution* d, c
     const bool discrete = d && d->is_discrete();
     draw_axes(cv, a, s, discrete ? "probability" : "density", discrete);
     draw_title(cv, opts, s);
-    std::vector<LegendEntry> legend{{LegendEntry::Swatch::Bar, style::kBar, "samples (n=" + group_digits(h.total) + ")"}};
-    if (d) legend.push_back({discrete ? LegendEntry::Swatch::Dot : LegendEntry::Swatch::Line, style::kCurve, d->name()});
-    if (h.below + h.above > 0)
-        legend.push_back({LegendEntry::Swatch::None, style::kText,
-                          group_digits(h.below) + " below, " + group_digits(h.above) + " above the range"});
-    draw_legend(cv, a, legend, s);
+    draw_legend(cv, a, histogram_legend(h, d), s);
     return img;
 }
 

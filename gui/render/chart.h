@@ -2,6 +2,7 @@
 // area inside the margins, and tick positions and labels. Exposed so that the GUI can map mouse
 // positions to values and the tests can find where a value was drawn.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,11 @@ std::vector<Tick> linear_ticks(double lo, double hi, int target = 6);
 // A tick on every integer inside [lo, hi] (a discrete distribution's values, so that none is left
 // unnamed between two even ticks); empty when there are more than max_count of them.
 std::vector<Tick> integer_ticks(double lo, double hi, int max_count = 64);
+// integer_ticks where their labels, `width(label)` wide with `gap` between, fit on an axis of
+// `px_per_unit` pixels per integer; else empty (the caller keeps its linear ticks). One rule for
+// the app's plots (ImGui's font) and the exported charts (their own).
+std::vector<Tick> integer_ticks_that_fit(double lo, double hi, double px_per_unit, double gap,
+                                         const std::function<double(const std::string&)>& width);
 // Powers of ten inside [lo, hi] (lo > 0); when fewer than two fit, linear ticks.
 std::vector<Tick> log_ticks(double lo, double hi);
 // Short label for a tick value on an axis whose ticks are `step` apart ("0.25", "-3", "1e+06").

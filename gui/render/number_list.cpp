@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <limits>
 
-#include "gui/render/image.h"
 #include "tensor/errors.h"
+#include "tensor/number_text.h"
 
 namespace nl::render {
 

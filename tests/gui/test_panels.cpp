@@ -69,6 +69,16 @@ protected:
         return w;
     }
     ImVec2 centre(const TooltipAudit::Item& i) { return ImVec2((i.min.x + i.max.x) * 0.5f, (i.min.y + i.max.y) * 0.5f); }
+    // A click as the GLFW backend reports one: the mouse over `at` for a frame, the button down
+    // for the next, then up (the frame that sees the release is the caller's).
+    void click_at(ImVec2 at) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.MousePos = at;
+        frame();
+        io.MouseDown[0] = true;
+        frame();
+        io.MouseDown[0] = false;
+    }
 
     // Items that carry tooltips, as drawn in the last frame.
     TooltipAudit audit_frame() {
@@ -186,12 +196,7 @@ TEST_F(Headless, ResampleButtonDrawsTheNextValues) {
     const TooltipAudit audit = audit_frame();
     const TooltipAudit::Item* resample = audit.find("Draw the next values");
     ASSERT_NE(resample, nullptr);
-    ImGuiIO& io = ImGui::GetIO();
-    io.MousePos = centre(*resample);
-    frame();
-    io.MouseDown[0] = true;
-    frame();
-    io.MouseDown[0] = false;
+    click_at(centre(*resample));
     frames(2);
     EXPECT_EQ(state.sampler.offset_before, offset);
     EXPECT_GT(state.sampler.offset_after, offset);
@@ -217,11 +222,7 @@ TEST_F(Headless, LiveCheckboxAndKeyboardShortcuts) {
     const TooltipAudit audit = audit_frame();
     const TooltipAudit::Item* live = audit.find("Resample every frame");
     ASSERT_NE(live, nullptr);
-    io.MousePos = centre(*live);
-    frame();
-    io.MouseDown[0] = true;
-    frame();
-    io.MouseDown[0] = false;
+    click_at(centre(*live));
     frame();
     EXPECT_FALSE(state.sampler.live);
 }
@@ -380,11 +381,7 @@ TEST_F(Headless, OpenDialogWalksIntoFoldersAndBackUp) {
         const TooltipAudit audit = audit_frame();
         const TooltipAudit::Item* item = audit.find(tip);
         if (!item) return false;
-        ImGui::GetIO().MousePos = centre(*item);
-        frame();
-        ImGui::GetIO().MouseDown[0] = true;
-        frame();
-        ImGui::GetIO().MouseDown[0] = false;
+        click_at(centre(*item));
         frames(2);
         ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
         return true;
@@ -419,11 +416,7 @@ TEST_F(Headless, TheWeightsFieldAppliesATypedListOrSaysWhyNot) {
         for (const TooltipAudit::Item& i : audit.items)
             if (i.text.rfind("Weights of the categories", 0) == 0) field = &i;
         ASSERT_NE(field, nullptr);
-        io.MousePos = centre(*field);
-        frame();
-        io.MouseDown[0] = true;
-        frame();
-        io.MouseDown[0] = false;
+        click_at(centre(*field));
         io.KeyCtrl = true;  // Ctrl+A selects the old list: typing replaces it
         io.KeysDown[ImGuiKey_A] = true;
         frame();

@@ -69,6 +69,11 @@ TEST(Ticks, EveryIntegerOfADiscreteAxis) {
     EXPECT_EQ(integer_ticks(0.2, 0.8).size(), 0u);    // no integer inside
     EXPECT_EQ(integer_ticks(0, 64).size(), 0u);       // 65 would crowd: the caller falls back to linear ticks
     EXPECT_EQ(integer_ticks(0, 63).size(), 64u);
+    // Only where the labels fit: 10 px a character and 4 px between need 14 px per integer.
+    const auto width = [](const std::string& label) { return 10.0 * static_cast<double>(label.size()); };
+    EXPECT_EQ(integer_ticks_that_fit(-0.5, 9.5, 14.0, 4.0, width).size(), 10u);
+    EXPECT_TRUE(integer_ticks_that_fit(-0.5, 9.5, 13.0, 4.0, width).empty());
+    EXPECT_TRUE(integer_ticks_that_fit(-0.5, 10.5, 14.0, 4.0, width).empty()) << "\"10\" needs 24 px";
 }
 
 TEST(Ticks, LinearAndLog) {
