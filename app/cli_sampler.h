@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "sampling/distributions.h"
+#include "sampling/draw.h"
 #include "tensor/engine.h"
 #include "tensor/generator.h"
 #include "tensor/io/recipe.h"
@@ -16,15 +18,14 @@
 
 namespace nl::app {
 
-enum class Dist {
-    Uniform, Normal, RandInt, RandPerm, Bernoulli, Multinomial,
-    Exponential, LogNormal, Cauchy, Geometric, Poisson, Categorical,
-};
+// The distributions and their names, keys and PyTorch defaults are sampling/'s (shared with the
+// app); this table adds what the command line shows: the valid ranges as words and a summary.
+using Dist = sampling::Dist;
 
 // One numeric parameter of a distribution, as a flag (--mean) and a recipe key ("mean").
 struct ParamInfo {
     const char* key;
-    double default_value;  // NaN: required
+    double default_value;  // PyTorch's; NaN: required
     const char* valid;     // human-readable valid range, e.g. "a finite number >= 0"
 };
 
@@ -38,7 +39,7 @@ struct DistInfo {
     const char* summary;             // one line for --help and docs
 };
 
-const std::vector<DistInfo>& all_dists();
+const std::vector<DistInfo>& all_dists();  // in sampling::all_dists()'s order
 const DistInfo& dist_info(Dist d);
 // ValueError naming the text and listing the valid names.
 Dist parse_dist(const std::string& name);
@@ -61,6 +62,9 @@ struct SampleSpec {
     // engines draw uniform, normal, lognormal and poisson, reproducible per device.
     Engine engine = Engine::Philox;
 };
+
+// The draw the spec describes (its parameters in the table's order), for sampling/'s functions.
+sampling::Draw to_draw(const SampleSpec& s);
 
 // Checks the parameters against their valid ranges (ValueError / ShapeError / DTypeError naming
 // the flag, the value and the range); sample() calls it first.

@@ -9,7 +9,7 @@ file(GLOB_RECURSE NL_GUI_LESSON_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE
 file(GLOB NL_GUI_MODELS_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/models/*.cpp)
 add_library(nl_gui STATIC ${NL_GUI_SOURCES} ${NL_GUI_LESSON_SOURCES} ${NL_GUI_MODELS_SOURCES})
 target_include_directories(nl_gui PUBLIC ${PROJECT_SOURCE_DIR})
-target_link_libraries(nl_gui PUBLIC nl_render nl_tensor PkgConfig::IMGUI PkgConfig::GLFW OpenGL::GL)
+target_link_libraries(nl_gui PUBLIC nl_sampling nl_render nl_tensor PkgConfig::IMGUI PkgConfig::GLFW OpenGL::GL)
 # Lesson 8 (gui/lessons/sims/genmodels*.cpp) feeds noise to the tiny models; lesson 17 samples
 # from the character model.
 target_link_libraries(nl_gui PUBLIC nl_models)

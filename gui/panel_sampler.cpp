@@ -12,10 +12,10 @@
 #include "gui/export.h"
 #include "gui/panels.h"
 #include "gui/plot.h"
-#include "gui/render/number_list.h"
 #include "gui/text_fit.h"
 #include "gui/theme.h"
 #include "tensor/backend.h"
+#include "tensor/number_list.h"
 #include "tensor/number_text.h"
 
 namespace nl::gui {
@@ -109,7 +109,7 @@ void weights_row(SamplerState& sp) {
     const ImGuiID id = ImGui::GetID("##weights");
     const bool editing = ImGui::GetActiveID() == id;
     if (!editing && (st.weights != sp.weights_shown || st.dist != sp.weights_dist)) {
-        sp.weights_text = render::join_numbers(st.weights, ", ");
+        sp.weights_text = nl::join_numbers(st.weights, ", ");
         sp.weights_shown = st.weights;
         sp.weights_dist = st.dist;
         sp.weights_error.clear();
@@ -125,7 +125,7 @@ void weights_row(SamplerState& sp) {
             sp.weights_shown.clear();  // show the list in use, written the usual way
         } catch (const Error& e) {
             // The refused text stays in the field to be corrected; the last good list is drawn.
-            sp.weights_error = std::string(e.what()) + "; still drawing by " + render::join_numbers(st.weights, ", ");
+            sp.weights_error = std::string(e.what()) + "; still drawing by " + nl::join_numbers(st.weights, ", ");
         }
     }
     if (!sp.weights_error.empty()) text_wrapped(theme::text_error(), sp.weights_error);

@@ -8,10 +8,10 @@
 #include <limits>
 #include <random>
 
-#include "gui/render/number_list.h"
 #include "gui/text_util.h"
 #include "tensor/backend.h"
 #include "tensor/errors.h"
+#include "tensor/number_list.h"
 #include "tensor/number_text.h"
 #include "tensor/random.h"
 
@@ -22,66 +22,86 @@ namespace {
 // Parameters are typed by people: a bound keeps sliders usable and values finite in float32.
 constexpr double kBig = 1e6;
 
-const DistInfo kDists[kDistCount] = {
-    {DistKind::Normal, "normal", "Normal", "torch.randn",
-     "Gaussian: mean + std * z. torch.randn / torch.normal / Tensor.normal_.", 2,
-     {{"mean", "Centre of the bell curve.", -kBig, kBig, false, false, 0.0, false},
-      {"std", "Standard deviation (spread); 0 gives a constant.", 0.0, kBig, false, false, 1.0, false}},
-     false, true, false, nullptr},
-    {DistKind::Uniform, "uniform", "Uniform", "torch.rand",
-     "Every value in [low, high) equally likely. torch.rand / Tensor.uniform_.", 2,
-     {{"low", "Smallest value (included).", -kBig, kBig, false, false, 0.0, false},
-      {"high", "Upper end (excluded); must be above low.", -kBig, kBig, false, false, 1.0, false}},
-     false, true, false, nullptr},
-    {DistKind::LogNormal, "lognormal", "Log-normal", "Tensor.log_normal_",
-     "exp of a normal(mean, std): positive and right-skewed. Tensor.log_normal_.", 2,
-     {{"mean", "Mean of the underlying normal (log scale).", -20.0, 20.0, false, false, 0.0, false},
-      {"std", "Std of the underlying normal (log scale); > 0.", 0.0, 5.0, true, false, 0.5, false}},
-     false, true, false, nullptr},
-    {DistKind::Exponential, "exponential", "Exponential", "Tensor.exponential_",
-     "Waiting times with rate lambda (mean 1/lambda). Tensor.exponential_.", 1,
-     {{"lambda", "Rate; > 0. The mean is 1/lambda.", 0.0, kBig, true, false, 1.0, false},
-      {"", "", 0, 0, false, false, 0, false}},
-     false, true, false, nullptr},
-    {DistKind::Cauchy, "cauchy", "Cauchy", "Tensor.cauchy_",
-     "Heavy tails: no mean, no variance. Tensor.cauchy_.", 2,
-     {{"median", "Centre of the distribution.", -kBig, kBig, false, false, 0.0, false},
-      {"sigma", "Half width at half maximum; > 0.", 0.0, kBig, true, false, 1.0, false}},
-     false, true, false, nullptr},
-    {DistKind::RandInt, "randint", "Random integers", "torch.randint",
-     "Integers uniform in [low, high), exactly unbiased. torch.randint.", 2,
-     {{"low", "Smallest integer (included).", -1e9, 1e9, false, false, 0.0, true},
-      {"high", "Upper end (excluded); must be above low.", -1e9, 1e9, false, false, 10.0, true}},
-     true, false, false, nullptr},
-    {DistKind::Bernoulli, "bernoulli", "Bernoulli", "torch.bernoulli",
-     "1 with probability p, else 0. torch.bernoulli.", 1,
-     {{"p", "Probability of a 1, in [0, 1].", 0.0, 1.0, false, false, 0.5, false},
-      {"", "", 0, 0, false, false, 0, false}},
-     true, false, false, nullptr},
-    {DistKind::Geometric, "geometric", "Geometric", "Tensor.geometric_",
-     "Number of trials up to the first success (1, 2, ...). Tensor.geometric_.", 1,
-     {{"p", "Success probability of each trial, in (0, 1).", 0.0, 1.0, true, true, 0.25, false},
-      {"", "", 0, 0, false, false, 0, false}},
-     true, false, false, nullptr},
-    {DistKind::Poisson, "poisson", "Poisson", "torch.poisson",
-     "Counts of events with rate lambda per cell. torch.poisson.", 1,
-     {{"lambda", "Rate (mean count); >= 0.", 0.0, 1e4, false, false, 4.0, false},
-      {"", "", 0, 0, false, false, 0, false}},
-     true, true, false, nullptr},
-    {DistKind::RandPerm, "randperm", "Random permutation", "torch.randperm",
-     "0 .. n-1 in a random order, every value once: the shape is [n]. torch.randperm.", 0,
-     {{"", "", 0, 0, false, false, 0, false}, {"", "", 0, 0, false, false, 0, false}},
-     true, false, false, nullptr},
-    {DistKind::Multinomial, "multinomial", "Multinomial (probs)", "torch.multinomial",
-     "Category indices drawn by the weights probs (normalised to sum 1), with or without replacement. torch.multinomial.", 0,
-     {{"", "", 0, 0, false, false, 0, false}, {"", "", 0, 0, false, false, 0, false}},
-     true, false, true, "probs"},
-    {DistKind::Categorical, "categorical", "Categorical (logits, T)", "torch.multinomial",
+// How the panel shows each distribution (its name, parameter keys and list of weights are
+// sampling/'s): label, PyTorch call, tooltips, the controls' ranges and the defaults the panel
+// starts from, which are chosen to show the shape well (log-normal std 0.5, Poisson lambda 4)
+// where PyTorch's would not.
+struct PanelParam {
+    const char* tooltip;
+    double min, max;
+    bool min_open, max_open;
+    double default_value;
+    bool integer;
+};
+struct PanelDist {
+    DistKind kind;
+    const char* label;
+    const char* torch_call;
+    const char* tooltip;
+    PanelParam params[2];
+    bool discrete, floating_only, indices_only;
+};
+
+const PanelDist kPanel[kDistCount] = {
+    {DistKind::Normal, "Normal", "torch.randn",
+     "Gaussian: mean + std * z. torch.randn / torch.normal / Tensor.normal_.",
+     {{"Centre of the bell curve.", -kBig, kBig, false, false, 0.0, false},
+      {"Standard deviation (spread); 0 gives a constant.", 0.0, kBig, false, false, 1.0, false}},
+     false, true, false},
+    {DistKind::Uniform, "Uniform", "torch.rand",
+     "Every value in [low, high) equally likely. torch.rand / Tensor.uniform_.",
+     {{"Smallest value (included).", -kBig, kBig, false, false, 0.0, false},
+      {"Upper end (excluded); must be above low.", -kBig, kBig, false, false, 1.0, false}},
+     false, true, false},
+    {DistKind::LogNormal, "Log-normal", "Tensor.log_normal_",
+     "exp of a normal(mean, std): positive and right-skewed. Tensor.log_normal_.",
+     {{"Mean of the underlying normal (log scale).", -20.0, 20.0, false, false, 0.0, false},
+      {"Std of the underlying normal (log scale); > 0.", 0.0, 5.0, true, false, 0.5, false}},
+     false, true, false},
+    {DistKind::Exponential, "Exponential", "Tensor.exponential_",
+     "Waiting times with rate lambda (mean 1/lambda). Tensor.exponential_.",
+     {{"Rate; > 0. The mean is 1/lambda.", 0.0, kBig, true, false, 1.0, false},
+      {}},
+     false, true, false},
+    {DistKind::Cauchy, "Cauchy", "Tensor.cauchy_",
+     "Heavy tails: no mean, no variance. Tensor.cauchy_.",
+     {{"Centre of the distribution.", -kBig, kBig, false, false, 0.0, false},
+      {"Half width at half maximum; > 0.", 0.0, kBig, true, false, 1.0, false}},
+     false, true, false},
+    {DistKind::RandInt, "Random integers", "torch.randint",
+     "Integers uniform in [low, high), exactly unbiased. torch.randint.",
+     {{"Smallest integer (included).", -1e9, 1e9, false, false, 0.0, true},
+      {"Upper end (excluded); must be above low.", -1e9, 1e9, false, false, 10.0, true}},
+     true, false, false},
+    {DistKind::Bernoulli, "Bernoulli", "torch.bernoulli",
+     "1 with probability p, else 0. torch.bernoulli.",
+     {{"Probability of a 1, in [0, 1].", 0.0, 1.0, false, false, 0.5, false},
+      {}},
+     true, false, false},
+    {DistKind::Geometric, "Geometric", "Tensor.geometric_",
+     "Number of trials up to the first success (1, 2, ...). Tensor.geometric_.",
+     {{"Success probability of each trial, in (0, 1).", 0.0, 1.0, true, true, 0.25, false},
+      {}},
+     true, false, false},
+    {DistKind::Poisson, "Poisson", "torch.poisson",
+     "Counts of events with rate lambda per cell. torch.poisson.",
+     {{"Rate (mean count); >= 0.", 0.0, 1e4, false, false, 4.0, false},
+      {}},
+     true, true, false},
+    {DistKind::RandPerm, "Random permutation", "torch.randperm",
+     "0 .. n-1 in a random order, every value once: the shape is [n]. torch.randperm.",
+     {{}, {}},
+     true, false, false},
+    {DistKind::Multinomial, "Multinomial (probs)", "torch.multinomial",
+     "Category indices drawn by the weights probs (normalised to sum 1), with or without replacement. torch.multinomial.",
+     {{}, {}},
+     true, false, true},
+    {DistKind::Categorical, "Categorical (logits, T)", "torch.multinomial",
      "Indices drawn from softmax(logits / T), as a language model samples its next token: T < 1 sharpens, T > 1 flattens, "
-     "T = 0 is argmax. torch.multinomial(torch.softmax(logits / T, -1), n, replacement=True).", 1,
-     {{"temperature", "T: divides the logits before the softmax; 0 is argmax (no randomness).", 0.0, kBig, false, false, 1.0, false},
-      {"", "", 0, 0, false, false, 0, false}},
-     true, false, true, "logits"},
+     "T = 0 is argmax. torch.multinomial(torch.softmax(logits / T, -1), n, replacement=True).",
+     {{"T: divides the logits before the softmax; 0 is argmax (no randomness).", 0.0, kBig, false, false, 1.0, false},
+      {}},
+     true, false, true},
 };
 
 // The real limits (the panel's finite bounds once printed as -inf / inf, so a value beyond them
@@ -110,18 +130,31 @@ double clamp_param(const ParamInfo& p, double v) {
 
 }  // namespace
 
-const DistInfo& dist_info(DistKind k) { return kDists[static_cast<int>(k)]; }
-
-std::string all_dist_names() {
-    std::string out;
-    for (const DistInfo& d : kDists) out += (out.empty() ? "" : ", ") + std::string(d.name);
-    return out;
+const DistInfo& dist_info(DistKind k) {
+    static const std::vector<DistInfo> infos = [] {
+        std::vector<DistInfo> out(kDistCount);
+        for (const PanelDist& p : kPanel) {
+            const sampling::DistDef& def = sampling::dist_def(p.kind);
+            DistInfo& d = out.at(static_cast<size_t>(p.kind));
+            d = {p.kind, def.name, p.label, p.torch_call, p.tooltip, def.param_count, {}, p.discrete,
+                 p.floating_only, p.indices_only, def.weights};
+            for (int i = 0; i < 2; ++i) {
+                const PanelParam& q = p.params[i];
+                d.params[i] = {i < def.param_count ? def.keys[i] : "", q.tooltip ? q.tooltip : "", q.min, q.max,
+                               q.min_open, q.max_open, q.default_value, q.integer};
+            }
+        }
+        return out;
+    }();
+    return infos.at(static_cast<size_t>(k));
 }
+
+std::string all_dist_names() { return sampling::dist_names(); }
 
 DistKind parse_dist(const std::string& name) {
     const std::string n = lower_ascii(name);
-    for (const DistInfo& d : kDists)
-        if (n == d.name) return d.kind;
+    DistKind k;
+    if (sampling::find_dist(n, k)) return k;
     if (n == "log_normal" || n == "log-normal") return DistKind::LogNormal;
     if (n == "randn" || n == "gaussian") return DistKind::Normal;
     if (n == "rand") return DistKind::Uniform;
@@ -186,37 +219,19 @@ DType torch_default_dtype(DistKind k) {
     return k == DistKind::RandInt || k == DistKind::RandPerm || d.indices_only ? DType::Int64 : DType::Float32;
 }
 
-// Why `w` cannot be drawn by distribution k ("" when it can); `what` names the list.
-std::string weights_problem(DistKind k, const std::vector<double>& w) {
-    const std::string what = dist_info(k).weights ? dist_info(k).weights : "weights";
-    if (w.empty()) return what + " is empty; expected at least one value";
-    if (w.size() > kMaxWeights) return what + " has " + std::to_string(w.size()) + " values; at most " + std::to_string(kMaxWeights);
-    if (k == DistKind::Categorical) {
-        bool any_finite = false;
-        for (size_t i = 0; i < w.size(); ++i) {
-            if (std::isnan(w[i]) || w[i] == std::numeric_limits<double>::infinity())
-                return what + " value " + std::to_string(i + 1) + " (" + shortest_decimal(w[i]) + ") is out of range; expected a finite number or -inf";
-            any_finite = any_finite || std::isfinite(w[i]);
-        }
-        return any_finite ? "" : what + ": every logit is -inf; at least one must be finite";
-    }
-    double sum = 0.0;
-    for (size_t i = 0; i < w.size(); ++i) {
-        if (!(w[i] >= 0.0) || !std::isfinite(w[i]))
-            return what + " value " + std::to_string(i + 1) + " (" + shortest_decimal(w[i]) + ") is out of range; expected finite weights >= 0";
-        sum += w[i];
-    }
-    return sum > 0.0 ? "" : what + ": the weights sum to 0; expected a positive sum";
+// Why `w` cannot be drawn by distribution k ("" when it can): sampling/'s rules, and the app's
+// limit on the list's length.
+std::string list_problem(DistKind k, const std::vector<double>& w) {
+    if (w.size() > kMaxWeights)
+        return std::string(dist_info(k).weights ? dist_info(k).weights : "weights") + " has " + std::to_string(w.size()) +
+               " values; at most " + std::to_string(kMaxWeights);
+    return sampling::weights_problem(k, w);
 }
 
 std::vector<double> default_weights(DistKind k) {
     // Categorical: a language model's last layer in miniature, a few likely tokens and a tail.
     if (k == DistKind::Categorical) return {3.0, 2.0, 1.5, 1.0, 0.5, 0.0, -1.0, -2.0};
     return {0.1, 0.2, 0.3, 0.4};
-}
-
-int64_t positive_weights(const std::vector<double>& w) {
-    return std::count_if(w.begin(), w.end(), [](double v) { return v > 0.0; });
 }
 
 }  // namespace
@@ -234,15 +249,15 @@ void set_distribution(SamplerSettings& s, DistKind k) {
 }
 
 std::string weights_problem(const SamplerSettings& s) {
-    return dist_info(s.dist).weights ? weights_problem(s.dist, s.weights) : "";
+    return dist_info(s.dist).weights ? list_problem(s.dist, s.weights) : "";
 }
 
 void set_weights(SamplerSettings& s, const std::string& text) {
     const DistInfo& d = dist_info(s.dist);
     if (!d.weights)
         throw ValueError(std::string(d.name) + " draws by no list of weights; multinomial takes probs, categorical logits");
-    const std::vector<double> w = render::parse_number_list(text, d.weights, kMaxWeights, s.dist == DistKind::Categorical);
-    if (const std::string why = weights_problem(s.dist, w); !why.empty()) throw ValueError(why);
+    const std::vector<double> w = nl::parse_number_list(text, d.weights, kMaxWeights, s.dist == DistKind::Categorical);
+    if (const std::string why = list_problem(s.dist, w); !why.empty()) throw ValueError(why);
     s.weights = w;
 }
 
@@ -294,7 +309,7 @@ std::string enforce_valid(SamplerSettings& s) {
     }
     if (const std::string why = weights_problem(s); !why.empty()) {
         s.weights = default_weights(s.dist);
-        note(why + "; set to " + render::join_numbers(s.weights, ", "));
+        note(why + "; set to " + nl::join_numbers(s.weights, ", "));
     }
     if (s.dist == DistKind::RandPerm && s.shape.size() != 1 && !s.shape.empty()) {
         double n = 1;  // in double: any sizes typed, even ones whose product overflows int64
@@ -330,8 +345,8 @@ std::string enforce_valid(SamplerSettings& s) {
         }
         note("at most " + std::to_string(kMaxElements) + " elements; shape set to " + shape_str(s.shape));
     }
-    if (s.dist == DistKind::Multinomial && !s.replacement && shape_numel(s.shape) > positive_weights(s.weights)) {
-        s.shape = {positive_weights(s.weights)};
+    if (s.dist == DistKind::Multinomial && !s.replacement && shape_numel(s.shape) > sampling::positive_weights(s.weights)) {
+        s.shape = {sampling::positive_weights(s.weights)};
         note("without replacement at most one draw per category with weight > 0; shape set to " + shape_str(s.shape));
     }
     if (const std::string why = engine_unavailable_reason(s.engine, s.dist, s.device, s.shape); !why.empty()) {
@@ -359,9 +374,9 @@ void validate(const SamplerSettings& s) {
     if (s.dist == DistKind::RandPerm && s.shape.size() != 1)
         throw ShapeError("randperm: shape " + shape_str(s.shape) + " has rank " + std::to_string(s.shape.size()) +
                          "; randperm takes a 1-D shape [n]");
-    if (s.dist == DistKind::Multinomial && !s.replacement && shape_numel(s.shape) > positive_weights(s.weights))
+    if (s.dist == DistKind::Multinomial && !s.replacement && shape_numel(s.shape) > sampling::positive_weights(s.weights))
         throw ValueError("multinomial: " + std::to_string(shape_numel(s.shape)) + " draws without replacement, but only " +
-                         std::to_string(positive_weights(s.weights)) +
+                         std::to_string(sampling::positive_weights(s.weights)) +
                          " categories have weight > 0; turn replacement on or draw at most that many");
     if (s.shape.empty() || s.shape.size() > static_cast<size_t>(kMaxRank))
         throw ShapeError("shape " + shape_str(s.shape) + " has rank " + std::to_string(s.shape.size()) +
@@ -435,53 +450,11 @@ std::string shape_arg(const Shape& s) {
     return out;
 }
 
-stats::Distribution to_stats_distribution(const SamplerSettings& s) {
-    using K = stats::Distribution::Kind;
-    stats::Distribution d;
-    d.a = s.params[0];
-    d.b = s.params[1];
-    switch (s.dist) {
-        case DistKind::Normal: d.kind = K::Normal; break;
-        case DistKind::Uniform: d.kind = K::Uniform; break;
-        case DistKind::LogNormal: d.kind = K::LogNormal; break;
-        case DistKind::Exponential: d.kind = K::Exponential; break;
-        case DistKind::Cauchy: d.kind = K::Cauchy; break;
-        case DistKind::RandInt: d.kind = K::RandInt; break;
-        case DistKind::Bernoulli: d.kind = K::Bernoulli; break;
-        case DistKind::Geometric: d.kind = K::Geometric; break;
-        case DistKind::Poisson: d.kind = K::Poisson; break;
-        case DistKind::RandPerm:
-            d.kind = K::Permutation;
-            d.a = static_cast<double>(s.shape.empty() ? 1 : s.shape[0]);
-            break;
-        case DistKind::Multinomial: {
-            d.kind = K::Categorical;
-            double sum = 0.0;
-            for (double w : s.weights) sum += w;
-            for (double w : s.weights) d.probs.push_back(w / sum);
-            break;
-        }
-        case DistKind::Categorical: {
-            d.kind = K::Categorical;
-            const Tensor logits = from_vector(s.weights, {static_cast<int64_t>(s.weights.size())}, DType::Float64);
-            d.probs = softmax_with_temperature(logits, s.params[0]).to_vector();
-            break;
-        }
-    }
-    return d;
-}
+stats::Distribution to_stats_distribution(const SamplerSettings& s) { return sampling::theory(s); }
 
-std::string theory_missing(const SamplerSettings& s) {
-    if (s.dist == DistKind::Multinomial && !s.replacement && shape_numel(s.shape) > 1)
-        return "draws without replacement are not independent: each one's chances depend on those before";
-    return "";
-}
+std::string theory_missing(const SamplerSettings& s) { return sampling::theory_missing(s); }
 
-std::string untested_reason(const SamplerSettings& s) {
-    if (const std::string why = theory_missing(s); !why.empty()) return why;
-    if (s.dist == DistKind::Categorical && s.params[0] == 0.0) return "temperature 0 is argmax: no randomness";
-    return "";
-}
+std::string untested_reason(const SamplerSettings& s) { return sampling::untested_reason(s); }
 
 std::string describe(const SamplerSettings& s) {
     const DistInfo& d = dist_info(s.dist);
@@ -490,11 +463,7 @@ std::string describe(const SamplerSettings& s) {
     if (s.dist == DistKind::RandPerm && !s.shape.empty()) out += "n=" + std::to_string(s.shape[0]);
     if (d.weights) {
         // A title, not a record: long lists show their first values and their length.
-        constexpr size_t kShown = 8;
-        const bool cut = s.weights.size() > kShown;
-        const std::vector<double> shown(s.weights.begin(), s.weights.begin() + (cut ? kShown : s.weights.size()));
-        out += std::string(d.param_count ? ", " : "") + d.weights + "=" + render::join_numbers(shown) +
-               (cut ? ",... (" + std::to_string(s.weights.size()) + " values)" : "");
+        out += std::string(d.param_count ? ", " : "") + d.weights + "=" + sampling::list_text(s.weights);
     }
     if (s.dist == DistKind::Multinomial) out += std::string(", replacement=") + (s.replacement ? "true" : "false");
     return out + ")";
@@ -579,7 +548,7 @@ std::string cli_equivalent(const SamplerSettings& s, uint64_t offset) {
     std::string out = "noiselab sample --dist " + std::string(d.name);
     for (int i = 0; i < d.param_count; ++i) out += " --" + std::string(d.params[i].name) + " " + shortest_decimal(s.params[i]);
     // "--logits=-inf,2": with a space, a list starting with "-inf" would read as a flag.
-    if (d.weights) out += std::string(" --") + d.weights + "=" + render::join_numbers(s.weights);
+    if (d.weights) out += std::string(" --") + d.weights + "=" + nl::join_numbers(s.weights);
     if (s.dist == DistKind::Multinomial && s.replacement) out += " --replacement";
     out += " --shape " + shape_arg(s.shape) + " --dtype " + dtype_name(s.dtype) + " --device " + s.device.str() +
            " --seed " + std::to_string(s.seed);
@@ -590,55 +559,7 @@ std::string cli_equivalent(const SamplerSettings& s, uint64_t offset) {
 
 Tensor draw(const SamplerSettings& s, Generator& gen) {
     validate(s);
-    const TensorOptions opts{s.dtype, s.device};
-    const double a = s.params[0], b = s.params[1];
-    if (s.engine != Engine::Philox) {  // validate() allowed only what the engines draw
-        Tensor t = Tensor::empty(s.shape, opts);
-        switch (s.dist) {
-            case DistKind::Uniform: return uniform_(t, a, b, s.engine, &gen);
-            case DistKind::LogNormal: return log_normal_(t, a, b, s.engine, &gen);
-            case DistKind::Poisson: return poisson(a, s.shape, opts, s.engine, &gen);
-            default: return normal_(t, a, b, s.engine, &gen);
-        }
-    }
-    switch (s.dist) {
-        case DistKind::Normal: return normal(a, b, s.shape, opts, &gen);
-        case DistKind::Uniform: {
-            Tensor t = Tensor::empty(s.shape, opts);
-            return uniform_(t, a, b, &gen);
-        }
-        case DistKind::LogNormal: {
-            Tensor t = Tensor::empty(s.shape, opts);
-            return log_normal_(t, a, b, &gen);
-        }
-        case DistKind::Exponential: {
-            Tensor t = Tensor::empty(s.shape, opts);
-            return exponential_(t, a, &gen);
-        }
-        case DistKind::Cauchy: {
-            Tensor t = Tensor::empty(s.shape, opts);
-            return cauchy_(t, a, b, &gen);
-        }
-        case DistKind::RandInt:
-            return randint(static_cast<int64_t>(a), static_cast<int64_t>(b), s.shape, opts, &gen);
-        case DistKind::Bernoulli: return bernoulli(a, s.shape, opts, &gen);
-        case DistKind::Geometric: {
-            Tensor t = Tensor::empty(s.shape, opts);
-            return geometric_(t, a, &gen);
-        }
-        case DistKind::Poisson: return poisson(full(s.shape, a, opts), &gen);
-        case DistKind::RandPerm: return randperm(s.shape[0], opts, &gen);
-        // As `noiselab sample` draws them, so that its command and the recipes give the same bits.
-        case DistKind::Multinomial: {
-            const Tensor probs = from_vector(s.weights, {static_cast<int64_t>(s.weights.size())}, DType::Float64).to(s.device);
-            return multinomial(probs, shape_numel(s.shape), s.replacement, &gen).reshape(s.shape);
-        }
-        case DistKind::Categorical: {
-            const Tensor logits = from_vector(s.weights, {static_cast<int64_t>(s.weights.size())}, DType::Float64).to(s.device);
-            return sample_logits(logits, a, shape_numel(s.shape), &gen).reshape(s.shape);
-        }
-    }
-    throw ValueError("unknown distribution");
+    return sampling::draw(s, gen);
 }
 
 std::string timing_text(const SampleTiming& t) {

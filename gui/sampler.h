@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "sampling/distributions.h"
+#include "sampling/draw.h"
 #include "tensor/engine.h"
 #include "tensor/generator.h"
 #include "tensor/stats.h"
@@ -15,13 +17,10 @@
 
 namespace nl::gui {
 
-enum class DistKind {
-    Normal, Uniform, LogNormal, Exponential, Cauchy, RandInt, Bernoulli, Geometric, Poisson,
-    RandPerm,     // torch.randperm(n): the shape is [n]
-    Multinomial,  // torch.multinomial(probs, n): indices drawn by the weights `weights`
-    Categorical,  // torch.multinomial(softmax(logits / T), n): indices, `weights` are the logits
-};
-constexpr int kDistCount = 12;
+// The distributions are sampling/'s (one list for the app and the command line, in the panel's
+// order); this file adds how the panel presents and bounds them.
+using DistKind = sampling::Dist;
+using sampling::kDistCount;
 
 // One parameter of a distribution: its name on the command line and in the panel, its valid
 // range, and whether the ends belong to it.
@@ -34,6 +33,8 @@ struct ParamInfo {
     bool integer;         // randint bounds
 };
 
+// The panel's view of a distribution: sampling/'s name, keys and list, with the panel's labels,
+// tooltips, ranges and starting values.
 struct DistInfo {
     DistKind kind;
     const char* name;        // as on the command line: "normal", "uniform", ...
@@ -66,22 +67,21 @@ enum class GeneratorMode { Global, Local };
 // points longer than 20,000 dimensions).
 std::string engine_unavailable_reason(Engine engine, DistKind dist, Device device, const Shape& shape);
 
-struct SamplerSettings {
-    DistKind dist = DistKind::Normal;
-    double params[2] = {0.0, 1.0};
-    Shape shape = {64, 1, 28, 28};
-    DType dtype = DType::Float32;
-    Device device = Device::cpu();
-    Engine engine = Engine::Philox;
+// What the panel draws: sampling/'s Draw (distribution, params, weights, replacement, shape,
+// dtype, device, engine), and where its stream starts.
+// Multinomial: `weights` are the category weights (finite, >= 0, positive sum); `replacement`
+// whether a category may be drawn again. PyTorch's default, and the command line's, is
+// replacement=False, which allows at most as many draws as there are categories with weight > 0;
+// chosen in the panel, multinomial starts with replacement on, so that many draws can be held
+// against probs. Categorical: `weights` are the logits (finite or -inf, at least one finite),
+// params[0] the temperature.
+struct SamplerSettings : sampling::Draw {
+    SamplerSettings() {
+        weights = {0.1, 0.2, 0.3, 0.4};
+        replacement = true;
+    }
     uint64_t seed = kDefaultSeed;  // PyTorch's default, as `noiselab sample`
     GeneratorMode generator = GeneratorMode::Global;
-    // Multinomial: the category weights (finite, >= 0, positive sum), and whether a category may
-    // be drawn again. PyTorch's default, and the command line's, is replacement=False, which
-    // allows at most as many draws as there are categories with weight > 0; chosen in the panel,
-    // multinomial starts with replacement on, so that many draws can be held against probs.
-    // Categorical: the logits (finite or -inf, at least one finite), params[0] the temperature.
-    std::vector<double> weights = {0.1, 0.2, 0.3, 0.4};
-    bool replacement = true;
 
     bool operator==(const SamplerSettings& o) const;
     bool operator!=(const SamplerSettings& o) const { return !(*this == o); }
@@ -96,7 +96,7 @@ void set_weights(SamplerSettings& s, const std::string& text);
 // "" when `weights` can be drawn by this distribution, else why not.
 std::string weights_problem(const SamplerSettings& s);
 // Recipes of `noiselab sample` may hold up to 2^24; the app opens up to 2^16 categories.
-constexpr size_t kMaxWeights = size_t(1) << 16;
+using sampling::kMaxWeights;
 // Sets one parameter by name; throws ValueError naming the value and the valid range (also for
 // an unknown name, listing this distribution's parameters).
 void set_param(SamplerSettings& s, const std::string& name, double value);
@@ -128,7 +128,7 @@ std::string shape_arg(const Shape& s);  // "64,1,28,28"
 // The theoretical distribution of the settings, for the histogram overlay and the tests.
 stats::Distribution to_stats_distribution(const SamplerSettings& s);
 // Why the sample cannot be tested against that theory ("" when it can): draws without
-// replacement are not independent, temperature 0 is argmax.
+// replacement are not independent; std = 0, lambda = 0 and temperature 0 leave no randomness.
 std::string untested_reason(const SamplerSettings& s);
 // Why to_stats_distribution does not describe the sample at all ("" when it does): multinomial
 // draws without replacement, whose draws after the first have other chances than probs.

@@ -10,9 +10,9 @@
 
 #include "gui/export.h"
 #include "gui/session.h"
-#include "gui/render/number_list.h"
 #include "gui/text_util.h"
 #include "tensor/errors.h"
+#include "tensor/number_list.h"
 
 namespace nl::gui {
 
@@ -26,7 +26,7 @@ bool parse_bool(const Assignment& a) {
 }
 
 double parse_number(const std::string& key, const std::string& text) {
-    const std::string t = render::trim_spaces(text);
+    const std::string t = nl::trim_spaces(text);
     char* end = nullptr;
     const double v = std::strtod(t.c_str(), &end);
     if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(v))
@@ -43,7 +43,7 @@ int64_t parse_integer(const std::string& key, const std::string& text, int64_t l
 
 // Decimal or 0x hex, 0 to 2^64-1 (as `noiselab sample --seed`).
 uint64_t parse_seed_like(const std::string& key, const std::string& text) {
-    const std::string t = render::trim_spaces(text);
+    const std::string t = nl::trim_spaces(text);
     const bool hex = t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X');
     const std::string digits = hex ? t.substr(2) : t;
     const auto ok = [&](char c) { return hex ? std::isxdigit(static_cast<unsigned char>(c)) != 0 : std::isdigit(static_cast<unsigned char>(c)) != 0; };
@@ -107,11 +107,11 @@ const std::vector<std::pair<std::string, std::string>>& keys_table() {
 std::vector<std::pair<std::string, std::string>> assignment_keys() { return keys_table(); }
 
 Assignment parse_assignment(const std::string& text) {
-    const std::string t = render::trim_spaces(text);
+    const std::string t = nl::trim_spaces(text);
     const size_t eq = t.find('=');
     Assignment a;
-    a.key = lower_ascii(render::trim_spaces(eq == std::string::npos ? t : t.substr(0, eq)));
-    a.value = eq == std::string::npos ? "" : render::trim_spaces(t.substr(eq + 1));
+    a.key = lower_ascii(nl::trim_spaces(eq == std::string::npos ? t : t.substr(0, eq)));
+    a.value = eq == std::string::npos ? "" : nl::trim_spaces(t.substr(eq + 1));
     if (a.key.empty()) throw ValueError("assignment '" + text + "' has no key; write key=value, e.g. seed=7");
     std::replace(a.key.begin(), a.key.end(), '_', '-');
     return a;
@@ -294,24 +294,24 @@ std::vector<ScriptStep> parse_script(const std::string& text) {
     std::stringstream parts(text);
     std::string part;
     while (std::getline(parts, part, ';')) {
-        std::string body = render::trim_spaces(part);
+        std::string body = nl::trim_spaces(part);
         if (body.empty()) continue;
         if (lower_ascii(body).rfind("frame", 0) == 0) {
             const size_t colon = body.find(':');
             if (colon == std::string::npos)
                 throw ValueError("script part '" + body + "': expected 'frame N: key=value ...'");
-            const std::string n = render::trim_spaces(body.substr(5, colon - 5));
+            const std::string n = nl::trim_spaces(body.substr(5, colon - 5));
             if (n.empty() || n.size() > 12 || !std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
                 throw ValueError("script part '" + body + "': frame number '" + n + "' is not an integer >= 1");
             frame = std::max<int64_t>(1, std::stoll(n));
-            body = render::trim_spaces(body.substr(colon + 1));
+            body = nl::trim_spaces(body.substr(colon + 1));
         }
         ScriptStep step;
         step.frame = frame;
         std::stringstream words(body);
         std::string w;
         while (words >> w) step.assignments.push_back(parse_assignment(w));
-        if (step.assignments.empty()) throw ValueError("script part '" + render::trim_spaces(part) + "' has no key=value");
+        if (step.assignments.empty()) throw ValueError("script part '" + nl::trim_spaces(part) + "' has no key=value");
         steps.push_back(step);
     }
     std::stable_sort(steps.begin(), steps.end(), [](const ScriptStep& a, const ScriptStep& b) { return a.frame < b.frame; });

@@ -3,9 +3,9 @@
 
 #include <cmath>
 
-#include "gui/render/number_list.h"
 #include "gui/script.h"
 #include "gui/text_util.h"
+#include "sampling/recipe.h"
 #include "tensor/errors.h"
 #include "tensor/hash.h"
 #include "tensor/io/atomic_file.h"
@@ -208,24 +208,11 @@ void apply_extra(AppState& s, const json& extra) {
 
 io::Recipe make_recipe(const AppState& s, const std::string& image_kind) {
     const SamplerState& sp = s.sampler;
-    // The recipe describes the tensor on screen: its settings are the drawn ones.
+    // The recipe describes the tensor on screen: its settings are the drawn ones, written as
+    // `noiselab sample` writes them, so each opens what the other exported.
     const SamplerSettings& st = sp.has_drawn ? sp.drawn : sp.settings;
-    const DistInfo& d = dist_info(st.dist);
     io::Recipe r;
-    r.op = d.name;
-    for (int i = 0; i < d.param_count; ++i) r.params[d.params[i].name] = st.params[i];
-    // Weights as `noiselab sample` writes them: probs in the recipe's list, logits (negative or
-    // -inf, which that list cannot hold) as text that reads back to the same doubles.
-    if (st.dist == DistKind::Multinomial) {
-        r.probs = st.weights;
-        r.params["replacement"] = std::string(st.replacement ? "true" : "false");
-    }
-    if (st.dist == DistKind::Categorical) r.params["logits"] = render::join_numbers(st.weights);
-    // As `noiselab sample` writes it: only engines other than philox, so each reads the other's.
-    if (st.engine != Engine::Philox) r.params["engine"] = std::string(engine_name(st.engine));
-    r.shape = st.shape;
-    r.dtype = st.dtype;
-    r.device = st.device;
+    sampling::write_draw(st, r);
     r.seed = st.seed;
     r.offset = sp.offset_before;
     r.stream = 0;
@@ -235,55 +222,20 @@ io::Recipe make_recipe(const AppState& s, const std::string& image_kind) {
 }
 
 void apply_recipe(AppState& s, const io::Recipe& r) {
-    DistKind kind;
-    try {
-        kind = parse_dist(r.op);
-    } catch (const ValueError&) {
-        throw ValueError("recipe op '" + r.op + "' cannot be opened by the app; it samples: " + all_dist_names());
-    }
+    const sampling::Draw d = sampling::read_draw(r);
     if (r.stream != 0)
         throw ValueError("recipe stream " + std::to_string(r.stream) + " cannot be opened by the app; it draws from stream 0");
     SamplerSettings st = s.sampler.settings;
-    set_distribution(st, kind);
-    st.engine = Engine::Philox;
-    if (kind == DistKind::Multinomial) st.replacement = false;  // as `noiselab sample` reads a recipe without the key
-    bool has_logits = false;
-    for (const auto& [name, value] : r.params) {
-        if (name == "engine" && std::holds_alternative<std::string>(value)) {
-            try {
-                st.engine = parse_engine(std::get<std::string>(value));
-            } catch (const ValueError& e) {
-                throw ValueError(std::string("recipe parameter 'engine': ") + e.what());
-            }
-            continue;
-        }
-        if (name == "replacement" && kind == DistKind::Multinomial && std::holds_alternative<std::string>(value)) {
-            const std::string& v = std::get<std::string>(value);
-            if (v != "true" && v != "false") throw ValueError("recipe parameter 'replacement': expected \"true\" or \"false\", got '" + v + "'");
-            st.replacement = v == "true";
-            continue;
-        }
-        if (name == "logits" && kind == DistKind::Categorical && std::holds_alternative<std::string>(value)) {
-            has_logits = true;
-            try {
-                set_weights(st, std::get<std::string>(value));
-            } catch (const ValueError& e) {
-                throw ValueError(std::string("recipe parameter 'logits': ") + e.what());
-            }
-            continue;
-        }
-        if (!std::holds_alternative<double>(value))
-            throw ValueError("recipe parameter '" + name + "' must be a number for op " + r.op);
-        set_param(st, name, std::get<double>(value));
+    set_distribution(st, d.dist);
+    const DistInfo& info = dist_info(d.dist);
+    // The panel's ranges apply (set_param names the value and the range it left).
+    for (int i = 0; i < info.param_count; ++i) set_param(st, info.params[i].name, d.params[i]);
+    if (info.weights) {
+        st.weights = d.weights;
+        if (const std::string why = weights_problem(st); !why.empty()) throw ValueError("recipe " + why);
     }
-    if (kind == DistKind::Categorical && !has_logits) throw ValueError("recipe of op categorical has no logits");
-    if (kind == DistKind::Multinomial) {
-        if (r.probs.empty()) throw ValueError("recipe of op multinomial has no probs");
-        if (r.probs.size() > kMaxWeights)
-            throw ValueError("recipe probs has " + std::to_string(r.probs.size()) + " categories; the app draws at most " +
-                             std::to_string(kMaxWeights));
-        st.weights = r.probs;
-    }
+    if (d.dist == DistKind::Multinomial) st.replacement = d.replacement;  // the box is multinomial's alone
+    st.engine = d.engine;
     if (r.shape.empty() || r.shape.size() > static_cast<size_t>(kMaxRank))
         throw ShapeError("recipe shape " + shape_str(r.shape) + " has rank " + std::to_string(r.shape.size()) +
                          "; the app shows ranks 1 to 4");

@@ -12,9 +12,9 @@
 
 #include "gui/render/canvas.h"
 #include "gui/render/image.h"
-#include "gui/render/number_list.h"
 #include "gui/render/style.h"
 #include "tensor/errors.h"
+#include "tensor/number_list.h"
 
 namespace nl::render {
 

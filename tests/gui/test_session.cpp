@@ -188,7 +188,7 @@ TEST(GuiSession, WeightsAndPermutationsTravelInTheRecipe) {
         apply_recipe(s, c);
         FAIL();
     } catch (const ValueError& e) {
-        EXPECT_NE(std::string(e.what()).find("recipe parameter 'logits': logits value 2 'x' is not a number"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("recipe field 'params.logits' value 2 'x' is not a number"), std::string::npos) << e.what();
     }
     r.probs = {1, -1};
     EXPECT_THROW(apply_recipe(s, r), ValueError);

@@ -1,6 +1,6 @@
 // Number lists (see number_list.h): strtod with every character accounted for, so that a typo
 // never turns into a silently different tensor.
-#include "gui/render/number_list.h"
+#include "tensor/number_list.h"
 
 #include <cctype>
 #include <cerrno>
@@ -11,7 +11,7 @@
 #include "tensor/errors.h"
 #include "tensor/number_text.h"
 
-namespace nl::render {
+namespace nl {
 
 std::string trim_spaces(const std::string& s) {
     size_t a = 0, b = s.size();
@@ -68,4 +68,4 @@ std::string join_numbers(const std::vector<double>& v, const char* separator) {
     return out;
 }
 
-}  // namespace nl::render
+}  // namespace nl

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace nl::render {
+namespace nl {
 
 // A finite double ("1.5", "-2e-3"), spaces around it allowed; with allow_neg_inf, "-inf" too.
 // Anything else (trailing junk, overflow, NaN) is a ValueError that starts with `what`, quotes
@@ -23,4 +23,4 @@ std::string trim_spaces(const std::string& s);
 // User text for a message: quoted, at most 80 characters, control characters replaced.
 std::string quote_text(const std::string& s);
 
-}  // namespace nl::render
+}  // namespace nl
