@@ -48,6 +48,9 @@ struct SamplerState {
     std::vector<double> weights_shown;
     DistKind weights_dist = DistKind::Normal;  // whose list the field last showed
     std::string weights_error;
+    // The shape before "replacement" was unticked (which cuts it to the categories with weight
+    // > 0), given back when the box is ticked again and the cut shape is still in place.
+    Shape shape_before_cut;
 };
 
 struct HistogramState {

@@ -131,7 +131,15 @@ void weights_row(SamplerState& sp) {
     if (!sp.weights_error.empty()) text_wrapped(theme::text_error(), sp.weights_error);
     if (probs) {
         ImGui::SetCursorPosX(control_column());  // under the list, as row_label places controls
-        ImGui::Checkbox("replacement", &st.replacement);
+        if (ImGui::Checkbox("replacement", &st.replacement)) {
+            const Shape cut{sampling::positive_weights(st.weights)};
+            if (!st.replacement) {
+                sp.shape_before_cut = st.shape;
+            } else if (!sp.shape_before_cut.empty() && st.shape == cut) {
+                st.shape = sp.shape_before_cut;  // ticking again undoes the cut
+                sp.shape_before_cut.clear();
+            }
+        }
         tooltip("On: every draw sees all categories (independent draws). Off: a drawn category is not drawn again, so at "
                 "most one draw per category with weight > 0 (PyTorch's default, replacement=False).");
     }

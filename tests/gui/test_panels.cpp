@@ -449,4 +449,34 @@ TEST_F(Headless, TheWeightsFieldAppliesATypedListOrSaysWhyNot) {
     EXPECT_TRUE(state.sampler.weights_error.empty());
 }
 
+TEST_F(Headless, UntickingReplacementCutsTheShapeAndTickingItAgainGivesItBack) {
+    apply_assignments(state, {{"dist", "multinomial"}, {"probs", "1,0,2,3"}, {"shape", "20,50"}});
+    frames(2);
+    ASSERT_TRUE(state.sampler.settings.replacement);
+    auto click_box = [&] {
+        const TooltipAudit audit = audit_frame();
+        const TooltipAudit::Item* box = nullptr;
+        for (const TooltipAudit::Item& i : audit.items)
+            if (i.text.rfind("On: every draw sees all categories", 0) == 0) box = &i;
+        ASSERT_NE(box, nullptr);
+        click_at(centre(*box));
+        frames(2);
+        ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    };
+    click_box();
+    EXPECT_FALSE(state.sampler.settings.replacement);
+    EXPECT_EQ(state.sampler.settings.shape, (Shape{3})) << "three categories have weight > 0";
+    EXPECT_EQ(state.sampler.drawn.shape, (Shape{3}));
+    click_box();
+    EXPECT_TRUE(state.sampler.settings.replacement);
+    EXPECT_EQ(state.sampler.settings.shape, (Shape{20, 50})) << "the shape before the cut is back";
+    EXPECT_EQ(state.sampler.drawn.shape, (Shape{20, 50}));
+    // A shape chosen while the box was off stays when it is ticked again.
+    click_box();
+    apply_assignment(state, {"shape", "2"});
+    frames(2);
+    click_box();
+    EXPECT_EQ(state.sampler.settings.shape, (Shape{2}));
+}
+
 }  // namespace
