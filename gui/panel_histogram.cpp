@@ -223,7 +223,7 @@ void stats_table(const HistogramState& h, float width) {
     if (!ImGui::BeginTable("##stats", 3, flags, ImVec2(width, 0))) return;
     // The names take what the longest needs; the numbers share the rest, the theory column's
     // "D = 0.0004883" / "194.9, 191 df" a little more.
-    ImGui::TableSetupColumn("statistic", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("skewness").x);
+    ImGui::TableSetupColumn("statistic", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("excess kurtosis").x);
     ImGui::TableSetupColumn("sample", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn("theory", ImGuiTableColumnFlags_WidthStretch, 1.3f);
     ImGui::TableHeadersRow();
@@ -245,7 +245,7 @@ void stats_table(const HistogramState& h, float width) {
     row("mean", "Average of the values (value units).", m.mean, a.theory_mean);
     row("std", "Standard deviation, unbiased n-1 estimate (value units).", m.std, a.theory_std);
     row("skewness", "Asymmetry m3 / m2^1.5 (no unit; 0 for symmetric distributions).", m.skewness, a.theory_skewness);
-    row("kurtosis", "Excess kurtosis, the tail weight m4 / m2^2 - 3 (no unit; 0 for a normal).", m.excess_kurtosis, a.theory_kurtosis);
+    row("excess kurtosis", "The tail weight m4 / m2^2 - 3 (no unit; 0 for a normal).", m.excess_kurtosis, a.theory_kurtosis);
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
     // The test the distribution gets (also where there is none, a point mass).
