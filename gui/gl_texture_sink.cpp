@@ -24,7 +24,8 @@ public:
 
     void show(const Tensor& grid, const render::GridOptions& opts) override {
         const auto t0 = std::chrono::steady_clock::now();
-        const render::Image img = grid_pixels(grid, opts);
+        const render::GridImage img = grid_pixels(grid, opts);
+        set_shown_range(img.lo, img.hi);
         if (!tex_) tex_ = make_view_texture();
         upload_rgba(tex_, img, w_, h_);
         mipmaps_current_ = false;

@@ -96,7 +96,7 @@ void float_range(const float* v, int64_t n, const render::ValueRange& r, double&
 
 }  // namespace
 
-render::Image grid_pixels(const Tensor& grid, const render::GridOptions& opts) {
+render::GridImage grid_pixels(const Tensor& grid, const render::GridOptions& opts) {
     const bool fast = grid.defined() && grid.device().is_cpu() && grid.dtype() == DType::Float32 && grid.is_contiguous() &&
                       grid.dim() == 4 && (grid.size(1) == 1 || grid.size(1) == 3) && grid.numel() > 0 && opts.scale == 1 &&
                       opts.columns >= 0 && opts.columns <= 4096 && opts.padding >= 0 && opts.padding <= 64;
@@ -112,7 +112,10 @@ render::Image grid_pixels(const Tensor& grid, const render::GridOptions& opts) {
     const float* data = grid.data<float>();
     double lo = 0, hi = 1;
     float_range(data, grid.numel(), opts.range, lo, hi);
-    render::Image img = render::make_image(static_cast<int>(wd), static_cast<int>(hd), render::style::kGridBackground);
+    render::GridImage img;
+    static_cast<render::Image&>(img) = render::make_image(static_cast<int>(wd), static_cast<int>(hd), render::style::kGridBackground);
+    img.lo = lo;
+    img.hi = hi;
     const int64_t plane = h * w, stride = static_cast<int64_t>(img.width) * 4;
     const render::Rgb nan = render::style::kNaN;
     const render::Colormap cmap = opts.colormap;

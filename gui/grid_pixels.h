@@ -11,6 +11,6 @@
 namespace nl::gui {
 
 // Same contract and errors as render::image_grid.
-render::Image grid_pixels(const Tensor& grid, const render::GridOptions& opts);
+render::GridImage grid_pixels(const Tensor& grid, const render::GridOptions& opts);
 
 }  // namespace nl::gui

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include <imgui.h>
 
@@ -172,6 +173,66 @@ std::string grid_key(const ImageViewState& v, uint64_t draw) {
     return buf;
 }
 
+// The colour key under the grid: which value each colour stands for, as the last upload mapped
+// them (values beyond the ends are clamped to the end colours). Integer samples spanning at most
+// kMaxSwatches values get one swatch per value (a category, a count); others a gradient from lo
+// to hi.
+constexpr int64_t kMaxSwatches = 16;
+
+void colour_key(const ImageViewState& v, double lo, double hi, bool integers) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float h = ImGui::GetTextLineHeight(), avail = ImGui::GetContentRegionAvail().x;
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    auto colour = [&](double x) {  // image_grid's mapping: a constant range maps to the middle
+        const double t = hi > lo ? std::clamp((x - lo) / (hi - lo), 0.0, 1.0) : 0.5;
+        uint8_t rgb[3];
+        render::colormap_rgb(v.colormap, static_cast<float>(t), rgb);
+        return theme::rgba(rgb[0], rgb[1], rgb[2]);
+    };
+    const ImU32 text = theme::kAxisText;
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
+    // Swatches where every value's fits in the panel; otherwise the gradient.
+    bool swatches = integers && lo == std::floor(lo) && hi == std::floor(hi) && hi - lo < kMaxSwatches;
+    std::vector<std::string> labels;
+    float total = 0.0f;
+    for (double k = lo; swatches && k <= hi; ++k) {
+        char label[32];  // integers in full: randint's bounds reach 1e9, where %.4g would blur them
+        std::snprintf(label, sizeof label, "%.0f", k);
+        labels.push_back(label);
+        total += h + 3.0f + ImGui::CalcTextSize(labels.back().c_str()).x + gap;
+    }
+    swatches = swatches && total - gap <= avail;
+    if (swatches) {
+        float x = p.x;
+        for (size_t i = 0; i < labels.size(); ++i) {
+            const ImVec2 a(x, p.y + 1.0f), b(x + h - 2.0f, p.y + h - 1.0f);
+            dl->AddRectFilled(a, b, colour(lo + static_cast<double>(i)));
+            dl->AddRect(a, b, theme::kPlotBorder);
+            dl->AddText(ImVec2(x + h + 1.0f, p.y), text, labels[i].c_str());
+            x += h + 3.0f + ImGui::CalcTextSize(labels[i].c_str()).x + gap;
+        }
+    } else {
+        const std::string lo_text = fmt_num(lo), hi_text = fmt_num(hi);
+        const float lo_w = ImGui::CalcTextSize(lo_text.c_str()).x, hi_w = ImGui::CalcTextSize(hi_text.c_str()).x;
+        const float bar = std::min(240.0f, avail - lo_w - hi_w - 2.0f * gap);
+        if (bar >= 24.0f) {
+            dl->AddText(p, text, lo_text.c_str());
+            const float x0 = p.x + lo_w + gap;
+            constexpr int kSteps = 48;
+            for (int i = 0; i < kSteps; ++i) {
+                const float a = x0 + bar * static_cast<float>(i) / kSteps, b = x0 + bar * static_cast<float>(i + 1) / kSteps;
+                dl->AddRectFilled(ImVec2(a, p.y + 2.0f), ImVec2(b + 0.5f, p.y + h - 2.0f),
+                                  colour(lo + (hi - lo) * (i + 0.5) / kSteps));
+            }
+            dl->AddRect(ImVec2(x0, p.y + 2.0f), ImVec2(x0 + bar, p.y + h - 2.0f), theme::kPlotBorder);
+            dl->AddText(ImVec2(x0 + bar + gap, p.y), text, hi_text.c_str());
+        }
+    }
+    ImGui::Dummy(ImVec2(avail, h));
+    tooltip(swatches ? "The colour of each value in the grid."
+                     : "The colours of the values from lo to hi (the Map setting); values beyond show the end colours.");
+}
+
 void image_view(ImageViewState& v, const SamplerState& sp, TextureSink* sink, ImVec2 size) {
     GridView g;
     try {
@@ -190,6 +251,10 @@ void image_view(ImageViewState& v, const SamplerState& sp, TextureSink* sink, Im
     }
     v.grid_columns = g.columns;
     v.grid_tiles = static_cast<int>(g.n);
+    // One channel through the colormap gets a key under the grid (RGB is its own key).
+    double key_lo = 0.0, key_hi = 1.0;
+    const bool keyed = g.c == 1 && sink && sink->shown_range(key_lo, key_hi);
+    if (keyed) size.y -= ImGui::GetTextLineHeightWithSpacing();
 
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     ImGui::InvisibleButton("##image", size, ImGuiButtonFlags_MouseButtonLeft);
@@ -246,6 +311,8 @@ void image_view(ImageViewState& v, const SamplerState& sp, TextureSink* sink, Im
             ImGui::EndTooltip();
         }
     }
+    if (keyed)
+        colour_key(v, key_lo, key_hi, !is_floating(sp.tensor.dtype()) || dist_info(sp.drawn.dist).discrete);
     // Footer: what is shown.
     char info[200];
     std::snprintf(info, sizeof info, "%lld image%s, %lldx%lld px each; grid %dx%d px", static_cast<long long>(g.n), g.n == 1 ? "" : "s",

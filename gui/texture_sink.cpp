@@ -8,7 +8,9 @@ namespace nl::gui {
 
 void MemorySink::show(const Tensor& grid, const render::GridOptions& opts) {
     const auto t0 = std::chrono::steady_clock::now();
-    image_ = grid_pixels(grid, opts);
+    const render::GridImage img = grid_pixels(grid, opts);
+    set_shown_range(img.lo, img.hi);
+    image_ = img;
     ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     ++shows_;
 }

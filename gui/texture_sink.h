@@ -34,6 +34,25 @@ public:
     // Called before each frame's draw with the view's zoom: OpenGL sinks average minified texels
     // through mipmaps (gl_texture.h's sample_for_zoom). Nothing to do for others.
     virtual void sample_for_zoom(float /*zoom*/) {}
+    // The values the colormap's ends stood for in the last show(), as its range resolved them on
+    // the host or the GPU (the view's colour key labels them); false before the first show.
+    bool shown_range(double& lo, double& hi) const {
+        if (!has_range_) return false;
+        lo = lo_;
+        hi = hi_;
+        return true;
+    }
+
+protected:
+    void set_shown_range(double lo, double hi) {
+        lo_ = lo;
+        hi_ = hi;
+        has_range_ = true;
+    }
+
+private:
+    double lo_ = 0.0, hi_ = 1.0;
+    bool has_range_ = false;
 };
 
 // Keeps the pixels in memory and has no texture: for tests and headless use.

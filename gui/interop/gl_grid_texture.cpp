@@ -57,6 +57,8 @@ bool GlGridTexture::show_interop(const Tensor& grid, const render::GridOptions& 
                           d == DType::UInt8;
     const Tensor images = (readable ? grid : grid.to(DType::Float64)).contiguous();
     device_range(images, opts.range, spec.lo, spec.hi);
+    lo_ = spec.lo;
+    hi_ = spec.hi;
     const int device = grid.device().index;
     if (!interop_ || interop_device_ != device || spec.width() != w_ || spec.height() != h_) {
         if (interop_error_.empty()) interop_error_ = foreign_driver();
@@ -84,7 +86,9 @@ bool GlGridTexture::show_interop(const Tensor& grid, const render::GridOptions& 
 }
 
 void GlGridTexture::show_upload(const Tensor& grid, const render::GridOptions& opts) {
-    const render::Image img = grid_pixels(grid.device().is_cuda() ? grid.cpu() : grid, opts);
+    const render::GridImage img = grid_pixels(grid.device().is_cuda() ? grid.cpu() : grid, opts);
+    lo_ = img.lo;
+    hi_ = img.hi;
     ensure_texture(img.width, img.height);
     interop_.reset();  // GL alone writes the texture from now on
     upload_rgba(tex_, img, w_, h_);  // the size matches: pixels replaced in place

@@ -41,6 +41,9 @@ public:
     bool last_was_interop() const { return last_interop_; }
     bool registered_with_cuda() const { return interop_ != nullptr; }
     double last_ms() const { return ms_; }
+    // The values the colormap's ends stood for in the last show().
+    double shown_lo() const { return lo_; }
+    double shown_hi() const { return hi_; }
     // Why interop was given up ("" while it has not been): the CUDA error of the registration.
     const std::string& interop_error() const { return interop_error_; }
     // Why the current GL context cannot do CUDA-GL interop at all ("" when its driver is NVIDIA's):
@@ -61,6 +64,7 @@ private:
     std::string interop_error_;
     bool last_interop_ = false;
     double ms_ = 0.0;
+    double lo_ = 0.0, hi_ = 1.0;
     int textures_made_ = 0;
 };
 

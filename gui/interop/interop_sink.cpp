@@ -23,6 +23,7 @@ public:
     void show(const Tensor& grid, const render::GridOptions& opts) override {
         cuda_tensor_ = grid.defined() && grid.device().is_cuda();
         tex_.show(grid, opts);
+        set_shown_range(tex_.shown_lo(), tex_.shown_hi());
         mipmaps_current_ = false;
         if (!tex_.interop_error().empty() && !reported_) {
             reported_ = true;

@@ -227,7 +227,7 @@ GridGeometry grid_geometry(const Shape& shape, const GridOptions& opts) {
     return g;
 }
 
-Image image_grid(const Tensor& t, const GridOptions& opts) {
+GridImage image_grid(const Tensor& t, const GridOptions& opts) {
     if (!t.defined()) throw ShapeError("image grid: the tensor is undefined");
     const GridGeometry G = grid_geometry(t.shape(), opts);
     const Layout L{G.n, G.c, G.h, G.w, G.count};
@@ -237,7 +237,10 @@ Image image_grid(const Tensor& t, const GridOptions& opts) {
     double lo = 0, hi = 1;
     range_of(v, opts.range, lo, hi);
 
-    Image img = make_image(G.width, G.height, style::kGridBackground);
+    GridImage img;
+    static_cast<Image&>(img) = make_image(G.width, G.height, style::kGridBackground);
+    img.lo = lo;
+    img.hi = hi;
     Canvas cv(img);
     const int64_t plane = L.h * L.w;  // elements per channel of a tile (wrapped 1-D: padded size)
     for (int64_t i = 0; i < L.n; ++i) {

@@ -53,9 +53,13 @@ struct GridOptions {
     int padding = 1;   // pixels between tiles
     int scale = 1;     // integer upscaling of each pixel
 };
+// An image grid's pixels and the values its colormap's ends stand for (what a key labels).
+struct GridImage : Image {
+    double lo = 0.0, hi = 1.0;
+};
 // [N,C,H,W] (C = 1 or 3), [C,H,W], [H,W] or [N, D] (each row a 1-pixel-high strip) -> a grid image.
 // Throws ShapeError for other shapes.
-Image image_grid(const Tensor& t, const GridOptions& opts = {});
+GridImage image_grid(const Tensor& t, const GridOptions& opts = {});
 
 // image_grid's geometry for a tensor of `shape`, without the pixels: n tiles of c channels, h x w
 // pixels, the first `count` of each tile valid (fewer than h*w only for a wrapped 1-D tensor),

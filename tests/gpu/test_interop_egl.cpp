@@ -524,6 +524,12 @@ TEST(GpuInteropSink, CudaTensorsShowTheCpuUploadPicture) {
         SCOPED_TRACE(c.what);
         EXPECT_TRUE(shows_cpu_picture(tex, c.x.to(Device::cuda()), c.o));
         EXPECT_TRUE(tex.last_was_interop()) << tex.interop_error();
+        // The range the view's colour key labels: the one the CPU renderer resolves (sigma's
+        // mean and std summed in another order, as GpuGridRange.EqualsResolveRange allows).
+        const render::GridImage cpu = render::image_grid(c.x, c.o);
+        const double tol = 1e-12 * std::max({1.0, std::abs(cpu.lo), std::abs(cpu.hi)});
+        EXPECT_NEAR(tex.shown_lo(), cpu.lo, tol);
+        EXPECT_NEAR(tex.shown_hi(), cpu.hi, tol);
     }
     EXPECT_TRUE(tex.interop_error().empty()) << tex.interop_error();
 }

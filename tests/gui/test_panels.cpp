@@ -19,6 +19,7 @@
 #include "gui/texture_sink.h"
 #include "gui/theme.h"
 #include "tensor/hash.h"
+#include "tensor/ops.h"
 #include "tests/support/imgui_overflow.h"
 
 using namespace nl;
@@ -162,6 +163,38 @@ TEST_F(Headless, ShowsTheDefaultSampleOnStart) {
     EXPECT_EQ(sink.width(), 8 * 29 + 1);
     frames(3);
     EXPECT_EQ(sink.shows(), 1);
+}
+
+TEST_F(Headless, TheGridHasAKeyForTheValuesItsColoursStandFor) {
+    // A categorical sample: one swatch per category, labelled 0 .. 7, under the grid.
+    apply_assignments(state, {{"dist", "categorical"}, {"logits", "3,2,1.5,1,0.5,0,-1,-2"}, {"shape", "64,1,8,8"}});
+    frames(2);
+    const Tensor& t = state.sampler.tensor;
+    double lo = 0, hi = 0;
+    ASSERT_TRUE(sink.shown_range(lo, hi));
+    EXPECT_EQ(lo, nl::min(t).item());  // min to max: the ends are the sample's smallest and largest
+    EXPECT_EQ(hi, nl::max(t).item());
+    TooltipAudit audit = audit_frame();
+    const TooltipAudit::Item* key = audit.find("The colour of each value in the grid");
+    ASSERT_NE(key, nullptr) << "integer values get swatches";
+    const TooltipAudit::Item* view = audit.find("Hover the image");
+    ASSERT_NE(view, nullptr);
+    EXPECT_LT(key->max.y, view->min.y + 1.0f) << "the key sits between the grid and its footer";
+    // Normal noise mapped mean +- 2 sigma: a gradient whose ends are that range.
+    apply_assignments(state, {{"dist", "normal"}, {"shape", "16,1,28,28"}, {"range", "sigma:2"}});
+    frames(2);
+    ASSERT_TRUE(sink.shown_range(lo, hi));
+    const double mean_value = nl::mean(state.sampler.tensor.to(DType::Float64)).item();
+    EXPECT_NEAR((lo + hi) / 2, mean_value, 1e-6);
+    EXPECT_NEAR(hi - lo, 4.0, 0.1) << "4 sigma wide";
+    audit = audit_frame();
+    EXPECT_NE(audit.find("The colours of the values from lo to hi"), nullptr);
+    EXPECT_EQ(audit.find("The colour of each value in the grid"), nullptr);
+    // RGB images are their own key.
+    apply_assignments(state, {{"shape", "4,3,16,16"}});
+    frames(2);
+    audit = audit_frame();
+    EXPECT_EQ(audit.find("The colours of the values from lo to hi"), nullptr);
 }
 
 TEST_F(Headless, EveryControlCarriesATooltip) {
