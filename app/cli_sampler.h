@@ -1,7 +1,8 @@
-// What `noiselab sample` draws: the distributions (names, parameters, defaults, valid ranges), a
-// SampleSpec holding everything that determines the tensor, sampling it, converting it to and
-// from the recipe embedded in PNGs, and the theoretical distribution the values follow. Shared
-// by the command line and the desktop app (app/gui_main.cpp), so both read the same recipes.
+// What `noiselab sample` draws: the distributions as flags (parameters, defaults, valid ranges in
+// words), a SampleSpec holding everything that determines the tensor, sampling it, converting it
+// to and from the recipe embedded in PNGs, and the theoretical distribution the values follow.
+// The draw, the theory and the recipe encoding are sampling/'s, which the desktop app uses too,
+// so both draw the same bits and read each other's recipes.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -43,7 +44,7 @@ const std::vector<DistInfo>& all_dists();  // in sampling::all_dists()'s order
 const DistInfo& dist_info(Dist d);
 // ValueError naming the text and listing the valid names.
 Dist parse_dist(const std::string& name);
-std::string dist_names();  // "uniform, normal, ..."
+std::string dist_names();  // "normal, uniform, lognormal, ..."
 
 // Everything that determines a sampled tensor (and nothing else).
 struct SampleSpec {

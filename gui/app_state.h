@@ -48,9 +48,10 @@ struct SamplerState {
     std::vector<double> weights_shown;
     DistKind weights_dist = DistKind::Normal;  // whose list the field last showed
     std::string weights_error;
-    // The shape before "replacement" was unticked (which cuts it to the categories with weight
-    // > 0), given back when the box is ticked again and the cut shape is still in place.
-    Shape shape_before_cut;
+    // The shape before "replacement" was unticked and the shape that cuts it to (one draw per
+    // category with weight > 0): ticking the box again gives the first back while the second is
+    // still in place; a shape chosen in between stays.
+    Shape shape_before_cut, shape_after_cut;
 };
 
 struct HistogramState {

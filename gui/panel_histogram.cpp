@@ -366,11 +366,12 @@ void draw_histogram_panel(HistogramState& h, const SamplerState& sampler, const 
             if (!a.error.empty()) {
                 text_fitted(theme::text_warn(), a.error);
             }
-            // The QQ plot takes what the table leaves beyond the room its numbers need (about 21
-            // em: "skewness", "-0.0007658", "D = 0.0004883"); where that is under 7 em the table
-            // is shown alone rather than with cut numbers.
+            // The QQ plot takes what the table leaves beyond the room its numbers need (its name
+            // column, "excess kurtosis", and about 15 em for "-0.0007658" and "D = 0.0004883");
+            // where that is under 7 em the table is shown alone rather than with cut numbers.
             const float spacing = ImGui::GetStyle().ItemSpacing.x;
-            const float qq_room = std::min({lower_h, avail.x * 0.36f, avail.x - fs * 21.0f - spacing});
+            const float table_need = ImGui::CalcTextSize("excess kurtosis").x + fs * 15.0f;
+            const float qq_room = std::min({lower_h, avail.x * 0.36f, avail.x - table_need - spacing});
             const bool qq = h.show_qq && qq_room >= fs * 7.0f;
             const float qq_w = qq ? qq_room : 0.0f;
             const float table_w = avail.x - qq_w - (qq ? spacing : 0.0f);

@@ -132,12 +132,14 @@ void weights_row(SamplerState& sp) {
     if (probs) {
         ImGui::SetCursorPosX(control_column());  // under the list, as row_label places controls
         if (ImGui::Checkbox("replacement", &st.replacement)) {
-            const Shape cut{sampling::positive_weights(st.weights)};
             if (!st.replacement) {
+                const int64_t most = sampling::positive_weights(st.weights);
                 sp.shape_before_cut = st.shape;
-            } else if (!sp.shape_before_cut.empty() && st.shape == cut) {
-                st.shape = sp.shape_before_cut;  // ticking again undoes the cut
+                sp.shape_after_cut = shape_numel(st.shape) > most ? Shape{most} : st.shape;  // as enforce_valid cuts
+            } else {
+                if (!sp.shape_before_cut.empty() && st.shape == sp.shape_after_cut) st.shape = sp.shape_before_cut;
                 sp.shape_before_cut.clear();
+                sp.shape_after_cut.clear();
             }
         }
         tooltip("On: every draw sees all categories (independent draws). Off: a drawn category is not drawn again, so at "

@@ -191,14 +191,23 @@ void colour_key(const ImageViewState& v, double lo, double hi, bool integers) {
     };
     const ImU32 text = theme::kAxisText;
     const float gap = ImGui::GetStyle().ItemSpacing.x;
+    // Integers in full where a double holds them exactly (randint's bounds reach 1e9, where
+    // %.4g would blur them); other values as the plots write them.
+    constexpr double kExact = 9007199254740992.0;  // 2^53: beyond it, k + 1 may equal k
+    auto whole = [&](double x) { return x == std::floor(x) && std::fabs(x) < kExact; };
+    auto label_of = [&](double x) {
+        if (!whole(x)) return fmt_num(x);
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.0f", x);
+        return std::string(buf);
+    };
     // Swatches where every value's fits in the panel; otherwise the gradient.
-    bool swatches = integers && lo == std::floor(lo) && hi == std::floor(hi) && hi - lo < kMaxSwatches;
+    bool swatches = integers && whole(lo) && whole(hi) && hi - lo < kMaxSwatches;
     std::vector<std::string> labels;
     float total = 0.0f;
-    for (double k = lo; swatches && k <= hi; ++k) {
-        char label[32];  // integers in full: randint's bounds reach 1e9, where %.4g would blur them
-        std::snprintf(label, sizeof label, "%.0f", k);
-        labels.push_back(label);
+    const int count = swatches ? static_cast<int>(hi - lo) + 1 : 0;
+    for (int i = 0; i < count; ++i) {
+        labels.push_back(label_of(lo + i));
         total += h + 3.0f + ImGui::CalcTextSize(labels.back().c_str()).x + gap;
     }
     swatches = swatches && total - gap <= avail;
@@ -212,7 +221,7 @@ void colour_key(const ImageViewState& v, double lo, double hi, bool integers) {
             x += h + 3.0f + ImGui::CalcTextSize(labels[i].c_str()).x + gap;
         }
     } else {
-        const std::string lo_text = fmt_num(lo), hi_text = fmt_num(hi);
+        const std::string lo_text = label_of(lo), hi_text = label_of(hi);
         const float lo_w = ImGui::CalcTextSize(lo_text.c_str()).x, hi_w = ImGui::CalcTextSize(hi_text.c_str()).x;
         const float bar = std::min(240.0f, avail - lo_w - hi_w - 2.0f * gap);
         if (bar >= 24.0f) {
@@ -229,7 +238,8 @@ void colour_key(const ImageViewState& v, double lo, double hi, bool integers) {
         }
     }
     ImGui::Dummy(ImVec2(avail, h));
-    tooltip(swatches ? "The colour of each value in the grid."
+    tooltip(swatches ? "The colour of each value in the grid (with a fixed or quantile Map, values beyond the ends take the "
+                       "end colours)."
                      : "The colours of the values from lo to hi (the Map setting); values beyond show the end colours.");
 }
 
@@ -253,7 +263,9 @@ void image_view(ImageViewState& v, const SamplerState& sp, TextureSink* sink, Im
     v.grid_tiles = static_cast<int>(g.n);
     // One channel through the colormap gets a key under the grid (RGB is its own key).
     double key_lo = 0.0, key_hi = 1.0;
-    const bool keyed = g.c == 1 && sink && sink->shown_range(key_lo, key_hi);
+    // Not in a panel too short for it: the grid keeps at least two lines' height.
+    const bool keyed = g.c == 1 && sink && sink->shown_range(key_lo, key_hi) &&
+                       size.y > 3.0f * ImGui::GetTextLineHeightWithSpacing();
     if (keyed) size.y -= ImGui::GetTextLineHeightWithSpacing();
 
     const ImVec2 pos = ImGui::GetCursorScreenPos();

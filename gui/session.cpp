@@ -221,8 +221,31 @@ io::Recipe make_recipe(const AppState& s, const std::string& image_kind) {
     return r;
 }
 
+namespace {
+
+// The recipe with the names the app's --dist, scripts and sessions have always accepted (any
+// case, randn, gaussian, exp; rate, from, to, scale) written as sampling/ names them.
+io::Recipe with_canonical_names(const io::Recipe& r) {
+    io::Recipe out = r;
+    DistKind kind;
+    try {
+        kind = parse_dist(r.op);
+    } catch (const ValueError&) {
+        return out;  // read_draw names the op and the valid ones
+    }
+    out.op = dist_info(kind).name;
+    out.params.clear();
+    for (const auto& [key, value] : r.params) {
+        const int i = param_index(kind, key);
+        out.params[i >= 0 ? dist_info(kind).params[i].name : key] = value;
+    }
+    return out;
+}
+
+}  // namespace
+
 void apply_recipe(AppState& s, const io::Recipe& r) {
-    const sampling::Draw d = sampling::read_draw(r);
+    const sampling::Draw d = sampling::read_draw(with_canonical_names(r));
     if (r.stream != 0)
         throw ValueError("recipe stream " + std::to_string(r.stream) + " cannot be opened by the app; it draws from stream 0");
     SamplerSettings st = s.sampler.settings;

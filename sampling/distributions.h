@@ -3,6 +3,7 @@
 // PyTorch's defaults, the list of weights some of them draw by, and the dtype PyTorch returns.
 // How a front end presents them (labels, tooltips, the panel's ranges, flag help) stays with it.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>

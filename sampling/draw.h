@@ -1,7 +1,8 @@
 // One draw: everything that decides a sampled tensor's values once the generator is given, the
 // single function that draws it, and the theory its values follow. `noiselab sample`, the
-// desktop app, its lessons and the recipes all draw through here, so the same settings give the
-// same bits and are held against the same theory everywhere.
+// desktop app's sampler and the recipes all draw through here, so the same settings give the
+// same bits and are held against the same theory everywhere. (The lessons' own simulations call
+// the random ops directly: they show other things than a sampled distribution.)
 #pragma once
 #include <string>
 #include <vector>

@@ -55,7 +55,8 @@ Draw read_draw(const io::Recipe& r) {
             continue;
         }
         const int i = key_index(d.dist, key);
-        if (i < 0 || text) throw ValueError(field + ": not a parameter of " + def.name + " in this version");
+        if (i < 0) throw ValueError(field + ": not a parameter of " + def.name + " in this version");
+        if (text) throw ValueError(field + ": expected a number, got the text '" + text->substr(0, 40) + "'");
         d.params[i] = std::get<double>(value);
         has[i] = true;
     }

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <imgui_internal.h>  // the window's font scale, restored after a scaled table
+
 #include "gui/text_fit.h"
 #include "gui/theme.h"
 
@@ -106,7 +108,20 @@ void text_table(const char* id, const std::vector<std::string>& headers, const s
     if (headers.empty()) return;
     const float room = ImGui::GetContentRegionAvail().x;
     ImFont* normal = ImGui::GetIO().Fonts->Fonts.Size > 0 ? ImGui::GetIO().Fonts->Fonts[0] : nullptr;
-    const bool smaller = normal && normal != ImGui::GetFont() && table_width(headers, rows) > room;
+    const float width = table_width(headers, rows);
+    // A larger font (presentation mode) that does not fit is scaled down to the size that does,
+    // as long as that stays above the normal font; below it the normal font is used. The text
+    // scales, the cell padding does not.
+    const float window_scale = ImGui::GetCurrentWindow()->FontWindowScale;
+    float scale = 1.0f;
+    bool smaller = false;
+    if (normal && normal != ImGui::GetFont() && width > room) {
+        const float padding = static_cast<float>(headers.size()) * (ImGui::GetStyle().CellPadding.x * 2 + 1);
+        const float fit = (room - padding) / std::max(1.0f, width - padding);
+        if (fit * ImGui::GetFontSize() >= normal->FontSize * window_scale) scale = fit * 0.98f;  // rounding slack
+        else smaller = true;
+    }
+    if (scale != 1.0f) ImGui::SetWindowFontScale(window_scale * scale);
     if (smaller) ImGui::PushFont(normal);
     // Still too wide: narrower cell padding.
     const bool tight = table_width(headers, rows) > room;
@@ -128,6 +143,7 @@ void text_table(const char* id, const std::vector<std::string>& headers, const s
     }
     if (tight) ImGui::PopStyleVar();
     if (smaller) ImGui::PopFont();
+    if (scale != 1.0f) ImGui::SetWindowFontScale(window_scale);
 }
 
 void bars(const std::vector<double>& values, double max_value, float w, float h, const std::vector<double>& marks,

@@ -34,8 +34,9 @@ struct Cell {
     ImVec4 colour = ImVec4(0, 0, 0, 0);
 };
 // A table of text cells under a header row, in the current font when it fits the room left on
-// the line, else in the app's normal text font (presentation mode's large font made lesson 10's
-// seven columns twice as wide as the visual and cut every cell).
+// the line; a larger font (presentation mode) that does not is scaled down to the size that
+// fits, and only below the normal text font does the table use that font (the large font made
+// lesson 10's seven columns twice as wide as the visual and cut every cell).
 void text_table(const char* id, const std::vector<std::string>& headers, const std::vector<std::vector<Cell>>& rows);
 
 // Vertical bars of `values` (>= 0) scaled to `max_value`, filling a w x h box at the cursor, with

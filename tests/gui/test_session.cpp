@@ -195,6 +195,34 @@ TEST(GuiSession, WeightsAndPermutationsTravelInTheRecipe) {
     EXPECT_EQ(s.sampler.settings.weights, (std::vector<double>{1, 1, 2})) << "unchanged after a refusal";
 }
 
+TEST(GuiSession, HandWrittenRecipesMayUseTheAppsAliases) {
+    // A session written by hand with the names --dist and the scripts accept.
+    io::Recipe r;
+    r.op = "Exp";
+    r.params["rate"] = 2.5;
+    r.shape = {100};
+    AppState s = default_state();
+    apply_recipe(s, r);
+    EXPECT_EQ(s.sampler.settings.dist, DistKind::Exponential);
+    EXPECT_EQ(s.sampler.settings.params[0], 2.5);
+    io::Recipe u;
+    u.op = "rand";
+    u.params["from"] = -1.0;
+    u.params["to"] = 3.0;
+    u.shape = {10};
+    apply_recipe(s, u);
+    EXPECT_EQ(s.sampler.settings.dist, DistKind::Uniform);
+    EXPECT_EQ(s.sampler.settings.params[0], -1.0);
+    EXPECT_EQ(s.sampler.settings.params[1], 3.0);
+    // Omitted parameters take PyTorch's defaults, as `noiselab sample` reads the same recipe.
+    io::Recipe ln;
+    ln.op = "lognormal";
+    ln.shape = {10};
+    apply_recipe(s, ln);
+    EXPECT_EQ(s.sampler.settings.params[0], 1.0);
+    EXPECT_EQ(s.sampler.settings.params[1], 2.0);
+}
+
 TEST(GuiSession, RefusesFilesItCannotRestore) {
     TempDir dir;
     AppState s = default_state();
