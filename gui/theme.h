@@ -21,6 +21,7 @@ constexpr ImU32 kGridLine = rgba(48, 52, 62);
 constexpr ImU32 kAxisText = rgba(170, 176, 190);
 constexpr ImU32 kSample = rgba(91, 155, 230);        // bars, points, sample line
 constexpr ImU32 kSampleHover = rgba(150, 200, 255);
+constexpr ImU32 kSecondSample = rgba(236, 236, 242);  // a second sample beside kSample (DDIM beside DDPM)
 constexpr ImU32 kTheory = rgba(255, 120, 80);        // density / mass curve, QQ diagonal
 constexpr ImU32 kOutside = rgba(120, 120, 130);      // markers for values outside the range
 constexpr ImU32 kImageBackground = rgba(14, 15, 19);

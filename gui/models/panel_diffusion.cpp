@@ -116,7 +116,11 @@ void histogram(const std::vector<float>& a, const std::vector<float>& b, ImVec2 
     for (int k = 0; k < kBins; ++k) {
         const float x0 = p.sx(lo + k * w), x1 = p.sx(lo + (k + 1) * w);
         dl->AddRectFilled(ImVec2(x0, p.sy(ha[k])), ImVec2(x1 - 1.0f, p.sy(0.0)), theme::kSample);
-        dl->AddRect(ImVec2(x0, p.sy(hb[k])), ImVec2(x1 - 1.0f, p.sy(0.0)), theme::kSampleHover);
+    }
+    // The outline after all the bars, so no neighbouring bar covers it.
+    for (int k = 0; k < kBins; ++k) {
+        const float x0 = p.sx(lo + k * w), x1 = p.sx(lo + (k + 1) * w);
+        if (hb[k] > 0) dl->AddRect(ImVec2(x0, p.sy(hb[k])), ImVec2(x1 - 1.0f, p.sy(0.0)), theme::kSecondSample, 0.0f, 0, 1.5f);
     }
     std::vector<ImVec2> curve;
     for (int i = 0; i <= 100; ++i) {
@@ -302,14 +306,15 @@ void draw_diffusion_panel(DiffusionPanelState& d) {
             models_draw::digits_grid(side == 0 ? "##ddpm" : "##ddim", v, d.n_digits, cols, cell, -1.0f, 1.0f);
         } else {
             const float s = std::min(col_w, view_h);
-            scatter(side == 0 ? "##ddpm" : "##ddim", v, ImVec2(s, s), side == 0 ? theme::kSample : theme::kSampleHover);
+            scatter(side == 0 ? "##ddpm" : "##ddim", v, ImVec2(s, s), side == 0 ? theme::kSample : theme::kSecondSample);
         }
         ImGui::EndGroup();
     }
-    ImGui::TextUnformatted(d.show_x0 ? "Histogram of predicted x_0 (DDPM bars, DDIM outline, N(0,1) curve)"
-                                     : "Histogram of x_t (DDPM bars, DDIM outline, N(0,1) curve)");
+    ImGui::TextUnformatted(d.show_x0 ? "Histogram of predicted x_0 (DDPM blue bars, DDIM white outline, N(0,1) curve)"
+                                     : "Histogram of x_t (DDPM blue bars, DDIM white outline, N(0,1) curve)");
     tooltip("At x_T both sides are the same N(0, 1) draw; the values move towards the data as the steps run.");
-    histogram(a, b, ImVec2(ImGui::GetContentRegionAvail().x, hist_h));
+    // The histogram takes the height the grids left (whole-pixel digit scales leave some).
+    histogram(a, b, ImVec2(ImGui::GetContentRegionAvail().x, std::max(hist_h, ImGui::GetContentRegionAvail().y)));
     ImGui::EndChild();
 }
 
