@@ -25,14 +25,8 @@ bool parse_bool(const Assignment& a) {
     throw ValueError(a.key + "=" + a.value + ": expected on or off");
 }
 
-double parse_number(const std::string& key, const std::string& text) {
-    const std::string t = nl::trim_spaces(text);
-    char* end = nullptr;
-    const double v = std::strtod(t.c_str(), &end);
-    if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(v))
-        throw ValueError(key + "=" + text + ": expected a finite number");
-    return v;
-}
+// The one number reader of the command line and the recipes ("std 'abc' is not a number; ...").
+double parse_number(const std::string& key, const std::string& text) { return nl::parse_number(text, key); }
 
 int64_t parse_integer(const std::string& key, const std::string& text, int64_t lo, int64_t hi) {
     const double v = parse_number(key, text);
