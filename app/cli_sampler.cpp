@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "app/cli_parse.h"
+#include "sampling/command_line.h"
 #include "sampling/recipe.h"
 #include "tensor/backend.h"
 #include "tensor/errors.h"
@@ -253,40 +254,8 @@ std::string theory_missing(const SampleSpec& s) { return sampling::theory_missin
 
 std::string no_test_reason(const SampleSpec& s) { return sampling::untested_reason(to_draw(s)); }
 
-std::string describe_dist(const SampleSpec& s) {
-    const DistInfo& info = dist_info(s.dist);
-    std::string out = std::string(info.name) + "(";
-    bool first = true;
-    auto add = [&](const std::string& kv) {
-        out += (first ? "" : ", ") + kv;
-        first = false;
-    };
-    for (const ParamInfo& p : info.params)
-        if (s.params.count(p.key)) add(std::string(p.key) + "=" + format_double(s.params.at(p.key)));
-    if (s.dist == Dist::RandPerm && !s.shape.empty()) add("n=" + std::to_string(s.shape[0]));
-    if (info.takes_probs) {
-        add("probs=" + join_doubles(s.probs));
-        add(std::string("replacement=") + (s.replacement ? "true" : "false"));
-    }
-    if (info.takes_logits) add("logits=" + join_doubles(s.logits));
-    return out + ")";
-}
+std::string describe_dist(const SampleSpec& s) { return sampling::describe(to_draw(s)); }
 
-std::string to_flags(const SampleSpec& s) {
-    const DistInfo& info = dist_info(s.dist);
-    std::string f = std::string("--dist ") + info.name;
-    for (const ParamInfo& p : info.params)
-        if (s.params.count(p.key)) f += std::string(" --") + p.key + " " + format_double(s.params.at(p.key));
-    if (info.takes_probs) f += " --probs " + join_doubles(s.probs) + (s.replacement ? " --replacement" : "");
-    if (info.takes_logits) f += " --logits=" + join_doubles(s.logits);  // '=' keeps a leading '-' a value
-    std::string shape;
-    for (size_t i = 0; i < s.shape.size(); ++i) shape += (i ? "," : "") + std::to_string(s.shape[i]);
-    f += " --shape " + shape + " --dtype " + dtype_name(s.dtype) + " --device " + s.device.str() +
-         " --seed " + std::to_string(s.seed);
-    if (s.stream) f += " --stream " + std::to_string(s.stream);
-    if (s.offset) f += " --offset " + std::to_string(s.offset);
-    if (s.engine != Engine::Philox) f += std::string(" --engine ") + engine_name(s.engine);
-    return f;
-}
+std::string to_flags(const SampleSpec& s) { return sampling::sample_flags(to_draw(s), s.seed, s.offset, s.stream); }
 
 }  // namespace nl::app

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "gui/text_util.h"
+#include "sampling/command_line.h"
 #include "tensor/backend.h"
 #include "tensor/errors.h"
 #include "tensor/number_list.h"
@@ -455,18 +456,7 @@ std::string theory_missing(const SamplerSettings& s) { return sampling::theory_m
 
 std::string untested_reason(const SamplerSettings& s) { return sampling::untested_reason(s); }
 
-std::string describe(const SamplerSettings& s) {
-    const DistInfo& d = dist_info(s.dist);
-    std::string out = std::string(d.name) + "(";
-    for (int i = 0; i < d.param_count; ++i) out += (i ? ", " : "") + std::string(d.params[i].name) + "=" + shortest_decimal(s.params[i]);
-    if (s.dist == DistKind::RandPerm && !s.shape.empty()) out += "n=" + std::to_string(s.shape[0]);
-    if (d.weights) {
-        // A title, not a record: long lists show their first values and their length.
-        out += std::string(d.param_count ? ", " : "") + d.weights + "=" + sampling::list_text(s.weights);
-    }
-    if (s.dist == DistKind::Multinomial) out += std::string(", replacement=") + (s.replacement ? "true" : "false");
-    return out + ")";
-}
+std::string describe(const SamplerSettings& s) { return sampling::describe(s); }
 
 std::string torch_equivalent(const SamplerSettings& s) {
     std::string shape;
@@ -543,17 +533,7 @@ std::string torch_equivalent(const SamplerSettings& s) {
 }
 
 std::string cli_equivalent(const SamplerSettings& s, uint64_t offset) {
-    const DistInfo& d = dist_info(s.dist);
-    std::string out = "noiselab sample --dist " + std::string(d.name);
-    for (int i = 0; i < d.param_count; ++i) out += " --" + std::string(d.params[i].name) + " " + shortest_decimal(s.params[i]);
-    // "--logits=-inf,2": with a space, a list starting with "-inf" would read as a flag.
-    if (d.weights) out += std::string(" --") + d.weights + "=" + nl::join_numbers(s.weights);
-    if (s.dist == DistKind::Multinomial && s.replacement) out += " --replacement";
-    out += " --shape " + shape_arg(s.shape) + " --dtype " + dtype_name(s.dtype) + " --device " + s.device.str() +
-           " --seed " + std::to_string(s.seed);
-    if (offset != 0) out += " --offset " + std::to_string(offset);
-    if (s.engine != Engine::Philox) out += std::string(" --engine ") + engine_name(s.engine);
-    return out + " --out grid.png --hist histogram.png --stats";
+    return "noiselab sample " + sampling::sample_flags(s, s.seed, offset) + " --out grid.png --hist histogram.png --stats";
 }
 
 Tensor draw(const SamplerSettings& s, Generator& gen) {
