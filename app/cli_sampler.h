@@ -94,8 +94,8 @@ std::string no_test_reason(const SampleSpec& s);
 // replacement, whose draws after the first have other chances than probs (no overlay, no column).
 std::string theory_missing(const SampleSpec& s);
 
-// "normal(mean=0, std=1)" with the spec's parameters, as typed on the command line
-// (sampling::describe, as the app titles it).
+// "normal(mean=0, std=1)" with the spec's parameters under their flag names; lists longer than
+// 8 values show their first values and their length (sampling::describe, as the app titles it).
 std::string describe_dist(const SampleSpec& s);
 // The `noiselab sample` flags that reproduce the spec ("--dist normal --mean 0 ... --seed 1";
 // sampling::sample_flags, as the app writes them).

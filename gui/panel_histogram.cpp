@@ -216,6 +216,16 @@ void histogram_plot(HistogramState& h, ImVec2 size) {
     }
 }
 
+// The width at which the stats table shows its longest texts whole: the name column ("excess
+// kurtosis") and the two number columns, which share the rest 1 : 1.3 ("-0.0007658" under sample,
+// "D = 0.0004883" under theory), plus the cells' padding and borders.
+float stats_table_width() {
+    const float sample = ImGui::CalcTextSize("-0.0007658").x, theory = ImGui::CalcTextSize("D = 0.0004883").x;
+    const float numbers = 2.3f * std::max(sample / 1.0f, theory / 1.3f);
+    const float padding = 3.0f * 2.0f * ImGui::GetStyle().CellPadding.x + 4.0f;
+    return ImGui::CalcTextSize("excess kurtosis").x + numbers + padding;
+}
+
 void stats_table(const HistogramState& h, float width) {
     const Analysis& a = h.analysis;
     const ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_RowBg |
@@ -366,11 +376,10 @@ void draw_histogram_panel(HistogramState& h, const SamplerState& sampler, const 
             if (!a.error.empty()) {
                 text_fitted(theme::text_warn(), a.error);
             }
-            // The QQ plot takes what the table leaves beyond the room its numbers need (its name
-            // column, "excess kurtosis", and about 15 em for "-0.0007658" and "D = 0.0004883");
-            // where that is under 7 em the table is shown alone rather than with cut numbers.
+            // The QQ plot takes what the table leaves beyond the room its numbers need; where that
+            // is under 7 em the table is shown alone rather than with cut numbers.
             const float spacing = ImGui::GetStyle().ItemSpacing.x;
-            const float table_need = ImGui::CalcTextSize("excess kurtosis").x + fs * 15.0f;
+            const float table_need = stats_table_width();
             const float qq_room = std::min({lower_h, avail.x * 0.36f, avail.x - table_need - spacing});
             const bool qq = h.show_qq && qq_room >= fs * 7.0f;
             const float qq_w = qq ? qq_room : 0.0f;

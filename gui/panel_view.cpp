@@ -196,7 +196,7 @@ void colour_key(const ImageViewState& v, double lo, double hi, bool integers) {
     constexpr double kExact = 9007199254740992.0;  // 2^53: beyond it, k + 1 may equal k
     auto whole = [&](double x) { return x == std::floor(x) && std::fabs(x) < kExact; };
     auto label_of = [&](double x) {
-        if (!whole(x)) return fmt_num(x);
+        if (!whole(x) || (!integers && std::fabs(x) >= 1e6)) return fmt_num(x);  // floats: 4 digits
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.0f", x);
         return std::string(buf);

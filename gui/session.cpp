@@ -237,7 +237,10 @@ io::Recipe with_canonical_names(const io::Recipe& r) {
     out.params.clear();
     for (const auto& [key, value] : r.params) {
         const int i = param_index(kind, key);
-        out.params[i >= 0 ? dist_info(kind).params[i].name : key] = value;
+        const std::string name = i >= 0 ? dist_info(kind).params[i].name : key;
+        if (out.params.count(name))  // "from" beside "low": which one was meant?
+            throw ValueError("recipe parameters: '" + key + "' and another key both set " + name + "; give one");
+        out.params[name] = value;
     }
     return out;
 }

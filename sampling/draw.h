@@ -1,8 +1,8 @@
 // One draw: everything that decides a sampled tensor's values once the generator is given, the
 // single function that draws it, and the theory its values follow. `noiselab sample`, the
 // desktop app's sampler and the recipes all draw through here, so the same settings give the
-// same bits and are held against the same theory everywhere. (The lessons' own simulations call
-// the random ops directly: they show other things than a sampled distribution.)
+// same bits and are held against the same theory everywhere. (The lessons' sampler visuals draw
+// through the app's sampler too; their simulations call the random ops directly.)
 #pragma once
 #include <string>
 #include <vector>

@@ -214,6 +214,9 @@ TEST(GuiSession, HandWrittenRecipesMayUseTheAppsAliases) {
     EXPECT_EQ(s.sampler.settings.dist, DistKind::Uniform);
     EXPECT_EQ(s.sampler.settings.params[0], -1.0);
     EXPECT_EQ(s.sampler.settings.params[1], 3.0);
+    u.params["low"] = 0.0;  // and "from": which one?
+    EXPECT_THROW(apply_recipe(s, u), ValueError);
+    EXPECT_EQ(s.sampler.settings.params[0], -1.0) << "unchanged after a refusal";
     // Omitted parameters take PyTorch's defaults, as `noiselab sample` reads the same recipe.
     io::Recipe ln;
     ln.op = "lognormal";

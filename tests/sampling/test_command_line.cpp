@@ -24,7 +24,7 @@ TEST(SamplingWords, TitlesNameTheParametersAndQuoteLongListsShort) {
     EXPECT_EQ(describe(c), "categorical(temperature=0.5, logits=0,-inf,0,0,0,0,0,0,... (20 values))");
 }
 
-TEST(SamplingWords, FlagsWriteEveryValueExactlyAndOnlyTheNonDefaults) {
+TEST(SamplingWords, FlagsWriteEveryValueExactlyAndStreamOffsetEngineOnlyWhenSet) {
     Draw n = make_draw(Dist::Normal, 0.1, 3, {64, 1, 28, 28}, DType::Float16);
     EXPECT_EQ(sample_flags(n, 7), "--dist normal --mean 0.1 --std 3 --shape 64,1,28,28 --dtype float16 --device cpu --seed 7");
     n.engine = Engine::XORWOW;

@@ -143,8 +143,8 @@ void gpu_repro_draw(GpuReproVisual& s, const VisualContext& c) {
         ImGui::SliderInt("tensor size n = 2^k", &s.n_log2, 10, 24, "k = %d");
         same_line_if_fits(labelled_width(item_w, "reference GPU"));
         const GpuModel& refm = gpu_models()[static_cast<size_t>(s.ref)];
-        // The name alone: "A100 (108 SMs)" was cut at a projector's font; the launch line under
-        // the controls gives the SM count, and the list its threads.
+        // The name alone: "A100 (108 SMs)" was cut at a projector's font; the list gives each
+        // model's SMs and threads.
         if (ImGui::BeginCombo("reference GPU", refm.name.c_str())) {
             for (size_t i = 0; i < gpu_models().size(); ++i)
                 if (ImGui::Selectable(model_label(gpu_models()[i]).c_str(), static_cast<int>(i) == s.ref))
