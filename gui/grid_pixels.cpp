@@ -14,11 +14,6 @@ namespace nl::gui {
 
 namespace {
 
-// image_grid's mapping of a value to [0, 1]: a constant tensor (lo == hi) maps to the middle.
-inline float normalise(double x, double lo, double hi) {
-    if (!(hi > lo)) return 0.5f;
-    return static_cast<float>(std::clamp((x - lo) / (hi - lo), 0.0, 1.0));
-}
 // std::lround(t * 255.0f) without the libm call: the float product is exact in double, so adding
 // 0.5 and truncating rounds half away from zero exactly as lround does for values >= 0.
 inline uint8_t to_byte(float t) { return static_cast<uint8_t>(static_cast<int>(static_cast<double>(t * 255.0f) + 0.5)); }
@@ -133,16 +128,16 @@ render::GridImage grid_pixels(const Tensor& grid, const render::GridOptions& opt
                         if (std::isnan(r) || std::isnan(g) || std::isnan(b)) {
                             out[0] = nan.r, out[1] = nan.g, out[2] = nan.b;
                         } else {
-                            out[0] = to_byte(normalise(r, lo, hi));
-                            out[1] = to_byte(normalise(g, lo, hi));
-                            out[2] = to_byte(normalise(b, lo, hi));
+                            out[0] = to_byte(render::normalise(r, lo, hi));
+                            out[1] = to_byte(render::normalise(g, lo, hi));
+                            out[2] = to_byte(render::normalise(b, lo, hi));
                         }
                     } else {
                         const double v = tile[p];
                         if (std::isnan(v)) {
                             out[0] = nan.r, out[1] = nan.g, out[2] = nan.b;
                         } else {
-                            render::colormap_rgb(cmap, normalise(v, lo, hi), out);
+                            render::colormap_rgb(cmap, render::normalise(v, lo, hi), out);
                         }
                     }
                 }

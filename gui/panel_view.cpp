@@ -183,10 +183,9 @@ void colour_key(const ImageViewState& v, double lo, double hi, bool integers) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float h = ImGui::GetTextLineHeight(), avail = ImGui::GetContentRegionAvail().x;
     const ImVec2 p = ImGui::GetCursorScreenPos();
-    auto colour = [&](double x) {  // image_grid's mapping: a constant range maps to the middle
-        const double t = hi > lo ? std::clamp((x - lo) / (hi - lo), 0.0, 1.0) : 0.5;
+    auto colour = [&](double x) {  // as the grid maps it
         uint8_t rgb[3];
-        render::colormap_rgb(v.colormap, static_cast<float>(t), rgb);
+        render::colormap_rgb(v.colormap, render::normalise(x, lo, hi), rgb);
         return theme::rgba(rgb[0], rgb[1], rgb[2]);
     };
     const ImU32 text = theme::kAxisText;

@@ -8,7 +8,6 @@
 #include <random>
 
 #include "gui/text_util.h"
-#include "sampling/command_line.h"
 #include "tensor/backend.h"
 #include "tensor/errors.h"
 #include "tensor/number_list.h"
@@ -39,7 +38,7 @@ struct PanelDist {
     const char* torch_call;
     const char* tooltip;
     PanelParam params[2];
-    bool discrete, floating_only, indices_only;
+    bool discrete, floating_only;
 };
 
 const PanelDist kPanel[kDistCount] = {
@@ -47,61 +46,61 @@ const PanelDist kPanel[kDistCount] = {
      "Gaussian: mean + std * z. torch.randn / torch.normal / Tensor.normal_.",
      {{"Centre of the bell curve.", -kBig, kBig, false, false, 0.0, false},
       {"Standard deviation (spread); 0 gives a constant.", 0.0, kBig, false, false, 1.0, false}},
-     false, true, false},
+     false, true},
     {DistKind::Uniform, "Uniform", "torch.rand",
      "Every value in [low, high) equally likely. torch.rand / Tensor.uniform_.",
      {{"Smallest value (included).", -kBig, kBig, false, false, 0.0, false},
       {"Upper end (excluded); must be above low.", -kBig, kBig, false, false, 1.0, false}},
-     false, true, false},
+     false, true},
     {DistKind::LogNormal, "Log-normal", "Tensor.log_normal_",
      "exp of a normal(mean, std): positive and right-skewed. Tensor.log_normal_.",
      {{"Mean of the underlying normal (log scale).", -20.0, 20.0, false, false, 0.0, false},
       {"Std of the underlying normal (log scale); > 0.", 0.0, 5.0, true, false, 0.5, false}},
-     false, true, false},
+     false, true},
     {DistKind::Exponential, "Exponential", "Tensor.exponential_",
      "Waiting times with rate lambda (mean 1/lambda). Tensor.exponential_.",
      {{"Rate; > 0. The mean is 1/lambda.", 0.0, kBig, true, false, 1.0, false},
       {}},
-     false, true, false},
+     false, true},
     {DistKind::Cauchy, "Cauchy", "Tensor.cauchy_",
      "Heavy tails: no mean, no variance. Tensor.cauchy_.",
      {{"Centre of the distribution.", -kBig, kBig, false, false, 0.0, false},
       {"Half width at half maximum; > 0.", 0.0, kBig, true, false, 1.0, false}},
-     false, true, false},
+     false, true},
     {DistKind::RandInt, "Random integers", "torch.randint",
      "Integers uniform in [low, high), exactly unbiased. torch.randint.",
      {{"Smallest integer (included).", -1e9, 1e9, false, false, 0.0, true},
       {"Upper end (excluded); must be above low.", -1e9, 1e9, false, false, 10.0, true}},
-     true, false, false},
+     true, false},
     {DistKind::Bernoulli, "Bernoulli", "torch.bernoulli",
      "1 with probability p, else 0. torch.bernoulli.",
      {{"Probability of a 1, in [0, 1].", 0.0, 1.0, false, false, 0.5, false},
       {}},
-     true, false, false},
+     true, false},
     {DistKind::Geometric, "Geometric", "Tensor.geometric_",
      "Number of trials up to the first success (1, 2, ...). Tensor.geometric_.",
      {{"Success probability of each trial, in (0, 1).", 0.0, 1.0, true, true, 0.25, false},
       {}},
-     true, false, false},
+     true, false},
     {DistKind::Poisson, "Poisson", "torch.poisson",
      "Counts of events with rate lambda per cell. torch.poisson.",
      {{"Rate (mean count); >= 0.", 0.0, 1e4, false, false, 4.0, false},
       {}},
-     true, true, false},
+     true, true},
     {DistKind::RandPerm, "Random permutation", "torch.randperm",
      "0 .. n-1 in a random order, every value once: the shape is [n]. torch.randperm.",
      {{}, {}},
-     true, false, false},
+     true, false},
     {DistKind::Multinomial, "Multinomial (probs)", "torch.multinomial",
      "Category indices drawn by the weights probs (normalised to sum 1), with or without replacement. torch.multinomial.",
      {{}, {}},
-     true, false, true},
+     true, false},
     {DistKind::Categorical, "Categorical (logits, T)", "torch.multinomial",
      "Indices drawn from softmax(logits / T), as a language model samples its next token: T < 1 sharpens, T > 1 flattens, "
      "T = 0 is argmax. torch.multinomial(torch.softmax(logits / T, -1), n, replacement=True).",
      {{"T: divides the logits before the softmax; 0 is argmax (no randomness).", 0.0, kBig, false, false, 1.0, false},
       {}},
-     true, false, true},
+     true, false},
 };
 
 // The real limits (the panel's finite bounds once printed as -inf / inf, so a value beyond them
@@ -136,8 +135,9 @@ const DistInfo& dist_info(DistKind k) {
         for (const PanelDist& p : kPanel) {
             const sampling::DistDef& def = sampling::dist_def(p.kind);
             DistInfo& d = out.at(static_cast<size_t>(p.kind));
+            // Indices only: the distributions that draw by a list return int64 category indices.
             d = {p.kind, def.name, p.label, p.torch_call, p.tooltip, def.param_count, {}, p.discrete,
-                 p.floating_only, p.indices_only, def.weights};
+                 p.floating_only, def.weights != nullptr, def.weights};
             for (int i = 0; i < 2; ++i) {
                 const PanelParam& q = p.params[i];
                 d.params[i] = {i < def.param_count ? def.keys[i] : "", q.tooltip ? q.tooltip : "", q.min, q.max,
@@ -214,10 +214,7 @@ namespace {
 
 // PyTorch's dtype for each: torch.randint, randperm and multinomial return int64, the others
 // float32 (torch.bernoulli and the in-place ops keep their float tensor's dtype).
-DType torch_default_dtype(DistKind k) {
-    const DistInfo& d = dist_info(k);
-    return k == DistKind::RandInt || k == DistKind::RandPerm || d.indices_only ? DType::Int64 : DType::Float32;
-}
+DType torch_default_dtype(DistKind k) { return sampling::dist_def(k).torch_dtype; }
 
 // Why `w` cannot be drawn by distribution k ("" when it can): sampling/'s rules, and the app's
 // limit on the list's length.
@@ -441,12 +438,6 @@ Shape parse_shape(const std::string& text) {
     flush(true);
     if (out.size() < static_cast<size_t>(kMinRank) || out.size() > static_cast<size_t>(kMaxRank))
         throw ShapeError("shape '" + text + "' has rank " + std::to_string(out.size()) + "; valid ranks: 1 to 4");
-    return out;
-}
-
-std::string shape_arg(const Shape& s) {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) out += (i ? "," : "") + std::to_string(s[i]);
     return out;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sampling/command_line.h"
 #include "sampling/distributions.h"
 #include "sampling/draw.h"
 #include "tensor/engine.h"
@@ -123,7 +124,7 @@ struct ShapePreset {
 const std::vector<ShapePreset>& shape_presets();
 // "64,1,28,28" / "64x1x28x28" / "[64, 1, 28, 28]"; throws ShapeError naming the bad part.
 Shape parse_shape(const std::string& text);
-std::string shape_arg(const Shape& s);  // "64,1,28,28"
+using sampling::shape_arg;  // "64,1,28,28"
 
 // The theoretical distribution of the settings, for the histogram overlay and the tests.
 stats::Distribution to_stats_distribution(const SamplerSettings& s);

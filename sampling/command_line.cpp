@@ -6,6 +6,12 @@
 
 namespace nl::sampling {
 
+std::string shape_arg(const Shape& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) out += (i ? "," : "") + std::to_string(s[i]);
+    return out;
+}
+
 std::string describe(const Draw& d) {
     const DistDef& def = dist_def(d.dist);
     std::string out = std::string(def.name) + "(";
@@ -27,9 +33,7 @@ std::string sample_flags(const Draw& d, uint64_t seed, uint64_t offset, uint32_t
     for (int i = 0; i < def.param_count; ++i) f += std::string(" --") + def.keys[i] + " " + shortest_decimal(d.params[i]);
     if (def.weights) f += std::string(" --") + def.weights + "=" + join_numbers(d.weights);
     if (d.dist == Dist::Multinomial && d.replacement) f += " --replacement";
-    std::string shape;
-    for (size_t i = 0; i < d.shape.size(); ++i) shape += (i ? "," : "") + std::to_string(d.shape[i]);
-    f += " --shape " + shape + " --dtype " + dtype_name(d.dtype) + " --device " + d.device.str() + " --seed " + std::to_string(seed);
+    f += " --shape " + shape_arg(d.shape) + " --dtype " + dtype_name(d.dtype) + " --device " + d.device.str() + " --seed " + std::to_string(seed);
     if (stream) f += " --stream " + std::to_string(stream);
     if (offset) f += " --offset " + std::to_string(offset);
     if (d.engine != Engine::Philox) f += std::string(" --engine ") + engine_name(d.engine);

@@ -9,6 +9,8 @@
 
 namespace nl::sampling {
 
+// "64,1,28,28": a shape as --shape takes it.
+std::string shape_arg(const Shape& s);
 // "normal(mean=0, std=1)", "multinomial(probs=0.1,0.2,0.7, replacement=false)",
 // "randperm(n=1000)"; a list longer than 8 values shows its first values and its length.
 std::string describe(const Draw& d);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "tensor/number_list.h"
 #include "tensor/number_text.h"
 
 namespace nl::sampling {
@@ -67,10 +68,8 @@ int key_index(Dist d, const std::string& key) {
 
 std::string list_text(const std::vector<double>& w) {
     constexpr size_t kShown = 8;
-    std::string out;
-    for (size_t i = 0; i < w.size() && i < kShown; ++i) out += (i ? "," : "") + shortest_decimal(w[i]);
-    if (w.size() > kShown) out += ",... (" + std::to_string(w.size()) + " values)";
-    return out;
+    if (w.size() <= kShown) return join_numbers(w);
+    return join_numbers({w.begin(), w.begin() + kShown}) + ",... (" + std::to_string(w.size()) + " values)";
 }
 
 std::string weights_problem(Dist d, const std::vector<double>& w) {

@@ -91,12 +91,6 @@ void range_of(const std::vector<double>& v, const ValueRange& r, double& lo, dou
     }
 }
 
-// t in [0, 1] for value x; a constant tensor (lo == hi) maps to the middle.
-float normalise(double x, double lo, double hi) {
-    if (!(hi > lo)) return 0.5f;
-    return static_cast<float>(std::clamp((x - lo) / (hi - lo), 0.0, 1.0));
-}
-
 uint8_t to_byte(float t) { return static_cast<uint8_t>(std::lround(t * 255.0f)); }
 
 // The grid geometry of a tensor: n tiles of c channels, h x w pixels, `count` valid pixels per

@@ -2,6 +2,7 @@
 // CPU upload path: image grids with colormaps, histogram charts with the theoretical curve, and
 // scatter plots. No OpenGL here.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -32,6 +33,13 @@ struct ValueRange {
     // tails (Cauchy) do not squeeze the rest into one grey; the values beyond are clamped.
     double q = 0.01;
 };
+// t in [0, 1] for value x of the range [lo, hi] (clamped), as every grid maps values to the
+// colormap (image_grid, the app's fast path, its colour key); a constant range (lo == hi) maps to
+// the middle. Inline: the grid paths call it per pixel.
+inline float normalise(double x, double lo, double hi) {
+    if (!(hi > lo)) return 0.5f;
+    return static_cast<float>(std::clamp((x - lo) / (hi - lo), 0.0, 1.0));
+}
 // The q-quantile of `v` (order statistic floor(q * (n - 1))) and the (1 - q)-quantile (ceil),
 // reordering v; n > 0. Shared by every path that maps values, so they agree.
 void quantile_pair(std::vector<double>& v, double q, double& lo, double& hi);
